@@ -1,0 +1,359 @@
+import type { Checkpoint, ContentType } from '@tributary/sdk';
+
+/**
+ * The store port. Two adapters (SQLite embedded, PostgreSQL distributed) pass one contract suite
+ * (`store.contract.ts`). All timestamps are ISO 8601 strings in UTC at this boundary.
+ */
+
+export type SourceStatus = 'active' | 'paused' | 'error';
+
+export interface Schedule {
+  /** The seed's `interval_minutes`. @default 60 */
+  intervalMinutes?: number;
+  /** A cron expression (5 or 6 fields); wins over the interval when set. */
+  cron?: string;
+}
+
+export interface SourceRecord {
+  id: string;
+  ownerId: string;
+  /** The connector name (the seed's `source_type`). */
+  sourceType: string;
+  /** Unique per owner. */
+  name: string;
+  config: Record<string, unknown>;
+  features: Record<string, boolean>;
+  schedule: Schedule | null;
+  status: SourceStatus;
+  errorMessage: string | null;
+  lastSyncAt: string | null;
+  /** The last committed checkpoint (the seed's `last_sync_position`). */
+  lastSyncPosition: Checkpoint | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewSource {
+  id?: string;
+  ownerId: string;
+  sourceType: string;
+  name: string;
+  config: Record<string, unknown>;
+  features?: Record<string, boolean>;
+  schedule?: Schedule | null;
+  status?: SourceStatus;
+}
+
+export interface SourcePatch {
+  name?: string;
+  config?: Record<string, unknown>;
+  features?: Record<string, boolean>;
+  schedule?: Schedule | null;
+  status?: SourceStatus;
+  errorMessage?: string | null;
+  lastSyncAt?: string | null;
+}
+
+export type RunMode = 'backfill' | 'incremental' | 'full_refresh' | 'webhook' | 'push';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
+export type RunTrigger = 'manual' | 'schedule' | 'webhook' | 'push' | 'api';
+
+export interface RunCounts {
+  itemsSeen: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  /** Per-item failures the connector or pipeline skipped. */
+  failed: number;
+  apiCalls: number;
+  rateLimitWaitMs: number;
+}
+
+export interface RunRecord extends RunCounts {
+  id: string;
+  sourceId: string;
+  mode: RunMode;
+  trigger: RunTrigger;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  heartbeatAt: string | null;
+  error: string | null;
+  errorCode: string | null;
+}
+
+/** An item after the pipeline: normalized, redacted, hashed, tagged and chunked. */
+export interface PreparedItem {
+  externalId: string;
+  stream: string;
+  title: string | null;
+  content: string;
+  contentType: ContentType;
+  url: string | null;
+  author: string | null;
+  container: string | null;
+  thread: string | null;
+  /** ISO 8601. */
+  occurredAt: string | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  /** sha256 of the normalized content + title: equal content from two paths hashes equal. */
+  contentHash: string;
+  /** Hash of the raw item as received (plus pipeline version): the fast path for unchanged re-reads. */
+  fingerprint: string;
+  chunks: Array<{ seq: number; text: string; heading: string | null }>;
+}
+
+export interface CommitPageInput {
+  sourceId: string;
+  runId: string | null;
+  items: PreparedItem[];
+  /** External ids recognised as unchanged before the pipeline ran (fingerprint match). */
+  unchangedIds?: string[];
+  deletes: string[];
+  /** The checkpoint after this page; `undefined` leaves the stored one as it is (push without checkpoint). */
+  checkpoint: Checkpoint | undefined;
+  /** Full refresh: mark every item of the page as seen by this run. */
+  markSeen?: boolean;
+  /** Run counters to add in the same transaction (so a crash never leaves counts ahead of data). */
+  runCounts?: Partial<RunCounts>;
+}
+
+export interface CommitPageResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export interface MemoryRecord {
+  id: string;
+  sourceId: string;
+  externalId: string;
+  stream: string;
+  title: string | null;
+  content: string;
+  contentType: ContentType;
+  url: string | null;
+  author: string | null;
+  container: string | null;
+  thread: string | null;
+  occurredAt: string | null;
+  ingestedAt: string;
+  updatedAt: string;
+  contentHash: string;
+  version: number;
+  deletedAt: string | null;
+  tags: string[];
+  metadata: Record<string, unknown>;
+}
+
+export interface MemoryVersion {
+  version: number;
+  title: string | null;
+  content: string;
+  contentHash: string;
+  metadata: Record<string, unknown>;
+  /** When this version was replaced. */
+  supersededAt: string;
+}
+
+export interface MemoryWithVersions extends MemoryRecord {
+  sourceName: string;
+  sourceType: string;
+  /** Earlier versions, newest first. */
+  versions: MemoryVersion[];
+}
+
+export interface SearchFilters {
+  /** Only this user's sources (every interface passes it; `undefined` = all, for admin tools). */
+  ownerId?: string;
+  sourceIds?: string[];
+  /** Connector names (source types). */
+  connectors?: string[];
+  streams?: string[];
+  authors?: string[];
+  containers?: string[];
+  threads?: string[];
+  tags?: string[];
+  /** ISO 8601 bounds on `occurred_at`, inclusive. */
+  since?: string;
+  until?: string;
+}
+
+export interface SearchQuery extends SearchFilters {
+  text: string;
+  /** `simple` (default): words and "phrases", all must match, `word*` prefixes. `fts`: the engine's own syntax. */
+  syntax?: 'simple' | 'fts';
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchHit {
+  memoryId: string;
+  sourceId: string;
+  sourceName: string;
+  connector: string;
+  externalId: string;
+  stream: string;
+  title: string | null;
+  /** The best matching passage with matches wrapped in `[` `]` markers given by the caller (default «»). */
+  snippet: string;
+  url: string | null;
+  author: string | null;
+  container: string | null;
+  thread: string | null;
+  occurredAt: string | null;
+  tags: string[];
+  /** Higher is better. */
+  score: number;
+}
+
+export interface TimelineQuery extends SearchFilters {
+  limit?: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+  order?: 'asc' | 'desc';
+}
+
+export interface TimelineEntry extends Omit<MemoryRecord, 'content'> {
+  sourceName: string;
+  /** First ~300 characters. */
+  preview: string;
+}
+
+export interface SourceStats {
+  sourceId: string;
+  memories: number;
+  deleted: number;
+  versions: number;
+  byStream: Record<string, number>;
+  oldest: string | null;
+  newest: string | null;
+  runs: Record<RunStatus, number>;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  name: string;
+  /** sha256 hex of the token; the token itself is never stored. */
+  tokenHash: string;
+  readOnly: boolean;
+  /** `api` or `metrics` (a metrics-only token). */
+  scope: 'api' | 'metrics';
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** An encrypted credential as the vault writes it; the store never sees plaintext. */
+export interface CredentialEnvelope {
+  sourceId: string;
+  keyId: string;
+  /** base64 */
+  iv: string;
+  tag: string;
+  ciphertext: string;
+  updatedAt: string;
+  /** Bumped on every write, for compare-and-swap (refresh-token rotation). */
+  revision: number;
+}
+
+export interface MigrationStatus {
+  current: number;
+  latest: number;
+}
+
+export interface MemoryStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations. Idempotent; safe to call on every start. */
+  migrate(): Promise<MigrationStatus>;
+  migrationStatus(): Promise<MigrationStatus>;
+  /** Cheap round trip for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // sources
+  createSource(input: NewSource): Promise<SourceRecord>;
+  getSource(id: string): Promise<SourceRecord | null>;
+  getSourceByName(ownerId: string, name: string): Promise<SourceRecord | null>;
+  listSources(filter?: { ownerId?: string; sourceType?: string; status?: SourceStatus }): Promise<SourceRecord[]>;
+  /** @throws TributaryError `not_found`, `conflict` (name taken) */
+  updateSource(id: string, patch: SourcePatch): Promise<SourceRecord>;
+  /** Deletes the source and everything of it: memories, versions, chunks, FTS rows, runs, checkpoint, credential. */
+  deleteSource(id: string): Promise<boolean>;
+  /** Right to forget: removes all memories (and index rows, versions) of a source but keeps the source. */
+  purgeSourceData(id: string): Promise<number>;
+  getCheckpoint(sourceId: string): Promise<Checkpoint | null>;
+  /** Sets or clears the checkpoint outside a page (reset for a full re-sync). */
+  setCheckpoint(sourceId: string, checkpoint: Checkpoint | null): Promise<void>;
+
+  // runs
+  startRun(input: { sourceId: string; mode: RunMode; trigger: RunTrigger }): Promise<RunRecord>;
+  heartbeatRun(runId: string): Promise<void>;
+  finishRun(runId: string, outcome: { status: Exclude<RunStatus, 'running'>; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }): Promise<RunRecord>;
+  getRun(runId: string): Promise<RunRecord | null>;
+  listRuns(filter: { sourceId?: string; ownerId?: string; status?: RunStatus; limit?: number }): Promise<RunRecord[]>;
+  /** Runs still `running` whose heartbeat is older than the cutoff (their holder died). */
+  findStaleRuns(heartbeatBefore: string): Promise<RunRecord[]>;
+
+  // the write path
+  /** Fingerprints of existing, live memories for these external ids (the unchanged fast path). */
+  lookupFingerprints(sourceId: string, externalIds: string[]): Promise<Map<string, string>>;
+  /** Items, deletions and checkpoint of one page in ONE transaction. */
+  commitPage(input: CommitPageInput): Promise<CommitPageResult>;
+  /** Full refresh: tombstones live memories of the source not marked seen by `runId`; returns the count. */
+  tombstoneUnseen(sourceId: string, runId: string): Promise<number>;
+
+  // reads
+  getMemory(id: string, ownerId?: string): Promise<MemoryWithVersions | null>;
+  getMemoryByExternalId(sourceId: string, externalId: string): Promise<MemoryRecord | null>;
+  /** Live memories count (or with tombstones). */
+  countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): Promise<number>;
+  /** Streams every memory of a source (tombstones included when asked), for export. */
+  exportMemories(sourceId: string, options?: { includeDeleted?: boolean; batchSize?: number }): AsyncIterable<MemoryRecord>;
+  /** @throws TributaryError `invalid_query` on a syntax error in `fts` mode */
+  search(query: SearchQuery): Promise<{ hits: SearchHit[] }>;
+  timeline(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }>;
+  sourceStats(sourceId: string): Promise<SourceStats>;
+
+  // leases: one sync per source, across processes and machines
+  /** Takes the lease when free or expired; true when `holder` now holds it. */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Extends the lease; false when it was lost (expired and taken by another). */
+  renewLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(key: string, holder: string): Promise<void>;
+
+  // users and API tokens
+  createUser(input: { id?: string; name: string; isAdmin?: boolean }): Promise<UserRecord>;
+  getUser(id: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  createToken(input: { userId: string; name: string; tokenHash: string; readOnly?: boolean; scope?: 'api' | 'metrics' }): Promise<TokenRecord>;
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  listTokens(userId?: string): Promise<TokenRecord[]>;
+  touchToken(id: string): Promise<void>;
+  revokeToken(id: string): Promise<boolean>;
+
+  // credentials (ciphertext only)
+  putCredential(envelope: Omit<CredentialEnvelope, 'updatedAt' | 'revision'>, expectedRevision?: number): Promise<CredentialEnvelope>;
+  getCredential(sourceId: string): Promise<CredentialEnvelope | null>;
+  listCredentials(): Promise<CredentialEnvelope[]>;
+  deleteCredential(sourceId: string): Promise<boolean>;
+
+  // small keyed state with expiry (OAuth states, webhook replay guards, leader records)
+  /** Inserts when absent or expired; false when a live value exists (single-use / replay detection). */
+  kvPutIfAbsent(namespace: string, key: string, value: unknown, ttlMs: number): Promise<boolean>;
+  kvGet<T = unknown>(namespace: string, key: string): Promise<T | null>;
+  /** Reads and deletes in one step (single-use tokens). */
+  kvTake<T = unknown>(namespace: string, key: string): Promise<T | null>;
+  kvDelete(namespace: string, key: string): Promise<void>;
+}

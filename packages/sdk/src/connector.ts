@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import type { ConnectorContext, ReadContext, WebhookContext, WebhookOutcome, WebhookRequest } from './context.js';
+import { TributaryError, zodIssues, formatIssues } from './errors.js';
+import type { Checkpoint, Page } from './item.js';
+import { ManifestSchema, type ManifestData } from './manifest.js';
+
+/** A resource a connector can offer in a picker: a channel, a repo, a folder, a calendar. */
+export interface DiscoveredResource {
+  id: string;
+  name: string;
+  kind: string;
+  description?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** Why not, in words that say what to fix ("token revoked: connect again"). */
+  message: string;
+}
+
+export interface Manifest<Config extends z.ZodType = z.ZodType, K extends z.ZodType = z.ZodType> extends ManifestData {
+  /** The source's config; defaults and descriptions feed forms and docs. Mark secrets with `.meta({ secret: true })`. */
+  config: Config;
+  /** The checkpoint's shape; a stored checkpoint that does not parse triggers a clean full re-sync. */
+  checkpoint: K;
+}
+
+export interface ConnectorDefinition<Config extends z.ZodType = z.ZodType, K extends z.ZodType<Checkpoint> = z.ZodType<Checkpoint>> {
+  manifest: Manifest<Config, K>;
+  /** Connectivity and credentials: resolves `{ ok: false, message }` rather than throwing for expected failures. */
+  check(ctx: ConnectorContext<z.output<Config>>): Promise<CheckResult>;
+  /** Resources for pickers. */
+  discover?(ctx: ConnectorContext<z.output<Config>>): Promise<DiscoveredResource[]>;
+  /**
+   * Reads upstream and yields pages. Each page's checkpoint covers everything up to and including it; resume
+   * exactly from `ctx.checkpoint`; never buffer a whole history.
+   */
+  read(ctx: ReadContext<z.output<Config>, z.output<K>>): AsyncIterable<Page<z.output<K>>>;
+  /** Verifies and interprets a webhook delivery for this source. */
+  webhook?(ctx: WebhookContext<z.output<Config>>, request: WebhookRequest): Promise<WebhookOutcome>;
+}
+
+/** Any connector, whatever its config type (the registry and engine hold these). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = ConnectorDefinition<any, any>;
+
+/**
+ * Declares a connector. Only checks and tags the value; no base class, no registration side effect.
+ * @throws TributaryError `invalid_config` when the manifest is malformed (names the field).
+ */
+export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Checkpoint>>(
+  definition: ConnectorDefinition<Config, K>,
+): ConnectorDefinition<Config, K> {
+  const { config, checkpoint, ...data } = definition.manifest;
+  const parsed = ManifestSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error.issues, 'manifest');
+    throw new TributaryError('invalid_config', `Connector manifest of "${data.name}" is invalid: ${formatIssues(issues)}`, { issues });
+  }
+  if (!(config instanceof z.ZodType)) throw new TributaryError('invalid_config', `Connector "${data.name}": manifest.config must be a zod schema`);
+  if (!(checkpoint instanceof z.ZodType)) throw new TributaryError('invalid_config', `Connector "${data.name}": manifest.checkpoint must be a zod schema`);
+  for (const f of Object.keys(parsed.data.features)) {
+    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(f)) throw new TributaryError('invalid_config', `Connector "${data.name}": feature name "${f}" must be camelCase`);
+  }
+  return { ...definition, manifest: { ...definition.manifest, ...parsed.data, config, checkpoint } };
+}
+
+/**
+ * Validates a source's config against a connector.
+ * @throws TributaryError `invalid_config` listing each bad field ("config.rootDir: Required").
+ */
+export function parseConfig<C extends z.ZodType>(connector: { manifest: { name: string; config: C } }, raw: unknown): z.output<C> {
+  const result = connector.manifest.config.safeParse(raw ?? {});
+  if (!result.success) {
+    const issues = zodIssues(result.error.issues, 'config');
+    throw new TributaryError('invalid_config', `Invalid config for ${connector.manifest.name}: ${formatIssues(issues)}`, { issues });
+  }
+  return result.data;
+}
+
+/**
+ * Validates a stored checkpoint. A checkpoint of the wrong shape is not fatal: the caller starts a full re-sync.
+ * @returns the checkpoint, or `undefined` with `invalid` true when it did not parse.
+ */
+export function parseCheckpoint<K extends z.ZodType>(connector: { manifest: { checkpoint: K } }, raw: unknown): { checkpoint: z.output<K> | undefined; invalid: boolean; reason?: string } {
+  if (raw === undefined || raw === null) return { checkpoint: undefined, invalid: false };
+  const result = connector.manifest.checkpoint.safeParse(raw);
+  if (result.success) return { checkpoint: result.data, invalid: false };
+  return { checkpoint: undefined, invalid: true, reason: formatIssues(zodIssues(result.error.issues, 'checkpoint')) };
+}
+
+/** Feature flags of a source: manifest defaults, overridden by the source's own settings (unknown names refused). */
+export function resolveFeatures(manifest: { name: string; features: Record<string, { default: boolean }> }, overrides: Record<string, boolean> = {}): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const [name, spec] of Object.entries(manifest.features)) out[name] = spec.default;
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!(name in manifest.features)) {
+      const known = Object.keys(manifest.features);
+      throw new TributaryError('invalid_config', `Unknown feature "${name}" for ${manifest.name}; known: ${known.length ? known.join(', ') : '(none)'}`, {
+        issues: [{ path: `features.${name}`, message: 'unknown feature' }],
+      });
+    }
+    out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import type { Clock } from './clock.js';
+import type { HttpClient } from './http.js';
+import type { Checkpoint } from './item.js';
+import type { Logger } from './logger.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** A credential set from the vault. Connectors read what their manifest's `auth.type` asked for. */
+export type Credential =
+  | { kind: 'oauth2'; accessToken: string; tokenType?: string; expiresAt?: string; scope?: string; extra?: Record<string, string> }
+  | { kind: 'token'; token: string; extra?: Record<string, string> }
+  | { kind: 'password'; username?: string; password: string; extra?: Record<string, string> };
+
+export interface CredentialAccess {
+  /** The current credential (OAuth tokens are refreshed before expiry), or undefined when none is stored. */
+  get(): Promise<Credential | undefined>;
+  /** After a 401: refresh once (single-flight across callers) and return the new credential. */
+  refresh(): Promise<Credential | undefined>;
+}
+
+export interface Progress {
+  phase?: string;
+  /** Items seen so far in this run (the runner counts too; connectors may report upstream totals). */
+  done?: number;
+  total?: number;
+  message?: string;
+}
+
+/** What every connector call gets. */
+export interface ConnectorContext<C = unknown> {
+  sourceId: string;
+  /** The validated config (defaults applied). */
+  config: C;
+  /** Feature flags: manifest defaults overridden by the source's settings. */
+  features: Record<string, boolean>;
+  credentials: CredentialAccess;
+  http: HttpClient;
+  /** The source's rate limiter (shared across workers in distributed mode), for SDKs that do their own HTTP. */
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  signal: AbortSignal;
+  clock: Clock;
+  /** Counts an API call made outside `http` (e.g. through a provider SDK), for run statistics. */
+  countApiCall(n?: number): void;
+  /** Counts time spent waiting on a rate limit outside `http`. */
+  countRateLimitWait(ms: number): void;
+}
+
+export type SyncMode = 'backfill' | 'incremental' | 'full_refresh';
+
+export interface ReadContext<C = unknown, K extends Checkpoint = Checkpoint> extends ConnectorContext<C> {
+  /** The last committed checkpoint, validated by the manifest's schema; undefined on a first or full sync. */
+  checkpoint: K | undefined;
+  mode: SyncMode;
+  /** On a first sync bounded by `backfillDays`: do not read anything older than this. */
+  since: Date | undefined;
+  /** Run options a trigger may pass (e.g. a webhook's `{ channel }`): connectors may narrow the read. */
+  hints: Record<string, unknown>;
+  progress(p: Progress): void;
+}
+
+export interface WebhookRequest {
+  method: string;
+  headers: Record<string, string>;
+  /** The exact bytes received: signatures are computed over these. */
+  rawBody: string;
+  query: Record<string, string>;
+}
+
+export interface WebhookOutcome {
+  /** What to answer the provider (e.g. Slack's url_verification challenge). */
+  response: { status: number; body?: unknown; headers?: Record<string, string> };
+  /** Whether this source is the one addressed (signature verified for it). */
+  matched: boolean;
+  /** Ask for an incremental sync now, with hints (e.g. `{ channel: 'C1' }`). */
+  sync?: { hints?: Record<string, unknown> };
+}
+
+export type WebhookContext<C = unknown> = ConnectorContext<C>;
+
+export type { Checkpoint };

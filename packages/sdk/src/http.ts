@@ -1,0 +1,140 @@
+import { abortError, systemClock, type Clock } from './clock.js';
+import { TributaryError } from './errors.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { unlimited, type RateLimiter } from './rate-limiter.js';
+
+export interface HttpOptions {
+  /** Attempts after the first for retryable failures. @default 5 */
+  retries?: number;
+  /** First backoff delay; doubles each attempt, with full jitter. @default 500 */
+  baseDelayMs?: number;
+  /** Cap on one backoff delay. @default 30000 */
+  maxDelayMs?: number;
+  /** Longest `Retry-After` we honour before giving up with `rate_limited`. @default 300000 */
+  maxRetryAfterMs?: number;
+  /** Per-request timeout. @default 60000 */
+  timeoutMs?: number;
+  rateLimiter?: RateLimiter;
+  clock?: Clock;
+  logger?: Logger;
+  signal?: AbortSignal;
+  fetch?: typeof globalThis.fetch;
+  /** Called for each request sent (for run statistics and metrics). */
+  onRequest?: (info: { method: string; url: string; status: number | undefined; durationMs: number }) => void;
+  /** Called for each wait caused by a rate limit (limiter or 429). */
+  onRateLimitWait?: (ms: number) => void;
+  /** Random source for jitter (tests make it deterministic). */
+  random?: () => number;
+}
+
+export interface HttpClient {
+  /**
+   * A `fetch` with retries, backoff with jitter, `Retry-After`, rate limiting, timeouts and abort. Non-retryable
+   * HTTP errors are returned as responses (the caller knows its API); retryable ones are retried and, when
+   * attempts run out, thrown as `rate_limited` / `upstream_unavailable`.
+   */
+  fetch(input: string | URL, init?: RequestInit): Promise<Response>;
+  /** GET/POST and parse JSON; any non-2xx becomes a TributaryError with a code mapped from the status. */
+  json<T = unknown>(input: string | URL, init?: RequestInit): Promise<T>;
+}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Parses `Retry-After` (seconds or an HTTP date) and the common reset headers into milliseconds. */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const ra = headers.get('retry-after');
+  if (ra) {
+    const secs = Number(ra);
+    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    const date = Date.parse(ra);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  // GitHub: x-ratelimit-remaining: 0 with x-ratelimit-reset (epoch seconds).
+  if (headers.get('x-ratelimit-remaining') === '0') {
+    const reset = Number(headers.get('x-ratelimit-reset'));
+    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+  }
+  return undefined;
+}
+
+/** Maps an HTTP status to our error code. */
+export function errorForStatus(status: number, message: string, retryAfter?: number): TributaryError {
+  if (status === 401) return new TributaryError('auth_invalid', message);
+  if (status === 403) return new TributaryError('permission_denied', message);
+  if (status === 404) return new TributaryError('not_found', message);
+  if (status === 429) return new TributaryError('rate_limited', message, { retryAfterMs: retryAfter });
+  if (status >= 500 || status === 408) return new TributaryError('upstream_unavailable', message, { retryAfterMs: retryAfter });
+  return new TributaryError('upstream_error', message);
+}
+
+export function createHttpClient(options: HttpOptions = {}): HttpClient {
+  const retries = options.retries ?? 5;
+  const base = options.baseDelayMs ?? 500;
+  const max = options.maxDelayMs ?? 30_000;
+  const maxRetryAfter = options.maxRetryAfterMs ?? 300_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const clock = options.clock ?? systemClock;
+  const limiter = options.rateLimiter ?? unlimited;
+  const logger = options.logger ?? silentLogger;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const random = options.random ?? Math.random;
+
+  const backoff = (attempt: number): number => Math.round(random() * Math.min(max, base * 2 ** attempt));
+
+  async function fetchWithPolicy(input: string | URL, init: RequestInit = {}): Promise<Response> {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const url = String(input);
+    const safeUrl = url.replace(/([?&](?:token|access_token|key|api_key|client_secret)=)[^&]+/gi, '$1[REDACTED]');
+    for (let attempt = 0; ; attempt++) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      const waited = await limiter.acquire(1, options.signal);
+      if (waited > 0) options.onRateLimitWait?.(waited);
+      const started = clock.now();
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signals = [timeout, ...(options.signal ? [options.signal] : []), ...(init.signal ? [init.signal] : [])];
+      let response: Response | undefined;
+      let failure: unknown;
+      try {
+        response = await doFetch(input, { ...init, signal: AbortSignal.any(signals) });
+      } catch (err) {
+        if (options.signal?.aborted) throw abortError(options.signal);
+        failure = err;
+      }
+      options.onRequest?.({ method, url: safeUrl, status: response?.status, durationMs: clock.now() - started });
+      if (response && !RETRYABLE_STATUS.has(response.status)) return response;
+
+      const wait = response ? retryAfterMs(response.headers, clock.now()) : undefined;
+      const reason = response ? `HTTP ${response.status}` : `network error: ${(failure as Error)?.message ?? failure}`;
+      if (attempt >= retries || (wait !== undefined && wait > maxRetryAfter)) {
+        if (response) {
+          await response.body?.cancel().catch(() => undefined);
+          throw errorForStatus(response.status, `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`, wait);
+        }
+        throw new TributaryError('upstream_unavailable', `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`, { cause: failure });
+      }
+      await response?.body?.cancel().catch(() => undefined);
+      const delay = wait ?? backoff(attempt);
+      if (response?.status === 429) {
+        limiter.pauseFor(delay);
+        options.onRateLimitWait?.(delay);
+      }
+      logger.debug('retrying request', { method, url: safeUrl, reason, attempt: attempt + 1, delayMs: delay });
+      await clock.sleep(delay, options.signal);
+    }
+  }
+
+  return {
+    fetch: fetchWithPolicy,
+    async json<T>(input: string | URL, init?: RequestInit): Promise<T> {
+      const res = await fetchWithPolicy(input, { ...init, headers: { accept: 'application/json', ...(init?.headers as Record<string, string>) } });
+      const text = await res.text();
+      if (!res.ok) throw errorForStatus(res.status, `${(init?.method ?? 'GET').toUpperCase()} ${String(input).split('?')[0]} → HTTP ${res.status}: ${text.slice(0, 200)}`);
+      try {
+        return JSON.parse(text) as T;
+      } catch (err) {
+        throw new TributaryError('upstream_error', `Invalid JSON from ${String(input).split('?')[0]} (truncated body?)`, { cause: err, retryable: true });
+      }
+    },
+  };
+}

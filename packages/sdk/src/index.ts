@@ -1,0 +1,13 @@
+export * from './errors.js';
+export * from './clock.js';
+export * from './redact.js';
+export * from './logger.js';
+export * from './rate-limiter.js';
+export * from './http.js';
+export * from './item.js';
+export * from './context.js';
+export * from './manifest.js';
+export * from './connector.js';
+export * from './json-schema.js';
+export * from './paths.js';
+export { z } from 'zod';

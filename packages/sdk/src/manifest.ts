@@ -1,0 +1,63 @@
+import semver from 'semver';
+import { z } from 'zod';
+
+/** Connector names are kebab-case and stable forever. */
+export const ConnectorNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case (a-z, 0-9 and single dashes)')
+  .max(64);
+
+export const AuthSpecSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('token'), description: z.string().optional() }),
+  z.object({ type: z.literal('password'), description: z.string().optional() }),
+  z.object({
+    type: z.literal('oauth2'),
+    provider: z.string().min(1),
+    scopes: z.array(z.string()).default([]),
+    /** A personal/bot token is accepted instead of OAuth. */
+    allowToken: z.boolean().default(false),
+  }),
+]);
+export type AuthSpec = z.input<typeof AuthSpecSchema>;
+
+export const FeatureSpecSchema = z.object({ default: z.boolean(), description: z.string().min(1) });
+
+export const RateLimitSpecSchema = z.object({
+  requests: z.number().positive(),
+  perSeconds: z.number().positive(),
+  burst: z.number().positive().optional(),
+  description: z.string().optional(),
+});
+
+/** The declarative part of a connector (everything but functions and zod schemas). */
+export const ManifestSchema = z.object({
+  name: ConnectorNameSchema,
+  version: z.string().refine((v) => semver.valid(v) !== null, 'must be a semver version like 1.2.0'),
+  sdk: z.string().refine((v) => semver.validRange(v) !== null, 'must be a semver range like ^1.0.0'),
+  title: z.string().min(1),
+  description: z.string().min(1),
+  auth: AuthSpecSchema,
+  features: z.record(z.string(), FeatureSpecSchema).default({}),
+  streams: z.array(z.string().min(1)).min(1),
+  capabilities: z
+    .object({
+      incremental: z.boolean().default(false),
+      deletions: z.boolean().default(false),
+      webhooks: z.boolean().default(false),
+      fullRefresh: z.boolean().default(true),
+    })
+    .default({ incremental: false, deletions: false, webhooks: false, fullRefresh: true }),
+  rateLimit: RateLimitSpecSchema.optional(),
+  /** Where the connector reads from: `local` (files on this machine) or `cloud` (an API). */
+  kind: z.enum(['local', 'cloud']).default('local'),
+});
+export type ManifestData = z.input<typeof ManifestSchema>;
+
+/** The SDK version this package implements; manifests declare a range that must include it. */
+export const SDK_VERSION = '1.0.0';
+
+/** Whether a connector built for `range` can load in this host. */
+export function isSdkCompatible(range: string, hostVersion = SDK_VERSION): boolean {
+  return semver.validRange(range) !== null && semver.satisfies(hostVersion, range);
+}
