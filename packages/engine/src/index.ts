@@ -1,1 +1,5 @@
-export {};
+export * from './engine/index.js';
+export * from './pipeline/index.js';
+export type * from './store/types.js';
+export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.js';
+export { toFtsQuery } from './store/fts-query.js';

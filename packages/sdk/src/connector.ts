@@ -91,12 +91,12 @@ export function parseCheckpoint<K extends z.ZodType>(connector: { manifest: { ch
 }
 
 /** Feature flags of a source: manifest defaults, overridden by the source's own settings (unknown names refused). */
-export function resolveFeatures(manifest: { name: string; features: Record<string, { default: boolean }> }, overrides: Record<string, boolean> = {}): Record<string, boolean> {
+export function resolveFeatures(manifest: { name: string; features?: Record<string, { default: boolean }> }, overrides: Record<string, boolean> = {}): Record<string, boolean> {
   const out: Record<string, boolean> = {};
-  for (const [name, spec] of Object.entries(manifest.features)) out[name] = spec.default;
+  for (const [name, spec] of Object.entries(manifest.features ?? {})) out[name] = spec.default;
   for (const [name, value] of Object.entries(overrides)) {
-    if (!(name in manifest.features)) {
-      const known = Object.keys(manifest.features);
+    if (!(name in (manifest.features ?? {}))) {
+      const known = Object.keys(manifest.features ?? {});
       throw new TributaryError('invalid_config', `Unknown feature "${name}" for ${manifest.name}; known: ${known.length ? known.join(', ') : '(none)'}`, {
         issues: [{ path: `features.${name}`, message: 'unknown feature' }],
       });

@@ -300,7 +300,8 @@ export interface MemoryStore {
   // runs
   startRun(input: { sourceId: string; mode: RunMode; trigger: RunTrigger }): Promise<RunRecord>;
   heartbeatRun(runId: string): Promise<void>;
-  finishRun(runId: string, outcome: { status: Exclude<RunStatus, 'running'>; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }): Promise<RunRecord>;
+  /** Ends a run. `counts`, when given, are the run's final totals (absolute), replacing the per-page increments. */
+  finishRun(runId: string, outcome: { status: Exclude<RunStatus, 'running'>; mode?: RunMode; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
   listRuns(filter: { sourceId?: string; ownerId?: string; status?: RunStatus; limit?: number }): Promise<RunRecord[]>;
   /** Runs still `running` whose heartbeat is older than the cutoff (their holder died). */

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createLogger,
+  parseCheckpoint,
+  parseConfig,
+  resolveFeatures,
+  systemClock,
+  TributaryError,
+  type AnyConnector,
+  type Checkpoint,
+  type ConnectorContext,
+  createHttpClient,
+  unlimited,
+} from '@tributary/sdk';
+import { createPipeline } from '../pipeline/prepare.js';
+import type { SourceRecord } from '../store/types.js';
+import { writePage } from './page-writer.js';
+import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
+import { LOCAL_USER_ID, type Engine, type EngineOptions, type IngestInput, type IngestResult } from './types.js';
+
+const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** The engine facade every interface (CLI, REST, MCP, workers) uses. */
+export function createEngine(options: EngineOptions): Engine {
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger(options.log ?? (() => undefined));
+  const deps: RunnerDeps = { ...options, clock, logger };
+  const { store } = options;
+  const registry = new Map<string, AnyConnector>();
+  for (const c of options.connectors) registry.set(c.manifest.name, c);
+  const running = new Map<string, AbortController>();
+
+  const connector = (name: string): AnyConnector => {
+    const c = registry.get(name);
+    if (!c) {
+      throw new TributaryError('not_found', `Unknown connector "${name}". Known connectors: ${[...registry.keys()].sort().join(', ') || '(none)'}.`, {
+        issues: [{ path: 'connector', message: 'unknown connector' }],
+      });
+    }
+    return c;
+  };
+
+  const getSource = async (idOrName: string, ownerId?: string): Promise<SourceRecord> => {
+    const byId = await store.getSource(idOrName);
+    if (byId && (!ownerId || byId.ownerId === ownerId)) return byId;
+    const byName = await store.getSourceByName(ownerId ?? LOCAL_USER_ID, idOrName);
+    if (byName) return byName;
+    throw new TributaryError('not_found', `No source "${idOrName}". List them with \`tributary sources list\`.`);
+  };
+
+  const validateName = (name: string): void => {
+    if (!NAME_RULE.test(name)) {
+      throw new TributaryError('invalid_config', `Invalid source name "${name}": use letters, digits, dot, dash or underscore (max 100), starting with a letter or digit.`, {
+        issues: [{ path: 'name', message: 'invalid name' }],
+      });
+    }
+  };
+
+  const connectorContext = async (source: SourceRecord): Promise<ConnectorContext<any>> => {
+    const c = connector(source.sourceType);
+    const config = parseConfig(c, source.config);
+    const credentials = options.credentials?.(source, c) ?? noCredentials;
+    const credential = await credentials.get();
+    const log = createLogger(options.log ?? (() => undefined), { secrets: secretValues(c, config as any, credential), bindings: { sourceId: source.id } });
+    const controller = new AbortController();
+    return {
+      sourceId: source.id,
+      config,
+      features: resolveFeatures(c.manifest, source.features),
+      credentials,
+      http: createHttpClient({ clock, logger: log, fetch: options.fetch, retries: 2, signal: controller.signal }),
+      rateLimiter: unlimited,
+      logger: log,
+      signal: controller.signal,
+      clock,
+      countApiCall: () => undefined,
+      countRateLimitWait: () => undefined,
+    };
+  };
+
+  const engine: Engine = {
+    store,
+    connectors: { list: () => [...registry.values()], get: connector },
+    sources: {
+      async add(input) {
+        const c = connector(input.connector);
+        validateName(input.name);
+        const config = parseConfig(c, input.config ?? {}) as Record<string, unknown>;
+        resolveFeatures(c.manifest, input.features ?? {});
+        void config;
+        const ownerId = input.ownerId ?? LOCAL_USER_ID;
+        // Store what the user wrote (defaults stay defaults and can change with the connector).
+        const source = await store.createSource({
+          id: randomUUID(),
+          ownerId,
+          sourceType: c.manifest.name,
+          name: input.name,
+          config: input.config ?? {},
+          features: input.features ?? {},
+          schedule: input.schedule ?? null,
+        });
+        if (input.credential) {
+          if (!options.storeCredential) {
+            await store.deleteSource(source.id);
+            throw new TributaryError('unsupported', 'No credential vault is configured in this process; credentials cannot be stored.');
+          }
+          await options.storeCredential(source.id, input.credential);
+        }
+        return source;
+      },
+      list: (ownerId) => store.listSources(ownerId ? { ownerId } : {}),
+      get: getSource,
+      async update(id, patch) {
+        const source = await getSource(id);
+        const c = connector(source.sourceType);
+        if (patch.name !== undefined) validateName(patch.name);
+        if (patch.config !== undefined) parseConfig(c, patch.config);
+        if (patch.features !== undefined) resolveFeatures(c.manifest, patch.features);
+        return store.updateSource(source.id, patch);
+      },
+      async pause(id) {
+        const source = await getSource(id);
+        running.get(source.id)?.abort(new TributaryError('aborted', 'Source paused.'));
+        return store.updateSource(source.id, { status: 'paused' });
+      },
+      async resume(id) {
+        const source = await getSource(id);
+        return store.updateSource(source.id, { status: 'active', errorMessage: null });
+      },
+      async remove(id) {
+        const source = await getSource(id);
+        running.get(source.id)?.abort(new TributaryError('aborted', 'Source removed.'));
+        await store.deleteSource(source.id);
+      },
+      async check(id) {
+        const source = await getSource(id);
+        const c = connector(source.sourceType);
+        try {
+          return await c.check(await connectorContext(source));
+        } catch (err) {
+          const e = err instanceof TributaryError ? err : new TributaryError('internal', (err as Error).message, { cause: err });
+          return { ok: false, message: `${e.code}: ${e.message}` };
+        }
+      },
+      async discover(id) {
+        const source = await getSource(id);
+        const c = connector(source.sourceType);
+        if (!c.discover) return [];
+        return c.discover(await connectorContext(source));
+      },
+    },
+
+    async sync(sourceId, syncOptions = {}) {
+      const source = await getSource(sourceId);
+      if (source.status === 'paused') {
+        throw new TributaryError('conflict', `Source "${source.name}" is paused; resume it first (tributary sources resume ${source.name}).`);
+      }
+      const c = connector(source.sourceType);
+      const controller = new AbortController();
+      const onAbort = (): void => controller.abort(syncOptions.signal?.reason);
+      syncOptions.signal?.addEventListener('abort', onAbort, { once: true });
+      if (syncOptions.signal?.aborted) controller.abort(syncOptions.signal.reason);
+      running.set(source.id, controller);
+      try {
+        return await runSync(deps, source, c, { ...syncOptions, signal: controller.signal });
+      } finally {
+        running.delete(source.id);
+        syncOptions.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+
+    abort(sourceId) {
+      const controller = running.get(sourceId);
+      if (!controller) return false;
+      controller.abort(new TributaryError('aborted', 'Sync cancelled.'));
+      return true;
+    },
+
+    async ingest(sourceId, input: IngestInput): Promise<IngestResult> {
+      const source = await getSource(sourceId);
+      const c = connector(source.sourceType);
+      if (input.checkpoint !== undefined) {
+        const parsed = parseCheckpoint(c, input.checkpoint);
+        if (parsed.invalid) throw new TributaryError('invalid_input', `Invalid checkpoint: ${parsed.reason}`, { issues: [{ path: 'checkpoint', message: parsed.reason ?? 'invalid' }] });
+      }
+      const credential = await (options.credentials?.(source, c) ?? noCredentials).get().catch(() => undefined);
+      const pipeline = createPipeline({ secrets: secretValues(c, source.config, credential), redactionPatterns: options.redactionPatterns });
+      // Validate everything first: a bad request changes nothing.
+      const failures: string[] = [];
+      input.items.forEach((item, i) => {
+        const r = pipeline.prepare(item, '');
+        if ('message' in r && !('contentHash' in r)) failures.push(`items.${i}: ${r.message}`);
+      });
+      if (failures.length) {
+        throw new TributaryError('invalid_input', `Ingest rejected, nothing stored: ${failures.slice(0, 5).join('; ')}`, {
+          issues: failures.slice(0, 50).map((f) => ({ path: f.split(':')[0]!, message: f.slice(f.indexOf(':') + 2) })),
+        });
+      }
+      const run = await store.startRun({ sourceId: source.id, mode: 'push', trigger: 'push' });
+      try {
+        const outcome = await writePage(
+          store,
+          pipeline,
+          { sourceId: source.id, runId: run.id, items: input.items, deletes: input.deletes ?? [], checkpoint: input.checkpoint as Checkpoint | undefined },
+          options.commitBatchSize ?? 1000,
+        );
+        await store.finishRun(run.id, { status: 'succeeded' });
+        await store.updateSource(source.id, { lastSyncAt: new Date(clock.now()).toISOString() });
+        options.onEvent?.({ type: 'page_committed', sourceId: source.id, connector: c.manifest.name, created: outcome.created, updated: outcome.updated, deleted: outcome.deleted, unchanged: outcome.unchanged, items: input.items.length });
+        return {
+          processed: input.items.length,
+          created: outcome.created,
+          updated: outcome.updated,
+          unchanged: outcome.unchanged,
+          deleted: outcome.deleted,
+          checkpoint: await store.getCheckpoint(source.id),
+        };
+      } catch (err) {
+        await store.finishRun(run.id, { status: 'failed', error: (err as Error).message }).catch(() => undefined);
+        throw err;
+      }
+    },
+
+    search: (query) => store.search(query),
+    timeline: (query) => store.timeline(query),
+    getMemory: (id, ownerId) => store.getMemory(id, ownerId),
+    runs: (filter) => store.listRuns(filter),
+    stats: async (sourceId) => store.sourceStats((await getSource(sourceId)).id),
+    purge: async (sourceId) => store.purgeSourceData((await getSource(sourceId)).id),
+    async close() {
+      for (const c of running.values()) c.abort(new TributaryError('aborted', 'Engine closing.'));
+      await store.close();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './create-engine.js';
+export { runSync, noCredentials, secretValues } from './runner.js';
+export { writePage } from './page-writer.js';

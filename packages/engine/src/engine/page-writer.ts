@@ -1,0 +1,94 @@
+import type { Checkpoint, Item } from '@tributary/sdk';
+import type { Pipeline } from '../pipeline/prepare.js';
+import { isFailure } from '../pipeline/prepare.js';
+import type { CommitPageResult, MemoryStore, PreparedItem, RunCounts } from '../store/types.js';
+
+export interface PageInput {
+  sourceId: string;
+  runId: string | null;
+  items: Item[];
+  deletes: string[];
+  checkpoint: Checkpoint | undefined;
+  markSeen?: boolean;
+  /** Failures the connector reported for this page. */
+  upstreamFailures?: number;
+  /** Counters accumulated since the last commit (API calls, waits), written with the page. */
+  extraCounts?: Partial<RunCounts>;
+  /** Called before each commit; returning true stops before it (abort), leaving the checkpoint where it was. */
+  shouldStop?: () => boolean;
+}
+
+export interface PageOutcome extends CommitPageResult {
+  failed: number;
+  failures: Array<{ externalId?: string; message: string }>;
+  /** False when the page was cut short by an abort (its checkpoint was not committed). */
+  complete: boolean;
+}
+
+/**
+ * Runs a page through the pipeline and commits it. A page larger than `batchSize` commits in several
+ * transactions; only the last carries the page's deletions and checkpoint, so a crash in between re-reads the
+ * page and the already-committed part is recognised as unchanged — never lost, never duplicated.
+ */
+export async function writePage(store: MemoryStore, pipeline: Pipeline, page: PageInput, batchSize: number): Promise<PageOutcome> {
+  // Last occurrence of an external id in a page wins (a connector may report an edit right after the original).
+  const byId = new Map<string, Item>();
+  const invalid: Item[] = [];
+  for (const item of page.items) {
+    if (item && typeof item.externalId === 'string' && item.externalId) {
+      byId.delete(item.externalId);
+      byId.set(item.externalId, item);
+    } else invalid.push(item);
+  }
+  const items = [...byId.values()];
+  const outcome: PageOutcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, failures: [], complete: true };
+  for (const item of invalid) outcome.failures.push({ message: `Invalid item without externalId: ${JSON.stringify(item)?.slice(0, 200)}` });
+  const batches = Math.max(1, Math.ceil(items.length / batchSize));
+  for (let b = 0; b < batches; b++) {
+    const batch = items.slice(b * batchSize, (b + 1) * batchSize);
+    // The first batch also carries the invalid items and the connector's own failures.
+    const failuresBefore = b === 0 ? 0 : outcome.failures.length;
+    const last = b === batches - 1;
+    const fingerprints = batch.map((item) => pipeline.fingerprint(item));
+    const known = await store.lookupFingerprints(
+      page.sourceId,
+      batch.map((i) => i.externalId),
+    );
+    const prepared: PreparedItem[] = [];
+    const unchangedIds: string[] = [];
+    batch.forEach((item, i) => {
+      if (known.get(item.externalId) === fingerprints[i]) {
+        unchangedIds.push(item.externalId);
+        return;
+      }
+      const result = pipeline.prepare(item, fingerprints[i]!);
+      if (isFailure(result)) outcome.failures.push(result);
+      else prepared.push(result);
+    });
+    if (page.shouldStop?.()) {
+      outcome.complete = false;
+      return outcome;
+    }
+    const failedHere = outcome.failures.length - failuresBefore + (b === 0 ? (page.upstreamFailures ?? 0) : 0);
+    const result = await store.commitPage({
+      sourceId: page.sourceId,
+      runId: page.runId,
+      items: prepared,
+      unchangedIds,
+      deletes: last ? page.deletes : [],
+      checkpoint: last ? page.checkpoint : undefined,
+      markSeen: page.markSeen,
+      runCounts: {
+        itemsSeen: batch.length + (b === 0 ? invalid.length : 0),
+        failed: failedHere,
+        ...(b === 0 ? page.extraCounts : {}),
+      },
+    });
+    outcome.created += result.created;
+    outcome.updated += result.updated;
+    outcome.unchanged += result.unchanged;
+    outcome.deleted += result.deleted;
+  }
+  outcome.failed = outcome.failures.length + (page.upstreamFailures ?? 0);
+  return outcome;
+}

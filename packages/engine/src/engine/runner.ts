@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import {
+  createHttpClient,
+  createLogger,
+  parseCheckpoint,
+  parseConfig,
+  resolveFeatures,
+  secretFieldPaths,
+  toTributaryError,
+  TributaryError,
+  unlimited,
+  type AnyConnector,
+  type Clock,
+  type Credential,
+  type CredentialAccess,
+  type Logger,
+  type ReadContext,
+  type SyncMode,
+} from '@tributary/sdk';
+import { createPipeline } from '../pipeline/prepare.js';
+import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types.js';
+import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
+import { writePage } from './page-writer.js';
+
+/** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
+export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
+
+const HOLDER_PREFIX = `${os.hostname()}:${process.pid}`;
+
+export interface RunnerDeps extends EngineOptions {
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Values of a credential and of secret config fields: the redactor hides them wherever they show up. */
+export function secretValues(connector: AnyConnector, config: Record<string, unknown>, credential: Credential | undefined): string[] {
+  const out: string[] = [];
+  for (const p of secretFieldPaths(connector.manifest.config)) {
+    const value = p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as any)[k] : undefined), config);
+    if (typeof value === 'string') out.push(value);
+  }
+  if (credential) {
+    for (const [k, v] of Object.entries(credential)) if (k !== 'kind' && typeof v === 'string') out.push(v);
+    for (const v of Object.values(credential.extra ?? {})) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * One sync of one source: lease → run record → read pages → pipeline → commit page by page → finish.
+ * Retryable failures retry from the last committed checkpoint with backoff; anything else fails the run,
+ * puts the source in `error` with a readable message and keeps the last good checkpoint.
+ */
+export async function runSync(deps: RunnerDeps, source: SourceRecord, connector: AnyConnector, options: SyncOptions = {}): Promise<RunRecord> {
+  const { store, clock } = deps;
+  const leaseKey = `sync:${source.id}`;
+  const holder = `${HOLDER_PREFIX}:${randomUUID()}`;
+  const ttl = deps.leaseTtlMs ?? 60_000;
+  while (!(await store.acquireLease(leaseKey, holder, ttl))) {
+    if (!options.waitForLease) {
+      throw new TributaryError('already_running', `Source "${source.name}" is already syncing; wait for that run to finish (tributary runs ${source.name}).`);
+    }
+    await clock.sleep(Math.min(1000, ttl / 4), options.signal);
+  }
+  const requested: RunMode = options.mode === 'full_refresh' ? 'full_refresh' : 'incremental';
+  const run = await store.startRun({ sourceId: source.id, mode: requested, trigger: options.trigger ?? 'manual' });
+  const started = clock.now();
+  const totals: RunCounts = { itemsSeen: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, apiCalls: 0, rateLimitWaitMs: 0 };
+  let pending = { apiCalls: 0, rateLimitWaitMs: 0 };
+  let pages = 0;
+  const progress = (phase: string, extra: Partial<SyncProgress> = {}): void =>
+    options.onProgress?.({ runId: run.id, sourceId: source.id, phase, ...totals, pages, elapsedMs: clock.now() - started, ...extra });
+
+  // Heartbeat keeps the lease and tells stuck-run detection we are alive.
+  let leaseLost = false;
+  const heartbeat = setInterval(() => {
+    void (async () => {
+      try {
+        if (!(await store.renewLease(leaseKey, holder, ttl))) leaseLost = true;
+        await store.heartbeatRun(run.id);
+      } catch (err) {
+        deps.logger.warn('heartbeat failed', { sourceId: source.id, error: (err as Error).message });
+      }
+    })();
+  }, Math.max(250, Math.floor(ttl / 3)));
+  heartbeat.unref();
+
+  const signal = options.signal ?? new AbortController().signal;
+  const stopRequested = (): boolean => signal.aborted || leaseLost;
+  const maxAttempts = 1 + (deps.runRetries ?? 2);
+  let finalMode: RunMode = requested;
+  try {
+    progress('starting');
+    const config = parseConfig(connector, source.config) as Record<string, unknown>;
+    const features = resolveFeatures(connector.manifest, source.features);
+    const credentials = deps.credentials?.(source, connector) ?? noCredentials;
+    const credential = await credentials.get().catch((err) => {
+      throw toTributaryError(err);
+    });
+    const logger = createLogger(deps.log ?? (() => undefined), { secrets: secretValues(connector, config, credential), bindings: { sourceId: source.id, connector: connector.manifest.name } });
+    const pipeline = createPipeline({ secrets: secretValues(connector, config, credential), redactionPatterns: deps.redactionPatterns });
+    const rateLimiter = deps.rateLimiterFor?.(source, connector) ?? unlimited;
+    const countApi = (n = 1): void => {
+      pending.apiCalls += n;
+      deps.onEvent?.({ type: 'api_call', sourceId: source.id, connector: connector.manifest.name });
+    };
+    const countWait = (ms: number): void => {
+      pending.rateLimitWaitMs += ms;
+      deps.onEvent?.({ type: 'rate_limit_wait', sourceId: source.id, connector: connector.manifest.name, ms });
+    };
+    const http = createHttpClient({ clock, rateLimiter, logger, signal, fetch: deps.fetch, onRequest: () => countApi(), onRateLimitWait: countWait });
+    const backfillDays = options.backfillDays ?? (typeof config.backfillDays === 'number' ? config.backfillDays : undefined);
+
+    for (let attempt = 1; ; attempt++) {
+      const stored = requested === 'full_refresh' && attempt === 1 ? null : await store.getCheckpoint(source.id);
+      const parsed = parseCheckpoint(connector, stored ?? undefined);
+      let mode: SyncMode = requested === 'full_refresh' ? 'full_refresh' : parsed.checkpoint ? 'incremental' : 'backfill';
+      if (parsed.invalid) {
+        logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', { reason: parsed.reason });
+        mode = 'full_refresh';
+      }
+      finalMode = mode;
+      const since = mode !== 'incremental' && backfillDays !== undefined ? new Date(clock.now() - backfillDays * 86_400_000) : undefined;
+      const ctx: ReadContext<any, any> = {
+        sourceId: source.id,
+        config,
+        features,
+        credentials,
+        http,
+        rateLimiter,
+        logger,
+        signal,
+        clock,
+        countApiCall: countApi,
+        countRateLimitWait: countWait,
+        checkpoint: mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint,
+        mode,
+        since,
+        hints: options.hints ?? {},
+        progress: (p) => progress(p.phase ?? 'reading', { message: p.message, total: p.total }),
+      };
+      try {
+        progress('reading');
+        for await (const page of connector.read(ctx)) {
+          if (stopRequested()) break;
+          const extra = pending;
+          pending = { apiCalls: 0, rateLimitWaitMs: 0 };
+          const outcome = await writePage(
+            store,
+            pipeline,
+            {
+              sourceId: source.id,
+              runId: run.id,
+              items: page.items ?? [],
+              deletes: page.deletes ?? [],
+              checkpoint: page.checkpoint,
+              markSeen: mode === 'full_refresh',
+              upstreamFailures: page.errors?.length ?? 0,
+              extraCounts: extra,
+              shouldStop: stopRequested,
+            },
+            deps.commitBatchSize ?? 1000,
+          );
+          for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20)) logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
+          pages++;
+          totals.itemsSeen += (page.items?.length ?? 0);
+          totals.created += outcome.created;
+          totals.updated += outcome.updated;
+          totals.unchanged += outcome.unchanged;
+          totals.deleted += outcome.deleted;
+          totals.failed += outcome.failed;
+          totals.apiCalls += extra.apiCalls;
+          totals.rateLimitWaitMs += extra.rateLimitWaitMs;
+          deps.onEvent?.({ type: 'page_committed', sourceId: source.id, connector: connector.manifest.name, created: outcome.created, updated: outcome.updated, deleted: outcome.deleted, unchanged: outcome.unchanged, items: page.items?.length ?? 0 });
+          progress('reading');
+          if (!outcome.complete) break;
+        }
+        break;
+      } catch (err) {
+        const error = toTributaryError(err);
+        if (stopRequested() && (error.code === 'aborted' || signal.aborted)) break;
+        if (!error.retryable || attempt >= maxAttempts) throw error;
+        const delay = error.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        logger.warn('sync attempt failed; retrying from the last checkpoint', { attempt, code: error.code, error: error.message, delayMs: delay });
+        progress('retrying', { message: error.message });
+        await clock.sleep(delay, signal);
+      }
+    }
+
+    if (leaseLost) throw new TributaryError('already_running', 'The sync lease was lost (another process took over after a stall); this run stopped.');
+    if (signal.aborted) {
+      const done = await store.finishRun(run.id, { status: 'aborted', mode: finalMode, error: 'paused or cancelled; committed work kept', counts: { ...totals } });
+      return done;
+    }
+    progress('finishing');
+    if (finalMode === 'full_refresh') {
+      totals.deleted += await store.tombstoneUnseen(source.id, run.id);
+    }
+    if (pending.apiCalls || pending.rateLimitWaitMs) {
+      totals.apiCalls += pending.apiCalls;
+      totals.rateLimitWaitMs += pending.rateLimitWaitMs;
+    }
+    const done = await store.finishRun(run.id, { status: 'succeeded', mode: finalMode, counts: { ...totals } });
+    const latest = await store.getSource(source.id);
+    // A pause during the run keeps the source paused.
+    if (latest) await store.updateSource(source.id, { lastSyncAt: done.finishedAt, errorMessage: null, ...(latest.status === 'error' ? { status: 'active' as const } : {}) });
+    if (latest) deps.onEvent?.({ type: 'run_finished', run: done, source: latest });
+    return done;
+  } catch (err) {
+    const error = toTributaryError(err);
+    const done = await store.finishRun(run.id, { status: 'failed', mode: finalMode, error: error.message, errorCode: error.code, counts: { ...totals, apiCalls: totals.apiCalls + pending.apiCalls, rateLimitWaitMs: totals.rateLimitWaitMs + pending.rateLimitWaitMs } });
+    await store.updateSource(source.id, { status: 'error', errorMessage: `${error.code}: ${error.message}` });
+    const latest = await store.getSource(source.id);
+    if (latest) deps.onEvent?.({ type: 'run_finished', run: done, source: latest });
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+    await store.releaseLease(leaseKey, holder).catch(() => undefined);
+  }
+}
+

@@ -1,0 +1,150 @@
+import type { AnyConnector, CheckResult, Checkpoint, Clock, CredentialAccess, DiscoveredResource, Item, RateLimiter } from '@tributary/sdk';
+import type {
+  MemoryStore,
+  MemoryWithVersions,
+  RunRecord,
+  RunTrigger,
+  Schedule,
+  SearchHit,
+  SearchQuery,
+  SourceRecord,
+  SourceStats,
+  TimelineEntry,
+  TimelineQuery,
+} from '../store/types.js';
+import type { RedactionPattern } from '@tributary/sdk';
+
+/** The single-user owner id of the embedded mode (created by the store's migrations). */
+export const LOCAL_USER_ID = 'local';
+
+export interface SyncOptions {
+  /** `full_refresh` re-reads everything and tombstones what was not seen. @default incremental (backfill on first sync) */
+  mode?: 'incremental' | 'full_refresh';
+  /** Bounds a first sync (or a full refresh) to the last N days; overrides the source's `backfillDays`. */
+  backfillDays?: number;
+  trigger?: RunTrigger;
+  hints?: Record<string, unknown>;
+  /** Pause/cancel: the run stops at the next item, committing what is done. */
+  signal?: AbortSignal;
+  onProgress?: (event: SyncProgress) => void;
+  /** Wait for the lease instead of failing with `already_running`. @default false */
+  waitForLease?: boolean;
+}
+
+export interface SyncProgress {
+  runId: string;
+  sourceId: string;
+  phase: 'starting' | 'reading' | 'committing' | 'finishing' | string;
+  itemsSeen: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  failed: number;
+  pages: number;
+  elapsedMs: number;
+  message?: string;
+  total?: number;
+}
+
+/** The seed's push ingestion request (`POST /sources/{id}/ingest`), camel-cased at this boundary. */
+export interface IngestInput {
+  items: Item[];
+  deletes?: string[];
+  checkpoint?: Checkpoint;
+}
+
+export interface IngestResult {
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  checkpoint: Checkpoint | null;
+}
+
+export interface NewSourceInput {
+  ownerId?: string;
+  connector: string;
+  name: string;
+  config?: Record<string, unknown>;
+  features?: Record<string, boolean>;
+  schedule?: Schedule | null;
+  /** Credential to store in the vault (requires a vault). */
+  credential?: import('@tributary/sdk').Credential;
+}
+
+export interface SourcePatchInput {
+  name?: string;
+  config?: Record<string, unknown>;
+  features?: Record<string, boolean>;
+  schedule?: Schedule | null;
+}
+
+export interface EngineOptions {
+  store: MemoryStore;
+  connectors: AnyConnector[];
+  clock?: Clock;
+  /** Where credentials come from (the vault). Without it, connectors get no credentials. */
+  credentials?: (source: SourceRecord, connector: AnyConnector) => CredentialAccess;
+  /** Stores a credential for a source (the vault); used by `sources.add` with `credential`. */
+  storeCredential?: (sourceId: string, credential: import('@tributary/sdk').Credential) => Promise<void>;
+  /** A rate limiter per source/provider account (Redis-backed in distributed mode). */
+  rateLimiterFor?: (source: SourceRecord, connector: AnyConnector) => RateLimiter;
+  /** Extra redaction patterns applied before anything is stored (on top of the defaults). */
+  redactionPatterns?: RedactionPattern[];
+  /** Items per store transaction when a connector yields big pages. @default 1000 */
+  commitBatchSize?: number;
+  fetch?: typeof globalThis.fetch;
+  /** Lease time-to-live for one sync; renewed while the run is alive. @default 60000 */
+  leaseTtlMs?: number;
+  /** Retries of a retryable run failure within one sync call, with backoff. @default 2 */
+  runRetries?: number;
+  /** Receives engine logs (already redacted). */
+  log?: (record: import('@tributary/sdk').LogRecord) => void;
+  /** Hook for metrics. */
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export type EngineEvent =
+  | { type: 'run_finished'; run: RunRecord; source: SourceRecord }
+  | { type: 'page_committed'; sourceId: string; connector: string; created: number; updated: number; deleted: number; unchanged: number; items: number }
+  | { type: 'api_call'; sourceId: string; connector: string }
+  | { type: 'rate_limit_wait'; sourceId: string; connector: string; ms: number };
+
+export interface Engine {
+  readonly store: MemoryStore;
+  connectors: {
+    list(): AnyConnector[];
+    /** @throws TributaryError `not_found` naming the known connectors */
+    get(name: string): AnyConnector;
+  };
+  sources: {
+    /** @throws `invalid_config` (names the field), `not_found` (unknown connector), `conflict` (name taken) */
+    add(input: NewSourceInput): Promise<SourceRecord>;
+    list(ownerId?: string): Promise<SourceRecord[]>;
+    /** By id, or by name within the owner. @throws `not_found` */
+    get(idOrName: string, ownerId?: string): Promise<SourceRecord>;
+    update(id: string, patch: SourcePatchInput): Promise<SourceRecord>;
+    pause(id: string): Promise<SourceRecord>;
+    resume(id: string): Promise<SourceRecord>;
+    /** Deletes the source and all its data. */
+    remove(id: string): Promise<void>;
+    check(id: string): Promise<CheckResult>;
+    discover(id: string): Promise<DiscoveredResource[]>;
+  };
+  /** Runs one sync of a source now (in this process). Resolves with the finished run record. */
+  sync(sourceId: string, options?: SyncOptions): Promise<RunRecord>;
+  /** Pauses a running sync of this source in this process (and marks the source paused). */
+  abort(sourceId: string): boolean;
+  /** Push ingestion: same pipeline, same transaction rule. Idempotent. */
+  ingest(sourceId: string, input: IngestInput): Promise<IngestResult>;
+  search(query: SearchQuery): Promise<{ hits: SearchHit[] }>;
+  timeline(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }>;
+  getMemory(id: string, ownerId?: string): Promise<MemoryWithVersions | null>;
+  runs(filter: { sourceId?: string; ownerId?: string; limit?: number }): Promise<RunRecord[]>;
+  stats(sourceId: string): Promise<SourceStats>;
+  /** Right to forget: nothing of the source's data remains (memories, versions, chunks, index, checkpoint). */
+  purge(sourceId: string): Promise<number>;
+  close(): Promise<void>;
+}

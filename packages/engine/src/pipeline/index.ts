@@ -1,0 +1,4 @@
+export * from './prepare.js';
+export * from './chunk.js';
+export * from './normalize.js';
+export * from './tags.js';

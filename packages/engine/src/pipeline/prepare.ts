@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { createRedactor, DEFAULT_SECRET_PATTERNS, ItemSchema, type Item, type RedactionPattern, zodIssues, formatIssues } from '@tributary/sdk';
+import type { PreparedItem } from '../store/types.js';
+import { chunkContent, type ChunkOptions } from './chunk.js';
+import { normalizeContent, normalizeTitle } from './normalize.js';
+import { extractTags } from './tags.js';
+
+/** Bump when normalization, redaction or chunking changes meaning: fingerprints then differ and items re-process. */
+export const PIPELINE_VERSION = '1';
+
+export interface PipelineOptions {
+  /** Exact secret values to redact (the source's credentials and secret config fields). */
+  secrets?: string[];
+  /** Patterns on top of the defaults. */
+  redactionPatterns?: RedactionPattern[];
+  chunking?: ChunkOptions;
+}
+
+export interface ItemFailure {
+  externalId?: string;
+  message: string;
+}
+
+export interface Pipeline {
+  /** Fingerprint of a raw item: the unchanged fast path compares it with the stored one. */
+  fingerprint(item: Item): string;
+  /** validate → redact → normalize → hash → tags → chunk. Invalid items come back as failures, not exceptions. */
+  prepare(item: Item, fingerprint: string): PreparedItem | ItemFailure;
+}
+
+export function isFailure(x: PreparedItem | ItemFailure): x is ItemFailure {
+  return (x as PreparedItem).contentHash === undefined;
+}
+
+export function contentHash(stream: string, title: string | null, content: string): string {
+  return createHash('sha256').update(stream).update('\u0000').update(title ?? '').update('\u0000').update(content).digest('hex');
+}
+
+export function createPipeline(options: PipelineOptions = {}): Pipeline {
+  const patterns = options.redactionPatterns?.length ? [...DEFAULT_SECRET_PATTERNS, ...options.redactionPatterns] : DEFAULT_SECRET_PATTERNS;
+  const redact = createRedactor(options.secrets ?? [], patterns);
+  const salt = `${PIPELINE_VERSION}:${createHash('sha256')
+    .update(JSON.stringify([options.secrets?.length ?? 0, patterns.map((p) => p.pattern.source), options.chunking ?? {}]))
+    .digest('hex')
+    .slice(0, 12)}`;
+
+  const redactDeep = (value: unknown, depth = 0): unknown => {
+    if (typeof value === 'string') return redact(value);
+    if (depth > 6 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, depth + 1);
+    return out;
+  };
+
+  return {
+    fingerprint(item) {
+      return createHash('sha256').update(salt).update(JSON.stringify(item)).digest('base64url');
+    },
+    prepare(raw, fingerprint) {
+      const parsed = ItemSchema.safeParse(raw);
+      if (!parsed.success) {
+        return {
+          externalId: typeof (raw as any)?.externalId === 'string' ? (raw as any).externalId : undefined,
+          message: `Invalid item: ${formatIssues(zodIssues(parsed.error.issues, 'item'))}`,
+        };
+      }
+      const item = parsed.data;
+      const normalized = normalizeContent(redact(item.content), item.contentType);
+      const title = normalizeTitle(item.title === undefined ? undefined : redact(item.title));
+      const tags = extractTags(normalized.content, item.tags, normalized.contentType === 'code');
+      return {
+        externalId: item.externalId,
+        stream: item.stream,
+        title,
+        content: normalized.content,
+        contentType: normalized.contentType,
+        url: item.url ?? null,
+        author: item.author ?? null,
+        container: item.container ?? null,
+        thread: item.thread ?? null,
+        occurredAt: item.occurredAt ? new Date(item.occurredAt).toISOString() : null,
+        tags,
+        metadata: item.metadata ? (redactDeep(item.metadata) as Record<string, unknown>) : {},
+        contentHash: contentHash(item.stream, title, normalized.content),
+        fingerprint,
+        chunks: chunkContent(normalized.content, normalized.contentType, options.chunking),
+      };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Item } from '@tributary/sdk';
+import { createPipeline, isFailure } from '../pipeline/prepare.js';
+import type { MemoryStore, PreparedItem } from './types.js';
+
+export type MakeStore = () => Promise<MemoryStore>;
+
+const pipeline = createPipeline();
+
+/** Prepares items through the real pipeline, as the engine would. */
+export function prepared(items: Item[]): PreparedItem[] {
+  return items.map((item) => {
+    const p = pipeline.prepare(item, pipeline.fingerprint(item));
+    if (isFailure(p)) throw new Error(p.message);
+    return p;
+  });
+}
+
+export function chat(id: string, content: string, extra: Partial<Item> = {}): Item {
+  return { externalId: id, stream: 'messages', content, contentType: 'text', occurredAt: '2026-01-01T00:00:00.000Z', ...extra };
+}
+
+export async function newSource(store: MemoryStore, name = 'src', extra: { ownerId?: string; sourceType?: string } = {}) {
+  return store.createSource({ ownerId: extra.ownerId ?? 'local', sourceType: extra.sourceType ?? 'synthetic', name, config: { count: 1 } });
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { TributaryError, type Checkpoint } from '@tributary/sdk';
+import type { MemoryStore, MigrationStatus } from '../types.js';
+import { LATEST_SQLITE_VERSION, SQLITE_MIGRATIONS } from './migrations.js';
+import { createAdmin } from './admin.js';
+import { createReads } from './reads.js';
+import { createSearch } from './search.js';
+import { createWritePath } from './write-path.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its folder), or ':memory:'. */
+  path: string;
+  /** Injected for tests. */
+  now?: () => Date;
+  /** SQLite page cache in MiB. @default 64 */
+  cacheMb?: number;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode (readers never block the writer), FTS5 for search.
+ * better-sqlite3 is synchronous; the async port lets PostgreSQL share one interface.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { readonly db: Database.Database } {
+  if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+  } catch (err) {
+    throw new TributaryError('store_unavailable', `Cannot open the database file ${options.path}: ${(err as Error).message}`, { cause: err });
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  db.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
+  db.pragma('temp_store = MEMORY');
+
+  const clock = options.now ?? (() => new Date());
+  const now = (): string => clock().toISOString();
+
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const currentVersion = (): number => (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+
+  let prepared: ReturnType<typeof prepare> | undefined;
+  const prepare = () => ({
+    write: createWritePath(db, now),
+    search: createSearch(db),
+    admin: createAdmin(db, now, () => clock().getTime()),
+    reads: createReads(db),
+  });
+  const ready = (): ReturnType<typeof prepare> => {
+    if (!prepared) {
+      if (currentVersion() < LATEST_SQLITE_VERSION) {
+        throw new TributaryError('store_unavailable', 'The database schema is not migrated; run `tributary init` (or call store.migrate()).');
+      }
+      prepared = prepare();
+    }
+    return prepared;
+  };
+
+  const status = (): MigrationStatus => ({ current: currentVersion(), latest: LATEST_SQLITE_VERSION });
+
+  return {
+    kind: 'sqlite',
+    db,
+    async migrate() {
+      const apply = db.transaction(() => {
+        const current = currentVersion();
+        for (const m of SQLITE_MIGRATIONS) {
+          if (m.version <= current) continue;
+          db.exec(m.sql);
+          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+        }
+      });
+      apply.immediate();
+      return status();
+    },
+    async migrationStatus() {
+      return status();
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+
+    createSource: async (input) => ready().admin.createSource({ ...input, id: input.id ?? randomUUID() }),
+    getSource: async (id) => ready().admin.getSource(id),
+    getSourceByName: async (ownerId, name) => ready().admin.getSourceByName(ownerId, name),
+    listSources: async (filter) => ready().admin.listSources(filter),
+    updateSource: async (id, patch) => ready().admin.updateSource(id, patch),
+    deleteSource: async (id) => ready().admin.deleteSource(id),
+    purgeSourceData: async (id) => ready().admin.purgeSourceData(id),
+    getCheckpoint: async (sourceId) => ready().admin.getCheckpoint(sourceId),
+    setCheckpoint: async (sourceId: string, checkpoint: Checkpoint | null) => ready().admin.setCheckpoint(sourceId, checkpoint),
+
+    startRun: async (input) => ready().admin.startRun(input),
+    heartbeatRun: async (runId) => ready().admin.heartbeatRun(runId),
+    finishRun: async (runId, outcome) => ready().admin.finishRun(runId, outcome),
+    getRun: async (runId) => ready().admin.getRun(runId),
+    listRuns: async (filter) => ready().admin.listRuns(filter),
+    findStaleRuns: async (cutoff) => ready().admin.findStaleRuns(cutoff),
+
+    lookupFingerprints: async (sourceId, ids) => ready().write.lookupFingerprints(sourceId, ids),
+    commitPage: async (input) => ready().write.commitPage(input),
+    tombstoneUnseen: async (sourceId, runId) => ready().write.tombstoneUnseen(sourceId, runId),
+
+    getMemory: async (id, ownerId) => ready().reads.getMemory(id, ownerId),
+    getMemoryByExternalId: async (sourceId, externalId) => ready().reads.getMemoryByExternalId(sourceId, externalId),
+    countMemories: async (filter) => ready().reads.countMemories(filter),
+    exportMemories: (sourceId, opts) => ready().reads.exportMemories(sourceId, opts),
+    search: async (query) => ready().search.search(query),
+    timeline: async (query) => ready().search.timeline(query),
+    sourceStats: async (sourceId) => ready().reads.sourceStats(sourceId),
+
+    acquireLease: async (key, holder, ttl) => ready().admin.acquireLease(key, holder, ttl),
+    renewLease: async (key, holder, ttl) => ready().admin.renewLease(key, holder, ttl),
+    releaseLease: async (key, holder) => ready().admin.releaseLease(key, holder),
+
+    createUser: async (input) => ready().admin.createUser(input),
+    getUser: async (id) => ready().admin.getUser(id),
+    listUsers: async () => ready().admin.listUsers(),
+    createToken: async (input) => ready().admin.createToken(input),
+    findTokenByHash: async (hash) => ready().admin.findTokenByHash(hash),
+    listTokens: async (userId) => ready().admin.listTokens(userId),
+    touchToken: async (id) => ready().admin.touchToken(id),
+    revokeToken: async (id) => ready().admin.revokeToken(id),
+
+    putCredential: async (envelope, expected) => ready().admin.putCredential(envelope, expected),
+    getCredential: async (sourceId) => ready().admin.getCredential(sourceId),
+    listCredentials: async () => ready().admin.listCredentials(),
+    deleteCredential: async (sourceId) => ready().admin.deleteCredential(sourceId),
+
+    kvPutIfAbsent: async (ns, key, value, ttl) => ready().admin.kvPutIfAbsent(ns, key, value, ttl),
+    kvGet: async <T>(ns: string, key: string) => ready().admin.kvGet(ns, key) as T | null,
+    kvTake: async <T>(ns: string, key: string) => ready().admin.kvTake(ns, key) as T | null,
+    kvDelete: async (ns, key) => ready().admin.kvDelete(ns, key),
+  };
+}

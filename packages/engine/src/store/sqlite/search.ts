@@ -1,0 +1,182 @@
+import type Database from 'better-sqlite3';
+import { TributaryError } from '@tributary/sdk';
+import { toFtsQuery } from '../fts-query.js';
+import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
+import { json } from './rows.js';
+
+export const SNIPPET_OPEN = '<mark>';
+export const SNIPPET_CLOSE = '</mark>';
+
+/** SQL and parameters for the shared filters (memory alias `m`, source alias `s`). */
+export function filterSql(f: SearchFilters): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const inList = (column: string, values: string[] | undefined): void => {
+    if (!values?.length) return;
+    parts.push(`${column} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
+  };
+  if (f.ownerId) {
+    parts.push('s.owner_id = ?');
+    params.push(f.ownerId);
+  }
+  inList('m.source_id', f.sourceIds);
+  inList('s.source_type', f.connectors);
+  inList('m.stream', f.streams);
+  inList('m.author', f.authors);
+  inList('m.container', f.containers);
+  inList('m.thread', f.threads);
+  if (f.tags?.length) {
+    parts.push(`EXISTS (SELECT 1 FROM json_each(m.tags) t WHERE t.value IN (SELECT value FROM json_each(?)))`);
+    params.push(JSON.stringify(f.tags.map((t) => t.toLowerCase())));
+  }
+  if (f.since) {
+    parts.push('m.occurred_at >= ?');
+    params.push(f.since);
+  }
+  if (f.until) {
+    parts.push('m.occurred_at <= ?');
+    params.push(f.until);
+  }
+  return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
+}
+
+function clampLimit(limit: number | undefined, max = 200): number {
+  return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
+}
+
+export function createSearch(db: Database.Database) {
+  const snippetStmt = db.prepare(
+    `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = ?`,
+  );
+
+  function search(query: SearchQuery): { hits: SearchHit[] } {
+    const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
+    const limit = clampLimit(query.limit);
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const f = filterSql(query);
+    // Rank chunks, keep each memory's best chunk, then page. Tombstoned memories have no chunks, and the
+    // deleted_at test guards the window between a tombstone and its chunk removal (same transaction anyway).
+    const sql = `
+      WITH ranked AS MATERIALIZED (
+        SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
+      ),
+      best AS (
+        SELECT c.memory_id AS memory_id, ranked.chunk_id AS chunk_id, MIN(ranked.score) AS score
+        FROM ranked JOIN chunks c ON c.id = ranked.chunk_id GROUP BY c.memory_id
+      )
+      SELECT m.*, s.name AS source_name, s.source_type AS connector, best.chunk_id, best.score
+      FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
+      WHERE m.deleted_at IS NULL${f.sql}
+      ORDER BY best.score, m.id
+      LIMIT ? OFFSET ?`;
+    let rows: any[];
+    try {
+      rows = db.prepare(sql).all(match, ...f.params, limit, offset);
+    } catch (err) {
+      throw asQueryError(err, query.text);
+    }
+    return {
+      hits: rows.map((row) => {
+        const snip = (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
+        return {
+          memoryId: String(row.id),
+          sourceId: row.source_id,
+          sourceName: row.source_name,
+          connector: row.connector,
+          externalId: row.external_id,
+          stream: row.stream,
+          title: row.title ?? null,
+          snippet: snip,
+          url: row.url ?? null,
+          author: row.author ?? null,
+          container: row.container ?? null,
+          thread: row.thread ?? null,
+          occurredAt: row.occurred_at ?? null,
+          tags: json(row.tags, []),
+          score: -row.score,
+        };
+      }),
+    };
+  }
+
+  function timeline(query: TimelineQuery): { entries: TimelineEntry[]; nextCursor: string | null } {
+    const limit = clampLimit(query.limit, 1000);
+    const desc = (query.order ?? 'desc') === 'desc';
+    const f = filterSql(query);
+    const params: unknown[] = [...f.params];
+    let cursorSql = '';
+    if (query.cursor) {
+      const [time, id] = decodeCursor(query.cursor);
+      cursorSql = desc ? ` AND (coalesce(m.occurred_at, m.ingested_at) < ? OR (coalesce(m.occurred_at, m.ingested_at) = ? AND m.id < ?))` : ` AND (coalesce(m.occurred_at, m.ingested_at) > ? OR (coalesce(m.occurred_at, m.ingested_at) = ? AND m.id > ?))`;
+      params.push(time, time, id);
+    }
+    const dir = desc ? 'DESC' : 'ASC';
+    const rows = db
+      .prepare(
+        `SELECT m.id, m.source_id, m.external_id, m.stream, m.title, substr(m.content, 1, 300) AS preview, m.content_type, m.url, m.author,
+           m.container, m.thread, m.occurred_at, m.ingested_at, m.updated_at, m.content_hash, m.version, m.deleted_at, m.tags, m.metadata,
+           s.name AS source_name, coalesce(m.occurred_at, m.ingested_at) AS t
+         FROM memories m JOIN data_sources s ON s.id = m.source_id
+         WHERE m.deleted_at IS NULL${f.sql}${cursorSql}
+         ORDER BY t ${dir}, m.id ${dir} LIMIT ?`,
+      )
+      .all(...params, limit + 1) as any[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      entries: page.map((row) => ({
+        id: String(row.id),
+        sourceId: row.source_id,
+        sourceName: row.source_name,
+        externalId: row.external_id,
+        stream: row.stream,
+        title: row.title ?? null,
+        preview: row.preview,
+        contentType: row.content_type,
+        url: row.url ?? null,
+        author: row.author ?? null,
+        container: row.container ?? null,
+        thread: row.thread ?? null,
+        occurredAt: row.occurred_at ?? null,
+        ingestedAt: row.ingested_at,
+        updatedAt: row.updated_at,
+        contentHash: row.content_hash,
+        version: row.version,
+        deletedAt: null,
+        tags: json(row.tags, []),
+        metadata: json(row.metadata, {}),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.t, Number(last.id)) : null,
+    };
+  }
+
+  return { search, timeline };
+}
+
+export function encodeCursor(time: string, id: number): string {
+  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, number] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'number') return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw new TributaryError('invalid_input', 'The timeline cursor is not one this server gave out; start again without a cursor.', {
+    issues: [{ path: 'cursor', message: 'malformed cursor' }],
+  });
+}
+
+function asQueryError(err: unknown, text: string): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/fts5|syntax error|no such column|unterminated|malformed MATCH/i.test(message)) {
+    return new TributaryError('invalid_query', `The search query "${text}" is not valid full-text syntax (${message}). Quote special characters or use the simple syntax.`, {
+      cause: err,
+      issues: [{ path: 'query', message }],
+    });
+  }
+  return err instanceof Error ? err : new Error(message);
+}

@@ -1,0 +1,164 @@
+import type Database from 'better-sqlite3';
+import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
+
+/**
+ * The write path: one page (items, unchanged ids, deletions, checkpoint, run counters) in ONE transaction.
+ * New items take a single `INSERT … ON CONFLICT DO NOTHING RETURNING`; only existing ones pay for a lookup.
+ */
+export function createWritePath(db: Database.Database, now: () => string) {
+  const insert = db.prepare(`
+    INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
+      occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags)
+    VALUES (@sourceId, @externalId, @stream, @title, @content, @contentType, @url, @author, @container, @thread,
+      @occurredAt, @now, @now, @contentHash, @fingerprint, 1, @seenRun, @metadata, @tags)
+    ON CONFLICT (source_id, external_id) DO NOTHING
+    RETURNING id`);
+  const existing = db.prepare(
+    `SELECT id, title, content, content_hash, fingerprint, version, deleted_at, metadata FROM memories WHERE source_id = ? AND external_id = ?`,
+  );
+  const saveVersion = db.prepare(
+    `INSERT OR REPLACE INTO memory_versions (memory_id, version, title, content, content_hash, metadata, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const update = db.prepare(`
+    UPDATE memories SET stream = @stream, title = @title, content = @content, content_type = @contentType, url = @url,
+      author = @author, container = @container, thread = @thread, occurred_at = @occurredAt, updated_at = @now,
+      content_hash = @contentHash, fingerprint = @fingerprint, version = @version, deleted_at = NULL,
+      seen_run = coalesce(@seenRun, seen_run), metadata = @metadata, tags = @tags
+    WHERE id = @id`);
+  const touchUnchanged = db.prepare(`UPDATE memories SET fingerprint = ?, seen_run = coalesce(?, seen_run) WHERE id = ?`);
+  const markSeen = db.prepare(`UPDATE memories SET seen_run = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL`);
+  const insertChunk = db.prepare(`INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, ?, ?, ?, ?)`);
+  const deleteChunks = db.prepare(`DELETE FROM chunks WHERE memory_id = ?`);
+  const tombstone = db.prepare(
+    `UPDATE memories SET deleted_at = ?, updated_at = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL RETURNING id`,
+  );
+  const upsertCheckpoint = db.prepare(`
+    INSERT INTO checkpoints (source_id, checkpoint, run_id, updated_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source_id) DO UPDATE SET checkpoint = excluded.checkpoint, run_id = excluded.run_id, updated_at = excluded.updated_at`);
+  const addRunCounts = db.prepare(`
+    UPDATE data_source_sync_history SET items_seen = items_seen + @itemsSeen, created = created + @created,
+      updated = updated + @updated, deleted = deleted + @deleted, unchanged = unchanged + @unchanged,
+      failed = failed + @failed, api_calls = api_calls + @apiCalls, rate_limit_wait_ms = rate_limit_wait_ms + @rateLimitWaitMs,
+      heartbeat_at = @now
+    WHERE id = @runId`);
+
+  const writeChunks = (memoryId: number | bigint, item: PreparedItem): void => {
+    for (const chunk of item.chunks) insertChunk.run(memoryId, chunk.seq, chunk.heading, chunk.seq === 0 ? item.title : null, chunk.text);
+  };
+
+  const commit = db.transaction((input: CommitPageInput): CommitPageResult => {
+    const ts = now();
+    const seenRun = input.markSeen ? input.runId : null;
+    const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
+    for (const item of input.items) {
+      const params = {
+        sourceId: input.sourceId,
+        externalId: item.externalId,
+        stream: item.stream,
+        title: item.title,
+        content: item.content,
+        contentType: item.contentType,
+        url: item.url,
+        author: item.author,
+        container: item.container,
+        thread: item.thread,
+        occurredAt: item.occurredAt,
+        now: ts,
+        contentHash: item.contentHash,
+        fingerprint: item.fingerprint,
+        seenRun,
+        metadata: JSON.stringify(item.metadata),
+        tags: JSON.stringify(item.tags),
+      };
+      const inserted = insert.get(params) as { id: number } | undefined;
+      if (inserted) {
+        writeChunks(inserted.id, item);
+        result.created++;
+        continue;
+      }
+      const row = existing.get(input.sourceId, item.externalId) as any;
+      const live = row.deleted_at === null;
+      if (live && row.content_hash === item.contentHash && row.fingerprint === item.fingerprint) {
+        touchUnchanged.run(item.fingerprint, seenRun, row.id);
+        result.unchanged++;
+        continue;
+      }
+      const contentChanged = row.content_hash !== item.contentHash;
+      // A new version when the text changed or a tombstoned item came back; other field changes update in place.
+      let version = row.version as number;
+      if (contentChanged || !live) {
+        if (live) saveVersion.run(row.id, row.version, row.title, row.content, row.content_hash, row.metadata, ts);
+        version = live ? version + 1 : version;
+      }
+      update.run({ ...params, id: row.id, version });
+      deleteChunks.run(row.id);
+      writeChunks(row.id, item);
+      if (live) result.updated++;
+      else result.created++;
+    }
+    if (input.unchangedIds?.length) {
+      result.unchanged += input.unchangedIds.length;
+      if (seenRun) for (const id of input.unchangedIds) markSeen.run(seenRun, input.sourceId, id);
+    }
+    for (const externalId of input.deletes) {
+      const gone = tombstone.get(ts, ts, input.sourceId, externalId) as { id: number } | undefined;
+      if (gone) {
+        deleteChunks.run(gone.id);
+        result.deleted++;
+      }
+    }
+    if (input.checkpoint !== undefined) upsertCheckpoint.run(input.sourceId, JSON.stringify(input.checkpoint), input.runId, ts);
+    if (input.runId) {
+      const c = input.runCounts ?? {};
+      addRunCounts.run({
+        runId: input.runId,
+        now: ts,
+        itemsSeen: c.itemsSeen ?? input.items.length + (input.unchangedIds?.length ?? 0),
+        created: result.created,
+        updated: result.updated,
+        deleted: result.deleted,
+        unchanged: result.unchanged,
+        failed: c.failed ?? 0,
+        apiCalls: c.apiCalls ?? 0,
+        rateLimitWaitMs: c.rateLimitWaitMs ?? 0,
+      });
+    }
+    return result;
+  });
+
+  const lookup = db.prepare(
+    `SELECT external_id, fingerprint FROM memories WHERE source_id = ? AND deleted_at IS NULL AND external_id IN (SELECT value FROM json_each(?))`,
+  );
+  const unseen = db.prepare(
+    `SELECT id FROM memories WHERE source_id = ? AND deleted_at IS NULL AND (seen_run IS NULL OR seen_run <> ?) LIMIT 1000`,
+  );
+  const tombstoneById = db.prepare(`UPDATE memories SET deleted_at = ?, updated_at = ? WHERE id = ?`);
+  const tombstoneBatch = db.transaction((ids: number[]) => {
+    const ts = now();
+    for (const id of ids) {
+      tombstoneById.run(ts, ts, id);
+      deleteChunks.run(id);
+    }
+  });
+
+  return {
+    commitPage: (input: CommitPageInput) => commit.immediate(input),
+    lookupFingerprints(sourceId: string, externalIds: string[]): Map<string, string> {
+      const out = new Map<string, string>();
+      if (!externalIds.length) return out;
+      for (const row of lookup.iterate(sourceId, JSON.stringify(externalIds)) as Iterable<{ external_id: string; fingerprint: string }>) {
+        out.set(row.external_id, row.fingerprint);
+      }
+      return out;
+    },
+    tombstoneUnseen(sourceId: string, runId: string): number {
+      let total = 0;
+      for (;;) {
+        const ids = (unseen.all(sourceId, runId) as Array<{ id: number }>).map((r) => r.id);
+        if (!ids.length) return total;
+        tombstoneBatch.immediate(ids);
+        total += ids.length;
+      }
+    },
+  };
+}
