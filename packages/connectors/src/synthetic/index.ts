@@ -2,8 +2,8 @@ import { defineConnector, type Page } from '@tributary/sdk';
 import { syntheticCheckpoint, syntheticConfig } from './config.js';
 import { syntheticItem } from './map.js';
 
-/** Fixed end of the synthetic timeline so content is stable across runs and machines. */
-const END = Date.UTC(2026, 0, 1);
+/** Fixed start of the synthetic timeline (one item a minute) so content is stable across runs and machines. */
+export const SYNTHETIC_START = Date.UTC(2025, 0, 1);
 
 function changeSignature(config: { revision: Record<string, number>; deleted: number[] }): string {
   return JSON.stringify([Object.entries(config.revision).sort(), [...config.deleted].sort((a, b) => a - b)]);
@@ -34,7 +34,7 @@ export const synthetic = defineConnector({
   async *read(ctx) {
     const { count, pageSize, kind, seed, revision, deleted, latencyMs } = ctx.config;
     const deletedSet = new Set(deleted);
-    const minIndex = ctx.since ? Math.max(0, count - Math.floor((END - ctx.since.getTime()) / 60_000)) : 0;
+    const minIndex = ctx.since ? Math.max(0, Math.ceil((ctx.since.getTime() - SYNTHETIC_START) / 60_000)) : 0;
     let position = Math.max(ctx.checkpoint?.position ?? 0, minIndex);
     const signature = changeSignature(ctx.config);
     // Edits and deletions of already-read items are reported first, once per change set.
@@ -42,7 +42,7 @@ export const synthetic = defineConnector({
       const items = Object.entries(revision)
         .map(([i, rev]) => Number(i))
         .filter((i) => i < position && !deletedSet.has(i))
-        .map((i) => syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, count, end: END }));
+        .map((i) => syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
       const deletes = deleted.filter((i) => i < position).map((i) => (kind === 'chat' ? `msg-${i}` : `doc-${i}`));
       yield { items, deletes, checkpoint: { position, changes: signature } };
     }
@@ -53,7 +53,7 @@ export const synthetic = defineConnector({
       const items = [];
       for (let i = position; i < end; i++) {
         if (deletedSet.has(i)) continue;
-        items.push(syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, count, end: END }));
+        items.push(syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
       }
       position = end;
       const page: Page<{ position: number; changes: string }> = { items, checkpoint: { position, changes: signature } };
