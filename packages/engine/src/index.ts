@@ -3,3 +3,5 @@ export * from './pipeline/index.js';
 export type * from './store/types.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/index.js';
 export { toFtsQuery } from './store/fts-query.js';
+export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/index.js';
+export { toTsQuery, parseSimpleQuery } from './store/fts-query.js';

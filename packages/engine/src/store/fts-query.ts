@@ -1,28 +1,39 @@
 import { TributaryError } from '@tributary/sdk';
 
+/** A term of the simple query syntax: a word, a prefix (`word*`) or a phrase (`"a b"`). */
+export interface QueryTerm {
+  words: string[];
+  prefix: boolean;
+}
+
+/** `positive` is a list of OR-groups that must all match; `negative` terms must not. */
+export interface ParsedQuery {
+  positive: QueryTerm[][];
+  negative: QueryTerm[];
+}
+
 /**
- * Turns what a person types into a safe FTS5 query: words and "quoted phrases" must all match, `word*` is a
- * prefix, `OR` between terms, `-word` excludes. Anything FTS5 would treat as syntax is quoted away, so the
- * simple mode cannot produce a syntax error.
+ * Parses what a person types: words and "quoted phrases" must all match, `word*` is a prefix, `OR` between terms,
+ * `-word` excludes. Characters a full-text engine treats as syntax are separators here, so the simple mode can't
+ * produce a syntax error in any backend.
  * @throws TributaryError `invalid_query` when nothing searchable is left
  */
-export function toFtsQuery(input: string): string {
-  const positive: string[] = [];
-  const negative: string[] = [];
+export function parseSimpleQuery(input: string): ParsedQuery {
+  const positive: QueryTerm[][] = [];
+  const negative: QueryTerm[] = [];
   const re = /(-?)"([^"]*)"|(\S+)/g;
   let m: RegExpExecArray | null;
   let pendingOr = false;
+  const add = (term: QueryTerm, neg: boolean): void => {
+    if (neg) negative.push(term);
+    else if (pendingOr && positive.length) positive[positive.length - 1]!.push(term);
+    else positive.push([term]);
+    pendingOr = false;
+  };
   while ((m = re.exec(input)) !== null) {
     if (m[2] !== undefined) {
-      const phrase = m[2].trim();
-      if (!phrase) continue;
-      const term = `"${phrase.replace(/"/g, '""')}"`;
-      if (m[1]) negative.push(term);
-      else {
-        if (pendingOr && positive.length) positive.push(`OR ${term}`);
-        else positive.push(term);
-      }
-      pendingOr = false;
+      const words = m[2].split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+      if (words.length) add({ words, prefix: false }, Boolean(m[1]));
       continue;
     }
     let word = m[3]!;
@@ -33,21 +44,35 @@ export function toFtsQuery(input: string): string {
     const neg = word.startsWith('-') && word.length > 1;
     if (neg) word = word.slice(1);
     const prefix = word.endsWith('*') && word.length > 1;
-    const core = word.replace(/\*+$/, '');
-    // Keep letters/digits; other characters are separators for the tokenizer anyway.
-    const tokens = core.split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
-    if (!tokens.length) continue;
-    const term = `"${tokens.join(' ')}"${prefix ? '*' : ''}`;
-    if (neg) negative.push(term);
-    else if (pendingOr && positive.length) positive.push(`OR ${term}`);
-    else positive.push(term);
-    pendingOr = false;
+    const words = word.replace(/\*+$/, '').split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+    if (words.length) add({ words, prefix }, neg);
   }
   if (!positive.length) {
     throw new TributaryError('invalid_query', `Nothing to search for in "${input}": give at least one word (exclusions with - need a word to exclude from).`, {
       issues: [{ path: 'query', message: 'no searchable terms' }],
     });
   }
-  const base = positive.join(' ');
-  return negative.length ? `(${base}) NOT (${negative.join(' OR ')})` : base;
+  return { positive, negative };
+}
+
+/** Renders the simple syntax as an FTS5 MATCH expression (SQLite). */
+export function toFtsQuery(input: string): string {
+  const q = parseSimpleQuery(input);
+  const term = (t: QueryTerm): string => `"${t.words.join(' ').replace(/"/g, '""')}"${t.prefix ? '*' : ''}`;
+  const group = (g: QueryTerm[]): string => (g.length === 1 ? term(g[0]!) : `(${g.map(term).join(' OR ')})`);
+  const base = q.positive.map(group).join(' ');
+  return q.negative.length ? `(${base}) NOT (${q.negative.map(term).join(' OR ')})` : base;
+}
+
+/** Renders the simple syntax as a PostgreSQL tsquery (to_tsquery with the 'simple' configuration). */
+export function toTsQuery(input: string): string {
+  const q = parseSimpleQuery(input);
+  const lexeme = (w: string, prefix: boolean): string => `'${w.toLowerCase().replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
+  const term = (t: QueryTerm): string => {
+    const parts = t.words.map((w, i) => lexeme(w, t.prefix && i === t.words.length - 1));
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;
+  };
+  const group = (g: QueryTerm[]): string => (g.length === 1 ? term(g[0]!) : `(${g.map(term).join(' | ')})`);
+  const base = q.positive.map(group).join(' & ');
+  return q.negative.length ? `${base} & !(${q.negative.map(term).join(' | ')})` : base;
 }

@@ -94,6 +94,20 @@ export function memoryContract(getStore: () => MemoryStore): void {
       expect((await store.search({ text: '"index tuning"' })).hits.map((h) => h.externalId)).toEqual(['n1']);
     });
 
+    it('search: a selective filter still finds matches ranked below many others', async () => {
+      const store = getStore();
+      const crowded = await newSource(store, 'crowded');
+      const quiet = await newSource(store, 'quiet');
+      const many = Array.from({ length: 300 }, (_, i) => chat(`c${i}`, `common common common word ${i}`));
+      await store.commitPage({ sourceId: crowded.id, runId: null, items: prepared(many), deletes: [], checkpoint: undefined });
+      await store.commitPage({ sourceId: quiet.id, runId: null, items: prepared([chat('q', 'a long message where common appears only once among many other words')]), deletes: [], checkpoint: undefined });
+      expect((await store.search({ text: 'common', sourceIds: [quiet.id], limit: 5 })).hits.map((h) => h.externalId)).toEqual(['q']);
+      const page1 = await store.search({ text: 'common', limit: 50 });
+      const page2 = await store.search({ text: 'common', limit: 50, offset: 50 });
+      expect(page1.hits).toHaveLength(50);
+      expect(new Set([...page1.hits, ...page2.hits].map((h) => h.memoryId)).size).toBe(100);
+    });
+
     it('search: user input never crashes; bad advanced syntax is invalid_query', async () => {
       const store = getStore();
       const s = await newSource(store);

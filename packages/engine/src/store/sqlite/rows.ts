@@ -3,8 +3,10 @@ import type { MemoryRecord, RunRecord, SourceRecord, TokenRecord, UserRecord, Cr
 /** Row → record mappers. Column names are the SQL ones (snake_case). */
 type Row = any;
 
-export const json = <T>(text: string | null | undefined, fallback: T): T => {
+/** Parses a JSON column; PostgreSQL's jsonb arrives already parsed. */
+export const json = <T>(text: unknown, fallback: T): T => {
   if (text === null || text === undefined || text === '') return fallback;
+  if (typeof text !== 'string') return text as T;
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -40,14 +42,14 @@ export function toRun(row: Row): RunRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? null,
     heartbeatAt: row.heartbeat_at ?? null,
-    itemsSeen: row.items_seen,
-    created: row.created,
-    updated: row.updated,
-    deleted: row.deleted,
-    unchanged: row.unchanged,
-    failed: row.failed,
-    apiCalls: row.api_calls,
-    rateLimitWaitMs: row.rate_limit_wait_ms,
+    itemsSeen: Number(row.items_seen),
+    created: Number(row.created),
+    updated: Number(row.updated),
+    deleted: Number(row.deleted),
+    unchanged: Number(row.unchanged),
+    failed: Number(row.failed),
+    apiCalls: Number(row.api_calls),
+    rateLimitWaitMs: Number(row.rate_limit_wait_ms),
     error: row.error ?? null,
     errorCode: row.error_code ?? null,
   };
@@ -70,7 +72,7 @@ export function toMemory(row: Row): MemoryRecord {
     ingestedAt: row.ingested_at,
     updatedAt: row.updated_at,
     contentHash: row.content_hash,
-    version: row.version,
+    version: Number(row.version),
     deletedAt: row.deleted_at ?? null,
     tags: json(row.tags, []),
     metadata: json(row.metadata, {}),

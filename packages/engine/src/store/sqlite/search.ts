@@ -50,54 +50,79 @@ export function createSearch(db: Database.Database) {
     `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = ?`,
   );
 
+  const topChunks = db.prepare(`SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`);
+
+  const toHit = (row: any, match: string): SearchHit => {
+    const snip = (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
+    return {
+      memoryId: String(row.id),
+      sourceId: row.source_id,
+      sourceName: row.source_name,
+      connector: row.connector,
+      externalId: row.external_id,
+      stream: row.stream,
+      title: row.title ?? null,
+      snippet: snip,
+      url: row.url ?? null,
+      author: row.author ?? null,
+      container: row.container ?? null,
+      thread: row.thread ?? null,
+      occurredAt: row.occurred_at ?? null,
+      tags: json(row.tags, []),
+      score: -row.score,
+    };
+  };
+
   function search(query: SearchQuery): { hits: SearchHit[] } {
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const limit = clampLimit(query.limit);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const f = filterSql(query);
-    // Rank chunks, keep each memory's best chunk, then page. Tombstoned memories have no chunks, and the
-    // deleted_at test guards the window between a tombstone and its chunk removal (same transaction anyway).
-    const sql = `
-      WITH ranked AS MATERIALIZED (
-        SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
-      ),
-      best AS (
-        SELECT c.memory_id AS memory_id, ranked.chunk_id AS chunk_id, MIN(ranked.score) AS score
-        FROM ranked JOIN chunks c ON c.id = ranked.chunk_id GROUP BY c.memory_id
-      )
-      SELECT m.*, s.name AS source_name, s.source_type AS connector, best.chunk_id, best.score
-      FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
-      WHERE m.deleted_at IS NULL${f.sql}
-      ORDER BY best.score, m.id
-      LIMIT ? OFFSET ?`;
-    let rows: any[];
     try {
-      rows = db.prepare(sql).all(match, ...f.params, limit, offset);
+      // Fast path: the best chunks straight from the index (what a raw bm25 query costs), then filter and
+      // keep each memory's best chunk. Enough when the top chunks hold a full page of distinct, visible memories.
+      const want = offset + limit;
+      const budget = want * 4 + 40;
+      const top = topChunks.all(match, budget) as Array<{ chunk_id: number; score: number }>;
+      if (top.length) {
+        const rows = db
+          .prepare(
+            `SELECT c.id AS chunk_id, m.*, s.name AS source_name, s.source_type AS connector
+             FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
+             WHERE c.id IN (SELECT value FROM json_each(?)) AND m.deleted_at IS NULL${f.sql}`,
+          )
+          .all(JSON.stringify(top.map((t) => t.chunk_id)), ...f.params) as any[];
+        const score = new Map(top.map((t) => [t.chunk_id, t.score]));
+        const best = new Map<number, any>();
+        for (const row of rows) {
+          row.score = score.get(row.chunk_id);
+          const seen = best.get(row.id);
+          if (!seen || row.score < seen.score || (row.score === seen.score && row.chunk_id < seen.chunk_id)) best.set(row.id, row);
+        }
+        const ordered = [...best.values()].sort((a, b) => a.score - b.score || a.id - b.id);
+        if (ordered.length >= want || top.length < budget) return { hits: ordered.slice(offset, want).map((r) => toHit(r, match)) };
+      } else {
+        return { hits: [] };
+      }
+      // Slow path (selective filters, or many chunks per memory): rank every match, best chunk per memory.
+      const sql = `
+        WITH ranked AS MATERIALIZED (
+          SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
+        ),
+        best AS (
+          SELECT c.memory_id AS memory_id, ranked.chunk_id AS chunk_id, MIN(ranked.score) AS score
+          FROM ranked JOIN chunks c ON c.id = ranked.chunk_id GROUP BY c.memory_id
+        )
+        SELECT m.*, s.name AS source_name, s.source_type AS connector, best.chunk_id, best.score
+        FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
+        WHERE m.deleted_at IS NULL${f.sql}
+        ORDER BY best.score, m.id
+        LIMIT ? OFFSET ?`;
+      const rows = db.prepare(sql).all(match, ...f.params, limit, offset) as any[];
+      return { hits: rows.map((r) => toHit(r, match)) };
     } catch (err) {
       throw asQueryError(err, query.text);
     }
-    return {
-      hits: rows.map((row) => {
-        const snip = (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
-        return {
-          memoryId: String(row.id),
-          sourceId: row.source_id,
-          sourceName: row.source_name,
-          connector: row.connector,
-          externalId: row.external_id,
-          stream: row.stream,
-          title: row.title ?? null,
-          snippet: snip,
-          url: row.url ?? null,
-          author: row.author ?? null,
-          container: row.container ?? null,
-          thread: row.thread ?? null,
-          occurredAt: row.occurred_at ?? null,
-          tags: json(row.tags, []),
-          score: -row.score,
-        };
-      }),
-    };
   }
 
   function timeline(query: TimelineQuery): { entries: TimelineEntry[]; nextCursor: string | null } {

@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createEngine, createSqliteStore } from '@tributary/engine';
+import { synthetic } from '@tributary/connectors';
+import { syntheticItem } from '@tributary/connectors/synthetic/map';
+import { fmt, peakRssMb, percentile, printTable, rssMb, timed } from './measure.js';
+
+const START = Date.UTC(2025, 0, 1);
+const QUERIES = ['deploy', 'database index', 'customer launch', 'incident postmortem', 'alpha', 'worker queue', 'budget', 'zulu tango', 'memory', 'review merge'];
+
+export interface EngineBenchResult {
+  kind: 'chat' | 'documents';
+  items: number;
+  ingestPerSec: number;
+  rawInsertPerSec: number;
+  ingestRatio: number;
+  resyncPerSec: number;
+  rawConflictPerSec: number;
+  resyncRatio: number;
+  peakRssMb: number;
+  rssSamplesMb: number[];
+  searchP50Ms: number;
+  searchP95Ms: number;
+  rawSearchP50Ms: number;
+  rawSearchP95Ms: number;
+  searchRatio: number;
+}
+
+/**
+ * The core benchmark: N synthetic items through the real runner, pipeline and SQLite store, against a raw
+ * baseline measured in the same run: batched inserts of the same rows into the same schema (FTS triggers
+ * included), a raw INSERT … ON CONFLICT DO NOTHING pass, and raw FTS5 bm25 queries.
+ */
+export async function benchEngine(kind: 'chat' | 'documents', items: number): Promise<EngineBenchResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-'));
+  try {
+    // 1. Pipeline ingest through the runner.
+    const store = createSqliteStore({ path: path.join(dir, 'pipeline.db') });
+    await store.migrate();
+    const engine = createEngine({ store, connectors: [synthetic] });
+    const source = await engine.sources.add({ connector: 'synthetic', name: 'bench', config: { count: items, pageSize: 1000, kind } });
+    const samples: number[] = [];
+    let nextSample = items / 4;
+    const progressEvery = Math.max(1, Math.floor(items / 10));
+    let lastPrinted = 0;
+    const ingest = await timed(() =>
+      engine.sync(source.id, {
+        onProgress: (p) => {
+          if (p.itemsSeen >= nextSample) {
+            samples.push(rssMb());
+            nextSample += items / 4;
+          }
+          if (p.itemsSeen - lastPrinted >= progressEvery) {
+            lastPrinted = p.itemsSeen;
+            process.stderr.write(`  [${kind}] ingest ${fmt(p.itemsSeen)}/${fmt(items)} (${fmt(p.itemsSeen / (p.elapsedMs / 1000))}/s)\n`);
+          }
+        },
+      }),
+    );
+    if (ingest.result.created !== items) throw new Error(`bench: expected ${items} created, got ${ingest.result.created}`);
+    const peak = peakRssMb();
+
+    // 2. Re-sync of the unchanged set: forget the checkpoint so everything is read again.
+    await store.setCheckpoint(source.id, null);
+    const resync = await timed(() => engine.sync(source.id));
+    if (resync.result.unchanged !== items) throw new Error(`bench: expected ${items} unchanged, got ${resync.result.unchanged}`);
+
+    // 3. Search latency at this size.
+    const searchMs: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const q of QUERIES) {
+        const t = await timed(() => engine.search({ text: q, limit: 10 }));
+        searchMs.push(t.seconds * 1000);
+      }
+    }
+    // Raw bm25 on the same file and queries.
+    const rawSearch = store.db.prepare(`SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT 10`);
+    const rawMs: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const q of QUERIES) {
+        const match = q.split(' ').map((w) => `"${w}"`).join(' ');
+        const t = await timed(() => rawSearch.all(match));
+        rawMs.push(t.seconds * 1000);
+      }
+    }
+    await engine.close();
+
+    // 4. Raw baseline: the same rows, same schema, batched transactions, no pipeline.
+    const raw = createSqliteStore({ path: path.join(dir, 'raw.db') });
+    await raw.migrate();
+    const rawSource = await raw.createSource({ ownerId: 'local', sourceType: 'synthetic', name: 'raw', config: {} });
+    const db = raw.db;
+    const insertMemory = db.prepare(`
+      INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread, occurred_at,
+        ingested_at, updated_at, content_hash, fingerprint, metadata, tags)
+      VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '[]') ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id`);
+    const insertChunk = db.prepare(`INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, 0, NULL, ?, ?)`);
+    const now = new Date().toISOString();
+    const rawPass = (withChunks: boolean): number => {
+      let inserted = 0;
+      const batch = db.transaction((from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          const it = syntheticItem(i, { seed: 1, kind, revision: 1, start: START });
+          const row = insertMemory.get(rawSource.id, it.externalId, it.stream, it.title ?? null, it.content, it.contentType, it.author ?? null, it.container ?? null, it.thread ?? null, it.occurredAt ?? null, now, now, 'h', 'f') as { id: number } | undefined;
+          if (row && withChunks) {
+            insertChunk.run(row.id, it.title ?? null, it.content);
+            inserted++;
+          }
+        }
+      });
+      for (let from = 0; from < items; from += 1000) batch(from, Math.min(items, from + 1000));
+      return inserted;
+    };
+    const rawInsert = await timed(() => rawPass(true));
+    const rawConflict = await timed(() => rawPass(false));
+    await raw.close();
+
+    const result: EngineBenchResult = {
+      kind,
+      items,
+      ingestPerSec: items / ingest.seconds,
+      rawInsertPerSec: items / rawInsert.seconds,
+      ingestRatio: rawInsert.seconds / ingest.seconds,
+      resyncPerSec: items / resync.seconds,
+      rawConflictPerSec: items / rawConflict.seconds,
+      resyncRatio: rawConflict.seconds / resync.seconds,
+      peakRssMb: peak,
+      rssSamplesMb: samples,
+      searchP50Ms: percentile(searchMs, 50),
+      searchP95Ms: percentile(searchMs, 95),
+      rawSearchP50Ms: percentile(rawMs, 50),
+      rawSearchP95Ms: percentile(rawMs, 95),
+      searchRatio: percentile(searchMs, 95) / Math.max(0.001, percentile(rawMs, 95)),
+    };
+    printTable(`engine (${kind}, ${fmt(items)} items, SQLite)`, [
+      ['pipeline ingest', `${fmt(result.ingestPerSec)} items/s`],
+      ['raw insert + FTS', `${fmt(result.rawInsertPerSec)} rows/s  → ratio ${fmt(result.ingestRatio, 2)} (target ≥ 0.50)`],
+      ['unchanged re-sync', `${fmt(result.resyncPerSec)} items/s`],
+      ['raw ON CONFLICT DO NOTHING', `${fmt(result.rawConflictPerSec)} rows/s  → ratio ${fmt(result.resyncRatio, 2)} (target ≥ 0.50)`],
+      ['peak RSS (ingest)', `${result.peakRssMb} MB; RSS at 25/50/75/100%: ${samples.join(' / ')} MB`],
+      ['search p50 / p95', `${fmt(result.searchP50Ms, 2)} / ${fmt(result.searchP95Ms, 2)} ms`],
+      ['raw bm25 p50 / p95', `${fmt(result.rawSearchP50Ms, 2)} / ${fmt(result.rawSearchP95Ms, 2)} ms  → p95 ratio ${fmt(result.searchRatio, 2)} (target ≤ 2)`],
+    ]);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: throughput and peak memory of the real engine, each against a raw baseline measured in the
+ * same run. Every phase runs in its own child process so its peak RSS is its own.
+ * Sizes: BENCH_ITEMS (default 1,000,000 chat items), BENCH_DOCS (default 50,000 documents).
+ * BENCH_ONLY=engine,documents,… picks phases.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchEngine } from './engine-bench.js';
+
+const items = Number(process.env.BENCH_ITEMS ?? 1_000_000);
+const docs = Number(process.env.BENCH_DOCS ?? 50_000);
+
+const PHASES: Record<string, () => Promise<unknown>> = {
+  engine: () => benchEngine('chat', items),
+  documents: () => benchEngine('documents', docs),
+};
+
+const phaseArg = process.argv.indexOf('--phase');
+if (phaseArg > 0) {
+  const name = process.argv[phaseArg + 1]!;
+  const run = PHASES[name];
+  if (!run) throw new Error(`Unknown bench phase ${name}; known: ${Object.keys(PHASES).join(', ')}`);
+  await run();
+} else {
+  console.log(`Tributary benchmark — node ${process.version}, ${new Date().toISOString()}`);
+  const only = process.env.BENCH_ONLY?.split(',');
+  let failed = false;
+  for (const name of Object.keys(PHASES)) {
+    if (only && !only.includes(name)) continue;
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', name], { stdio: 'inherit' });
+    if (r.status !== 0) {
+      console.error(`bench phase ${name} failed (exit ${r.status})`);
+      failed = true;
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { TributaryError } from '@tributary/sdk';
+import type { MemoryStore, MigrationStatus } from '../types.js';
+import { createPgAdmin } from './admin.js';
+import { connect, transaction } from './db.js';
+import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
+import { createPgReads } from './reads.js';
+import { createPgSearch } from './search.js';
+import { commitPagePg } from './write-path.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/db` (TRIBUTARY_DATABASE_URL). */
+  connectionString: string;
+  /** A schema to live in (created if missing). @default public */
+  schema?: string;
+  /** Pool size. @default 10 */
+  maxConnections?: number;
+  now?: () => Date;
+}
+
+const MIGRATION_LOCK = 7_262_001; // pg_advisory_xact_lock key: one migrator at a time across processes
+
+/**
+ * The distributed store on PostgreSQL (`pg`, pooled): the same schema and semantics as SQLite, passing the same
+ * contract suite. Full text with tsvector + GIN; one transaction per page.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): MemoryStore & { readonly pool: pg.Pool } {
+  const schema = options.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TributaryError('invalid_config', `Invalid PostgreSQL schema name "${schema}".`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    options: `-c search_path=${schema}`,
+  });
+  // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const clock = options.now ?? (() => new Date());
+  const now = (): string => clock().toISOString();
+  const admin = createPgAdmin(pool, now, () => clock().getTime());
+  const reads = createPgReads(pool);
+  const search = createPgSearch(pool);
+
+  const status = async (): Promise<MigrationStatus> => {
+    const exists = (await pool.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`)).rows[0].ok;
+    const current = exists ? ((await pool.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v ?? 0) : 0;
+    return { current: Number(current), latest: LATEST_PG_VERSION };
+  };
+
+  return {
+    kind: 'postgres',
+    pool,
+    async migrate() {
+      const client = await connect(pool);
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+        const current = Number((await client.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v ?? 0);
+        for (const m of PG_MIGRATIONS) {
+          if (m.version <= current) continue;
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now()]);
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+      return status();
+    },
+    migrationStatus: status,
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+      } catch (err) {
+        throw new TributaryError('store_unavailable', `PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+
+    createSource: (input) => admin.createSource({ ...input, id: input.id ?? randomUUID() }),
+    getSource: admin.getSource,
+    getSourceByName: admin.getSourceByName,
+    listSources: admin.listSources,
+    updateSource: admin.updateSource,
+    deleteSource: admin.deleteSource,
+    purgeSourceData: admin.purgeSourceData,
+    getCheckpoint: admin.getCheckpoint,
+    setCheckpoint: admin.setCheckpoint,
+
+    startRun: admin.startRun,
+    heartbeatRun: admin.heartbeatRun,
+    finishRun: admin.finishRun,
+    getRun: admin.getRun,
+    listRuns: admin.listRuns,
+    findStaleRuns: admin.findStaleRuns,
+
+    async lookupFingerprints(sourceId, externalIds) {
+      const out = new Map<string, string>();
+      if (!externalIds.length) return out;
+      const { rows } = await pool.query(`SELECT external_id, fingerprint FROM memories WHERE source_id = $1 AND deleted_at IS NULL AND external_id = ANY($2::text[])`, [sourceId, externalIds]);
+      for (const r of rows) out.set(r.external_id, r.fingerprint);
+      return out;
+    },
+    commitPage: (input) => transaction(pool, (tx) => commitPagePg(tx, input, now())),
+    async tombstoneUnseen(sourceId, runId) {
+      let total = 0;
+      for (;;) {
+        const n = await transaction(pool, async (tx) => {
+          const gone = await tx.query<{ id: string }>(
+            `UPDATE memories SET deleted_at = $3, updated_at = $3 WHERE id IN (
+               SELECT id FROM memories WHERE source_id = $1 AND deleted_at IS NULL AND (seen_run IS NULL OR seen_run <> $2) LIMIT 1000
+             ) RETURNING id`,
+            [sourceId, runId, now()],
+          );
+          if (gone.rows.length) await tx.query('DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])', [gone.rows.map((r) => r.id)]);
+          return gone.rows.length;
+        });
+        total += n;
+        if (!n) return total;
+      }
+    },
+
+    getMemory: reads.getMemory,
+    getMemoryByExternalId: reads.getMemoryByExternalId,
+    countMemories: reads.countMemories,
+    exportMemories: reads.exportMemories,
+    search: search.search,
+    timeline: search.timeline,
+    sourceStats: reads.sourceStats,
+
+    acquireLease: admin.acquireLease,
+    renewLease: admin.renewLease,
+    releaseLease: admin.releaseLease,
+
+    createUser: admin.createUser,
+    getUser: admin.getUser,
+    listUsers: admin.listUsers,
+    createToken: admin.createToken,
+    findTokenByHash: admin.findTokenByHash,
+    listTokens: admin.listTokens,
+    touchToken: admin.touchToken,
+    revokeToken: admin.revokeToken,
+
+    putCredential: admin.putCredential,
+    getCredential: admin.getCredential,
+    listCredentials: admin.listCredentials,
+    deleteCredential: admin.deleteCredential,
+
+    kvPutIfAbsent: admin.kvPutIfAbsent,
+    kvGet: admin.kvGet as MemoryStore['kvGet'],
+    kvTake: admin.kvTake as MemoryStore['kvTake'],
+    kvDelete: admin.kvDelete,
+  };
+}

@@ -1,0 +1,141 @@
+import type pg from 'pg';
+import { TributaryError } from '@tributary/sdk';
+import { toTsQuery } from '../fts-query.js';
+import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
+import { decodeCursor, encodeCursor } from '../sqlite/search.js';
+import { json } from '../sqlite/rows.js';
+
+/** The shared filters as SQL (aliases `m`, `s`), numbering parameters after `params`. */
+function filterSql(f: SearchFilters, params: unknown[]): string {
+  const parts: string[] = [];
+  const p = (v: unknown): string => `$${params.push(v)}`;
+  if (f.ownerId) parts.push(`s.owner_id = ${p(f.ownerId)}`);
+  if (f.sourceIds?.length) parts.push(`m.source_id = ANY(${p(f.sourceIds)}::text[])`);
+  if (f.connectors?.length) parts.push(`s.source_type = ANY(${p(f.connectors)}::text[])`);
+  if (f.streams?.length) parts.push(`m.stream = ANY(${p(f.streams)}::text[])`);
+  if (f.authors?.length) parts.push(`m.author = ANY(${p(f.authors)}::text[])`);
+  if (f.containers?.length) parts.push(`m.container = ANY(${p(f.containers)}::text[])`);
+  if (f.threads?.length) parts.push(`m.thread = ANY(${p(f.threads)}::text[])`);
+  if (f.tags?.length) parts.push(`m.tags ?| ${p(f.tags.map((t) => t.toLowerCase()))}::text[]`);
+  if (f.since) parts.push(`m.occurred_at >= ${p(f.since)}`);
+  if (f.until) parts.push(`m.occurred_at <= ${p(f.until)}`);
+  return parts.length ? ` AND ${parts.join(' AND ')}` : '';
+}
+
+const clamp = (limit: number | undefined, max: number): number => Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
+
+const HEADLINE = `StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=12, MaxFragments=1, FragmentDelimiter=…`;
+
+function toHit(row: any): SearchHit {
+  return {
+    memoryId: String(row.id),
+    sourceId: row.source_id,
+    sourceName: row.source_name,
+    connector: row.connector,
+    externalId: row.external_id,
+    stream: row.stream,
+    title: row.title ?? null,
+    snippet: row.snip ?? String(row.content).slice(0, 200),
+    url: row.url ?? null,
+    author: row.author ?? null,
+    container: row.container ?? null,
+    thread: row.thread ?? null,
+    occurredAt: row.occurred_at ?? null,
+    tags: json(row.tags, []),
+    score: Number(row.score),
+  };
+}
+
+export function createPgSearch(pool: pg.Pool) {
+  async function search(query: SearchQuery): Promise<{ hits: SearchHit[] }> {
+    if (query.syntax === 'fts' && (query.text.split('"').length - 1) % 2 === 1) {
+      throw new TributaryError('invalid_query', `The search query "${query.text}" has an unbalanced double quote.`, { issues: [{ path: 'query', message: 'unbalanced quote' }] });
+    }
+    const tsquery = query.syntax === 'fts' ? query.text : toTsQuery(query.text);
+    const limit = clamp(query.limit, 200);
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const params: unknown[] = [tsquery];
+    const where = filterSql(query, params);
+    // Rank every matching chunk (GIN finds them), keep each memory's best, page, then headline only the page.
+    const sql = `
+      WITH q AS (SELECT to_tsquery('simple', $1) AS query),
+      best AS (
+        SELECT DISTINCT ON (c.memory_id) c.memory_id, c.id AS chunk_id, c.text, ts_rank_cd(c.tsv, q.query) AS score
+        FROM chunks c, q WHERE c.tsv @@ q.query
+        ORDER BY c.memory_id, ts_rank_cd(c.tsv, q.query) DESC, c.id
+      ),
+      page AS (
+        SELECT m.*, s.name AS source_name, s.source_type AS connector, best.score, best.text AS chunk_text
+        FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
+        WHERE m.deleted_at IS NULL${where}
+        ORDER BY best.score DESC, m.id
+        LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}
+      )
+      SELECT page.*, ts_headline('simple', page.chunk_text, q.query, '${HEADLINE}') AS snip FROM page, q ORDER BY page.score DESC, page.id`;
+    try {
+      return { hits: (await pool.query(sql, params)).rows.map(toHit) };
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      if (e.code === '42601' || /tsquery|syntax error/i.test(e.message ?? '')) {
+        throw new TributaryError('invalid_query', `The search query "${query.text}" is not valid full-text syntax (${e.message}). Use the simple syntax or fix the expression.`, {
+          cause: err,
+          issues: [{ path: 'query', message: e.message ?? 'syntax error' }],
+        });
+      }
+      throw err;
+    }
+  }
+
+  async function timeline(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }> {
+    const limit = clamp(query.limit, 1000);
+    const desc = (query.order ?? 'desc') === 'desc';
+    const params: unknown[] = [];
+    let where = filterSql(query, params);
+    if (query.cursor) {
+      const [time, id] = decodeCursor(query.cursor);
+      const op = desc ? '<' : '>';
+      where += ` AND (coalesce(m.occurred_at, m.ingested_at), m.id) ${op} ($${params.push(time)}, $${params.push(id)})`;
+    }
+    const dir = desc ? 'DESC' : 'ASC';
+    const rows = (
+      await pool.query(
+        `SELECT m.id, m.source_id, m.external_id, m.stream, m.title, left(m.content, 300) AS preview, m.content_type, m.url, m.author, m.container,
+           m.thread, m.occurred_at, m.ingested_at, m.updated_at, m.content_hash, m.version, m.tags, m.metadata, s.name AS source_name,
+           coalesce(m.occurred_at, m.ingested_at) AS t
+         FROM memories m JOIN data_sources s ON s.id = m.source_id
+         WHERE m.deleted_at IS NULL${where}
+         ORDER BY t ${dir}, m.id ${dir} LIMIT $${params.push(limit + 1)}`,
+        params,
+      )
+    ).rows;
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      entries: page.map((row) => ({
+        id: String(row.id),
+        sourceId: row.source_id,
+        sourceName: row.source_name,
+        externalId: row.external_id,
+        stream: row.stream,
+        title: row.title ?? null,
+        preview: row.preview,
+        contentType: row.content_type,
+        url: row.url ?? null,
+        author: row.author ?? null,
+        container: row.container ?? null,
+        thread: row.thread ?? null,
+        occurredAt: row.occurred_at ?? null,
+        ingestedAt: row.ingested_at,
+        updatedAt: row.updated_at,
+        contentHash: row.content_hash,
+        version: Number(row.version),
+        deletedAt: null,
+        tags: json(row.tags, []),
+        metadata: json(row.metadata, {}),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.t, Number(last.id)) : null,
+    };
+  }
+
+  return { search, timeline };
+}

@@ -1,0 +1,134 @@
+import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
+import type { Tx } from './db.js';
+
+/**
+ * The write path on PostgreSQL: one transaction per page. New items go in with one multi-row
+ * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING`, their chunks with one more; only items
+ * that already exist pay per-row statements (versions, tombstone revival).
+ */
+export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string): Promise<CommitPageResult> {
+  const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
+  const seenRun = input.markSeen ? input.runId : null;
+  const items = input.items;
+  if (items.length) {
+    const col = <K extends keyof PreparedItem>(k: K) => items.map((i) => i[k]);
+    const inserted = await tx.query<{ id: string; external_id: string }>(
+      `INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
+         occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags)
+       SELECT $1, x.e, x.s, x.t, x.c, x.ct, x.u, x.a, x.co, x.th, x.oa, $2, $2, x.h, x.f, 1, $3, x.m::jsonb, x.tg::jsonb
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) AS x(e, s, t, c, ct, u, a, co, th, oa, h, f, m, tg)
+       ON CONFLICT (source_id, external_id) DO NOTHING
+       RETURNING id, external_id`,
+      [
+        input.sourceId,
+        now,
+        seenRun,
+        col('externalId'),
+        col('stream'),
+        col('title'),
+        col('content'),
+        col('contentType'),
+        col('url'),
+        col('author'),
+        col('container'),
+        col('thread'),
+        col('occurredAt'),
+        col('contentHash'),
+        col('fingerprint'),
+        items.map((i) => JSON.stringify(i.metadata)),
+        items.map((i) => JSON.stringify(i.tags)),
+      ],
+    );
+    const newIds = new Map(inserted.rows.map((r) => [r.external_id, r.id]));
+    result.created += newIds.size;
+    const chunkRows: Array<[string, number, string | null, string | null, string]> = [];
+    for (const item of items) {
+      const id = newIds.get(item.externalId);
+      if (id === undefined) continue;
+      for (const c of item.chunks) chunkRows.push([id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]);
+    }
+    await insertChunks(tx, chunkRows);
+
+    for (const item of items) {
+      if (newIds.has(item.externalId)) continue;
+      const { rows } = await tx.query(
+        `SELECT id, title, content, content_hash, fingerprint, version, deleted_at, metadata FROM memories WHERE source_id = $1 AND external_id = $2 FOR UPDATE`,
+        [input.sourceId, item.externalId],
+      );
+      const row = rows[0];
+      if (!row) continue;
+      const live = row.deleted_at === null;
+      if (live && row.content_hash === item.contentHash && row.fingerprint === item.fingerprint) {
+        await tx.query(`UPDATE memories SET fingerprint = $1, seen_run = coalesce($2, seen_run) WHERE id = $3`, [item.fingerprint, seenRun, row.id]);
+        result.unchanged++;
+        continue;
+      }
+      let version = Number(row.version);
+      if (row.content_hash !== item.contentHash || !live) {
+        if (live) {
+          await tx.query(
+            `INSERT INTO memory_versions (memory_id, version, title, content, content_hash, metadata, superseded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (memory_id, version) DO UPDATE SET title = excluded.title, content = excluded.content, content_hash = excluded.content_hash,
+               metadata = excluded.metadata, superseded_at = excluded.superseded_at`,
+            [row.id, version, row.title, row.content, row.content_hash, JSON.stringify(row.metadata), now],
+          );
+          version++;
+        }
+      }
+      await tx.query(
+        `UPDATE memories SET stream = $2, title = $3, content = $4, content_type = $5, url = $6, author = $7, container = $8, thread = $9,
+           occurred_at = $10, updated_at = $11, content_hash = $12, fingerprint = $13, version = $14, deleted_at = NULL,
+           seen_run = coalesce($15, seen_run), metadata = $16::jsonb, tags = $17::jsonb
+         WHERE id = $1`,
+        [row.id, item.stream, item.title, item.content, item.contentType, item.url, item.author, item.container, item.thread, item.occurredAt, now, item.contentHash, item.fingerprint, version, seenRun, JSON.stringify(item.metadata), JSON.stringify(item.tags)],
+      );
+      await tx.query(`DELETE FROM chunks WHERE memory_id = $1`, [row.id]);
+      await insertChunks(
+        tx,
+        item.chunks.map((c) => [row.id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]),
+      );
+      if (live) result.updated++;
+      else result.created++;
+    }
+  }
+  if (input.unchangedIds?.length) {
+    result.unchanged += input.unchangedIds.length;
+    if (seenRun) {
+      await tx.query(`UPDATE memories SET seen_run = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL`, [seenRun, input.sourceId, input.unchangedIds]);
+    }
+  }
+  if (input.deletes.length) {
+    const gone = await tx.query<{ id: string }>(
+      `UPDATE memories SET deleted_at = $1, updated_at = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL RETURNING id`,
+      [now, input.sourceId, input.deletes],
+    );
+    if (gone.rows.length) await tx.query(`DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])`, [gone.rows.map((r) => r.id)]);
+    result.deleted = gone.rows.length;
+  }
+  if (input.checkpoint !== undefined) {
+    await tx.query(
+      `INSERT INTO checkpoints (source_id, checkpoint, run_id, updated_at) VALUES ($1, $2::jsonb, $3, $4)
+       ON CONFLICT (source_id) DO UPDATE SET checkpoint = excluded.checkpoint, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+      [input.sourceId, JSON.stringify(input.checkpoint), input.runId, now],
+    );
+  }
+  if (input.runId) {
+    const c = input.runCounts ?? {};
+    await tx.query(
+      `UPDATE data_source_sync_history SET items_seen = items_seen + $2, created = created + $3, updated = updated + $4, deleted = deleted + $5,
+         unchanged = unchanged + $6, failed = failed + $7, api_calls = api_calls + $8, rate_limit_wait_ms = rate_limit_wait_ms + $9, heartbeat_at = $10
+       WHERE id = $1`,
+      [input.runId, c.itemsSeen ?? items.length + (input.unchangedIds?.length ?? 0), result.created, result.updated, result.deleted, result.unchanged, c.failed ?? 0, c.apiCalls ?? 0, Math.round(c.rateLimitWaitMs ?? 0), now],
+    );
+  }
+  return result;
+}
+
+async function insertChunks(tx: Tx, rows: Array<[string | number, number, string | null, string | null, string]>): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO chunks (memory_id, seq, heading, title, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])],
+  );
+}
