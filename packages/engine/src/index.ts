@@ -5,3 +5,4 @@ export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite/index
 export { toFtsQuery } from './store/fts-query.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/index.js';
 export { toTsQuery, parseSimpleQuery } from './store/fts-query.js';
+export * from './vault/index.js';

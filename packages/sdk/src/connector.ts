@@ -42,7 +42,6 @@ export interface ConnectorDefinition<Config extends z.ZodType = z.ZodType, K ext
 }
 
 /** Any connector, whatever its config type (the registry and engine hold these). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyConnector = ConnectorDefinition<any, any>;
 
 /**

@@ -40,7 +40,7 @@ export const synthetic = defineConnector({
     // Edits and deletions of already-read items are reported first, once per change set.
     if (ctx.checkpoint && ctx.checkpoint.changes !== signature) {
       const items = Object.entries(revision)
-        .map(([i, rev]) => Number(i))
+        .map(([i]) => Number(i))
         .filter((i) => i < position && !deletedSet.has(i))
         .map((i) => syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
       const deletes = deleted.filter((i) => i < position).map((i) => (kind === 'chat' ? `msg-${i}` : `doc-${i}`));

@@ -48,4 +48,9 @@ export interface ConformanceFixture {
   fetch?: typeof globalThis.fetch;
   /** Max pages expected from a full read, to bound the crash-resume matrix. @default 50 */
   maxPages?: number;
+  /**
+   * The connector finds deletions only by a full refresh (a read in mode `full_refresh` no longer yields the item)
+   * rather than reporting `deletes` incrementally. @default false
+   */
+  deletionsByFullRefresh?: boolean;
 }

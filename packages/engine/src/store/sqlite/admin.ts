@@ -91,9 +91,9 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     listSources: (filter: { ownerId?: string; sourceType?: string; status?: SourceStatus } = {}): SourceRecord[] => {
       const parts: string[] = [];
       const params: unknown[] = [];
-      if (filter.ownerId) (parts.push('owner_id = ?'), params.push(filter.ownerId));
-      if (filter.sourceType) (parts.push('source_type = ?'), params.push(filter.sourceType));
-      if (filter.status) (parts.push('status = ?'), params.push(filter.status));
+      if (filter.ownerId) { parts.push('owner_id = ?'); params.push(filter.ownerId); }
+      if (filter.sourceType) { parts.push('source_type = ?'); params.push(filter.sourceType); }
+      if (filter.status) { parts.push('status = ?'); params.push(filter.status); }
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       return (db.prepare(`SELECT * FROM data_sources ${where} ORDER BY created_at, name`).all(...params) as any[]).map(hydrate);
     },
@@ -133,14 +133,14 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     finishRun: (runId: string, outcome: { status: Exclude<RunStatus, 'running'>; mode?: string; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }): RunRecord => {
       const sets = ['status = ?', 'finished_at = ?', 'error = ?', 'error_code = ?'];
       const params: unknown[] = [outcome.status, now(), outcome.error ?? null, outcome.errorCode ?? null];
-      if (outcome.mode) (sets.push('mode = ?'), params.push(outcome.mode));
+      if (outcome.mode) { sets.push('mode = ?'); params.push(outcome.mode); }
       const columns: Record<keyof RunCounts, string> = {
         itemsSeen: 'items_seen', created: 'created', updated: 'updated', deleted: 'deleted', unchanged: 'unchanged',
         failed: 'failed', apiCalls: 'api_calls', rateLimitWaitMs: 'rate_limit_wait_ms',
       };
       for (const [key, column] of Object.entries(columns) as Array<[keyof RunCounts, string]>) {
         const value = outcome.counts?.[key];
-        if (typeof value === 'number') (sets.push(`${column} = ?`), params.push(Math.round(value)));
+        if (typeof value === 'number') { sets.push(`${column} = ?`); params.push(Math.round(value)); }
       }
       db.prepare(`UPDATE data_source_sync_history SET ${sets.join(', ')} WHERE id = ?`).run(...params, runId);
       const row = runById.get(runId);
@@ -154,9 +154,9 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     listRuns: (filter: { sourceId?: string; ownerId?: string; status?: RunStatus; limit?: number }): RunRecord[] => {
       const parts: string[] = [];
       const params: unknown[] = [];
-      if (filter.sourceId) (parts.push('r.source_id = ?'), params.push(filter.sourceId));
-      if (filter.ownerId) (parts.push('s.owner_id = ?'), params.push(filter.ownerId));
-      if (filter.status) (parts.push('r.status = ?'), params.push(filter.status));
+      if (filter.sourceId) { parts.push('r.source_id = ?'); params.push(filter.sourceId); }
+      if (filter.ownerId) { parts.push('s.owner_id = ?'); params.push(filter.ownerId); }
+      if (filter.status) { parts.push('r.status = ?'); params.push(filter.status); }
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       const limit = Math.max(1, Math.min(1000, filter.limit ?? 50));
       return (

@@ -33,8 +33,8 @@ export function createReads(db: Database.Database) {
     countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): number {
       const parts: string[] = [];
       const params: unknown[] = [];
-      if (filter.sourceId) (parts.push('m.source_id = ?'), params.push(filter.sourceId));
-      if (filter.ownerId) (parts.push('s.owner_id = ?'), params.push(filter.ownerId));
+      if (filter.sourceId) { parts.push('m.source_id = ?'); params.push(filter.sourceId); }
+      if (filter.ownerId) { parts.push('s.owner_id = ?'); params.push(filter.ownerId); }
       if (!filter.includeDeleted) parts.push('m.deleted_at IS NULL');
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       return (db.prepare(`SELECT count(*) AS n FROM memories m JOIN data_sources s ON s.id = m.source_id ${where}`).get(...params) as { n: number }).n;

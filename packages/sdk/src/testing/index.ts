@@ -1,0 +1,16 @@
+/**
+ * `@tributary/sdk/testing` — the connector conformance kit and test helpers. Only this entry imports vitest
+ * (an optional peer dependency of the SDK).
+ */
+export * from './fixture.js';
+export * from './context.js';
+export * from './pages.js';
+export {
+  REQUIREMENT_CHECKS,
+  runRequirement,
+  isRequirementId,
+  ConformanceError,
+  crashPoints,
+  type RequirementCheck,
+} from './requirements/index.js';
+export { testConnector, coverageProblems, type TestConnectorOptions } from './conformance.js';

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { AnyConnector } from '../connector.js';
+import { TributaryError } from '../errors.js';
+import type { Item, Page } from '../item.js';
+
+/** Options of {@link collectPages}. */
+export interface CollectOptions {
+  /** Stop after this many pages (the read is closed with `return()`, like a paused run). */
+  maxPages?: number;
+  /**
+   * A guard against reads that never end: more pages than this fails with `internal`. @default 10000
+   */
+  limit?: number;
+}
+
+/** The page type a connector yields (its checkpoint type included). */
+export type PageOf<C extends AnyConnector> = ReturnType<C['read']> extends AsyncIterable<infer P> ? P : Page;
+
+/**
+ * Runs `connector.read(ctx)` to the end (or `maxPages`) and returns the pages in order.
+ * @throws whatever the read throws; TributaryError `internal` when the read exceeds `limit` pages
+ */
+export async function collectPages<C extends AnyConnector>(
+  connector: C,
+  ctx: Parameters<C['read']>[0],
+  opts: CollectOptions = {},
+): Promise<PageOf<C>[]> {
+  const pages: PageOf<C>[] = [];
+  const limit = opts.limit ?? 10_000;
+  if (opts.maxPages !== undefined && opts.maxPages <= 0) return pages;
+  for await (const page of connector.read(ctx) as AsyncIterable<PageOf<C>>) {
+    pages.push(page);
+    if (opts.maxPages !== undefined && pages.length >= opts.maxPages) break;
+    if (pages.length >= limit) {
+      throw new TributaryError(
+        'internal',
+        `${connector.manifest.name}: read yielded more than ${limit} pages; it never ends?`,
+      );
+    }
+  }
+  return pages;
+}
+
+/** One stored memory in the reference state: the content hash the engine dedups on, and the item. */
+export interface AppliedItem {
+  hash: string;
+  item: Item;
+}
+
+/** In-memory reference of what the engine would store: external id → latest version. */
+export type AppliedState = Map<string, AppliedItem>;
+
+/** sha256 over the fields that make a new version (title, content, content type, stream). */
+export function itemHash(item: Item): string {
+  const key = JSON.stringify([item.stream, item.contentType ?? 'text', item.title ?? null, item.content]);
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/**
+ * Applies pages to a reference state like the engine commits them: items upsert (last write wins), then the
+ * page's deletes remove. Mutates and returns `state`.
+ * @example const state = applyPages(new Map(), pages);
+ */
+export function applyPages(state: AppliedState, pages: Iterable<Page>): AppliedState {
+  for (const page of pages) {
+    for (const item of page.items ?? []) state.set(item.externalId, { hash: itemHash(item), item });
+    for (const id of page.deletes ?? []) state.delete(id);
+  }
+  return state;
+}
+
+/** How two states differ, by external id. */
+export interface StateDiff {
+  /** In `expected`, absent from `actual`. */
+  missing: string[];
+  /** In `actual`, absent from `expected`. */
+  extra: string[];
+  /** In both, with different content hashes. */
+  changed: string[];
+}
+
+export function diffStates(expected: AppliedState, actual: AppliedState): StateDiff {
+  const missing: string[] = [];
+  const extra: string[] = [];
+  const changed: string[] = [];
+  for (const [id, e] of expected) {
+    const a = actual.get(id);
+    if (!a) missing.push(id);
+    else if (a.hash !== e.hash) changed.push(id);
+  }
+  for (const id of actual.keys()) if (!expected.has(id)) extra.push(id);
+  return { missing, extra, changed };
+}
+
+/** True when the diff is empty. */
+export function isSameState(diff: StateDiff): boolean {
+  return diff.missing.length === 0 && diff.extra.length === 0 && diff.changed.length === 0;
+}
+
+/** A one-line description of a diff for failure messages ("lost: a, b; unexpected: c"), ids capped at 10 each. */
+export function describeDiff(diff: StateDiff): string {
+  const list = (ids: string[]): string =>
+    ids
+      .slice(0, 10)
+      .map((i) => JSON.stringify(i))
+      .join(', ') + (ids.length > 10 ? ` … (+${ids.length - 10})` : '');
+  const parts: string[] = [];
+  if (diff.missing.length) parts.push(`lost ${diff.missing.length}: ${list(diff.missing)}`);
+  if (diff.extra.length) parts.push(`unexpected ${diff.extra.length}: ${list(diff.extra)}`);
+  if (diff.changed.length) parts.push(`different content ${diff.changed.length}: ${list(diff.changed)}`);
+  return parts.join('; ') || 'identical';
+}
