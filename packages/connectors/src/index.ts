@@ -7,13 +7,16 @@ import { chatgptExportConnector } from './chatgpt-export/index.js';
 import { claudeCodeConnector } from './claude-code/index.js';
 import { filesConnector } from './files/index.js';
 import { gitConnector } from './git/index.js';
+import { icsConnector } from './ics/index.js';
 import { claudeStreamConnector } from './sqlite/claude-stream.js';
 import { logsConnector } from './logs/index.js';
 import { obsidianConnector } from './obsidian/index.js';
 import { rssConnector } from './rss/index.js';
 import { slackExportConnector } from './slack-export/index.js';
+import { slackConnector } from './slack/index.js';
 import { sqliteConnector } from './sqlite/index.js';
 import { synthetic } from './synthetic/index.js';
+import { push } from './push/index.js';
 import { xArchiveConnector } from './x-archive/index.js';
 
 /**
@@ -28,14 +31,17 @@ export const builtinConnectors: AnyConnector[] = [
   emlConnector,
   filesConnector,
   gitConnector,
+  icsConnector,
   logsConnector,
   maildirConnector,
   mboxConnector,
   obsidianConnector,
   rssConnector,
+  slackConnector,
   slackExportConnector,
   sqliteConnector,
   synthetic,
+  push,
   xArchiveConnector,
 ];
 export { synthetic } from './synthetic/index.js';

@@ -1,0 +1,53 @@
+import { defineConnector } from '@tributary/sdk';
+import { checkReadableDir } from '../mail/check-dir.js';
+import { FileMapCheckpointSchema, syncFileMap } from '../mail/file-sync.js';
+import { MAIL_STREAM, toMailItem } from '../mail/map.js';
+import { parseMail } from '../mail/parse.js';
+import { listEml, readEml } from './client.js';
+import { EmlConfigSchema } from './config.js';
+
+/**
+ * `eml`: a folder of .eml files. One item per message (external id = normalized Message-ID); a file's change
+ * (mtime/size) re-reads it; a file gone becomes a delete unless another file still holds the same message.
+ */
+export const emlConnector = defineConnector({
+  manifest: {
+    name: 'eml',
+    version: '1.0.0',
+    sdk: '^1.0.0',
+    title: 'EML files',
+    description: 'Mail messages saved as .eml files in a folder (searched recursively).',
+    auth: { type: 'none' },
+    config: EmlConfigSchema,
+    checkpoint: FileMapCheckpointSchema,
+    features: {
+      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    },
+    streams: [MAIL_STREAM],
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    kind: 'local',
+  },
+  check: (ctx) => checkReadableDir(ctx.config.rootDir, 'rootDir'),
+  async *read(ctx) {
+    const listErrors: Array<{ message: string }> = [];
+    const entries = await listEml(ctx.config, listErrors);
+    ctx.progress({ phase: 'reading', total: entries.length });
+    const since = ctx.since?.getTime();
+    yield* syncFileMap({
+      entries,
+      previous: ctx.checkpoint,
+      pageSize: ctx.config.pageSize,
+      signal: ctx.signal,
+      listErrors,
+      load: async (entry) => {
+        const mail = await parseMail(await readEml(entry), { attachmentText: ctx.features.attachments === true });
+        const when = mail.date ? Date.parse(mail.date) : entry.file.stats.mtimeMs;
+        if (since !== undefined && when < since) return undefined;
+        const folder = entry.key.includes('/') ? entry.key.slice(0, entry.key.lastIndexOf('/')) : '.';
+        return toMailItem(mail, { container: folder, metadata: { file: entry.key } });
+      },
+    });
+  },
+});
+
+export default emlConnector;

@@ -1,0 +1,106 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Stats } from 'node:fs';
+import picomatch from 'picomatch';
+import type { MaildirConfig } from './config.js';
+import { parseMaildirName, type MaildirName } from './flags.js';
+
+/** One message file of the tree. */
+export interface MaildirEntry {
+  /** `<folder>/<unique>`: stable while flags change or the file moves from new/ to cur/. */
+  key: string;
+  sig: string;
+  folder: string;
+  sub: 'cur' | 'new';
+  abs: string;
+  rel: string;
+  name: MaildirName;
+  stats: Stats;
+}
+
+/** A Maildir folder: `INBOX` for the root, Maildir++ `.A.B` as `A/B`, a nested Maildir by its relative path. */
+export interface MaildirFolder {
+  name: string;
+  dir: string;
+}
+
+async function isMaildir(dir: string): Promise<boolean> {
+  for (const sub of ['cur', 'new']) {
+    try {
+      if ((await stat(path.join(dir, sub))).isDirectory()) return true;
+    } catch {
+      // not there: try the other
+    }
+  }
+  return false;
+}
+
+/** Finds the folders of the tree (symlinks are not followed). */
+export async function listFolders(root: string, onError: (msg: string) => void): Promise<MaildirFolder[]> {
+  const out: MaildirFolder[] = [];
+  const visit = async (dir: string, prefix: string): Promise<void> => {
+    if (await isMaildir(dir)) out.push({ name: prefix || 'INBOX', dir });
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      onError(`${prefix || '.'}: cannot list folder: ${(err as Error).message}`);
+      return;
+    }
+    for (const d of entries) {
+      if (!d.isDirectory() || ['cur', 'new', 'tmp'].includes(d.name)) continue;
+      if (d.name.startsWith('.')) {
+        // Maildir++: every subfolder sits flat in the root as .Parent.Child.
+        if (prefix === '' && d.name.length > 1 && (await isMaildir(path.join(dir, d.name)))) {
+          out.push({ name: d.name.slice(1).split('.').join('/'), dir: path.join(dir, d.name) });
+        }
+        continue;
+      }
+      await visit(path.join(dir, d.name), prefix ? `${prefix}/${d.name}` : d.name);
+    }
+  };
+  await visit(root, '');
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Lists the message files of the selected folders, sorted by key. */
+export async function listMessages(config: MaildirConfig, errors: Array<{ message: string }>): Promise<MaildirEntry[]> {
+  const include = picomatch(config.includeFolders, { dot: true });
+  const exclude = config.excludeFolders.length ? picomatch(config.excludeFolders, { dot: true }) : () => false;
+  const folders = (await listFolders(config.rootDir, (message) => errors.push({ message }))).filter(
+    (f) => include(f.name) && !exclude(f.name),
+  );
+  const out: MaildirEntry[] = [];
+  for (const folder of folders) {
+    for (const sub of ['cur', 'new'] as const) {
+      let names: string[];
+      try {
+        names = await readdir(path.join(folder.dir, sub));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          errors.push({ message: `${folder.name}/${sub}: cannot list folder: ${(err as Error).message}` });
+        continue;
+      }
+      for (const file of names) {
+        if (file.startsWith('.')) continue;
+        const abs = path.join(folder.dir, sub, file);
+        const rel = path.relative(config.rootDir, abs).split(path.sep).join('/');
+        try {
+          const stats = await stat(abs);
+          if (!stats.isFile()) continue;
+          const name = parseMaildirName(file);
+          const sig = `${Math.trunc(stats.mtimeMs)}:${stats.size}:${sub}:${name.raw}`;
+          out.push({ key: `${folder.name}/${name.unique}`, sig, folder: folder.name, sub, abs, rel, name, stats });
+        } catch (err) {
+          errors.push({ message: `${rel}: ${(err as Error).message}` });
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The raw bytes of one message. */
+export function readMessage(entry: MaildirEntry): Promise<Uint8Array> {
+  return readFile(entry.abs);
+}

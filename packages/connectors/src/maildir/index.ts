@@ -1,0 +1,66 @@
+import { defineConnector } from '@tributary/sdk';
+import { checkReadableDir } from '../mail/check-dir.js';
+import { FileMapCheckpointSchema, syncFileMap } from '../mail/file-sync.js';
+import { MAIL_STREAM, toMailItem } from '../mail/map.js';
+import { parseMail } from '../mail/parse.js';
+import { listFolders, listMessages, readMessage } from './client.js';
+import { MaildirConfigSchema } from './config.js';
+
+/**
+ * `maildir`: a Maildir / Maildir++ tree. One item per message (external id = normalized Message-ID) with its folder
+ * as container and its flags (`:2,FRS`) in metadata; a flag change or a move re-reads the message; a message gone
+ * from every folder becomes a delete.
+ */
+export const maildirConnector = defineConnector({
+  manifest: {
+    name: 'maildir',
+    version: '1.0.0',
+    sdk: '^1.0.0',
+    title: 'Maildir',
+    description: 'Mail stored as Maildir or Maildir++ (Dovecot, Courier, offlineimap, mbsync, notmuch).',
+    auth: { type: 'none' },
+    config: MaildirConfigSchema,
+    checkpoint: FileMapCheckpointSchema,
+    features: {
+      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    },
+    streams: [MAIL_STREAM],
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    kind: 'local',
+  },
+  check: (ctx) => checkReadableDir(ctx.config.rootDir, 'rootDir'),
+  async discover(ctx) {
+    const folders = await listFolders(ctx.config.rootDir, () => undefined);
+    return folders.map((f) => ({ id: f.name, name: f.name, kind: 'folder' }));
+  },
+  async *read(ctx) {
+    const listErrors: Array<{ message: string }> = [];
+    const entries = await listMessages(ctx.config, listErrors);
+    ctx.progress({ phase: 'reading', total: entries.length });
+    const since = ctx.since?.getTime();
+    yield* syncFileMap({
+      entries,
+      previous: ctx.checkpoint,
+      pageSize: ctx.config.pageSize,
+      signal: ctx.signal,
+      listErrors,
+      load: async (entry) => {
+        const mail = await parseMail(await readMessage(entry), { attachmentText: ctx.features.attachments === true });
+        const when = mail.date ? Date.parse(mail.date) : entry.stats.mtimeMs;
+        if (since !== undefined && when < since) return undefined;
+        return toMailItem(mail, {
+          container: entry.folder,
+          metadata: {
+            folder: entry.folder,
+            flags: entry.name.flags,
+            keywords: entry.name.keywords,
+            maildirFlags: entry.name.raw,
+            file: entry.rel,
+          },
+        });
+      },
+    });
+  },
+});
+
+export default maildirConnector;

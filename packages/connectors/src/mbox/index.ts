@@ -1,0 +1,121 @@
+import { open, stat } from 'node:fs/promises';
+import { defineConnector, TributaryError, type Item, type Page } from '@tributary/sdk';
+import { MAIL_STREAM, toMailItem } from '../mail/map.js';
+import { parseMail } from '../mail/parse.js';
+import { identify, MboxCheckpointSchema, resumeOffset, type MboxCheckpoint, type MboxFileState } from './checkpoint.js';
+import { listMboxFiles } from './client.js';
+import { MboxConfigSchema } from './config.js';
+import { splitMbox } from './split.js';
+
+/**
+ * `mbox`: one mbox file or a folder of them, streamed (a multi-GB file is never loaded whole). One item per message
+ * (external id = normalized Message-ID). Appended messages are read incrementally from a byte offset; a rewritten
+ * file is read again from the start (unchanged messages are recognised by id and content hash).
+ */
+export const mboxConnector = defineConnector({
+  manifest: {
+    name: 'mbox',
+    version: '1.0.0',
+    sdk: '^1.0.0',
+    title: 'mbox',
+    description: 'Mail archives in mbox format (Thunderbird, Apple Mail export, Google Takeout, mutt).',
+    auth: { type: 'none' },
+    config: MboxConfigSchema,
+    checkpoint: MboxCheckpointSchema,
+    features: {
+      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    },
+    streams: [MAIL_STREAM],
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    kind: 'local',
+  },
+  async check(ctx) {
+    try {
+      const s = await stat(ctx.config.path);
+      if (!s.isFile() && !s.isDirectory())
+        return { ok: false, message: `path "${ctx.config.path}" is neither a file nor a folder.` };
+      const fh = await open(ctx.config.path, 'r');
+      await fh.close();
+      return { ok: true, message: `path "${ctx.config.path}" is readable.` };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ok: false, message: `path "${ctx.config.path}" does not exist: check the path.` };
+      return { ok: false, message: `path "${ctx.config.path}" cannot be read: ${(err as Error).message}` };
+    }
+  },
+  async *read(ctx) {
+    const errors: Array<{ externalId?: string; message: string }> = [];
+    const files = await listMboxFiles(ctx.config, errors).catch((err: unknown) => {
+      throw new TributaryError(
+        'invalid_config',
+        `mbox path "${ctx.config.path}" cannot be read: ${(err as Error).message}`,
+        { cause: err },
+      );
+    });
+    const state: Record<string, MboxFileState> = {};
+    for (const f of files) {
+      const prev = ctx.checkpoint?.files[f.rel];
+      if (prev) state[f.rel] = prev;
+    }
+    const since = ctx.since?.getTime();
+    let items = new Map<string, Item>();
+    let counted = 0;
+    const page = (): Page<MboxCheckpoint> => {
+      const out = { items: [...items.values()], errors: errors.splice(0), checkpoint: { files: { ...state } } };
+      items = new Map();
+      counted = 0;
+      return out;
+    };
+    for (const file of files) {
+      let fh;
+      try {
+        fh = await open(file.abs, 'r');
+      } catch (err) {
+        errors.push({ message: `${file.rel}: cannot open: ${(err as Error).message}` });
+        continue;
+      }
+      try {
+        const s = await fh.stat();
+        const start = await resumeOffset(fh, s.size, s.mtimeMs, state[file.rel]);
+        if (start === 'skip') continue;
+        const ident = await identify(fh, s.size, s.mtimeMs);
+        let offset = start;
+        let found = false;
+        for await (const msg of splitMbox(fh, start, s.size)) {
+          ctx.signal.throwIfAborted();
+          found = true;
+          if (!msg.complete) {
+            errors.push({
+              message: `${file.rel}: the message at byte ${msg.start} is incomplete (file truncated, or still being written); it is read once the file grows.`,
+            });
+            break;
+          }
+          try {
+            const mail = await parseMail(msg.raw, { attachmentText: ctx.features.attachments === true });
+            if (since === undefined || !mail.date || Date.parse(mail.date) >= since) {
+              const item = toMailItem(mail, {
+                container: file.rel,
+                metadata: { file: file.rel, offset: msg.start, envelope: msg.envelope },
+              });
+              items.set(item.externalId, item);
+            }
+          } catch (err) {
+            errors.push({ message: `${file.rel}: message at byte ${msg.start}: ${(err as Error).message}` });
+          }
+          offset = msg.end;
+          // Mid-file, the file counts as `offset` bytes long, so a resume from this page reads on from there.
+          state[file.rel] = { ...ident, size: offset, offset };
+          if (++counted >= ctx.config.pageSize) yield page();
+        }
+        if (!found && start === 0 && s.size > 0)
+          errors.push({ message: `${file.rel}: not an mbox file (no "From " envelope line found).` });
+        state[file.rel] = { ...ident, offset: found ? offset : s.size };
+      } finally {
+        await fh.close();
+      }
+    }
+    yield page();
+  },
+});
+
+export default mboxConnector;
