@@ -37,6 +37,12 @@ export interface ConnectorDefinition<Config extends z.ZodType = z.ZodType, K ext
    * exactly from `ctx.checkpoint`; never buffer a whole history.
    */
   read(ctx: ReadContext<z.output<Config>, z.output<K>>): AsyncIterable<Page<z.output<K>>>;
+  /**
+   * Watches upstream for changes in real time (IMAP IDLE, a file watcher …) until `ctx.signal` aborts, calling
+   * `onChange` (with hints for a narrower sync) whenever something changed. The host turns each call into an
+   * incremental sync (debounced). Never reads items itself: `read()` stays the only path to the store.
+   */
+  watch?(ctx: ConnectorContext<z.output<Config>>, onChange: (hints?: Record<string, unknown>) => void): Promise<void>;
   /** Verifies and interprets a webhook delivery for this source. */
   webhook?(ctx: WebhookContext<z.output<Config>>, request: WebhookRequest): Promise<WebhookOutcome>;
 }
