@@ -6,3 +6,6 @@ export { toFtsQuery } from './store/fts-query.js';
 export { createPostgresStore, type PostgresStoreOptions } from './store/postgres/index.js';
 export { toTsQuery, parseSimpleQuery } from './store/fts-query.js';
 export * from './vault/index.js';
+export * from './queue/index.js';
+export * from './scheduler/index.js';
+export * from './worker/index.js';

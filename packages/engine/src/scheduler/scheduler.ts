@@ -1,0 +1,127 @@
+import { silentLogger, systemClock, TributaryError, type Clock, type Logger } from '@tributary/sdk';
+import type { EnqueueResult, JobQueue } from '../queue/types.js';
+import type { MemoryStore, RunRecord, SourceRecord } from '../store/types.js';
+import {
+  DEFAULT_POLICY,
+  planTick,
+  syncJobFor,
+  type SchedulePolicy,
+  type SourceMemo,
+  type SourceScheduleState,
+} from './plan.js';
+
+/** Where the scheduler reads sources and their recent runs. */
+export interface SchedulerSourcePort {
+  listSources(): Promise<SourceRecord[]>;
+  getSource(id: string): Promise<SourceRecord | null>;
+  /** Newest first; a few are enough (failure streaks are capped by the backoff maximum anyway). */
+  recentRuns(sourceId: string): Promise<RunRecord[]>;
+}
+
+/** The port over the store. */
+export function storeSourcePort(
+  store: Pick<MemoryStore, 'listSources' | 'getSource' | 'listRuns'>,
+): SchedulerSourcePort {
+  return {
+    listSources: () => store.listSources(),
+    getSource: (id) => store.getSource(id),
+    recentRuns: (sourceId) => store.listRuns({ sourceId, limit: 20 }),
+  };
+}
+
+export interface SchedulerOptions {
+  sources: SchedulerSourcePort;
+  queue: Pick<JobQueue, 'enqueue'>;
+  clock?: Clock;
+  logger?: Logger;
+  policy?: Partial<SchedulePolicy>;
+}
+
+export interface TickResult {
+  enqueued: Array<{ sourceId: string; trigger: string; jobId: string; deduplicated: boolean }>;
+  states: SourceScheduleState[];
+}
+
+export interface Scheduler {
+  /** Decides and enqueues what is due now. The loop calls it on an interval (only on the leader). */
+  tick(): Promise<TickResult>;
+  /** "Sync now": enqueued at once, ignoring interval and failure backoff. @throws `not_found`, `conflict` (paused) */
+  triggerManual(sourceId: string, options?: { forceFullSync?: boolean }): Promise<EnqueueResult>;
+  /** A verified webhook event: collapsed with others of its burst and enqueued by a later tick. @throws `not_found` */
+  triggerWebhook(sourceId: string, hints?: Record<string, unknown>): Promise<void>;
+  /** The state of every source as of the last tick. */
+  states(): SourceScheduleState[];
+}
+
+/** The scheduler: {@link planTick} over the store's sources and runs, with an in-memory memo between ticks. */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const policy: SchedulePolicy = { ...DEFAULT_POLICY, ...options.policy };
+  let memo = new Map<string, SourceMemo>();
+  let lastStates: SourceScheduleState[] = [];
+
+  const requireSource = async (sourceId: string): Promise<SourceRecord> => {
+    const source = await options.sources.getSource(sourceId);
+    if (!source) throw new TributaryError('not_found', `No source with id "${sourceId}".`);
+    return source;
+  };
+
+  return {
+    async tick() {
+      const sources = await options.sources.listSources();
+      const views = await Promise.all(
+        sources.map(async (source) => ({
+          source,
+          recentRuns: source.status === 'paused' ? [] : await options.sources.recentRuns(source.id),
+        })),
+      );
+      const plan = planTick(views, memo, clock.now(), policy);
+      memo = plan.memo;
+      lastStates = plan.states;
+      const enqueued: TickResult['enqueued'] = [];
+      for (const planned of plan.jobs) {
+        try {
+          const result = await options.queue.enqueue(planned.job);
+          enqueued.push({
+            sourceId: planned.sourceId,
+            trigger: planned.trigger,
+            jobId: result.id,
+            deduplicated: result.deduplicated,
+          });
+        } catch (err) {
+          // Forget the enqueue so the next tick tries again.
+          const m = memo.get(planned.sourceId);
+          if (m) delete m.lastEnqueuedAt;
+          logger.error('could not enqueue a sync', { sourceId: planned.sourceId, error: String(err) });
+        }
+      }
+      if (enqueued.length > 0) logger.debug('scheduler enqueued syncs', { count: enqueued.length });
+      return { enqueued, states: plan.states };
+    },
+
+    async triggerManual(sourceId, opts = {}) {
+      const source = await requireSource(sourceId);
+      if (source.status === 'paused') {
+        throw new TributaryError('conflict', `Source "${source.name}" is paused; resume it before syncing.`);
+      }
+      const result = await options.queue.enqueue(syncJobFor(source, 'manual', { forceFullSync: opts.forceFullSync }));
+      memo.set(sourceId, { ...memo.get(sourceId), lastEnqueuedAt: clock.now() });
+      return result;
+    },
+
+    async triggerWebhook(sourceId, hints = {}) {
+      const source = await requireSource(sourceId);
+      if (source.status === 'paused') return;
+      const now = clock.now();
+      const m = memo.get(sourceId) ?? {};
+      const burst = m.webhook ?? { firstAt: now, lastAt: now, events: 0, hints: {} };
+      memo.set(sourceId, {
+        ...m,
+        webhook: { ...burst, lastAt: now, events: burst.events + 1, hints: { ...burst.hints, ...hints } },
+      });
+    },
+
+    states: () => lastStates,
+  };
+}
