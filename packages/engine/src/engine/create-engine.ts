@@ -56,13 +56,14 @@ export function createEngine(options: EngineOptions): Engine {
     }
   };
 
-  const connectorContext = async (source: SourceRecord): Promise<ConnectorContext<any>> => {
+  const connectorContext = async (source: SourceRecord, signal?: AbortSignal): Promise<ConnectorContext<any>> => {
     const c = connector(source.sourceType);
     const config = parseConfig(c, source.config);
     const credentials = options.credentials?.(source, c) ?? noCredentials;
     const credential = await credentials.get();
     const log = createLogger(options.log ?? (() => undefined), { secrets: secretValues(c, config as any, credential), bindings: { sourceId: source.id } });
     const controller = new AbortController();
+    if (signal) signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
     return {
       sourceId: source.id,
       config,
@@ -90,8 +91,16 @@ export function createEngine(options: EngineOptions): Engine {
         void config;
         const ownerId = input.ownerId ?? LOCAL_USER_ID;
         // Store what the user wrote (defaults stay defaults and can change with the connector).
+        if (input.id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(input.id)) {
+          throw new TributaryError('invalid_config', `Invalid source id "${input.id}": use letters, digits, dot, dash, colon or underscore (max 128).`, {
+            issues: [{ path: 'id', message: 'invalid id' }],
+          });
+        }
+        if (input.id !== undefined && (await store.getSource(input.id))) {
+          throw new TributaryError('conflict', `A source with id "${input.id}" already exists.`, { issues: [{ path: 'id', message: 'already taken' }] });
+        }
         const source = await store.createSource({
-          id: randomUUID(),
+          id: input.id ?? randomUUID(),
           ownerId,
           sourceType: c.manifest.name,
           name: input.name,
@@ -141,6 +150,12 @@ export function createEngine(options: EngineOptions): Engine {
           const e = err instanceof TributaryError ? err : new TributaryError('internal', (err as Error).message, { cause: err });
           return { ok: false, message: `${e.code}: ${e.message}` };
         }
+      },
+      async watch(id, onChange, signal) {
+        const source = await getSource(id);
+        const c = connector(source.sourceType);
+        if (!c.watch || signal.aborted) return;
+        await c.watch(await connectorContext(source, signal), onChange);
       },
       async discover(id) {
         const source = await getSource(id);

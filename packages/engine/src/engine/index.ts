@@ -1,4 +1,4 @@
 export * from './types.js';
 export * from './create-engine.js';
-export { runSync, noCredentials, secretValues } from './runner.js';
+export { runSync, noCredentials, secretValues as sourceSecretValues } from './runner.js';
 export { writePage } from './page-writer.js';

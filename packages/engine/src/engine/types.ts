@@ -64,6 +64,8 @@ export interface IngestResult {
 }
 
 export interface NewSourceInput {
+  /** A stable id (declarative config); a random UUID when absent. */
+  id?: string;
   ownerId?: string;
   connector: string;
   name: string;
@@ -132,6 +134,11 @@ export interface Engine {
     remove(id: string): Promise<void>;
     check(id: string): Promise<CheckResult>;
     discover(id: string): Promise<DiscoveredResource[]>;
+    /**
+     * Runs the connector's realtime watcher (IMAP IDLE …) until `signal` aborts; `onChange` is called for each
+     * upstream change. Resolves at once when the connector has no watcher.
+     */
+    watch(id: string, onChange: (hints?: Record<string, unknown>) => void, signal: AbortSignal): Promise<void>;
   };
   /** Runs one sync of a source now (in this process). Resolves with the finished run record. */
   sync(sourceId: string, options?: SyncOptions): Promise<RunRecord>;

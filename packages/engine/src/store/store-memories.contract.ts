@@ -78,6 +78,10 @@ export function memoryContract(getStore: () => MemoryStore): void {
       expect(all.hits[0]!.snippet).toContain('<mark>database</mark>');
       expect(all.hits[0]).toMatchObject({ sourceName: 'notes', connector: 'obsidian' });
       expect(all.hits[0]!.score).toBeGreaterThanOrEqual(all.hits[1]!.score);
+      // Each hit's snippet comes from its own text.
+      const byId = Object.fromEntries(all.hits.map((h) => [h.externalId, h.snippet]));
+      expect(byId.m1).toContain('talking about');
+      expect(byId.n2).toContain('mentions');
       expect((await store.search({ text: 'database', connectors: ['slack'] })).hits.map((h) => h.externalId)).toEqual(['m1']);
       expect((await store.search({ text: 'database', sourceIds: [s1.id] })).hits).toHaveLength(2);
       expect((await store.search({ text: 'database', authors: ['ann'] })).hits).toHaveLength(2);

@@ -198,7 +198,7 @@ export interface SearchHit {
   externalId: string;
   stream: string;
   title: string | null;
-  /** The best matching passage with matches wrapped in `[` `]` markers given by the caller (default «»). */
+  /** The best matching passage, matches wrapped in `<mark>` … `</mark>`. */
   snippet: string;
   url: string | null;
   author: string | null;

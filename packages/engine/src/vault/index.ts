@@ -14,7 +14,7 @@ export {
 export {
   StoredCredentialSchema,
   toSdkCredential,
-  secretValues,
+  secretValues as credentialSecretValues,
   type StoredCredential,
   type StoredOAuthCredential,
 } from './credential.js';

@@ -47,7 +47,7 @@ function clampLimit(limit: number | undefined, max = 200): number {
 
 export function createSearch(db: Database.Database) {
   const snippetStmt = db.prepare(
-    `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = ?`,
+    `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
   );
 
   const topChunks = db.prepare(`SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`);

@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { LOCAL_USER_ID, type Engine, type NewSourceInput } from '@tributary/engine';
+import { TributaryError, formatIssues, resolveFeatures, zodIssues, type ErrorIssue } from '@tributary/sdk';
+import { loadConfigFile } from '../../config/load.js';
+import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
+import type { ConfigFile } from '../../config/schema.js';
+import { CONFIG_FILE, unknownConnector, type CliContext } from '../context.js';
+import type { ExitState } from '../program.js';
+import { confirmDestructive } from '../source-view.js';
+
+/** The `--json` shape of one plan entry (docs/cli.md). */
+export function planEntryJson(a: PlanAction): Record<string, unknown> {
+  if (a.op === 'remove') return { op: a.op, id: a.existing.id, name: a.existing.name, type: a.existing.sourceType };
+  const base = { op: a.op, id: a.declared.id, name: a.declared.name, type: a.declared.type };
+  return a.op === 'update'
+    ? { ...base, sourceId: a.existing.id, changes: a.changes }
+    : a.op === 'unchanged'
+      ? { ...base, sourceId: a.existing.id }
+      : base;
+}
+
+/** `tributary apply`: reconcile the sources with a declarative file. */
+export function registerApply(program: Command, ctx: CliContext, state: ExitState): void {
+  program
+    .command('apply')
+    .description('create, update (and with --prune remove) sources to match a config file; prints the plan first')
+    .option('-f, --file <file>', `the config file, YAML or JSON (default: <data dir>/${CONFIG_FILE})`)
+    .option('--dry-run', 'print the plan only; change nothing')
+    .option('--prune', 'remove sources that are not in the file (with everything synced from them)')
+    .option('-y, --yes', 'do not ask before removing sources (required with --prune when not on a terminal)')
+    .option('--json', 'print the plan and result as JSON')
+    .action(async (opts: { file?: string; dryRun?: boolean; prune?: boolean; yes?: boolean; json?: boolean }) => {
+      const file = opts.file === undefined ? path.join(ctx.dataDir, CONFIG_FILE) : path.resolve(ctx.io.cwd, opts.file);
+      const config = loadConfigFile(file, ctx.io.env);
+      validateAgainstConnectors(ctx, config);
+      const engine = await ctx.engine();
+      const existing = await engine.sources.list(LOCAL_USER_ID);
+      const plan = planApply(config, existing, {
+        prune: opts.prune === true,
+        normalizeConfig: (type, c) => {
+          const parsed = ctx.connectors.find((x) => x.manifest.name === type)?.manifest.config.safeParse(c);
+          return parsed?.success ? (parsed.data as Record<string, unknown>) : c;
+        },
+        normalizeFeatures: (type, f) => {
+          const connector = ctx.connectors.find((x) => x.manifest.name === type);
+          try {
+            return connector ? resolveFeatures(connector.manifest, f) : f;
+          } catch {
+            return f;
+          }
+        },
+      });
+      const summary = planSummary(plan);
+      const changes = summary.create + summary.update + summary.remove;
+      if (!opts.json) {
+        ctx.out.line(`Plan for ${file}:`);
+        for (const l of formatPlan(plan)) ctx.out.line(`  ${colour(ctx, l)}`);
+        if (plan.actions.length === 0) ctx.out.line('  (no sources declared)');
+      }
+      let applied = false;
+      if (!opts.dryRun && changes > 0) {
+        if (
+          summary.remove > 0 &&
+          !(await confirmDestructive(
+            ctx,
+            opts.yes,
+            `Remove ${summary.remove} source(s) and everything synced from them?`,
+          ))
+        ) {
+          ctx.out.note('Cancelled; nothing was changed.');
+          state.code = 1;
+          return;
+        }
+        await execute(engine, plan);
+        applied = true;
+      }
+      if (opts.json) {
+        return ctx.out.json({
+          file,
+          dryRun: opts.dryRun === true,
+          applied,
+          summary,
+          plan: plan.actions.map(planEntryJson),
+          unmanaged: plan.unmanaged.map((s) => s.name),
+        });
+      }
+      const counts = `${summary.create} to create, ${summary.update} to update, ${summary.remove} to remove, ${summary.unchanged} unchanged`;
+      if (opts.dryRun) ctx.out.line(`Dry run: ${counts}. Nothing was changed.`);
+      else if (changes === 0) ctx.out.line('Nothing to do: the sources match the file.');
+      else ctx.out.line(`Applied: ${counts.replaceAll(' to ', ' ')}.`);
+    });
+}
+
+/** Every declared source must name a known connector and carry a valid config and features — before anything changes. */
+function validateAgainstConnectors(ctx: CliContext, config: ConfigFile): void {
+  const issues: ErrorIssue[] = [];
+  config.sources.forEach((s, i) => {
+    const connector = ctx.connectors.find((c) => c.manifest.name === s.type);
+    if (!connector) {
+      issues.push({ path: `sources.${i}.type`, message: unknownConnector(s.type, ctx.connectors).message });
+      return;
+    }
+    const parsed = connector.manifest.config.safeParse(s.config);
+    if (!parsed.success) issues.push(...zodIssues(parsed.error.issues, `sources.${i}.config`));
+    try {
+      resolveFeatures(connector.manifest, s.features ?? {});
+    } catch (err) {
+      issues.push({ path: `sources.${i}.features`, message: (err as Error).message });
+    }
+  });
+  if (issues.length > 0)
+    throw new TributaryError(
+      'invalid_config',
+      `Config file is invalid: ${formatIssues(issues)}. Nothing was changed.`,
+      { issues },
+    );
+}
+
+async function execute(engine: Engine, plan: Plan): Promise<void> {
+  for (const action of plan.actions) {
+    if (action.op === 'create') {
+      const d = action.declared;
+      // The declared id becomes the source id when the engine accepts one; matching falls back to the name.
+      const input: NewSourceInput & { id?: string } = {
+        id: d.id,
+        ownerId: LOCAL_USER_ID,
+        connector: d.type,
+        name: d.name,
+        config: d.config,
+        schedule: d.schedule ?? null,
+      };
+      if (d.features) input.features = d.features;
+      const created = await engine.sources.add(input);
+      if (!d.enabled) await engine.sources.pause(created.id);
+    } else if (action.op === 'update') {
+      const d = action.declared;
+      const changed = new Set(action.changes.map((c) => c.split('.')[0]));
+      const patch: Parameters<Engine['sources']['update']>[1] = {};
+      if (changed.has('name')) patch.name = d.name;
+      if (changed.has('config')) patch.config = d.config;
+      if (changed.has('features') && d.features) patch.features = d.features;
+      if (changed.has('schedule')) patch.schedule = d.schedule ?? null;
+      if (Object.keys(patch).length > 0) await engine.sources.update(action.existing.id, patch);
+      if (changed.has('enabled'))
+        await (d.enabled ? engine.sources.resume(action.existing.id) : engine.sources.pause(action.existing.id));
+    } else if (action.op === 'remove') {
+      await engine.sources.remove(action.existing.id);
+    }
+  }
+}
+
+function colour(ctx: CliContext, line: string): string {
+  if (line.startsWith('+')) return ctx.out.green(line);
+  if (line.startsWith('-')) return ctx.out.red(line);
+  if (line.startsWith('~')) return ctx.out.yellow(line);
+  return ctx.out.dim(line);
+}

@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import { LOCAL_USER_ID, type SourceRecord } from '@tributary/engine';
+import type { CliContext } from '../context.js';
+import { formatTime, table } from '../io.js';
+import { parsePositiveInt } from '../parse.js';
+import type { ExitState } from '../program.js';
+import { describeSchedule } from '../source-view.js';
+import { runJson, summaryLine } from './sync.js';
+
+/** `tributary runs [name]`, `tributary status`, `tributary stats [name]`. */
+export function registerReports(program: Command, ctx: CliContext, _state: ExitState): void {
+  program
+    .command('runs')
+    .argument('[name]', 'only this source')
+    .description('sync history, newest first')
+    .option('--limit <n>', 'how many runs', '20')
+    .option('--json', 'print as JSON')
+    .action(async (name: string | undefined, opts: { limit: string; json?: boolean }) => {
+      const limit = parsePositiveInt(opts.limit, '--limit');
+      const engine = await ctx.engine();
+      const names = await sourceNames(ctx);
+      const sourceId = name === undefined ? undefined : (await engine.sources.get(name, LOCAL_USER_ID)).id;
+      const runs = await engine.runs({ ownerId: LOCAL_USER_ID, limit, ...(sourceId ? { sourceId } : {}) });
+      const rows = runs.map((r) => runJson(r, names.get(r.sourceId) ?? r.sourceId));
+      if (opts.json) return ctx.out.json({ runs: rows });
+      if (rows.length === 0) return ctx.out.line('No runs yet. Start one: tributary sync <name>');
+      for (const r of rows) ctx.out.line(`${formatTime(r.startedAt)}  ${r.mode?.padEnd(12) ?? ''} ${summaryLine(r)}`);
+    });
+
+  program
+    .command('status')
+    .description('every source: status, last sync, how many memories, last error')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const engine = await ctx.engine();
+      const sources = await engine.sources.list(LOCAL_USER_ID);
+      const rows = await Promise.all(sources.map((s) => statusOf(ctx, s)));
+      if (opts.json) return ctx.out.json({ dataDir: ctx.dataDir, sources: rows });
+      ctx.out.line(ctx.out.dim(`Data dir: ${ctx.dataDir}`));
+      if (rows.length === 0)
+        return ctx.out.line('No sources yet. Add one: tributary sources add <connector> --name <name> …');
+      const lines = table(
+        ['NAME', 'CONNECTOR', 'STATUS', 'SCHEDULE', 'LAST SYNC', 'MEMORIES', 'LAST RUN'],
+        rows.map((r) => [
+          r.name,
+          r.connector,
+          r.status,
+          describeSchedule(r.schedule),
+          formatTime(r.lastSyncAt),
+          String(r.memories),
+          r.lastRun?.status ?? '-',
+        ]),
+      );
+      for (const l of lines) ctx.out.line(l);
+      for (const r of rows) if (r.error) ctx.out.line(ctx.out.red(`${r.name}: ${r.error}`));
+    });
+
+  program
+    .command('stats')
+    .argument('[name]', 'only this source')
+    .description('memories per source and stream, time span, runs by status')
+    .option('--json', 'print as JSON')
+    .action(async (name: string | undefined, opts: { json?: boolean }) => {
+      const engine = await ctx.engine();
+      const sources =
+        name === undefined ? await engine.sources.list(LOCAL_USER_ID) : [await engine.sources.get(name, LOCAL_USER_ID)];
+      const stats = await Promise.all(
+        sources.map(async (s) => {
+          const st = await engine.stats(s.id);
+          return {
+            source: s.name,
+            sourceId: s.id,
+            connector: s.sourceType,
+            memories: st.memories,
+            deleted: st.deleted,
+            versions: st.versions,
+            byStream: st.byStream,
+            oldest: st.oldest,
+            newest: st.newest,
+            runs: st.runs,
+          };
+        }),
+      );
+      if (opts.json) return ctx.out.json({ stats });
+      if (stats.length === 0) return ctx.out.line('No sources yet.');
+      for (const s of stats) {
+        ctx.out.line(`${ctx.out.bold(s.source)} (${s.connector})`);
+        ctx.out.line(`  memories ${s.memories} · deleted ${s.deleted} · earlier versions ${s.versions}`);
+        ctx.out.line(`  span     ${formatTime(s.oldest)} … ${formatTime(s.newest)}`);
+        const streams = Object.entries(s.byStream).map(([k, v]) => `${k} ${v}`);
+        ctx.out.line(`  streams  ${streams.join(' · ') || '-'}`);
+        ctx.out.line(
+          `  runs     ${Object.entries(s.runs)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(' · ')}`,
+        );
+      }
+    });
+}
+
+async function sourceNames(ctx: CliContext): Promise<Map<string, string>> {
+  const engine = await ctx.engine();
+  return new Map((await engine.sources.list(LOCAL_USER_ID)).map((s) => [s.id, s.name]));
+}
+
+async function statusOf(
+  ctx: CliContext,
+  s: SourceRecord,
+): Promise<
+  Record<string, unknown> & {
+    name: string;
+    connector: string;
+    status: string;
+    schedule: SourceRecord['schedule'];
+    lastSyncAt: string | null;
+    memories: number;
+    error: string | null;
+    lastRun: ReturnType<typeof runJson> | null;
+  }
+> {
+  const engine = await ctx.engine();
+  const [stats, runs] = await Promise.all([engine.stats(s.id), engine.runs({ sourceId: s.id, limit: 1 })]);
+  const last = runs[0];
+  return {
+    name: s.name,
+    id: s.id,
+    connector: s.sourceType,
+    status: s.status,
+    schedule: s.schedule,
+    lastSyncAt: s.lastSyncAt,
+    memories: stats.memories,
+    error: s.errorMessage ?? last?.error ?? null,
+    lastRun: last ? runJson(last, s.name) : null,
+  };
+}

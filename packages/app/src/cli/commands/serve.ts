@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createEngine, createPostgresStore, createSqliteStore, type Engine } from '@tributary/engine';
+import { TributaryError } from '@tributary/sdk';
+import { startServer } from '../../api/server.js';
+import { createMetrics, type Metrics } from '../../api/metrics.js';
+import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
+import { DB_FILE, type CliContext } from '../context.js';
+import { parsePositiveInt } from '../parse.js';
+import type { ExitState } from '../program.js';
+
+interface ServeFlags {
+  port: string;
+  host: string;
+  maxBodyMb?: string;
+  maxIngestItems?: string;
+  rateLimit?: string;
+}
+
+/**
+ * Opens the engine for a long-running server with metrics wired to its events: PostgreSQL when
+ * `TRIBUTARY_DATABASE_URL` is set, else the SQLite file in the data dir.
+ */
+export async function openServerEngine(ctx: CliContext, metrics: Metrics): Promise<Engine> {
+  const url = ctx.io.env.TRIBUTARY_DATABASE_URL;
+  let store;
+  if (url) store = createPostgresStore({ connectionString: url });
+  else {
+    mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
+    store = createSqliteStore({ path: path.join(ctx.dataDir, DB_FILE) });
+  }
+  await store.migrate();
+  return createEngine({ store, connectors: ctx.connectors, onEvent: metrics.onEvent });
+}
+
+/** `tributary serve`: the REST API and `POST /mcp` until interrupted. */
+export function registerServe(program: Command, ctx: CliContext, _state: ExitState): void {
+  program
+    .command('serve')
+    .description('run the HTTP API (REST under /api/v1, MCP on /mcp) until Ctrl-C')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '3099')
+    .option('--host <host>', 'interface to bind (0.0.0.0 for all)', '127.0.0.1')
+    .option('--max-body-mb <n>', 'largest request body in MiB (default 10)')
+    .option('--max-ingest-items <n>', 'most items per ingest request (default 1000)')
+    .option('--rate-limit <n>', 'sustained requests per second per token (burst 6×; 0 turns it off; default 100)')
+    .action(async (opts: ServeFlags) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new TributaryError('invalid_input', `--port "${opts.port}": use a port number from 0 to 65535.`);
+      const rate = opts.rateLimit === undefined ? undefined : Number(opts.rateLimit);
+      if (rate !== undefined && !(rate >= 0))
+        throw new TributaryError('invalid_input', `--rate-limit "${opts.rateLimit}": use a number ≥ 0.`);
+      const metrics = createMetrics();
+      const engine = await openServerEngine(ctx, metrics);
+      try {
+        const token = await ensureBootstrapToken(
+          engine.store,
+          ctx.io.env.TRIBUTARY_DATABASE_URL ? undefined : ctx.dataDir,
+        );
+        const server = await startServer({
+          engine,
+          port,
+          host: opts.host,
+          metrics,
+          limits: {
+            ...(opts.maxBodyMb
+              ? { maxBodyBytes: parsePositiveInt(opts.maxBodyMb, '--max-body-mb') * 1024 * 1024 }
+              : {}),
+            ...(opts.maxIngestItems
+              ? { maxIngestItems: parsePositiveInt(opts.maxIngestItems, '--max-ingest-items') }
+              : {}),
+            ...(rate !== undefined ? { rateLimit: rate === 0 ? false : { perSecond: rate, burst: rate * 6 } } : {}),
+          },
+          log: (message, fields) => ctx.out.note(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`),
+        });
+        ctx.out.line(
+          `Tributary API listening on ${server.url} (REST ${server.url}/api/v1, docs ${server.url}/api/v1/docs, MCP ${server.url}/mcp)`,
+        );
+        if (token) {
+          const where = ctx.io.env.TRIBUTARY_DATABASE_URL
+            ? ''
+            : ` (also saved to ${path.join(ctx.dataDir, TOKEN_FILE)}, mode 0600)`;
+          ctx.out.line(`Created the first admin API token; it is shown only once${where}:`);
+          ctx.out.line(`  ${token}`);
+        }
+        await waitForStop(ctx);
+        ctx.out.note('Stopping…');
+        await server.close();
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+/** Resolves on Ctrl-C or SIGTERM. */
+function waitForStop(ctx: CliContext): Promise<void> {
+  return new Promise((resolve) => {
+    const off = ctx.io.onInterrupt(() => done());
+    const done = (): void => {
+      off();
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGTERM', done);
+  });
+}

@@ -1,0 +1,82 @@
+import { Command, CommanderError } from 'commander';
+import type { AnyConnector } from '@tributary/sdk';
+import { CliContext, type EngineFactory } from './context.js';
+import { EXIT, describeFailure, failureJson, formatFailure } from './errors.js';
+import type { CliIo } from './io.js';
+import { registerApply } from './commands/apply.js';
+import { registerConnectors } from './commands/connectors.js';
+import { registerExport } from './commands/export.js';
+import { registerInit } from './commands/init.js';
+import { registerReports } from './commands/reports.js';
+import { registerSearch } from './commands/search.js';
+import { registerSources } from './commands/sources.js';
+import { registerSync } from './commands/sync.js';
+import { registerServe } from './commands/serve.js';
+import { registerMcp } from './commands/mcp.js';
+import { registerTokens } from './commands/tokens.js';
+import { registerProcesses } from './commands/processes.js';
+
+export interface RunOptions {
+  connectors: AnyConnector[];
+  openEngine: EngineFactory;
+  version?: string;
+}
+
+/** The exit code a command action leaves for {@link runCli}. */
+export interface ExitState {
+  code: number;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and resolves with the process exit code. Never calls
+ * `process.exit`, so it also runs in-process in tests.
+ */
+export async function runCli(argv: string[], io: CliIo, options: RunOptions): Promise<number> {
+  const program = new Command('tributary');
+  const state: ExitState = { code: EXIT.ok };
+  const ctx = new CliContext(io, program, options.connectors, options.openEngine);
+  program
+    .description('Sync the streams of your work into one searchable memory.')
+    .version(options.version ?? '0.1.0', '-V, --version')
+    .option('--data-dir <dir>', 'where the database and keys live (default: $TRIBUTARY_HOME, else ~/.tributary)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  registerInit(program, ctx, state);
+  registerConnectors(program, ctx, state);
+  registerSources(program, ctx, state);
+  registerSync(program, ctx, state);
+  registerSearch(program, ctx, state);
+  registerReports(program, ctx, state);
+  registerExport(program, ctx, state);
+  registerApply(program, ctx, state);
+  registerServe(program, ctx, state);
+  registerMcp(program, ctx, state);
+  registerTokens(program, ctx, state);
+  registerProcesses(program, ctx, state);
+  for (const cmd of allCommands(program))
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed its message (or the help/version).
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage;
+    }
+    const failure = describeFailure(err);
+    if (argv.includes('--json')) ctx.out.json(failureJson(failure));
+    else io.stderr.write(`${formatFailure(failure)}\n`);
+    return failure.exitCode;
+  } finally {
+    await ctx.close();
+  }
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}

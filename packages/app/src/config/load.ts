@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { TributaryError, formatIssues, zodIssues } from '@tributary/sdk';
+import { interpolate, type InterpolationSources } from './interpolate.js';
+import { ConfigFileSchema, type ConfigFile } from './schema.js';
+
+export type ConfigFormat = 'json' | 'yaml';
+
+/** Picks the parser by extension: `.json` is JSON, anything else YAML (which also reads JSON). */
+export function formatOf(filePath: string): ConfigFormat {
+  return path.extname(filePath).toLowerCase() === '.json' ? 'json' : 'yaml';
+}
+
+/**
+ * Parses, interpolates and validates a config document.
+ * @throws TributaryError `invalid_config` with the line (syntax) or the field path (schema) and the reason
+ */
+export function parseConfigText(
+  text: string,
+  format: ConfigFormat,
+  sources: InterpolationSources,
+  label = 'config file',
+): ConfigFile {
+  const raw = format === 'json' ? parseJson(text, label) : parseYaml(text, label);
+  const resolved = interpolate(raw ?? {}, sources);
+  const result = ConfigFileSchema.safeParse(resolved);
+  if (!result.success) {
+    const issues = zodIssues(result.error.issues);
+    throw new TributaryError('invalid_config', `${label} is invalid: ${formatIssues(issues)}`, { issues });
+  }
+  return result.data;
+}
+
+/**
+ * Reads and validates a config file from disk. `${file:…}` paths resolve against the file's directory.
+ * @throws TributaryError `not_found` when the file is missing, `invalid_config` when it is invalid
+ */
+export function loadConfigFile(filePath: string, env: Record<string, string | undefined>): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (err) {
+    throw new TributaryError(
+      'not_found',
+      `Cannot read config file ${filePath}: ${(err as Error).message}. Create one with \`tributary init\` or pass -f <file>.`,
+      { cause: err },
+    );
+  }
+  return parseConfigText(
+    text,
+    formatOf(filePath),
+    { env, readFile: (p) => readFileSync(p, 'utf8'), baseDir: path.dirname(path.resolve(filePath)) },
+    filePath,
+  );
+}
+
+function parseJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TributaryError('invalid_config', `${label} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function parseYaml(text: string, label: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const line = first.linePos?.[0];
+    const where = line ? ` (line ${line.line}, column ${line.col})` : '';
+    throw new TributaryError('invalid_config', `${label} is not valid YAML${where}: ${first.message.split('\n')[0]}`, {
+      cause: first,
+    });
+  }
+  return doc.toJS();
+}

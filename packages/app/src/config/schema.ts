@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * The declarative config file (`tributary.yaml` / `.json`): the sources this Tributary should have.
+ * `tributary apply` reconciles the store with it. Unknown keys are refused (with their path) so a typo never
+ * passes silently.
+ */
+
+/** A source's stable key in the file: kebab/snake-case, unique within the file. */
+export const DeclaredIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'must be letters, digits, "-" or "_"')
+  .max(128)
+  .describe('Stable key of the source in this file; keep it when you rename the source.');
+
+export const DeclaredScheduleSchema = z
+  .strictObject({
+    intervalMinutes: z.number().int().positive().optional().describe('Sync every N minutes.'),
+    cron: z.string().min(1).optional().describe('A cron expression (5 or 6 fields); wins over the interval.'),
+  })
+  .refine((s) => s.intervalMinutes !== undefined || s.cron !== undefined, 'set intervalMinutes or cron');
+
+export const DeclaredSourceSchema = z.strictObject({
+  id: DeclaredIdSchema,
+  type: z.string().min(1).describe('The connector name (see `tributary connectors`).'),
+  name: z.string().min(1).max(200).describe('The source name used by the CLI, API and search filters.'),
+  config: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe("The connector's config (see `tributary connectors <type>`)."),
+  features: z.record(z.string(), z.boolean()).optional().describe('Feature flags, overriding the connector defaults.'),
+  schedule: DeclaredScheduleSchema.nullable().optional().describe('When to sync; omit for manual syncs only.'),
+  enabled: z.boolean().default(true).describe('false keeps the source but pauses it.'),
+});
+
+export const ConfigFileSchema = z
+  .strictObject({
+    version: z.literal(1).default(1).describe('Format version of this file.'),
+    sources: z.array(DeclaredSourceSchema).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, number>();
+    const names = new Map<string, number>();
+    file.sources.forEach((s, i) => {
+      if (seen.has(s.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'id'],
+          message: `duplicate id "${s.id}" (also at sources.${seen.get(s.id)})`,
+        });
+      else seen.set(s.id, i);
+      if (names.has(s.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'name'],
+          message: `duplicate name "${s.name}" (also at sources.${names.get(s.name)})`,
+        });
+      else names.set(s.name, i);
+    });
+  });
+
+export type ConfigFile = z.output<typeof ConfigFileSchema>;
+export type DeclaredSource = z.output<typeof DeclaredSourceSchema>;

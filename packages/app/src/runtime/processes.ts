@@ -1,0 +1,56 @@
+import {
+  createEngineRunJob,
+  createPgLeaderElector,
+  createRedisLeaderElector,
+  createWorker,
+  recoverStaleRuns,
+  startSchedulerLoop,
+  type LeaderElector,
+  type SchedulerLoop,
+  type Worker,
+} from '@tributary/engine';
+import type { Logger } from '@tributary/sdk';
+import type { Runtime } from './open-runtime.js';
+import { startWatchers, type Watchers } from './watchers.js';
+
+/** A worker consuming sync jobs from the runtime's queue. */
+export function startWorker(runtime: Runtime, options: { concurrency?: number; logger: Logger; consumerName?: string }): Worker {
+  const worker = createWorker({
+    queue: runtime.queue,
+    runJob: createEngineRunJob(runtime.engine),
+    concurrency: options.concurrency ?? 2,
+    logger: options.logger,
+    ...(options.consumerName ? { consumerName: options.consumerName } : {}),
+    pollMs: runtime.mode === 'embedded' ? 500 : 1000,
+  });
+  worker.start();
+  return worker;
+}
+
+/**
+ * The scheduler loop. Distributed: only the elected leader ticks (Redis lease; PostgreSQL advisory lock when
+ * `TRIBUTARY_LEADER=postgres`). Embedded: one process, no election. The leader also recovers stuck runs.
+ */
+export function startScheduler(
+  runtime: Runtime,
+  options: { logger: Logger; intervalMs?: number; env: Record<string, string | undefined> },
+): SchedulerLoop {
+  let elector: LeaderElector | undefined;
+  if (runtime.mode === 'distributed') {
+    elector =
+      options.env.TRIBUTARY_LEADER === 'postgres'
+        ? createPgLeaderElector({ connectionString: options.env.TRIBUTARY_DATABASE_URL!, logger: options.logger })
+        : createRedisLeaderElector({ redis: runtime.redis!, key: `${runtime.tuning.queuePrefix}scheduler:leader`, logger: options.logger, onChange: (leader) => options.logger.info(leader ? 'scheduler: became leader' : 'scheduler: lost leadership') });
+  }
+  return startSchedulerLoop({
+    scheduler: runtime.scheduler,
+    intervalMs: options.intervalMs ?? 15_000,
+    ...(elector ? { elector } : {}),
+    maintenance: () => recoverStaleRuns({ store: runtime.store, queue: runtime.queue, logger: options.logger, staleAfterMs: runtime.tuning.staleRunMs }),
+    logger: options.logger,
+  });
+}
+
+export function startRealtime(runtime: Runtime, logger: Logger): Watchers {
+  return startWatchers(runtime, logger);
+}
