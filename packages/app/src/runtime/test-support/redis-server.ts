@@ -34,6 +34,7 @@ export class PrivateRedis {
       stdio: 'ignore',
     });
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    client.on('error', () => undefined); // refused while the server boots: the loop below retries
     for (let i = 0; i < 100; i++) {
       try {
         await client.connect();
