@@ -8,6 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchEngine } from './engine-bench.js';
+import { benchPostgresPhase, benchQueuePhase, benchWorkersPhase } from './distributed-bench.js';
+import { benchLogsPhase } from './connectors-bench.js';
 
 const items = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 const docs = Number(process.env.BENCH_DOCS ?? 50_000);
@@ -15,6 +17,10 @@ const docs = Number(process.env.BENCH_DOCS ?? 50_000);
 const PHASES: Record<string, () => Promise<unknown>> = {
   engine: () => benchEngine('chat', items),
   documents: () => benchEngine('documents', docs),
+  queues: benchQueuePhase,
+  postgres: () => benchPostgresPhase(),
+  workers: benchWorkersPhase,
+  logs: benchLogsPhase,
 };
 
 const phaseArg = process.argv.indexOf('--phase');
