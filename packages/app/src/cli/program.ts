@@ -15,6 +15,7 @@ import { registerServe } from './commands/serve.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerProcesses } from './commands/processes.js';
+import { registerVault } from './commands/vault.js';
 
 export interface RunOptions {
   connectors: AnyConnector[];
@@ -55,6 +56,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerMcp(program, ctx, state);
   registerTokens(program, ctx, state);
   registerProcesses(program, ctx, state);
+  registerVault(program, ctx, state);
   for (const cmd of allCommands(program))
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
