@@ -16,6 +16,7 @@ import { registerMcp } from './commands/mcp.js';
 import { registerTokens } from './commands/tokens.js';
 import { registerProcesses } from './commands/processes.js';
 import { registerVault } from './commands/vault.js';
+import { registerUp } from './commands/up.js';
 
 export interface RunOptions {
   connectors: AnyConnector[];
@@ -57,6 +58,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerTokens(program, ctx, state);
   registerProcesses(program, ctx, state);
   registerVault(program, ctx, state);
+  registerUp(program, ctx, state);
   for (const cmd of allCommands(program))
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
