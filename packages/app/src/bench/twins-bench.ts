@@ -55,7 +55,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
  */
 async function loadTwin(name: 'slack' | 'github'): Promise<any> {
   const file = path.join(repoRoot, 'test', 'twins', name, 'index.ts');
-  const { tsImport } = (await import('tsx/esm/api')) as { tsImport: (specifier: string, parent: string) => Promise<unknown> };
+  const { tsImport } = (await import('tsx/esm/api')) as {
+    tsImport: (specifier: string, parent: string) => Promise<unknown>;
+  };
   return tsImport(pathToFileURL(file).href, import.meta.url);
 }
 
@@ -65,7 +67,13 @@ interface Counters {
 }
 
 /** A read context as the engine would build one, without the test kit (which needs vitest). */
-function benchContext(connector: AnyConnector, config: unknown, credential: Credential, limit: RateLimitSpec | undefined, counters: Counters): ReadContext<any, any> {
+function benchContext(
+  connector: AnyConnector,
+  config: unknown,
+  credential: Credential,
+  limit: RateLimitSpec | undefined,
+  counters: Counters,
+): ReadContext<any, any> {
   const rateLimiter = limit ? createTokenBucket(limit) : unlimited;
   const http = createHttpClient({
     rateLimiter,
@@ -98,7 +106,15 @@ async function drain(connector: AnyConnector, ctx: ReadContext<any, any>): Promi
   return items;
 }
 
-function result(twin: 'slack' | 'github', items: number, seconds: number, counters: Counters, minimumCalls: number, rateLimitedAnswers: number, latencyMs: number): TwinBenchResult {
+function result(
+  twin: 'slack' | 'github',
+  items: number,
+  seconds: number,
+  counters: Counters,
+  minimumCalls: number,
+  rateLimitedAnswers: number,
+  latencyMs: number,
+): TwinBenchResult {
   return {
     twin,
     items,
@@ -116,8 +132,16 @@ function result(twin: 'slack' | 'github', items: number, seconds: number, counte
 
 async function benchSlack(opts: TwinBenchOptions, latencyMs: number, scale: number): Promise<TwinBenchResult> {
   const twins = await loadTwin('slack');
-  const seed = twins.seedSlackWorkspace({ channels: opts.slack?.channels ?? 8, messagesPerChannel: opts.slack?.messagesPerChannel ?? 1500, dms: 0 });
-  const twin = await twins.startSlackTwin(seed.state, { latencyMs, rateLimit: { windowMs: 60_000 / scale }, record: false });
+  const seed = twins.seedSlackWorkspace({
+    channels: opts.slack?.channels ?? 8,
+    messagesPerChannel: opts.slack?.messagesPerChannel ?? 1500,
+    dms: 0,
+  });
+  const twin = await twins.startSlackTwin(seed.state, {
+    latencyMs,
+    rateLimit: { windowMs: 60_000 / scale },
+    record: false,
+  });
   try {
     // Minimum: conversations.list, history at 999 per call, replies at 1000 per call for each thread, users.list.
     let minimum = Math.ceil(seed.state.channels.length / 1000) + Math.ceil(seed.state.users.size / 1000);
@@ -125,12 +149,19 @@ async function benchSlack(opts: TwinBenchOptions, latencyMs: number, scale: numb
       const top = c.messages.filter((m) => !m.thread_ts || m.thread_ts === m.ts).length;
       minimum += Math.max(1, Math.ceil(top / 999));
       const threads = new Map<string, number>();
-      for (const m of c.messages) if (m.thread_ts && m.thread_ts !== m.ts) threads.set(m.thread_ts, (threads.get(m.thread_ts) ?? 0) + 1);
+      for (const m of c.messages)
+        if (m.thread_ts && m.thread_ts !== m.ts) threads.set(m.thread_ts, (threads.get(m.thread_ts) ?? 0) + 1);
       for (const n of threads.values()) minimum += Math.ceil(n / 1000);
     }
     const counters: Counters = { calls: 0, waitMs: 0 };
     const spec = slackConnector.manifest.rateLimit!;
-    const ctx = benchContext(slackConnector, { baseUrl: twin.apiUrl, sync: { batchSize: 999 } }, { kind: 'token', token: 'xoxb-twin-bot' }, { ...spec, perSeconds: spec.perSeconds / scale }, counters);
+    const ctx = benchContext(
+      slackConnector,
+      { baseUrl: twin.apiUrl, sync: { batchSize: 999 } },
+      { kind: 'token', token: 'xoxb-twin-bot' },
+      { ...spec, perSeconds: spec.perSeconds / scale },
+      counters,
+    );
     const { result: items, seconds } = await timed(() => drain(slackConnector, ctx));
     return result('slack', items, seconds, counters, minimum, twin.rateLimited(), latencyMs);
   } finally {
@@ -140,7 +171,12 @@ async function benchSlack(opts: TwinBenchOptions, latencyMs: number, scale: numb
 
 async function benchGithub(opts: TwinBenchOptions, latencyMs: number): Promise<TwinBenchResult> {
   const twins = await loadTwin('github');
-  const seed = twins.seedGithubRepo({ issues: opts.github?.issues ?? 500, pulls: opts.github?.pulls ?? 300, commits: opts.github?.commits ?? 1000, files: opts.github?.files ?? 200 });
+  const seed = twins.seedGithubRepo({
+    issues: opts.github?.issues ?? 500,
+    pulls: opts.github?.pulls ?? 300,
+    commits: opts.github?.commits ?? 1000,
+    files: opts.github?.files ?? 200,
+  });
   // GitHub's real primary limit (5,000 per hour) with real resets.
   const twin = await twins.startGithubTwin(seed.state, { latencyMs, record: false });
   try {
@@ -156,7 +192,13 @@ async function benchGithub(opts: TwinBenchOptions, latencyMs: number): Promise<T
       Math.ceil(repo.commits.length / 100) +
       seed.textFiles.length;
     const counters: Counters = { calls: 0, waitMs: 0 };
-    const ctx = benchContext(githubConnector, { repos: [repo.fullName], baseUrl: twin.url }, { kind: 'token', token: 'ghp_twin' }, githubConnector.manifest.rateLimit, counters);
+    const ctx = benchContext(
+      githubConnector,
+      { repos: [repo.fullName], baseUrl: twin.url },
+      { kind: 'token', token: 'ghp_twin' },
+      githubConnector.manifest.rateLimit,
+      counters,
+    );
     const { result: items, seconds } = await timed(() => drain(githubConnector, ctx));
     return result('github', items, seconds, counters, minimum, twin.rateLimited(), latencyMs);
   } finally {

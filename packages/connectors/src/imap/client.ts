@@ -1,5 +1,5 @@
 import { TributaryError, type Credential, type CredentialAccess } from '@tributary/sdk';
-import { ImapFlow, type ListResponse } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
 import picomatch from 'picomatch';
 import type { ImapConfig } from './config.js';
 
@@ -67,13 +67,24 @@ export function toImapError(err: unknown, config: ImapConfig, user: string): Tri
 
 export const port = (config: ImapConfig): number => config.port ?? (config.secure ? 993 : 143);
 
+/** Extra connection settings: `signal` closes a connection attempt still in progress when it aborts. */
+export interface ConnectOptions {
+  signal?: AbortSignal;
+  imap?: Pick<ImapFlowOptions, 'autoIdleDelay' | 'maxIdleTime'>;
+}
+
 /**
  * Connects and logs in.
  * @throws TributaryError `auth_invalid` on a refused login, `upstream_unavailable` / `timeout` when unreachable
  */
-export async function connect(config: ImapConfig, credentials: CredentialAccess): Promise<ImapFlow> {
+export async function connect(
+  config: ImapConfig,
+  credentials: CredentialAccess,
+  options: ConnectOptions = {},
+): Promise<ImapFlow> {
   const { user, pass } = await resolveLogin(config, credentials);
   const client = new ImapFlow({
+    ...options.imap,
     host: config.host,
     port: port(config),
     secure: config.secure,
@@ -86,11 +97,16 @@ export async function connect(config: ImapConfig, credentials: CredentialAccess)
   });
   // A dropped connection is reported through the failing command; without a listener 'error' would crash the process.
   client.on('error', () => undefined);
+  const onAbort = (): void => client.close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    options.signal?.throwIfAborted();
     await client.connect();
   } catch (err) {
     client.close();
     throw toImapError(err, config, user);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
   return client;
 }

@@ -5,6 +5,7 @@ import { ImapCheckpointSchema } from './checkpoint.js';
 import { connect, displayPath, listFolders, resolveLogin, toImapError } from './client.js';
 import { ImapConfigSchema } from './config.js';
 import { snapshot, syncFolder, type RunState } from './folder-sync.js';
+import { watchImap } from './watch.js';
 
 /**
  * `imap`: mail from any IMAP server (imapflow). One item per message, external id = normalized Message-ID, so a
@@ -25,6 +26,10 @@ export const imapConnector = defineConnector({
     checkpoint: ImapCheckpointSchema,
     features: {
       attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+      realtime: {
+        default: false,
+        description: 'Watch folders with IMAP IDLE (INBOX, or up to 5 configured folders) and sync on each change.',
+      },
     },
     streams: [MAIL_STREAM],
     capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
@@ -93,6 +98,7 @@ export const imapConnector = defineConnector({
       await client.logout().catch(() => client.close());
     }
   },
+  watch: (ctx, onChange) => watchImap(ctx, onChange),
 });
 
 export default imapConnector;

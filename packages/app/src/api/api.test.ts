@@ -1,0 +1,239 @@
+import { validate, compileErrors } from '@readme/openapi-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, makeItems, startTestServer, type Client, type TestServer } from './test-support/server.js';
+
+// Every documented operation is exercised here (or in the files below through the same client and set); the last
+// test compares the set of "METHOD path" the client used with the document's operations.
+let server: TestServer;
+let call: Client;
+const covered = new Set<string>();
+let doc: any;
+let sourceId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  call = createClient(server.url, server.adminToken, covered);
+});
+afterAll(async () => server.close());
+
+describe('REST API', () => {
+  it('serves liveness and readiness without a token', async () => {
+    expect(await call('GET', '/health', { token: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
+    const ready = await call('GET', '/ready', { token: null });
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    expect(ready.body.migrations.current).toBe(ready.body.migrations.latest);
+  });
+
+  it('serves a valid OpenAPI 3.1 document and an HTML reference of it', async () => {
+    const res = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await validate(structuredClone(doc));
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+    const html = await (await fetch(`${server.url}/api/v1/docs`)).text();
+    expect(html).toContain('<!doctype html>');
+    expect(html).toContain('/api/v1/sources/{id}/ingest');
+    expect(html).not.toMatch(/<script|https?:\/\/cdn/i);
+  });
+
+  it('lists connectors and gives a config JSON Schema', async () => {
+    const list = await call('GET', '/connectors');
+    expect(list.status).toBe(200);
+    expect(list.body.connectors.map((c: { name: string }) => c.name)).toContain('push');
+    const push = await call('GET', '/connectors/{name}', { params: { name: 'push' } });
+    expect(push.status).toBe(200);
+    expect(push.body.config_schema.type).toBe('object');
+    expect(Object.keys(push.body.config_schema.properties)).toContain('sourceType');
+    const unknown = await call('GET', '/connectors/{name}', { params: { name: 'nope' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
+  });
+
+  it('creates, lists, reads and changes a source', async () => {
+    const created = await call('POST', '/sources', {
+      body: {
+        source_type: 'push',
+        name: 'exporter',
+        config: { sourceType: 'slack' },
+        schedule: { interval_minutes: 30 },
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'exporter',
+      source_type: 'push',
+      owner_id: 'local',
+      status: 'active',
+      schedule: { interval_minutes: 30 },
+    });
+    sourceId = created.body.id;
+    const dup = await call('POST', '/sources', { body: { source_type: 'push', name: 'exporter' } });
+    expect(dup.status).toBe(409);
+    expect((await call('GET', '/sources')).body.sources.map((s: { id: string }) => s.id)).toEqual([sourceId]);
+    expect((await call('GET', '/sources/{id}', { params: { id: sourceId } })).body.last_sync_position).toBeNull();
+    const patched = await call('PATCH', '/sources/{id}', {
+      params: { id: sourceId },
+      body: { name: 'slack-exporter', schedule: null },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ name: 'slack-exporter', schedule: null });
+  });
+
+  it('ingests pushed items, maps the seed fields and stores the checkpoint', async () => {
+    const res = await call('POST', '/sources/{id}/ingest', {
+      params: { id: sourceId },
+      body: { items: makeItems('m', 0, 20), checkpoint: { cursor: 'c-20' } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      processed: 20,
+      memories_created: 20,
+      memories_updated: 0,
+      memories_deleted: 0,
+      duplicates_skipped: 0,
+      checkpoint: { cursor: 'c-20' },
+    });
+    const source = await call('GET', '/sources/{id}', { params: { id: sourceId } });
+    expect(source.body.last_sync_position).toEqual({ cursor: 'c-20' });
+  });
+
+  it('searches with filters and returns a memory with its versions', async () => {
+    const found = await call('GET', '/search', {
+      query: { q: 'flamingo', source: 'slack-exporter', author: 'user1', limit: 50 },
+    });
+    expect(found.status).toBe(200);
+    expect(found.body.hits.length).toBe(4); // m-1, m-6, m-11, m-16
+    const hit = found.body.hits[0];
+    expect(hit).toMatchObject({ source_id: sourceId, connector: 'push', author: 'user1', stream: 'messages' });
+    expect(hit.snippet).toContain('«');
+    const none = await call('GET', '/search', { query: { q: 'flamingo', since: '2030-01-01' } });
+    expect(none.body.hits).toEqual([]);
+
+    // An edit upstream: the same external id with new content becomes version 2.
+    const edited = makeItems('m', 3, 1, 'pelican');
+    const upd = await call('POST', '/sources/{id}/ingest', { params: { id: sourceId }, body: { items: edited } });
+    expect(upd.body).toMatchObject({ memories_updated: 1, memories_created: 0 });
+    const pel = await call('GET', '/search', { query: { q: 'pelican' } });
+    expect(pel.body.hits).toHaveLength(1);
+    const memory = await call('GET', '/memories/{id}', { params: { id: pel.body.hits[0].memory_id } });
+    expect(memory.status).toBe(200);
+    expect(memory.body).toMatchObject({
+      external_id: 'm-3',
+      version: 2,
+      author: 'user3',
+      container: '#chan0',
+      thread: 't0',
+      title: 'Message 3',
+      url: 'https://chat.example.com/m/3',
+      occurred_at: '2024-01-01T00:03:00.000Z',
+      tags: expect.arrayContaining(['export']),
+      metadata: expect.objectContaining({ source_type: 'slack', reactions: 3 }),
+    });
+    expect(memory.body.content).toContain('pelican');
+    expect(memory.body.versions).toHaveLength(1);
+    expect(memory.body.versions[0].content).toContain('flamingo');
+  });
+
+  it('pages through the timeline by thread and cursor', async () => {
+    const page1 = await call('GET', '/timeline', { query: { source: sourceId, order: 'asc', limit: 5 } });
+    expect(page1.status).toBe(200);
+    expect(page1.body.entries.map((e: { external_id: string }) => e.external_id)).toEqual([
+      'm-0',
+      'm-1',
+      'm-2',
+      'm-3',
+      'm-4',
+    ]);
+    const page2 = await call('GET', '/timeline', {
+      query: { source: sourceId, order: 'asc', limit: 5, cursor: page1.body.next_cursor },
+    });
+    expect(page2.body.entries[0].external_id).toBe('m-5');
+    const thread = await call('GET', '/timeline', { query: { thread: 't1' } });
+    expect(thread.body.entries).toHaveLength(10);
+  });
+
+  it('deletes pushed items by external id', async () => {
+    const res = await call('POST', '/sources/{id}/ingest', {
+      params: { id: sourceId },
+      body: { items: [], deleted: ['m-0', 'm-1'] },
+    });
+    expect(res.body.memories_deleted).toBe(2);
+    const stats = await call('GET', '/sources/{id}/stats', { params: { id: sourceId } });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({ source_id: sourceId, memories: 18, deleted: 2 });
+  });
+
+  it('runs a sync in the background (202) or waits for it', async () => {
+    const waited = await call('POST', '/sources/{id}/sync', { params: { id: sourceId }, query: { wait: 'true' } });
+    expect(waited.status).toBe(200);
+    expect(waited.body.run).toMatchObject({ source_id: sourceId, status: 'succeeded' });
+    const started = await call('POST', '/sources/{id}/sync', { params: { id: sourceId } });
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('started');
+    expect(typeof started.body.run_id).toBe('string');
+    // The history shows the ingest runs and the sync runs, newest first.
+    await expect
+      .poll(
+        async () =>
+          (await call('GET', '/sources/{id}/history', { params: { id: sourceId } })).body.runs.find(
+            (r: { id: string }) => r.id === started.body.run_id,
+          )?.status,
+        { timeout: 10_000 },
+      )
+      .toBe('succeeded');
+    const history = await call('GET', '/sources/{id}/history', { params: { id: sourceId }, query: { limit: 2 } });
+    expect(history.body.runs).toHaveLength(2);
+  });
+
+  it('pauses and resumes; a paused source does not sync (409)', async () => {
+    expect((await call('POST', '/sources/{id}/pause', { params: { id: sourceId } })).body.status).toBe('paused');
+    const refused = await call('POST', '/sources/{id}/sync', { params: { id: sourceId } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('conflict');
+    expect((await call('POST', '/sources/{id}/resume', { params: { id: sourceId } })).body.status).toBe('active');
+  });
+
+  it('lets an admin manage users and tokens', async () => {
+    const user = await call('POST', '/users', { body: { id: 'bob', name: 'Bob' } });
+    expect(user.status).toBe(201);
+    expect(user.body).toMatchObject({ id: 'bob', name: 'Bob', is_admin: false });
+    expect((await call('GET', '/users')).body.users.map((u: { id: string }) => u.id).sort()).toEqual(['bob', 'local']);
+    const token = await call('POST', '/users/{id}/tokens', { params: { id: 'bob' }, body: { name: 'laptop' } });
+    expect(token.status).toBe(201);
+    expect(token.body.token).toMatch(/^trib_/);
+    expect((await call('GET', '/sources', { token: token.body.token })).body.sources).toEqual([]);
+    expect((await call('DELETE', '/tokens/{id}', { params: { id: token.body.id } })).status).toBe(204);
+    expect((await call('GET', '/sources', { token: token.body.token })).status).toBe(401);
+    expect((await call('DELETE', '/tokens/{id}', { params: { id: token.body.id } })).status).toBe(404);
+  });
+
+  it('exposes Prometheus metrics fed by engine events and HTTP traffic', async () => {
+    const res = await call('GET', '/metrics');
+    expect(res.status).toBe(200);
+    const text = String(res.body);
+    expect(text).toMatch(new RegExp(`tributary_memories_created_total\\{source="${sourceId}",connector="push"\\} 20`));
+    expect(text).toMatch(new RegExp(`tributary_memories_updated_total\\{source="${sourceId}",connector="push"\\} 1`));
+    expect(text).toMatch(new RegExp(`tributary_memories_deleted_total\\{source="${sourceId}",connector="push"\\} 2`));
+    expect(text).toMatch(/tributary_sync_runs_total\{connector="push",status="succeeded"\} 2/);
+    expect(text).toMatch(
+      /tributary_http_requests_total\{method="POST",route="\/api\/v1\/sources\/:id\/ingest",status="200"\} 3/,
+    );
+    server.metrics.setQueueDepth(7);
+    expect(String((await call('GET', '/metrics')).body)).toMatch(/tributary_queue_depth\{queue="ingestion"\} 7/);
+  });
+
+  it('deletes a source with all its data', async () => {
+    expect((await call('DELETE', '/sources/{id}', { params: { id: sourceId } })).status).toBe(204);
+    expect((await call('GET', '/sources/{id}', { params: { id: sourceId } })).status).toBe(404);
+    expect((await call('GET', '/search', { query: { q: 'flamingo' } })).body.hits).toEqual([]);
+  });
+
+  it('exercised every operation of the OpenAPI document', () => {
+    const documented = new Set<string>();
+    for (const [p, item] of Object.entries<Record<string, unknown>>(doc.paths))
+      for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} ${p}`);
+    expect([...covered].sort()).toEqual([...documented].sort());
+  });
+});

@@ -1,0 +1,142 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import { createAuthenticator, requireWrite } from '../auth/authenticate.js';
+import { createRequestLimiter } from '../auth/rate-limit.js';
+import { handleMcpHttp } from '../mcp/http.js';
+import {
+  DEFAULT_LIMITS,
+  createBackgroundSyncs,
+  type ApiLimits,
+  type AppDeps,
+  type AppEnv,
+  type BackgroundSyncs,
+} from './context.js';
+import { renderDocsPage } from './docs-page.js';
+import { assertLoopbackRequest } from './host-guard.js';
+import { payloadTooLarge, toHttpError, validationError } from './errors.js';
+import { createMetrics } from './metrics.js';
+import { registerConnectorRoutes } from './routes/connectors.js';
+import { registerIngestRoutes } from './routes/ingest.js';
+import { registerSearchRoutes } from './routes/search.js';
+import { registerSourceRoutes } from './routes/sources.js';
+import { registerSystemRoutes } from './routes/system.js';
+import { registerUserRoutes } from './routes/users.js';
+import { TributaryError } from '@tributary/sdk';
+
+/** Where the REST API lives. */
+export const API_PREFIX = '/api/v1';
+/** Paths under the prefix that need no token. */
+const PUBLIC = new Set(['/health', '/ready', '/openapi.json', '/docs'].map((p) => API_PREFIX + p));
+
+/** The Hono app, plus what a server needs to shut it down. Add more routes (a dashboard) with `app.get(…)`. */
+export type TributaryApp = OpenAPIHono<AppEnv> & {
+  /** The OpenAPI 3.1 document (generated from the same zod schemas that validate requests). */
+  openapiDocument(): Record<string, unknown>;
+  /** Aborts syncs started in the background by `POST /sources/{id}/sync` and waits for them. */
+  shutdown(): Promise<void>;
+};
+
+/**
+ * The REST API (and `POST /mcp`) as a Hono app, for in-process tests and for {@link startServer}.
+ * Every route but health, ready, the OpenAPI document and its page needs `Authorization: Bearer <token>`.
+ */
+export function createApp(deps: AppDeps): TributaryApp {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const log = deps.log ?? (() => undefined);
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
+  const background: BackgroundSyncs = createBackgroundSyncs(log);
+  const authenticate = createAuthenticator(deps.engine.store);
+  const limiter = limits.rateLimit ? createRequestLimiter(limits.rateLimit) : undefined;
+
+  // Every zod failure (body, query, path) becomes the one envelope with an issue per field.
+  const defaultHook = (result: {
+    success: boolean;
+    target: string;
+    error?: { issues: Parameters<typeof validationError>[1] };
+  }): void => {
+    if (!result.success && result.error) throw validationError(result.target, result.error.issues);
+  };
+  const app = new OpenAPIHono<AppEnv>({ strict: false, defaultHook });
+
+  app.onError((err, c) => {
+    const { status, body, retryAfterMs } = toHttpError(err);
+    if (status >= 500)
+      log('request failed', { path: c.req.path, code: body.error.code, error: (err as Error).message });
+    if (retryAfterMs !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+    return c.json(body, status);
+  });
+  app.notFound((c) => {
+    const { status, body } = toHttpError(new TributaryError('not_found', `No route ${c.req.method} ${c.req.path}.`));
+    return c.json(body, status);
+  });
+
+  app.use('*', async (c, next) => {
+    const start = process.hrtime.bigint();
+    await next();
+    const route = routePath(c, -1);
+    const label = route.includes('*') ? 'unmatched' : route;
+    metrics.observeHttp(c.req.method, label, c.res.status, Number(process.hrtime.bigint() - start) / 1e9);
+  });
+  if (deps.loopbackOnly) {
+    app.use('*', async (c, next) => {
+      assertLoopbackRequest(c.req.raw.headers);
+      await next();
+    });
+  }
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limits.maxBodyBytes,
+      onError: () => {
+        throw payloadTooLarge(limits.maxBodyBytes);
+      },
+    }),
+  );
+
+  const guard = async (c: Context<AppEnv>, next: Next): Promise<void> => {
+    if (PUBLIC.has(c.req.path)) return next();
+    const p = await authenticate(c.req.header('authorization'));
+    limiter?.take(p.token.id);
+    const isMetrics = c.req.path === `${API_PREFIX}/metrics`;
+    if (p.token.scope === 'metrics' && !isMetrics)
+      throw new TributaryError('forbidden', 'A metrics token may only read /metrics.');
+    // MCP tools only read; every other non-GET request writes.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.path !== '/mcp') requireWrite(p);
+    c.set('principal', p);
+    return next();
+  };
+  app.use(`${API_PREFIX}/*`, guard);
+  app.use('/mcp', guard);
+
+  const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook });
+  const routeDeps = { engine: deps.engine, limits, background, log };
+  registerSystemRoutes(api, routeDeps, metrics);
+  registerSourceRoutes(api, routeDeps);
+  registerIngestRoutes(api, routeDeps);
+  registerConnectorRoutes(api, routeDeps);
+  registerSearchRoutes(api, routeDeps);
+  registerUserRoutes(api, routeDeps);
+  app.route(API_PREFIX, api);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  const openapi = (): Record<string, unknown> =>
+    app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Tributary API',
+        version: '1.0.0',
+        description: 'Sync the streams of your work into one searchable memory. Wire format: snake_case JSON.',
+      },
+      servers: [{ url: '/' }],
+      security: [{ bearer: [] }],
+    }) as unknown as Record<string, unknown>;
+  let doc: Record<string, unknown> | undefined;
+  app.get(`${API_PREFIX}/openapi.json`, (c) => c.json((doc ??= openapi())));
+  app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocsPage((doc ??= openapi()))));
+
+  app.all('/mcp', (c) => handleMcpHttp(deps.engine, c.get('principal'), c.req.raw));
+
+  return Object.assign(app, { openapiDocument: () => (doc ??= openapi()), shutdown: () => background.abortAll() });
+}

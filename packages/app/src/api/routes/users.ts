@@ -1,0 +1,101 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { TributaryError } from '@tributary/sdk';
+import { requireAdmin } from '../../auth/authenticate.js';
+import { issueToken } from '../../auth/tokens.js';
+import type { Api, RouteDeps } from '../context.js';
+import { principal } from '../context.js';
+import { IdParam, errorResponses, json } from '../schemas/common.js';
+import { NewTokenSchema, TokenCreateSchema, UserCreateSchema, UserSchema } from '../schemas/users.js';
+import { tokenWire, userWire } from '../wire.js';
+
+const tags = ['users'];
+
+/** Users and their tokens: admin tokens only. */
+export function registerUserRoutes(app: Api, deps: RouteDeps): void {
+  const store = deps.engine.store;
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users',
+      tags,
+      summary: 'Create a user (admin)',
+      request: { body: { content: { 'application/json': { schema: UserCreateSchema } }, required: true } },
+      responses: { 201: json(UserSchema, 'Created'), ...errorResponses(400, 403, 409) },
+    }),
+    async (c) => {
+      requireAdmin(principal(c));
+      const input = c.req.valid('json');
+      if (input.id && (await store.getUser(input.id)))
+        throw new TributaryError('conflict', `User "${input.id}" exists.`, {
+          issues: [{ path: 'id', message: 'taken' }],
+        });
+      const user = await store.createUser({
+        name: input.name,
+        isAdmin: input.is_admin ?? false,
+        ...(input.id ? { id: input.id } : {}),
+      });
+      return c.json(userWire(user), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users',
+      tags,
+      summary: 'List users (admin)',
+      responses: { 200: json(z.object({ users: z.array(UserSchema) }).openapi('UserList')), ...errorResponses(403) },
+    }),
+    async (c) => {
+      requireAdmin(principal(c));
+      return c.json({ users: (await store.listUsers()).map(userWire) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{id}/tokens',
+      tags,
+      summary: 'Create an API token for a user (admin); the secret is shown once',
+      request: {
+        params: IdParam,
+        body: { content: { 'application/json': { schema: TokenCreateSchema } }, required: true },
+      },
+      responses: { 201: json(NewTokenSchema, 'Created'), ...errorResponses(400, 403, 404) },
+    }),
+    async (c) => {
+      requireAdmin(principal(c));
+      const input = c.req.valid('json');
+      const { token, record } = await issueToken(store, {
+        userId: c.req.valid('param').id,
+        name: input.name ?? 'api',
+        readOnly: input.read_only ?? false,
+        scope: input.scope ?? 'api',
+      });
+      return c.json({ ...tokenWire(record), token }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/tokens/{id}',
+      tags,
+      summary: 'Revoke an API token (admin)',
+      request: { params: IdParam },
+      responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404) },
+    }),
+    async (c) => {
+      requireAdmin(principal(c));
+      const id = c.req.valid('param').id;
+      const existing = (await store.listTokens()).find((t) => t.id === id && !t.revokedAt);
+      if (!existing || !(await store.revokeToken(id)))
+        throw new TributaryError('not_found', `No active token "${id}".`, {
+          issues: [{ path: 'path.id', message: 'no such token' }],
+        });
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { z } from '@hono/zod-openapi';
+
+/** The seed's item metadata: known fields are mapped onto the item; anything else is kept as metadata. */
+const IngestMetadataSchema = z
+  .object({
+    source_type: z.string().max(64).optional(),
+    timestamp: z
+      .union([z.string().datetime({ offset: true }), z.number().nonnegative()])
+      .optional()
+      .describe('When it happened: ISO 8601, or a Unix time in seconds (or milliseconds when > 1e12).'),
+    author: z.string().max(512).optional(),
+    channel: z.string().max(1024).optional().describe('Where it lives (channel, folder, repo): the container.'),
+    thread_id: z.string().max(1024).optional(),
+    file_references: z.array(z.string().max(4096)).max(1000).optional(),
+    title: z.string().max(2000).optional(),
+    url: z.string().max(4096).optional(),
+    stream: z.string().min(1).max(64).optional().describe('@default messages'),
+    tags: z.array(z.string().min(1).max(200)).max(200).optional(),
+  })
+  .catchall(z.unknown())
+  .openapi('IngestMetadata');
+
+export const IngestItemSchema = z
+  .object({
+    external_id: z.string().min(1).max(1024).describe('Stable id upstream; with the source it identifies the memory.'),
+    content: z.string().max(5_000_000),
+    content_type: z.enum(['text', 'markdown', 'html', 'code']).default('text').optional(),
+    metadata: IngestMetadataSchema.optional(),
+  })
+  .strict()
+  .openapi('IngestItem');
+
+/** `POST /sources/{id}/ingest`: the seed's IngestRequest plus `deleted`. */
+export const IngestRequestSchema = z
+  .object({
+    items: z.array(IngestItemSchema).describe('At most the server limit per request (1000 by default).'),
+    deleted: z.array(z.string().min(1).max(1024)).optional().describe('External ids gone upstream: tombstoned.'),
+    checkpoint: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The exporter's own cursor, committed with this batch; returned as last_sync_position."),
+  })
+  .strict()
+  .openapi('IngestRequest');
+
+export const IngestResponseSchema = z
+  .object({
+    processed: z.number(),
+    memories_created: z.number(),
+    memories_updated: z.number(),
+    memories_deleted: z.number(),
+    duplicates_skipped: z.number(),
+    checkpoint: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('IngestResponse');
+
+export type IngestRequest = z.output<typeof IngestRequestSchema>;

@@ -1,0 +1,122 @@
+import { z } from '@hono/zod-openapi';
+import { csv, isoTime } from './common.js';
+
+const filters = {
+  source: csv('Source ids or names'),
+  connector: csv('Connector names'),
+  stream: csv('Streams (messages, issues, commits …)'),
+  author: csv('Authors'),
+  container: csv('Containers (channel, repo, folder)'),
+  tag: csv('Tags'),
+  since: isoTime('Only items that happened at or after this time'),
+  until: isoTime('Only items that happened at or before this time'),
+};
+
+/** `GET /search` query, and the `search_memories` MCP tool input. */
+export const SearchQuerySchema = z
+  .object({
+    q: z.string().min(1).max(1000).describe('Words and "phrases" (all must match); word* matches a prefix.'),
+    ...filters,
+    limit: z.coerce.number().int().min(1).max(100).optional().describe('@default 20'),
+    offset: z.coerce.number().int().min(0).max(10_000).optional().describe('@default 0'),
+    syntax: z.enum(['simple', 'fts']).optional().describe('simple (default) or the full-text engine syntax'),
+  })
+  .strict();
+
+export const SearchHitSchema = z
+  .object({
+    memory_id: z.string(),
+    score: z.number(),
+    title: z.string().nullable(),
+    snippet: z.string().describe('Best passage; matches wrapped in « ».'),
+    source_id: z.string(),
+    source_name: z.string(),
+    connector: z.string(),
+    external_id: z.string(),
+    stream: z.string(),
+    url: z.string().nullable(),
+    author: z.string().nullable(),
+    container: z.string().nullable(),
+    thread: z.string().nullable(),
+    occurred_at: z.string().nullable(),
+    tags: z.array(z.string()),
+  })
+  .openapi('SearchHit');
+
+export const SearchResponseSchema = z
+  .object({ query: z.string(), hits: z.array(SearchHitSchema) })
+  .openapi('SearchResult');
+
+/** `GET /timeline` query, and the `timeline` MCP tool input. */
+export const TimelineQuerySchema = z
+  .object({
+    since: filters.since,
+    until: filters.until,
+    source: filters.source,
+    thread: z.string().min(1).max(1024).optional().describe('Only this conversation/thread'),
+    limit: z.coerce.number().int().min(1).max(500).optional().describe('@default 50'),
+    cursor: z.string().min(1).max(2000).optional().describe('next_cursor of the previous page'),
+    order: z.enum(['asc', 'desc']).optional().describe('@default desc'),
+  })
+  .strict();
+
+export const TimelineEntrySchema = z
+  .object({
+    memory_id: z.string(),
+    source_id: z.string(),
+    source_name: z.string(),
+    external_id: z.string(),
+    stream: z.string(),
+    title: z.string().nullable(),
+    preview: z.string(),
+    url: z.string().nullable(),
+    author: z.string().nullable(),
+    container: z.string().nullable(),
+    thread: z.string().nullable(),
+    occurred_at: z.string().nullable(),
+    tags: z.array(z.string()),
+  })
+  .openapi('TimelineEntry');
+
+export const TimelineResponseSchema = z
+  .object({ entries: z.array(TimelineEntrySchema), next_cursor: z.string().nullable() })
+  .openapi('Timeline');
+
+export const MemorySchema = z
+  .object({
+    id: z.string(),
+    source_id: z.string(),
+    source_name: z.string(),
+    source_type: z.string(),
+    external_id: z.string(),
+    stream: z.string(),
+    title: z.string().nullable(),
+    content: z.string(),
+    content_type: z.string(),
+    url: z.string().nullable(),
+    author: z.string().nullable(),
+    container: z.string().nullable(),
+    thread: z.string().nullable(),
+    occurred_at: z.string().nullable(),
+    ingested_at: z.string(),
+    updated_at: z.string(),
+    content_hash: z.string(),
+    version: z.number(),
+    deleted_at: z.string().nullable(),
+    tags: z.array(z.string()),
+    metadata: z.record(z.string(), z.unknown()),
+    versions: z.array(
+      z.object({
+        version: z.number(),
+        title: z.string().nullable(),
+        content: z.string(),
+        content_hash: z.string(),
+        metadata: z.record(z.string(), z.unknown()),
+        superseded_at: z.string(),
+      }),
+    ),
+  })
+  .openapi('Memory');
+
+export type SearchQueryInput = z.output<typeof SearchQuerySchema>;
+export type TimelineQueryInput = z.output<typeof TimelineQuerySchema>;

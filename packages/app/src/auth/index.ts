@@ -1,0 +1,3 @@
+export * from './tokens.js';
+export * from './authenticate.js';
+export * from './rate-limit.js';

@@ -1,0 +1,3 @@
+export { createMcpServer, SERVER_INFO, SearchToolInput } from './server.js';
+export { handleMcpHttp } from './http.js';
+export { runMcpStdio } from './stdio.js';
