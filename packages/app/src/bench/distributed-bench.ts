@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { benchQueues, createEngine, createEngineRunJob, createPostgresStore, createSqliteQueue, createSqliteStore, createWorker } from '@tributary/engine';
-import { synthetic } from '@tributary/connectors';
+import { synthetic } from '@tributary/connectors/synthetic/index';
 import { syntheticItem } from '@tributary/connectors/synthetic/map';
 import { fmt, printTable, timed } from './measure.js';
 
@@ -45,7 +45,7 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
           await client.query('BEGIN');
           const ids = await client.query(
             `INSERT INTO memories (source_id, external_id, stream, content, content_type, author, container, thread, occurred_at, ingested_at, updated_at, content_hash, fingerprint)
-             SELECT $1, e, 'messages', c, 'text', a, co, th, oa, $2, $2, 'h', 'f' FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x(e, c, a, co, th, oa)
+             SELECT $1, e, 'messages', c, 'text', a, co, th, oa, $2, $2, repeat('f', 64), repeat('F', 43) FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x(e, c, a, co, th, oa)
              ON CONFLICT DO NOTHING RETURNING id, content`,
             [rawSource.id, now, batch.map((b) => b.externalId), batch.map((b) => b.content), batch.map((b) => b.author), batch.map((b) => b.container), batch.map((b) => b.thread ?? null), batch.map((b) => b.occurredAt)],
           );

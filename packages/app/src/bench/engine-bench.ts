@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine, createSqliteStore } from '@tributary/engine';
-import { synthetic } from '@tributary/connectors';
+import { synthetic } from '@tributary/connectors/synthetic/index';
 import { syntheticItem } from '@tributary/connectors/synthetic/map';
 import { fmt, peakRssMb, percentile, printTable, rssMb, timed } from './measure.js';
 
@@ -97,12 +97,15 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '[]') ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id`);
     const insertChunk = db.prepare(`INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, 0, NULL, ?, ?)`);
     const now = new Date().toISOString();
+    // Same row sizes as the pipeline's: a 64-hex content hash and a 43-character fingerprint (not computed).
+    const HASH = 'f'.repeat(64);
+    const FINGERPRINT = 'F'.repeat(43);
     const rawPass = (withChunks: boolean): number => {
       let inserted = 0;
       const batch = db.transaction((from: number, to: number) => {
         for (let i = from; i < to; i++) {
           const it = syntheticItem(i, { seed: 1, kind, revision: 1, start: START });
-          const row = insertMemory.get(rawSource.id, it.externalId, it.stream, it.title ?? null, it.content, it.contentType, it.author ?? null, it.container ?? null, it.thread ?? null, it.occurredAt ?? null, now, now, 'h', 'f') as { id: number } | undefined;
+          const row = insertMemory.get(rawSource.id, it.externalId, it.stream, it.title ?? null, it.content, it.contentType, it.author ?? null, it.container ?? null, it.thread ?? null, it.occurredAt ?? null, now, now, HASH, FINGERPRINT) as { id: number } | undefined;
           if (row && withChunks) {
             insertChunk.run(row.id, it.title ?? null, it.content);
             inserted++;

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchEngine } from './engine-bench.js';
 import { benchPostgresPhase, benchQueuePhase, benchWorkersPhase } from './distributed-bench.js';
-import { benchLogsPhase } from './connectors-bench.js';
+import { benchLogsPhase, benchMboxPhase } from './connectors-bench.js';
+import { benchApi } from './api-bench.js';
 
 const items = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 const docs = Number(process.env.BENCH_DOCS ?? 50_000);
@@ -21,6 +22,8 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   postgres: () => benchPostgresPhase(),
   workers: benchWorkersPhase,
   logs: benchLogsPhase,
+  mbox: benchMboxPhase,
+  api: () => benchApi(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');

@@ -42,7 +42,7 @@ export interface TwinBenchOptions {
   github?: { issues?: number; pulls?: number; commits?: number; files?: number };
   /**
    * Slack's tier limits are per minute; the bench applies them per `60 / rateLimitScale` seconds so a run takes
-   * seconds, and scales the connector's own limiter the same way. @default 60
+   * seconds, and scales the connector's own limiter the same way. @default 10
    */
   rateLimitScale?: number;
 }
@@ -213,7 +213,7 @@ async function benchGithub(opts: TwinBenchOptions, latencyMs: number): Promise<T
  */
 export async function benchTwins(options: TwinBenchOptions = {}): Promise<TwinBenchResult[]> {
   const latencyMs = options.latencyMs ?? 50;
-  const scale = options.rateLimitScale ?? 60;
+  const scale = options.rateLimitScale ?? 10;
   const results = [await benchSlack(options, latencyMs, scale), await benchGithub(options, latencyMs)];
   for (const r of results) {
     printTable(`${r.twin} connector against its twin (${r.latencyMs} ms per request)`, [

@@ -157,6 +157,12 @@ export function createEngine(options: EngineOptions): Engine {
         if (!c.watch || signal.aborted) return;
         await c.watch(await connectorContext(source, signal), onChange);
       },
+      async webhook(id, request) {
+        const source = await getSource(id);
+        const c = connector(source.sourceType);
+        if (!c.webhook) return null;
+        return c.webhook(await connectorContext(source), request);
+      },
       async discover(id) {
         const source = await getSource(id);
         const c = connector(source.sourceType);

@@ -139,6 +139,8 @@ export interface Engine {
      * upstream change. Resolves at once when the connector has no watcher.
      */
     watch(id: string, onChange: (hints?: Record<string, unknown>) => void, signal: AbortSignal): Promise<void>;
+    /** Offers a webhook delivery to the source's connector (signature checked with that source's secrets). */
+    webhook(id: string, request: import('@tributary/sdk').WebhookRequest): Promise<import('@tributary/sdk').WebhookOutcome | null>;
   };
   /** Runs one sync of a source now (in this process). Resolves with the finished run record. */
   sync(sourceId: string, options?: SyncOptions): Promise<RunRecord>;
