@@ -15,6 +15,9 @@ export interface StartServerOptions {
   metrics?: Metrics;
   limits?: Partial<ApiLimits>;
   log?: AppDeps['log'];
+  oauth?: AppDeps['oauth'];
+  publicUrl?: AppDeps['publicUrl'];
+  triggerWebhookSync?: AppDeps['triggerWebhookSync'];
   /** Adds routes (the dashboard) to the app before it starts serving. */
   configure?: (app: TributaryApp) => void;
 }
@@ -36,6 +39,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.oauth ? { oauth: options.oauth } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.triggerWebhookSync ? { triggerWebhookSync: options.triggerWebhookSync } : {}),
   });
   options.configure?.(built);
   const server = await new Promise<ServerType>((resolve, reject) => {

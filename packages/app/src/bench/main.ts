@@ -7,23 +7,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { benchEngine } from './engine-bench.js';
-import { benchPostgresPhase, benchQueuePhase, benchWorkersPhase } from './distributed-bench.js';
-import { benchLogsPhase, benchMboxPhase } from './connectors-bench.js';
-import { benchApi } from './api-bench.js';
 
 const items = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 const docs = Number(process.env.BENCH_DOCS ?? 50_000);
 
+// Each phase imports only what it measures (lazily), so a phase's peak RSS is not inflated by other phases' modules.
 const PHASES: Record<string, () => Promise<unknown>> = {
-  engine: () => benchEngine('chat', items),
-  documents: () => benchEngine('documents', docs),
-  queues: benchQueuePhase,
-  postgres: () => benchPostgresPhase(),
-  workers: benchWorkersPhase,
-  logs: benchLogsPhase,
-  mbox: benchMboxPhase,
-  api: () => benchApi(),
+  engine: async () => (await import('./engine-bench.js')).benchEngine('chat', items),
+  documents: async () => (await import('./engine-bench.js')).benchEngine('documents', docs),
+  queues: async () => (await import('./distributed-bench.js')).benchQueuePhase(),
+  postgres: async () => (await import('./distributed-bench.js')).benchPostgresPhase(),
+  workers: async () => (await import('./distributed-bench.js')).benchWorkersPhase(),
+  logs: async () => (await import('./connectors-bench.js')).benchLogsPhase(),
+  mbox: async () => (await import('./connectors-bench.js')).benchMboxPhase(),
+  api: async () => (await import('./api-bench.js')).benchApi(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');

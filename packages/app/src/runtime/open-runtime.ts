@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import {
   createEngine,
+  createOAuthFlow,
   createPostgresStore,
   createRedisQueue,
   createRedisRateLimiter,
@@ -15,8 +16,10 @@ import {
   type EngineEvent,
   type JobQueue,
   type MemoryStore,
+  type OAuthFlow,
   type Scheduler,
 } from '@tributary/engine';
+import { oauthClientsFromEnv } from './oauth-env.js';
 import { createTokenBucket, TributaryError, type AnyConnector, type LogRecord, type RateLimiter } from '@tributary/sdk';
 
 /** Name of the SQLite file inside the data dir (embedded mode). */
@@ -39,6 +42,8 @@ export interface Runtime {
   engine: Engine;
   scheduler: Scheduler;
   vault: ReturnType<typeof createVault>;
+  /** Connect/disconnect with OAuth (providers and client ids from the env, see docs/credentials.md). */
+  oauth: OAuthFlow;
   /** The Redis connection in distributed mode (leader election, rate limits). */
   redis: Redis | null;
   close(): Promise<void>;
@@ -78,7 +83,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     } else {
       queue = createSqliteQueue({ db: (store as ReturnType<typeof createSqliteStore>).db, visibilityTimeoutMs: tuning.visibilityMs });
     }
-    const vault = createVault({ store, keyring: await loadKeyring({ env: options.env, dataDir: options.dataDir }) });
+    // The same clients refresh expiring tokens (vault) and run the connect flow (API).
+    const oauthClients = oauthClientsFromEnv(options.env);
+    const vault = createVault({
+      store,
+      keyring: await loadKeyring({ env: options.env, dataDir: options.dataDir }),
+      oauth: oauthClients,
+    });
+    const oauth = createOAuthFlow({ store, vault, clients: oauthClients });
     const limiters = new Map<string, RateLimiter>();
     const engine = createEngine({
       store,
@@ -101,7 +113,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       onEvent: options.onEvent,
       leaseTtlMs: tuning.syncLeaseMs,
     });
-    const scheduler = createScheduler({ sources: storeSourcePort(store), queue });
+    // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
+    const scheduler = createScheduler({ sources: storeSourcePort(store), queue, policy: { webhookDebounceMs: 1500, webhookMaxWaitMs: 10_000 } });
     return {
       tuning,
       mode: distributed ? 'distributed' : 'embedded',
@@ -110,6 +123,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       engine,
       scheduler,
       vault,
+      oauth,
       redis,
       async close() {
         await queue.close?.().catch(() => undefined);

@@ -6,6 +6,7 @@ import { createMetrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
 import { startRealtime, startScheduler, startWorker } from '../../runtime/processes.js';
 import { openRuntime } from '../../runtime/open-runtime.js';
+import { publicUrlFromEnv } from '../../runtime/oauth-env.js';
 import type { CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
 import { stderrLog, untilStopped } from './processes.js';
@@ -29,7 +30,7 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
     .option('--port <port>', 'port to listen on (0 picks a free one)', '3099')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--concurrency <n>', 'syncs run at once', '2')
-    .option('--interval-ms <ms>', 'how often the scheduler looks for due sources', '15000')
+    .option('--interval-ms <ms>', 'how often the scheduler looks for due sources and debounced webhooks', '2000')
     .action(async (opts: UpFlags) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TributaryError('invalid_input', `--port "${opts.port}": use a port number from 0 to 65535.`);
@@ -44,7 +45,8 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
       const runtime = await openRuntime({ dataDir: ctx.dataDir, env: ctx.io.env, connectors: ctx.connectors, log, onEvent: metrics.onEvent });
       try {
         const token = await ensureBootstrapToken(runtime.store, runtime.mode === 'embedded' ? ctx.dataDir : undefined);
-        const server = await startServer({ engine: runtime.engine, port, host: opts.host, metrics, log: (m, f) => logger.info(m, f) });
+        const publicUrl = publicUrlFromEnv(ctx.io.env);
+        const server = await startServer({ engine: runtime.engine, port, host: opts.host, metrics, log: (m, f) => logger.info(m, f), oauth: runtime.oauth, ...(publicUrl ? { publicUrl } : {}) });
         const worker = startWorker(runtime, { concurrency, logger });
         const scheduler = startScheduler(runtime, { logger, intervalMs, env: ctx.io.env });
         const realtime = startRealtime(runtime, logger);
