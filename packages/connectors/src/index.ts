@@ -7,6 +7,7 @@ import { chatgptExportConnector } from './chatgpt-export/index.js';
 import { claudeCodeConnector } from './claude-code/index.js';
 import { filesConnector } from './files/index.js';
 import { gitConnector } from './git/index.js';
+import { githubConnector } from './github/index.js';
 import { icsConnector } from './ics/index.js';
 import { claudeStreamConnector } from './sqlite/claude-stream.js';
 import { logsConnector } from './logs/index.js';
@@ -31,6 +32,7 @@ export const builtinConnectors: AnyConnector[] = [
   emlConnector,
   filesConnector,
   gitConnector,
+  githubConnector,
   icsConnector,
   logsConnector,
   maildirConnector,

@@ -11,3 +11,4 @@ export * from './connector.js';
 export * from './json-schema.js';
 export * from './paths.js';
 export { z } from 'zod';
+export * from './hints.js';

@@ -1,5 +1,5 @@
 import type { Engine, SourceRecord } from '@tributary/engine';
-import { TributaryError, type WebhookOutcome, type WebhookRequest } from '@tributary/sdk';
+import { mergeHints, TributaryError, type WebhookOutcome, type WebhookRequest } from '@tributary/sdk';
 
 /** Where a verified webhook's sync request goes: the scheduler (debounced) or a background sync. */
 export type WebhookSyncTrigger = (source: SourceRecord, hints: Record<string, unknown>) => Promise<void>;
@@ -71,8 +71,8 @@ export function backgroundWebhookTrigger(
   return async (source, hints) => {
     const s = state.get(source.id);
     if (s) {
+      s.hints = s.again ? mergeHints(s.hints, hints) : hints;
       s.again = true;
-      s.hints = hints;
       return;
     }
     state.set(source.id, { again: false, hints });

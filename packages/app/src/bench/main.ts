@@ -21,6 +21,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   logs: async () => (await import('./connectors-bench.js')).benchLogsPhase(),
   mbox: async () => (await import('./connectors-bench.js')).benchMboxPhase(),
   api: async () => (await import('./api-bench.js')).benchApi(),
+  twins: async () => (await import('./twins-bench.js')).benchTwins(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');

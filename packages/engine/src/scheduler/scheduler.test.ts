@@ -219,7 +219,7 @@ describe('scheduler', () => {
     src.add(source('w'));
     src.addRun(run('w', 'succeeded', T0 - 1000));
     for (let i = 0; i < 5; i++) {
-      await scheduler.triggerWebhook('w', { [`channel${i}`]: true });
+      await scheduler.triggerWebhook('w', { channel: 'C1', deletes: [`m${i}`] });
       clock.advance(2000);
       expect((await scheduler.tick()).enqueued).toEqual([]);
     }
@@ -228,13 +228,8 @@ describe('scheduler', () => {
     const result = await scheduler.tick();
     expect(result.enqueued.map((e) => [e.sourceId, e.trigger])).toEqual([['w', 'webhook']]);
     const job = await queue.reserve('t');
-    expect(job?.job.payload.options.hints).toEqual({
-      channel0: true,
-      channel1: true,
-      channel2: true,
-      channel3: true,
-      channel4: true,
-    });
+    // Deletions are unioned; the channel all events agree on still narrows the sync.
+    expect(job?.job.payload.options.hints).toEqual({ channel: 'C1', deletes: ['m0', 'm1', 'm2', 'm3', 'm4'] });
     expect((await scheduler.tick()).enqueued).toEqual([]);
   });
 

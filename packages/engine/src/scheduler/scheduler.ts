@@ -1,3 +1,4 @@
+import { mergeHints } from '@tributary/sdk';
 import { silentLogger, systemClock, TributaryError, type Clock, type Logger } from '@tributary/sdk';
 import type { EnqueueResult, JobQueue } from '../queue/types.js';
 import type { MemoryStore, RunRecord, SourceRecord } from '../store/types.js';
@@ -118,7 +119,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const burst = m.webhook ?? { firstAt: now, lastAt: now, events: 0, hints: {} };
       memo.set(sourceId, {
         ...m,
-        webhook: { ...burst, lastAt: now, events: burst.events + 1, hints: { ...burst.hints, ...hints } },
+        webhook: { ...burst, lastAt: now, events: burst.events + 1, hints: burst.events === 0 ? hints : mergeHints(burst.hints, hints) },
       });
     },
 
