@@ -19,7 +19,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@tributary/engine', '@tributary/engine/*', 'tributary', 'tributary/*', '**/engine/src/**', '**/app/src/**'] },
+        {
+          patterns: [
+            '@tributary/engine',
+            '@tributary/engine/*',
+            'tributary',
+            'tributary/*',
+            '**/engine/src/**',
+            '**/app/src/**',
+          ],
+        },
       ],
     },
   },

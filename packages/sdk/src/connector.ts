@@ -26,7 +26,10 @@ export interface Manifest<Config extends z.ZodType = z.ZodType, K extends z.ZodT
   checkpoint: K;
 }
 
-export interface ConnectorDefinition<Config extends z.ZodType = z.ZodType, K extends z.ZodType<Checkpoint> = z.ZodType<Checkpoint>> {
+export interface ConnectorDefinition<
+  Config extends z.ZodType = z.ZodType,
+  K extends z.ZodType<Checkpoint> = z.ZodType<Checkpoint>,
+> {
   manifest: Manifest<Config, K>;
   /** Connectivity and credentials: resolves `{ ok: false, message }` rather than throwing for expected failures. */
   check(ctx: ConnectorContext<z.output<Config>>): Promise<CheckResult>;
@@ -61,12 +64,19 @@ export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Ch
   const parsed = ManifestSchema.safeParse(data);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error.issues, 'manifest');
-    throw new TributaryError('invalid_config', `Connector manifest of "${data.name}" is invalid: ${formatIssues(issues)}`, { issues });
+    throw new TributaryError(
+      'invalid_config',
+      `Connector manifest of "${data.name}" is invalid: ${formatIssues(issues)}`,
+      { issues },
+    );
   }
-  if (!(config instanceof z.ZodType)) throw new TributaryError('invalid_config', `Connector "${data.name}": manifest.config must be a zod schema`);
-  if (!(checkpoint instanceof z.ZodType)) throw new TributaryError('invalid_config', `Connector "${data.name}": manifest.checkpoint must be a zod schema`);
+  if (!(config instanceof z.ZodType))
+    throw new TributaryError('invalid_config', `Connector "${data.name}": manifest.config must be a zod schema`);
+  if (!(checkpoint instanceof z.ZodType))
+    throw new TributaryError('invalid_config', `Connector "${data.name}": manifest.checkpoint must be a zod schema`);
   for (const f of Object.keys(parsed.data.features)) {
-    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(f)) throw new TributaryError('invalid_config', `Connector "${data.name}": feature name "${f}" must be camelCase`);
+    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(f))
+      throw new TributaryError('invalid_config', `Connector "${data.name}": feature name "${f}" must be camelCase`);
   }
   return { ...definition, manifest: { ...definition.manifest, ...parsed.data, config, checkpoint } };
 }
@@ -75,11 +85,18 @@ export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Ch
  * Validates a source's config against a connector.
  * @throws TributaryError `invalid_config` listing each bad field ("config.rootDir: Required").
  */
-export function parseConfig<C extends z.ZodType>(connector: { manifest: { name: string; config: C } }, raw: unknown): z.output<C> {
+export function parseConfig<C extends z.ZodType>(
+  connector: { manifest: { name: string; config: C } },
+  raw: unknown,
+): z.output<C> {
   const result = connector.manifest.config.safeParse(raw ?? {});
   if (!result.success) {
     const issues = zodIssues(result.error.issues, 'config');
-    throw new TributaryError('invalid_config', `Invalid config for ${connector.manifest.name}: ${formatIssues(issues)}`, { issues });
+    throw new TributaryError(
+      'invalid_config',
+      `Invalid config for ${connector.manifest.name}: ${formatIssues(issues)}`,
+      { issues },
+    );
   }
   return result.data;
 }
@@ -88,7 +105,10 @@ export function parseConfig<C extends z.ZodType>(connector: { manifest: { name: 
  * Validates a stored checkpoint. A checkpoint of the wrong shape is not fatal: the caller starts a full re-sync.
  * @returns the checkpoint, or `undefined` with `invalid` true when it did not parse.
  */
-export function parseCheckpoint<K extends z.ZodType>(connector: { manifest: { checkpoint: K } }, raw: unknown): { checkpoint: z.output<K> | undefined; invalid: boolean; reason?: string } {
+export function parseCheckpoint<K extends z.ZodType>(
+  connector: { manifest: { checkpoint: K } },
+  raw: unknown,
+): { checkpoint: z.output<K> | undefined; invalid: boolean; reason?: string } {
   if (raw === undefined || raw === null) return { checkpoint: undefined, invalid: false };
   const result = connector.manifest.checkpoint.safeParse(raw);
   if (result.success) return { checkpoint: result.data, invalid: false };
@@ -96,15 +116,22 @@ export function parseCheckpoint<K extends z.ZodType>(connector: { manifest: { ch
 }
 
 /** Feature flags of a source: manifest defaults, overridden by the source's own settings (unknown names refused). */
-export function resolveFeatures(manifest: { name: string; features?: Record<string, { default: boolean }> }, overrides: Record<string, boolean> = {}): Record<string, boolean> {
+export function resolveFeatures(
+  manifest: { name: string; features?: Record<string, { default: boolean }> },
+  overrides: Record<string, boolean> = {},
+): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const [name, spec] of Object.entries(manifest.features ?? {})) out[name] = spec.default;
   for (const [name, value] of Object.entries(overrides)) {
     if (!(name in (manifest.features ?? {}))) {
       const known = Object.keys(manifest.features ?? {});
-      throw new TributaryError('invalid_config', `Unknown feature "${name}" for ${manifest.name}; known: ${known.length ? known.join(', ') : '(none)'}`, {
-        issues: [{ path: `features.${name}`, message: 'unknown feature' }],
-      });
+      throw new TributaryError(
+        'invalid_config',
+        `Unknown feature "${name}" for ${manifest.name}; known: ${known.length ? known.join(', ') : '(none)'}`,
+        {
+          issues: [{ path: `features.${name}`, message: 'unknown feature' }],
+        },
+      );
     }
     out[name] = value;
   }

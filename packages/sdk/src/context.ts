@@ -6,7 +6,14 @@ import type { RateLimiter } from './rate-limiter.js';
 
 /** A credential set from the vault. Connectors read what their manifest's `auth.type` asked for. */
 export type Credential =
-  | { kind: 'oauth2'; accessToken: string; tokenType?: string; expiresAt?: string; scope?: string; extra?: Record<string, string> }
+  | {
+      kind: 'oauth2';
+      accessToken: string;
+      tokenType?: string;
+      expiresAt?: string;
+      scope?: string;
+      extra?: Record<string, string>;
+    }
   | { kind: 'token'; token: string; extra?: Record<string, string> }
   | { kind: 'password'; username?: string; password: string; extra?: Record<string, string> };
 

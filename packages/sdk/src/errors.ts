@@ -80,7 +80,14 @@ export class TributaryError extends Error {
 }
 
 export function isTributaryError(err: unknown): err is TributaryError {
-  return err instanceof TributaryError || (typeof err === 'object' && err !== null && (err as any).name === 'TributaryError' && typeof (err as any).code === 'string' && (err as any).code in ERROR_CODES);
+  return (
+    err instanceof TributaryError ||
+    (typeof err === 'object' &&
+      err !== null &&
+      (err as any).name === 'TributaryError' &&
+      typeof (err as any).code === 'string' &&
+      (err as any).code in ERROR_CODES)
+  );
 }
 
 /** Maps any thrown value to a TributaryError once, at the engine boundary. */
@@ -89,21 +96,34 @@ export function toTributaryError(err: unknown): TributaryError {
   if (err instanceof Error) {
     if (err.name === 'AbortError') return new TributaryError('aborted', 'The operation was aborted.', { cause: err });
     if (err.name === 'ZodError' && Array.isArray((err as any).issues)) {
-      return new TributaryError('invalid_input', 'Validation failed.', { cause: err, issues: zodIssues((err as any).issues) });
+      return new TributaryError('invalid_input', 'Validation failed.', {
+        cause: err,
+        issues: zodIssues((err as any).issues),
+      });
     }
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || code === 'UND_ERR_SOCKET') {
+    if (
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET' ||
+      code === 'ETIMEDOUT' ||
+      code === 'EAI_AGAIN' ||
+      code === 'UND_ERR_SOCKET'
+    ) {
       return new TributaryError('upstream_unavailable', `Network error: ${err.message}`, { cause: err });
     }
     if (code === 'ENOENT') return new TributaryError('not_found', err.message, { cause: err });
-    if (code === 'EACCES' || code === 'EPERM') return new TributaryError('permission_denied', err.message, { cause: err });
+    if (code === 'EACCES' || code === 'EPERM')
+      return new TributaryError('permission_denied', err.message, { cause: err });
     return new TributaryError('internal', err.message, { cause: err });
   }
   return new TributaryError('internal', String(err));
 }
 
 /** Turns zod issues into our `{ path, message }` list ("config.channels.mode: Invalid option"). */
-export function zodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): ErrorIssue[] {
+export function zodIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix = '',
+): ErrorIssue[] {
   return issues.map((issue) => {
     const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
     return { path: path || '(root)', message: issue.message };

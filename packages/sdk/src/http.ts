@@ -64,7 +64,8 @@ export function errorForStatus(status: number, message: string, retryAfter?: num
   if (status === 403) return new TributaryError('permission_denied', message);
   if (status === 404) return new TributaryError('not_found', message);
   if (status === 429) return new TributaryError('rate_limited', message, { retryAfterMs: retryAfter });
-  if (status >= 500 || status === 408) return new TributaryError('upstream_unavailable', message, { retryAfterMs: retryAfter });
+  if (status >= 500 || status === 408)
+    return new TributaryError('upstream_unavailable', message, { retryAfterMs: retryAfter });
   return new TributaryError('upstream_error', message);
 }
 
@@ -109,9 +110,17 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
       if (attempt >= retries || (wait !== undefined && wait > maxRetryAfter)) {
         if (response) {
           await response.body?.cancel().catch(() => undefined);
-          throw errorForStatus(response.status, `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`, wait);
+          throw errorForStatus(
+            response.status,
+            `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`,
+            wait,
+          );
         }
-        throw new TributaryError('upstream_unavailable', `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`, { cause: failure });
+        throw new TributaryError(
+          'upstream_unavailable',
+          `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`,
+          { cause: failure },
+        );
       }
       await response?.body?.cancel().catch(() => undefined);
       const delay = wait ?? backoff(attempt);
@@ -127,13 +136,24 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   return {
     fetch: fetchWithPolicy,
     async json<T>(input: string | URL, init?: RequestInit): Promise<T> {
-      const res = await fetchWithPolicy(input, { ...init, headers: { accept: 'application/json', ...(init?.headers as Record<string, string>) } });
+      const res = await fetchWithPolicy(input, {
+        ...init,
+        headers: { accept: 'application/json', ...(init?.headers as Record<string, string>) },
+      });
       const text = await res.text();
-      if (!res.ok) throw errorForStatus(res.status, `${(init?.method ?? 'GET').toUpperCase()} ${String(input).split('?')[0]} → HTTP ${res.status}: ${text.slice(0, 200)}`);
+      if (!res.ok)
+        throw errorForStatus(
+          res.status,
+          `${(init?.method ?? 'GET').toUpperCase()} ${String(input).split('?')[0]} → HTTP ${res.status}: ${text.slice(0, 200)}`,
+        );
       try {
         return JSON.parse(text) as T;
       } catch (err) {
-        throw new TributaryError('upstream_error', `Invalid JSON from ${String(input).split('?')[0]} (truncated body?)`, { cause: err, retryable: true });
+        throw new TributaryError(
+          'upstream_error',
+          `Invalid JSON from ${String(input).split('?')[0]} (truncated body?)`,
+          { cause: err, retryable: true },
+        );
       }
     },
   };

@@ -2,12 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { benchQueues, createEngine, createEngineRunJob, createPostgresStore, createSqliteQueue, createSqliteStore, createWorker } from '@tributary/engine';
+import {
+  benchQueues,
+  createEngine,
+  createEngineRunJob,
+  createPostgresStore,
+  createSqliteQueue,
+  createSqliteStore,
+  createWorker,
+} from '@tributary/engine';
 import { synthetic } from '@tributary/connectors/synthetic/index';
 import { syntheticItem } from '@tributary/connectors/synthetic/map';
 import { fmt, printTable, timed } from './measure.js';
 
-const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? process.env.TRIBUTARY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_URL =
+  process.env.TRIBUTARY_TEST_DATABASE_URL ??
+  process.env.TRIBUTARY_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Jobs/s through each queue backend, with Redis against a raw XADD/XREADGROUP/XACK baseline of the same count. */
 export async function benchQueuePhase(): Promise<void> {
@@ -16,7 +27,9 @@ export async function benchQueuePhase(): Promise<void> {
     'queues (enqueue → reserve → ack)',
     results.map((r) => [
       r.backend,
-      r.error ? `not measured: ${r.error}` : `${fmt(r.jobsPerSec)} jobs/s${r.rawBaselinePerSec ? `; raw XADD/XREADGROUP/XACK ${fmt(r.rawBaselinePerSec)}/s → ratio ${fmt(r.ratio ?? 0, 2)}` : ''}`,
+      r.error
+        ? `not measured: ${r.error}`
+        : `${fmt(r.jobsPerSec)} jobs/s${r.rawBaselinePerSec ? `; raw XADD/XREADGROUP/XACK ${fmt(r.rawBaselinePerSec)}/s → ratio ${fmt(r.ratio ?? 0, 2)}` : ''}`,
     ]),
   );
 }
@@ -29,7 +42,11 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
     const store = createPostgresStore({ connectionString: PG_URL, schema: schemas[0] });
     await store.migrate();
     const engine = createEngine({ store, connectors: [synthetic] });
-    const source = await engine.sources.add({ connector: 'synthetic', name: 'bench', config: { count: items, pageSize: 1000 } });
+    const source = await engine.sources.add({
+      connector: 'synthetic',
+      name: 'bench',
+      config: { count: items, pageSize: 1000 },
+    });
     const ingest = await timed(() => engine.sync(source.id));
     await engine.close();
 
@@ -39,7 +56,9 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
     const now = new Date().toISOString();
     const rawInsert = await timed(async () => {
       for (let from = 0; from < items; from += 1000) {
-        const batch = Array.from({ length: Math.min(1000, items - from) }, (_, k) => syntheticItem(from + k, { seed: 1, kind: 'chat', revision: 1, start: Date.UTC(2025, 0, 1) }));
+        const batch = Array.from({ length: Math.min(1000, items - from) }, (_, k) =>
+          syntheticItem(from + k, { seed: 1, kind: 'chat', revision: 1, start: Date.UTC(2025, 0, 1) }),
+        );
         const client = await raw.pool.connect();
         try {
           await client.query('BEGIN');
@@ -47,13 +66,21 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
             `INSERT INTO memories (source_id, external_id, stream, content, content_type, author, container, thread, occurred_at, ingested_at, updated_at, content_hash, fingerprint)
              SELECT $1, e, 'messages', c, 'text', a, co, th, oa, $2, $2, repeat('f', 64), repeat('F', 43) FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS x(e, c, a, co, th, oa)
              ON CONFLICT DO NOTHING RETURNING id, content`,
-            [rawSource.id, now, batch.map((b) => b.externalId), batch.map((b) => b.content), batch.map((b) => b.author), batch.map((b) => b.container), batch.map((b) => b.thread ?? null), batch.map((b) => b.occurredAt)],
+            [
+              rawSource.id,
+              now,
+              batch.map((b) => b.externalId),
+              batch.map((b) => b.content),
+              batch.map((b) => b.author),
+              batch.map((b) => b.container),
+              batch.map((b) => b.thread ?? null),
+              batch.map((b) => b.occurredAt),
+            ],
           );
-          await client.query(`INSERT INTO chunks (memory_id, seq, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[])`, [
-            ids.rows.map((r) => r.id),
-            ids.rows.map(() => 0),
-            ids.rows.map((r) => r.content),
-          ]);
+          await client.query(
+            `INSERT INTO chunks (memory_id, seq, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[])`,
+            [ids.rows.map((r) => r.id), ids.rows.map(() => 0), ids.rows.map((r) => r.content)],
+          );
           await client.query('COMMIT');
         } finally {
           client.release();
@@ -63,7 +90,10 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
     await raw.close();
     printTable(`PostgreSQL ingest (${fmt(items)} chat items)`, [
       ['pipeline ingest', `${fmt(items / ingest.seconds)} items/s`],
-      ['raw batched insert + tsvector', `${fmt(items / rawInsert.seconds)} rows/s → ratio ${fmt(rawInsert.seconds / ingest.seconds, 2)}`],
+      [
+        'raw batched insert + tsvector',
+        `${fmt(items / rawInsert.seconds)} rows/s → ratio ${fmt(rawInsert.seconds / ingest.seconds, 2)}`,
+      ],
     ]);
   } finally {
     for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`).catch(() => undefined);
@@ -85,7 +115,11 @@ export async function benchWorkersPhase(): Promise<void> {
       const sources = 8;
       const perSource = 4000;
       for (let i = 0; i < sources; i++) {
-        const s = await engine.sources.add({ connector: 'synthetic', name: `s${i}`, config: { count: perSource, pageSize: 100, latencyMs: 50, seed: i + 1 } });
+        const s = await engine.sources.add({
+          connector: 'synthetic',
+          name: `s${i}`,
+          config: { count: perSource, pageSize: 100, latencyMs: 50, seed: i + 1 },
+        });
         await queue.enqueue({ type: 'synthetic:sync', payload: { sourceId: s.id, userId: 'local', options: {} } });
       }
       const worker = createWorker({ queue, runJob: createEngineRunJob(engine), concurrency: workers, pollMs: 20 });
@@ -99,7 +133,8 @@ export async function benchWorkersPhase(): Promise<void> {
       });
       await worker.stop();
       const total = await store.countMemories({});
-      if (total !== sources * perSource) throw new Error(`bench: expected ${sources * perSource} memories, got ${total}`);
+      if (total !== sources * perSource)
+        throw new Error(`bench: expected ${sources * perSource} memories, got ${total}`);
       const rate = total / run.seconds;
       if (workers === 1) base = rate;
       rows.push([`${workers} worker${workers > 1 ? 's' : ''}`, `${fmt(rate)} items/s (×${fmt(rate / base, 2)})`]);

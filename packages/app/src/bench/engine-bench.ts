@@ -7,7 +7,18 @@ import { syntheticItem } from '@tributary/connectors/synthetic/map';
 import { fmt, peakRssMb, percentile, printTable, rssMb, timed } from './measure.js';
 
 const START = Date.UTC(2025, 0, 1);
-const QUERIES = ['deploy', 'database index', 'customer launch', 'incident postmortem', 'alpha', 'worker queue', 'budget', 'zulu tango', 'memory', 'review merge'];
+const QUERIES = [
+  'deploy',
+  'database index',
+  'customer launch',
+  'incident postmortem',
+  'alpha',
+  'worker queue',
+  'budget',
+  'zulu tango',
+  'memory',
+  'review merge',
+];
 
 export interface EngineBenchResult {
   kind: 'chat' | 'documents';
@@ -39,7 +50,11 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
     const store = createSqliteStore({ path: path.join(dir, 'pipeline.db') });
     await store.migrate();
     const engine = createEngine({ store, connectors: [synthetic] });
-    const source = await engine.sources.add({ connector: 'synthetic', name: 'bench', config: { count: items, pageSize: 1000, kind } });
+    const source = await engine.sources.add({
+      connector: 'synthetic',
+      name: 'bench',
+      config: { count: items, pageSize: 1000, kind },
+    });
     const samples: number[] = [];
     let nextSample = items / 4;
     const progressEvery = Math.max(1, Math.floor(items / 10));
@@ -53,18 +68,22 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
           }
           if (p.itemsSeen - lastPrinted >= progressEvery) {
             lastPrinted = p.itemsSeen;
-            process.stderr.write(`  [${kind}] ingest ${fmt(p.itemsSeen)}/${fmt(items)} (${fmt(p.itemsSeen / (p.elapsedMs / 1000))}/s)\n`);
+            process.stderr.write(
+              `  [${kind}] ingest ${fmt(p.itemsSeen)}/${fmt(items)} (${fmt(p.itemsSeen / (p.elapsedMs / 1000))}/s)\n`,
+            );
           }
         },
       }),
     );
-    if (ingest.result.created !== items) throw new Error(`bench: expected ${items} created, got ${ingest.result.created}`);
+    if (ingest.result.created !== items)
+      throw new Error(`bench: expected ${items} created, got ${ingest.result.created}`);
     const peak = peakRssMb();
 
     // 2. Re-sync of the unchanged set: forget the checkpoint so everything is read again.
     await store.setCheckpoint(source.id, null);
     const resync = await timed(() => engine.sync(source.id));
-    if (resync.result.unchanged !== items) throw new Error(`bench: expected ${items} unchanged, got ${resync.result.unchanged}`);
+    if (resync.result.unchanged !== items)
+      throw new Error(`bench: expected ${items} unchanged, got ${resync.result.unchanged}`);
 
     // 3. Search latency at this size.
     const searchMs: number[] = [];
@@ -75,11 +94,16 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       }
     }
     // Raw bm25 on the same file and queries.
-    const rawSearch = store.db.prepare(`SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT 10`);
+    const rawSearch = store.db.prepare(
+      `SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT 10`,
+    );
     const rawMs: number[] = [];
     for (let round = 0; round < 5; round++) {
       for (const q of QUERIES) {
-        const match = q.split(' ').map((w) => `"${w}"`).join(' ');
+        const match = q
+          .split(' ')
+          .map((w) => `"${w}"`)
+          .join(' ');
         const t = await timed(() => rawSearch.all(match));
         rawMs.push(t.seconds * 1000);
       }
@@ -95,7 +119,9 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread, occurred_at,
         ingested_at, updated_at, content_hash, fingerprint, metadata, tags)
       VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '[]') ON CONFLICT (source_id, external_id) DO NOTHING RETURNING id`);
-    const insertChunk = db.prepare(`INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, 0, NULL, ?, ?)`);
+    const insertChunk = db.prepare(
+      `INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, 0, NULL, ?, ?)`,
+    );
     const now = new Date().toISOString();
     // Same row sizes as the pipeline's: a 64-hex content hash and a 43-character fingerprint (not computed).
     const HASH = 'f'.repeat(64);
@@ -105,7 +131,22 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       const batch = db.transaction((from: number, to: number) => {
         for (let i = from; i < to; i++) {
           const it = syntheticItem(i, { seed: 1, kind, revision: 1, start: START });
-          const row = insertMemory.get(rawSource.id, it.externalId, it.stream, it.title ?? null, it.content, it.contentType, it.author ?? null, it.container ?? null, it.thread ?? null, it.occurredAt ?? null, now, now, HASH, FINGERPRINT) as { id: number } | undefined;
+          const row = insertMemory.get(
+            rawSource.id,
+            it.externalId,
+            it.stream,
+            it.title ?? null,
+            it.content,
+            it.contentType,
+            it.author ?? null,
+            it.container ?? null,
+            it.thread ?? null,
+            it.occurredAt ?? null,
+            now,
+            now,
+            HASH,
+            FINGERPRINT,
+          ) as { id: number } | undefined;
           if (row && withChunks) {
             insertChunk.run(row.id, it.title ?? null, it.content);
             inserted++;
@@ -138,12 +179,21 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
     };
     printTable(`engine (${kind}, ${fmt(items)} items, SQLite)`, [
       ['pipeline ingest', `${fmt(result.ingestPerSec)} items/s`],
-      ['raw insert + FTS', `${fmt(result.rawInsertPerSec)} rows/s  → ratio ${fmt(result.ingestRatio, 2)} (target ≥ 0.50)`],
+      [
+        'raw insert + FTS',
+        `${fmt(result.rawInsertPerSec)} rows/s  → ratio ${fmt(result.ingestRatio, 2)} (target ≥ 0.50)`,
+      ],
       ['unchanged re-sync', `${fmt(result.resyncPerSec)} items/s`],
-      ['raw ON CONFLICT DO NOTHING', `${fmt(result.rawConflictPerSec)} rows/s  → ratio ${fmt(result.resyncRatio, 2)} (target ≥ 0.50)`],
+      [
+        'raw ON CONFLICT DO NOTHING',
+        `${fmt(result.rawConflictPerSec)} rows/s  → ratio ${fmt(result.resyncRatio, 2)} (target ≥ 0.50)`,
+      ],
       ['peak RSS (ingest)', `${result.peakRssMb} MB; RSS at 25/50/75/100%: ${samples.join(' / ')} MB`],
       ['search p50 / p95', `${fmt(result.searchP50Ms, 2)} / ${fmt(result.searchP95Ms, 2)} ms`],
-      ['raw bm25 p50 / p95', `${fmt(result.rawSearchP50Ms, 2)} / ${fmt(result.rawSearchP95Ms, 2)} ms  → p95 ratio ${fmt(result.searchRatio, 2)} (target ≤ 2)`],
+      [
+        'raw bm25 p50 / p95',
+        `${fmt(result.rawSearchP50Ms, 2)} / ${fmt(result.rawSearchP95Ms, 2)} ms  → p95 ratio ${fmt(result.searchRatio, 2)} (target ≤ 2)`,
+      ],
     ]);
     return result;
   } finally {

@@ -36,7 +36,9 @@ if (phaseArg > 0) {
   let failed = false;
   for (const name of Object.keys(PHASES)) {
     if (only && !only.includes(name)) continue;
-    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', name], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--phase', name], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) {
       console.error(`bench phase ${name} failed (exit ${r.status})`);
       failed = true;

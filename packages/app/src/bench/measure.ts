@@ -21,7 +21,8 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ result: T; s
   return { result, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
-export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function printTable(title: string, rows: Array<[string, string]>): void {
   const width = Math.max(...rows.map(([k]) => k.length));

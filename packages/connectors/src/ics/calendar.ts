@@ -73,7 +73,10 @@ function text(comp: Component, name: string): string | undefined {
 function person(prop: InstanceType<typeof ICAL.Property>): Person {
   const out: Person = {};
   const value = String(prop.getFirstValue() ?? '');
-  const email = value.replace(/^"|"$/g, '').replace(/^mailto:/i, '').trim();
+  const email = value
+    .replace(/^"|"$/g, '')
+    .replace(/^mailto:/i, '')
+    .trim();
   if (email && email.includes('@')) out.email = email;
   const cn = prop.getParameter('cn');
   if (typeof cn === 'string' && cn.trim()) out.name = cn.trim().replace(/^"|"$/g, '');
@@ -106,10 +109,20 @@ function details(vevent: Component, resolve: ZoneResolver): Omit<CalendarEvent, 
     end: Math.max(end, start),
     allDay: dtstart.isDate,
     attendees: vevent.getAllProperties('attendee').map(person),
-    categories: vevent.getAllProperties('categories').flatMap((p) => p.getValues().map(String)).map((c) => c.trim()).filter(Boolean),
+    categories: vevent
+      .getAllProperties('categories')
+      .flatMap((p) => p.getValues().map(String))
+      .map((c) => c.trim())
+      .filter(Boolean),
   };
   if (tzid) event.tzid = tzid.replace(/^"|"$/g, '');
-  for (const [key, prop] of [['summary', 'summary'], ['description', 'description'], ['location', 'location'], ['url', 'url'], ['status', 'status']] as const) {
+  for (const [key, prop] of [
+    ['summary', 'summary'],
+    ['description', 'description'],
+    ['location', 'location'],
+    ['url', 'url'],
+    ['status', 'status'],
+  ] as const) {
     const v = text(vevent, prop);
     if (v) event[key] = key === 'status' ? v.toUpperCase() : v;
   }
@@ -189,7 +202,9 @@ function expandGroup(
     const recid = ex.getFirstPropertyValue('recurrence-id') as Time;
     const ms = resolve(recid, tzidOf(ex, 'recurrence-id'));
     // An all-day series is matched by date, whatever zone the override's RECURRENCE-ID was written in (Exchange).
-    const key = allDay ? `${String(recid.year).padStart(4, '0')}-${String(recid.month).padStart(2, '0')}-${String(recid.day).padStart(2, '0')}` : instanceKey(ms, false);
+    const key = allDay
+      ? `${String(recid.year).padStart(4, '0')}-${String(recid.month).padStart(2, '0')}-${String(recid.day).padStart(2, '0')}`
+      : instanceKey(ms, false);
     const prev = overrides.get(key);
     if (!prev || sequenceOf(ex) >= sequenceOf(prev)) overrides.set(key, ex);
   }
@@ -214,11 +229,26 @@ function expandGroup(
         if (inWindow(d.start, d.end) || inWindow(instanceStart, instanceStart + duration)) out.cancelled.push(id);
         return;
       }
-      if (inWindow(d.start, d.end) || inWindow(instanceStart, instanceStart + duration)) out.events.push({ externalId: id, uid, instance: key, ...d, ...(masterDetails?.rrule ? { rrule: masterDetails.rrule } : {}), modified: true });
+      if (inWindow(d.start, d.end) || inWindow(instanceStart, instanceStart + duration))
+        out.events.push({
+          externalId: id,
+          uid,
+          instance: key,
+          ...d,
+          ...(masterDetails?.rrule ? { rrule: masterDetails.rrule } : {}),
+          modified: true,
+        });
       return;
     }
     if (masterDetails && inWindow(instanceStart, instanceStart + duration)) {
-      out.events.push({ externalId: id, uid, instance: key, ...masterDetails, start: instanceStart, end: instanceStart + duration });
+      out.events.push({
+        externalId: id,
+        uid,
+        instance: key,
+        ...masterDetails,
+        start: instanceStart,
+        end: instanceStart + duration,
+      });
     }
   };
 

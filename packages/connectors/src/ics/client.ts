@@ -25,11 +25,19 @@ export function safeLabel(url: string): string {
  * Reads the calendar from `path` or GETs it from `url` (webcal:// is fetched as https://).
  * @throws TributaryError `invalid_config` for a missing file; HTTP failures mapped from their status
  */
-export async function loadCalendar(config: { path?: string | undefined; url?: string | undefined }, http: HttpClient): Promise<CalendarSource> {
+export async function loadCalendar(
+  config: { path?: string | undefined; url?: string | undefined },
+  http: HttpClient,
+): Promise<CalendarSource> {
   if (config.path) {
     const info = await stat(config.path).catch(() => undefined);
-    if (!info?.isFile()) throw new TributaryError('invalid_config', `Calendar file "${config.path}" does not exist: set config.path to an .ics file`);
-    if (info.size > MAX_ICS_BYTES) throw new TributaryError('invalid_config', `Calendar file "${config.path}" is over ${MAX_ICS_BYTES} bytes`);
+    if (!info?.isFile())
+      throw new TributaryError(
+        'invalid_config',
+        `Calendar file "${config.path}" does not exist: set config.path to an .ics file`,
+      );
+    if (info.size > MAX_ICS_BYTES)
+      throw new TributaryError('invalid_config', `Calendar file "${config.path}" is over ${MAX_ICS_BYTES} bytes`);
     return { text: await readFile(config.path, 'utf8'), label: path.basename(config.path) };
   }
   const url = config.url!.replace(/^webcal:/i, 'https:');
@@ -37,7 +45,10 @@ export async function loadCalendar(config: { path?: string | undefined; url?: st
   const res = await http.fetch(url, { headers: { accept: 'text/calendar, */*;q=0.5' } });
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw errorForStatus(res.status, `GET ${label} → HTTP ${res.status}. Check the calendar address (a reset secret address stops working).`);
+    throw errorForStatus(
+      res.status,
+      `GET ${label} → HTTP ${res.status}. Check the calendar address (a reset secret address stops working).`,
+    );
   }
   return { text: await res.text(), label };
 }

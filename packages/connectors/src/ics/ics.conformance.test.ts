@@ -36,7 +36,10 @@ testConnector(icsConnector, {
     const override = text.lastIndexOf('SUMMARY:Exchange Recurring Test');
     text = `${text.slice(0, override)}SUMMARY:Exchange Recurring Test (moved, renamed)${text.slice(override + 'SUMMARY:Exchange Recurring Test'.length)}`;
     text = text.replace('RRULE:FREQ=WEEKLY', 'EXDATE;VALUE=DATE:20260303\r\nRRULE:FREQ=WEEKLY');
-    text = text.replace(/END:VCALENDAR\s*$/, 'BEGIN:VEVENT\r\nUID:new-event\r\nDTSTART:20260401T090000Z\r\nDTEND:20260401T100000Z\r\nSUMMARY:New\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
+    text = text.replace(
+      /END:VCALENDAR\s*$/,
+      'BEGIN:VEVENT\r\nUID:new-event\r\nDTSTART:20260401T090000Z\r\nDTEND:20260401T100000Z\r\nSUMMARY:New\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+    );
     writeFileSync(file(), text);
     return { added: ['new-event'], changed: [`${UID}#2026-02-26`], deleted: [`${UID}#2026-03-03`] };
   },

@@ -10,7 +10,11 @@ import { icsConnector } from './index.js';
 import { allIcsFiles, countWeekdays, fixture } from './test-data.js';
 
 async function read(config: Record<string, unknown>, nowIso: string, checkpoint?: unknown): Promise<Page[]> {
-  const ctx = createTestContext(icsConnector, { config, clock: createManualClock(Date.parse(nowIso)), ...(checkpoint ? { checkpoint } : {}) });
+  const ctx = createTestContext(icsConnector, {
+    config,
+    clock: createManualClock(Date.parse(nowIso)),
+    ...(checkpoint ? { checkpoint } : {}),
+  });
   return collectPages(icsConnector, ctx);
 }
 const itemsOf = (pages: Page[]): Item[] => pages.flatMap((p) => p.items ?? []);
@@ -48,7 +52,9 @@ describe('every .ics under testdata/calendar', () => {
 
   it('reports per-event problems as page errors (an EXDATE ical.js cannot read, an unknown zone)', async () => {
     const pages = await read({ path: fixture('germany_at_end_of_day_repeating.ics') }, '2026-02-15T00:00:00Z');
-    expect(pages.flatMap((p) => p.errors ?? [])).toContainEqual({ message: expect.stringContaining('unknown time zone "Europe/Germany"') });
+    expect(pages.flatMap((p) => p.errors ?? [])).toContainEqual({
+      message: expect.stringContaining('unknown time zone "Europe/Germany"'),
+    });
   });
 });
 
@@ -68,7 +74,12 @@ describe('fixed windows give exact counts on Google, Outlook and Exchange calend
   it('Google: a Europe/Kiev daily series UNTIL the 28th with an override → 4 events', async () => {
     const items = itemsOf(await read({ path: fixture('google-calendar-kiev-tz.ics') }, '2016-08-26T00:00:00Z'));
     expect(items).toHaveLength(4);
-    expect(items.map((i) => i.occurredAt)).toEqual(['2016-08-25T11:00:00.000Z', '2016-08-26T11:00:00.000Z', '2016-08-27T11:00:00.000Z', '2016-08-28T11:00:00.000Z']);
+    expect(items.map((i) => i.occurredAt)).toEqual([
+      '2016-08-25T11:00:00.000Z',
+      '2016-08-26T11:00:00.000Z',
+      '2016-08-27T11:00:00.000Z',
+      '2016-08-28T11:00:00.000Z',
+    ]);
     expect(items[1]!.title).toBe('bla bla');
     expect(items[0]!.container).toBe('ical');
   });
@@ -88,14 +99,20 @@ describe('fixed windows give exact counts on Google, Outlook and Exchange calend
   });
 
   it('Exchange: an all-day Tue/Thu series whose moved instance keeps its id → 51 events', async () => {
-    for (const name of ['exchange_whole_day_moved_recurrence.ics', 'exchange_whole_day_moved_recurrence_offset_tz.ics']) {
+    for (const name of [
+      'exchange_whole_day_moved_recurrence.ics',
+      'exchange_whole_day_moved_recurrence_offset_tz.ics',
+    ]) {
       const items = itemsOf(await read({ path: fixture(name) }, '2026-02-15T00:00:00Z'));
       expect(items, name).toHaveLength(countWeekdays('2026-02-19', '2026-08-17', [2, 4]));
       expect(items, name).toHaveLength(51);
       const moved = items.find((i) => i.externalId.endsWith('#2026-02-26'))!;
       expect(moved.occurredAt, name).toBe('2026-02-27T00:00:00.000Z');
       expect(moved.metadata).toMatchObject({ allDay: true, modified: true });
-      expect(items.filter((i) => i.occurredAt === '2026-02-26T00:00:00.000Z'), name).toEqual([]);
+      expect(
+        items.filter((i) => i.occurredAt === '2026-02-26T00:00:00.000Z'),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -121,9 +138,20 @@ describe('fixed windows give exact counts on Google, Outlook and Exchange calend
 describe('event details and deletions', () => {
   it('keeps organizer, attendees, location and description in the text', async () => {
     const text = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:e1', 'DTSTART:20260301T090000Z', 'DTEND:20260301T100000Z', 'SUMMARY:Planning',
-      'LOCATION:Room 4', 'DESCRIPTION:Agenda:\\n- budget', 'ORGANIZER;CN=Ada Lovelace:mailto:ada@example.org',
-      'ATTENDEE;CN=Grace Hopper;PARTSTAT=ACCEPTED:mailto:grace@example.org', 'CATEGORIES:work,planning', 'END:VEVENT', 'END:VCALENDAR',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:e1',
+      'DTSTART:20260301T090000Z',
+      'DTEND:20260301T100000Z',
+      'SUMMARY:Planning',
+      'LOCATION:Room 4',
+      'DESCRIPTION:Agenda:\\n- budget',
+      'ORGANIZER;CN=Ada Lovelace:mailto:ada@example.org',
+      'ATTENDEE;CN=Grace Hopper;PARTSTAT=ACCEPTED:mailto:grace@example.org',
+      'CATEGORIES:work,planning',
+      'END:VEVENT',
+      'END:VCALENDAR',
     ].join('\r\n');
     const [item] = itemsOf(await read({ path: tempIcs(text) }, '2026-02-15T00:00:00Z'));
     expect(item!.content).toBe(
@@ -145,7 +173,9 @@ describe('event details and deletions', () => {
     const items = itemsOf(await read({ path: file }, now));
     // COUNT=10 daily, minus 2 EXDATEs; the override moves the 7th to the 9th at 15:00 (LA, UTC-7).
     expect(items).toHaveLength(10 - 2);
-    expect(items.find((i) => i.externalId === '0000001#2015-07-07T19:00:00Z')!.occurredAt).toBe('2015-07-09T22:00:00.000Z');
+    expect(items.find((i) => i.externalId === '0000001#2015-07-07T19:00:00Z')!.occurredAt).toBe(
+      '2015-07-09T22:00:00.000Z',
+    );
     expect(items.some((i) => i.externalId === '0000001#2015-07-08T19:00:00Z')).toBe(false);
 
     // A checkpoint from before the EXDATEs were added: the two removed occurrences become deletes.
@@ -158,7 +188,9 @@ describe('event details and deletions', () => {
     expect(after.at(-1)!.deletes).toEqual(['0000001#2015-07-08T19:00:00Z', '0000001#2015-07-10T19:00:00Z']);
 
     // The series is cancelled as a whole: every occurrence goes.
-    const cancelled = tempIcs(original.replace('SUMMARY:Treasure Hunting', 'SUMMARY:Treasure Hunting\r\nSTATUS:CANCELLED'));
+    const cancelled = tempIcs(
+      original.replace('SUMMARY:Treasure Hunting', 'SUMMARY:Treasure Hunting\r\nSTATUS:CANCELLED'),
+    );
     const gone = await read({ path: cancelled }, now, after.at(-1)!.checkpoint);
     expect(itemsOf(gone)).toEqual([]);
     expect(gone.at(-1)!.deletes).toHaveLength(8);
@@ -179,13 +211,19 @@ describe('event details and deletions', () => {
 
   it('validates its config and explains a missing file', async () => {
     expect(() => createConnectorContext(icsConnector, { config: {} })).toThrow(/exactly one of path or url/);
-    expect(() => createConnectorContext(icsConnector, { config: { path: 'x.ics', timeZone: 'Mars/Olympus' } })).toThrow(/IANA time zone/);
-    const res = await icsConnector.check(createConnectorContext(icsConnector, { config: { path: '/nonexistent/cal.ics' } }));
+    expect(() => createConnectorContext(icsConnector, { config: { path: 'x.ics', timeZone: 'Mars/Olympus' } })).toThrow(
+      /IANA time zone/,
+    );
+    const res = await icsConnector.check(
+      createConnectorContext(icsConnector, { config: { path: '/nonexistent/cal.ics' } }),
+    );
     expect(res).toEqual({ ok: false, message: expect.stringContaining('does not exist') });
   });
 
   it('fetches a calendar url (webcal:// too), keeps the url secret and never puts it in messages', async () => {
-    const schema = configJsonSchema(icsConnector.manifest.config) as { properties: Record<string, Record<string, unknown>> };
+    const schema = configJsonSchema(icsConnector.manifest.config) as {
+      properties: Record<string, Record<string, unknown>>;
+    };
     expect(schema.properties.url).toMatchObject({ secret: true, writeOnly: true });
     const body = readFileSync(fixture('google-recurrence-order.ics'));
     const server = createServer((req, res) => {
@@ -200,8 +238,12 @@ describe('event details and deletions', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      expect(itemsOf(await read({ url: `${base}/calendar/ical/secret-token/basic.ics` }, '2026-02-15T00:00:00Z'))).toHaveLength(3);
-      const err = await read({ url: `${base}/calendar/ical/revoked-token/basic.ics` }, '2026-02-15T00:00:00Z').catch((e: unknown) => e);
+      expect(
+        itemsOf(await read({ url: `${base}/calendar/ical/secret-token/basic.ics` }, '2026-02-15T00:00:00Z')),
+      ).toHaveLength(3);
+      const err = await read({ url: `${base}/calendar/ical/revoked-token/basic.ics` }, '2026-02-15T00:00:00Z').catch(
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ code: 'not_found' });
       expect(String((err as Error).message)).not.toContain('revoked-token');
     } finally {

@@ -9,14 +9,24 @@ const DAY = 86_400_000;
 /** Items per page. */
 const PAGE_ITEMS = 100;
 
-async function readCalendar(config: IcsConfig, http: HttpClient, now: number): Promise<{ calendar: ExpandedCalendar; window: { start: number; end: number }; label: string }> {
+async function readCalendar(
+  config: IcsConfig,
+  http: HttpClient,
+  now: number,
+): Promise<{ calendar: ExpandedCalendar; window: { start: number; end: number }; label: string }> {
   const source = await loadCalendar(config, http);
   const window = { start: now - config.windowPastDays * DAY, end: now + config.windowFutureDays * DAY };
   try {
-    const calendar = expandCalendar(source.text, { windowStart: window.start, windowEnd: window.end, defaultZone: config.timeZone });
+    const calendar = expandCalendar(source.text, {
+      windowStart: window.start,
+      windowEnd: window.end,
+      defaultZone: config.timeZone,
+    });
     return { calendar, window, label: source.label };
   } catch (err) {
-    throw new TributaryError('record_invalid', `${source.label} is not valid iCalendar: ${(err as Error).message}`, { cause: err });
+    throw new TributaryError('record_invalid', `${source.label} is not valid iCalendar: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -31,7 +41,8 @@ export const icsConnector = defineConnector({
     version: '1.0.0',
     sdk: '^1.0.0',
     title: 'Calendar (.ics)',
-    description: 'Events from an iCalendar file or url: time zones, recurrences inside a window, exceptions and cancellations.',
+    description:
+      'Events from an iCalendar file or url: time zones, recurrences inside a window, exceptions and cancellations.',
     auth: { type: 'none' },
     config: IcsConfigSchema,
     checkpoint: IcsCheckpointSchema,
@@ -58,10 +69,18 @@ export const icsConnector = defineConnector({
     for (const event of calendar.events) {
       if (current.has(event.externalId)) continue;
       const item = toEventItem(event, calendar.name);
-      current.set(event.externalId, { item, value: seenValue(itemDigest(item), event.instance ? item.occurredAt : undefined) });
+      current.set(event.externalId, {
+        item,
+        value: seenValue(itemDigest(item), event.instance ? item.occurredAt : undefined),
+      });
     }
-    const changed = [...current.values()].filter(({ item, value }) => digestOf(previous[item.externalId]) !== digestOf(value));
-    const deletes = deletedIds(previous, new Set(current.keys()), window, { ids: calendar.cancelled, uids: calendar.cancelledUids });
+    const changed = [...current.values()].filter(
+      ({ item, value }) => digestOf(previous[item.externalId]) !== digestOf(value),
+    );
+    const deletes = deletedIds(previous, new Set(current.keys()), window, {
+      ids: calendar.cancelled,
+      uids: calendar.cancelledUids,
+    });
     // Intermediate pages add what they yielded to the old map; the last one replaces it with the current state.
     const partial: IcsCheckpoint['seen'] = { ...previous };
     for (let start = 0; start + PAGE_ITEMS < changed.length; start += PAGE_ITEMS) {

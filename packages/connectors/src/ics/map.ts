@@ -23,7 +23,9 @@ export function toEventItem(e: CalendarEvent, calendarName: string | undefined):
   const lines = [e.summary ?? '(no title)', `When: ${when(e)}`];
   if (e.location) lines.push(`Where: ${e.location}`);
   if (e.organizer && who(e.organizer)) lines.push(`Organizer: ${who(e.organizer)}`);
-  const attendees = e.attendees.map((a) => `${who(a)}${a.status ? ` (${a.status.toLowerCase()})` : ''}`).filter((a) => a.trim());
+  const attendees = e.attendees
+    .map((a) => `${who(a)}${a.status ? ` (${a.status.toLowerCase()})` : ''}`)
+    .filter((a) => a.trim());
   if (attendees.length) lines.push(`Attendees: ${attendees.join(', ')}`);
   if (e.status && e.status !== 'CONFIRMED') lines.push(`Status: ${e.status.toLowerCase()}`);
   if (e.description) lines.push('', e.description);

@@ -24,6 +24,7 @@ export function allIcsFiles(dir = ICS_ROOT): string[] {
 /** Days between two UTC dates (inclusive) whose weekday is in `weekdays` (0 = Sunday), counted with plain Dates. */
 export function countWeekdays(fromIso: string, toIso: string, weekdays: number[]): number {
   let n = 0;
-  for (let t = Date.parse(fromIso); t <= Date.parse(toIso); t += 86_400_000) if (weekdays.includes(new Date(t).getUTCDay())) n++;
+  for (let t = Date.parse(fromIso); t <= Date.parse(toIso); t += 86_400_000)
+    if (weekdays.includes(new Date(t).getUTCDay())) n++;
   return n;
 }

@@ -19,7 +19,10 @@ function intlOffset(zone: string, utcMs: number): number {
     second: '2-digit',
   }).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(utcMs / 1000) * 1000;
+  return (
+    Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) -
+    Math.floor(utcMs / 1000) * 1000
+  );
 }
 
 /** Whether Intl knows the zone name. */
@@ -48,7 +51,14 @@ function fixedOffsetMinutes(tzid: string): number | undefined {
 
 /** The wall-clock fields of a time as if they were UTC (the "local ms" of that time). */
 export function wallMs(time: Time): number {
-  return Date.UTC(time.year, time.month - 1, time.day, time.isDate ? 0 : time.hour, time.isDate ? 0 : time.minute, time.isDate ? 0 : time.second);
+  return Date.UTC(
+    time.year,
+    time.month - 1,
+    time.day,
+    time.isDate ? 0 : time.hour,
+    time.isDate ? 0 : time.minute,
+    time.isDate ? 0 : time.second,
+  );
 }
 
 const normalize = (tzid: string): string => tzid.replace(/^"|"$/g, '').replace(/\\,/g, ',').trim();
@@ -59,7 +69,11 @@ const normalize = (tzid: string): string => tzid.replace(/^"|"$/g, '').replace(/
  * "(UTC-05:00) Eastern Time"); else the configured zone, and the unknown name is reported once through `warn`.
  * Floating times (no zone) are read in `defaultZone`.
  */
-export function createZoneResolver(vcalendar: Component, defaultZone: string, warn: (message: string) => void): ZoneResolver {
+export function createZoneResolver(
+  vcalendar: Component,
+  defaultZone: string,
+  warn: (message: string) => void,
+): ZoneResolver {
   const defined = new Map<string, InstanceType<typeof ICAL.Timezone>>();
   for (const vtz of vcalendar.getAllSubcomponents('vtimezone')) {
     const id = vtz.getFirstPropertyValue('tzid');

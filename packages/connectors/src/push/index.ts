@@ -15,7 +15,11 @@ export const push = defineConnector({
     auth: { type: 'none' },
     config: z
       .object({
-        sourceType: z.string().max(64).optional().describe('What the exporter exports (the seed\'s source_type: slack, browser …), for display.'),
+        sourceType: z
+          .string()
+          .max(64)
+          .optional()
+          .describe("What the exporter exports (the seed's source_type: slack, browser …), for display."),
         description: z.string().max(500).optional().describe('Free text shown in listings.'),
       })
       .strict(),

@@ -11,10 +11,12 @@ testConnector(push, {
     return { added: [], changed: [], deleted: [] };
   },
   waivers: {
-    'read:checkpoint-serializable': 'a push source yields no pages; its checkpoint comes from the exporter (any JSON object, validated by the ingest API)',
+    'read:checkpoint-serializable':
+      'a push source yields no pages; its checkpoint comes from the exporter (any JSON object, validated by the ingest API)',
     'read:deterministic': 'nothing is read: the upstream is the exporter, which pushes',
     'read:incremental': 'nothing is read; incremental push is covered by the ingest API tests',
-    'sync:resume:after-any-page': 'nothing is read; resume after a crash between pushed batches is covered by the API crash test',
+    'sync:resume:after-any-page':
+      'nothing is read; resume after a crash between pushed batches is covered by the API crash test',
     'deletions:propagate': 'deletions arrive in ingest requests (`deleted`), covered by the API ingestion tests',
   },
 });

@@ -5,7 +5,11 @@ import { SEEN_LIMIT, type RssCheckpoint } from './config.js';
  * from earlier reads (the most recently added first to stay), so an entry that drops out of the feed and comes
  * back is not yielded again unless it changed.
  */
-export function nextSeen(previous: RssCheckpoint['seen'], current: ReadonlyMap<string, string>, limit = SEEN_LIMIT): RssCheckpoint['seen'] {
+export function nextSeen(
+  previous: RssCheckpoint['seen'],
+  current: ReadonlyMap<string, string>,
+  limit = SEEN_LIMIT,
+): RssCheckpoint['seen'] {
   const older = Object.keys(previous).filter((id) => !current.has(id));
   const kept = older.slice(Math.max(0, older.length - limit));
   const out: RssCheckpoint['seen'] = {};

@@ -18,7 +18,11 @@ export const RssConfigSchema = z
       .enum(['substack', 'medium', 'youtube'])
       .optional()
       .describe('Build the url from a preset: substack and medium need `name`, youtube needs `channelId`.'),
-    name: z.string().min(1).optional().describe('For presets: the Substack publication (acme for acme.substack.com) or the Medium user (@ optional).'),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('For presets: the Substack publication (acme for acme.substack.com) or the Medium user (@ optional).'),
     channelId: z
       .string()
       .regex(/^UC[\w-]{22}$/, 'a YouTube channel id looks like UCxxxxxxxxxxxxxxxxxxxxxx')
@@ -27,9 +31,12 @@ export const RssConfigSchema = z
   })
   .superRefine((c, ctx) => {
     const sources = [c.url, c.path, c.preset].filter((v) => v !== undefined).length;
-    if (sources !== 1) ctx.addIssue({ code: 'custom', path: ['url'], message: 'set exactly one of url, path or preset' });
-    if ((c.preset === 'substack' || c.preset === 'medium') && !c.name) ctx.addIssue({ code: 'custom', path: ['name'], message: `the ${c.preset} preset needs a name` });
-    if (c.preset === 'youtube' && !c.channelId) ctx.addIssue({ code: 'custom', path: ['channelId'], message: 'the youtube preset needs a channelId' });
+    if (sources !== 1)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'set exactly one of url, path or preset' });
+    if ((c.preset === 'substack' || c.preset === 'medium') && !c.name)
+      ctx.addIssue({ code: 'custom', path: ['name'], message: `the ${c.preset} preset needs a name` });
+    if (c.preset === 'youtube' && !c.channelId)
+      ctx.addIssue({ code: 'custom', path: ['channelId'], message: 'the youtube preset needs a channelId' });
   });
 
 export type RssConfig = z.output<typeof RssConfigSchema>;
@@ -38,8 +45,10 @@ export type RssConfig = z.output<typeof RssConfigSchema>;
 export function feedUrl(config: RssConfig): string | undefined {
   if (config.url) return config.url;
   if (config.preset === 'substack') return `https://${encodeURIComponent(config.name!)}.substack.com/feed`;
-  if (config.preset === 'medium') return `https://medium.com/feed/@${encodeURIComponent(config.name!.replace(/^@/, ''))}`;
-  if (config.preset === 'youtube') return `https://www.youtube.com/feeds/videos.xml?channel_id=${encodeURIComponent(config.channelId!)}`;
+  if (config.preset === 'medium')
+    return `https://medium.com/feed/@${encodeURIComponent(config.name!.replace(/^@/, ''))}`;
+  if (config.preset === 'youtube')
+    return `https://www.youtube.com/feeds/videos.xml?channel_id=${encodeURIComponent(config.channelId!)}`;
   return undefined;
 }
 

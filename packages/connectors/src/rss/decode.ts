@@ -44,9 +44,12 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
 }
 
 function decodeBytes(bytes: Uint8Array, contentType?: string | null): DecodedFeed {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
   // A declaration is ASCII-compatible in every encoding we decode here, so a latin1 peek finds it.
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 512));
   const declared = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head)?.[1]?.toLowerCase();
@@ -63,13 +66,24 @@ function decodeBytes(bytes: Uint8Array, contentType?: string | null): DecodedFee
       // the bytes do not fit the declared encoding: try UTF-8, then windows-1252 (what such feeds nearly always are)
     }
   }
-  const why = declared || httpCharset ? `declared encoding "${label}" ${decoder ? 'does not fit the bytes' : 'is unknown'}` : 'no encoding declared and the bytes are not UTF-8';
+  const why =
+    declared || httpCharset
+      ? `declared encoding "${label}" ${decoder ? 'does not fit the bytes' : 'is unknown'}`
+      : 'no encoding declared and the bytes are not UTF-8';
   if (label !== 'utf-8') {
     try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', fallback: `${why}; read as UTF-8` };
+      return {
+        text: new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+        encoding: 'utf-8',
+        fallback: `${why}; read as UTF-8`,
+      };
     } catch {
       // not UTF-8 either
     }
   }
-  return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', fallback: `${why}; read as windows-1252` };
+  return {
+    text: new TextDecoder('windows-1252').decode(bytes),
+    encoding: 'windows-1252',
+    fallback: `${why}; read as windows-1252`,
+  };
 }

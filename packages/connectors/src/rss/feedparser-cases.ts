@@ -56,10 +56,25 @@ export function pyString(src: string): string | undefined {
 
 function pyTuple(src: string): number[] | undefined {
   const m = /^\(([\d,\s]+)\)$/.exec(src.trim());
-  return m ? m[1]!.split(',').map((x) => x.trim()).filter(Boolean).map(Number) : undefined;
+  return m
+    ? m[1]!
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map(Number)
+    : undefined;
 }
 
-const text = (html: string): string => convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] }).replace(/\s+/g, ' ').trim();
+const text = (html: string): string =>
+  convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  })
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Same text: equal as written, or equal once both are reduced to plain text (we keep text, not markup). */
 function sameText(actual: string | undefined, expected: string): boolean {
@@ -90,7 +105,9 @@ const ENTRY_TEXT: Record<string, (e: ParsedEntry) => string | undefined> = {
 };
 
 /** A supported left-hand side → how to read it from our parse; undefined when it is not a field we keep. */
-function getter(lhs: string): { kind: 'text' | 'date'; get: Getter; dateKeys?: Array<'published' | 'updated'>; index?: number } | undefined {
+function getter(
+  lhs: string,
+): { kind: 'text' | 'date'; get: Getter; dateKeys?: Array<'published' | 'updated'>; index?: number } | undefined {
   const norm = lhs.replace(/\.([a-z_]+)/g, "['$1']");
   let m = /^feed\['(title|link)'\]$/.exec(norm);
   if (m) return { kind: 'text', get: (f) => (m![1] === 'title' ? f.title : f.link) };
@@ -98,7 +115,8 @@ function getter(lhs: string): { kind: 'text' | 'date'; get: Getter; dateKeys?: A
   if (m) {
     const index = Number(m[1]);
     const field = m[2]!;
-    if (ENTRY_TEXT[field]) return { kind: 'text', get: (f) => (f.entries[index] ? ENTRY_TEXT[field]!(f.entries[index]!) : undefined) };
+    if (ENTRY_TEXT[field])
+      return { kind: 'text', get: (f) => (f.entries[index] ? ENTRY_TEXT[field]!(f.entries[index]!) : undefined) };
     if (DATE_FIELDS[field]) return { kind: 'date', get: () => undefined, dateKeys: DATE_FIELDS[field]!, index };
     return undefined;
   }

@@ -12,7 +12,9 @@ it('passes ≥ 90% of the feedparser cases about titles, links, ids, dates, cont
   const failed = relevant.filter((r) => !r.pass);
   const rate = (relevant.length - failed.length) / relevant.length;
   // Printed on purpose: the rate and every failure are part of the report.
-  console.log(`feedparser cases: ${files.length} files, ${relevant.length} relevant, ${relevant.length - failed.length} passed (${(rate * 100).toFixed(1)}%)`);
+  console.log(
+    `feedparser cases: ${files.length} files, ${relevant.length} relevant, ${relevant.length - failed.length} passed (${(rate * 100).toFixed(1)}%)`,
+  );
   for (const f of failed) console.log(`  FAIL ${path.relative(FEEDPARSER_DIR, f.file)}: ${f.expect} → ${f.detail}`);
   // Guard the filter: most cases must stay relevant, so the rate cannot rise by dropping cases.
   expect(relevant.length).toBeGreaterThan(1100);

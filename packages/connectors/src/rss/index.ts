@@ -10,7 +10,10 @@ const PAGE_ITEMS = 50;
 
 type Loaded = { notModified: true } | { notModified: false; feed: ParsedFeed; etag?: string; lastModified?: string };
 
-async function load(ctx: { config: RssConfig; http: HttpClient }, checkpoint: RssCheckpoint | undefined): Promise<Loaded> {
+async function load(
+  ctx: { config: RssConfig; http: HttpClient },
+  checkpoint: RssCheckpoint | undefined,
+): Promise<Loaded> {
   const url = feedUrl(ctx.config);
   let bytes: Uint8Array;
   let contentType: string | undefined;
@@ -29,7 +32,11 @@ async function load(ctx: { config: RssConfig; http: HttpClient }, checkpoint: Rs
     return { notModified: false, feed: await parseFeed(bytes, contentType), ...validators };
   } catch (err) {
     const where = url ? url.split('?')[0] : ctx.config.path;
-    throw new TributaryError(url ? 'upstream_error' : 'record_invalid', `${where} is not a readable RSS, Atom or JSON feed: ${(err as Error).message}`, { cause: err });
+    throw new TributaryError(
+      url ? 'upstream_error' : 'record_invalid',
+      `${where} is not a readable RSS, Atom or JSON feed: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -44,7 +51,8 @@ export const rssConnector = defineConnector({
     version: '1.0.0',
     sdk: '^1.0.0',
     title: 'RSS / Atom / JSON Feed',
-    description: 'Entries of an RSS, Atom or JSON feed (blogs, Substack, Medium, YouTube channels) with their full content.',
+    description:
+      'Entries of an RSS, Atom or JSON feed (blogs, Substack, Medium, YouTube channels) with their full content.',
     auth: { type: 'none' },
     config: RssConfigSchema,
     checkpoint: RssCheckpointSchema,
@@ -60,7 +68,10 @@ export const rssConnector = defineConnector({
       const loaded = await load(ctx, undefined);
       if (loaded.notModified) return { ok: true, message: 'Feed reachable (not modified)' };
       const { feed } = loaded;
-      return { ok: true, message: `${feed.format.toUpperCase()} feed${feed.title ? ` "${feed.title}"` : ''} with ${feed.entries.length} entries` };
+      return {
+        ok: true,
+        message: `${feed.format.toUpperCase()} feed${feed.title ? ` "${feed.title}"` : ''} with ${feed.entries.length} entries`,
+      };
     } catch (err) {
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
@@ -93,7 +104,9 @@ export const rssConnector = defineConnector({
     }
     // Intermediate pages keep the old validators: if the run dies before the last page, the next fetch must not 304.
     const partial: RssCheckpoint['seen'] = { ...seen };
-    const validators = (v: { etag?: string | undefined; lastModified?: string | undefined } | undefined): Partial<RssCheckpoint> => ({
+    const validators = (
+      v: { etag?: string | undefined; lastModified?: string | undefined } | undefined,
+    ): Partial<RssCheckpoint> => ({
       ...(v?.etag ? { etag: v.etag } : {}),
       ...(v?.lastModified ? { lastModified: v.lastModified } : {}),
     });
@@ -106,7 +119,10 @@ export const rssConnector = defineConnector({
     }
     const last = changed.slice(Math.floor(Math.max(0, changed.length - 1) / PAGE_ITEMS) * PAGE_ITEMS);
     ctx.progress({ phase: 'entries', done: changed.length, total: changed.length });
-    const page: Page<RssCheckpoint> = { items: last, checkpoint: { ...validators(loaded), seen: nextSeen(seen, current) } };
+    const page: Page<RssCheckpoint> = {
+      items: last,
+      checkpoint: { ...validators(loaded), seen: nextSeen(seen, current) },
+    };
     if (errors.length) page.errors = errors;
     yield page;
   },

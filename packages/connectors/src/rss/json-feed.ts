@@ -61,7 +61,7 @@ export function parseJsonFeed(text: string, encoding: string): ParsedFeed {
       const updated = iso(item.date_modified);
       return {
         id: item.id,
-        ...(item.url ?? item.external_url ? { link: (item.url ?? item.external_url)! } : {}),
+        ...((item.url ?? item.external_url) ? { link: (item.url ?? item.external_url)! } : {}),
         ...(item.title ? { title: item.title } : {}),
         ...(published ? { published } : {}),
         ...(updated ? { updated } : {}),

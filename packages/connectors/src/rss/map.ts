@@ -15,7 +15,12 @@ function absolute(url: string | undefined | null, base: string | undefined): str
 
 /** A turndown instance whose links and images resolve against `base`; scripts, styles and embeds are dropped. */
 function converter(base: string | undefined): TurndownService {
-  const td = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '_' });
+  const td = new TurndownService({
+    headingStyle: 'atx',
+    codeBlockStyle: 'fenced',
+    bulletListMarker: '-',
+    emDelimiter: '_',
+  });
   td.remove(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'form', 'template'] as never);
   td.addRule('absoluteLinks', {
     filter: (node) => node.nodeName === 'A' && Boolean(node.getAttribute('href')),
@@ -48,7 +53,13 @@ export function htmlToMarkdown(value: string, base?: string): string {
 /** An HTML title → plain text (titles are shown as text, so no Markdown escapes). */
 export function htmlTitleToText(value: string): string {
   if (!HTML_HINT.test(value)) return value.trim();
-  return convert(value, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] })
+  return convert(value, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+    ],
+  })
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -61,7 +72,11 @@ export function entryExternalId(entry: ParsedEntry, feedLink: string | undefined
   if (entry.id) return entry.id;
   const link = absolute(entry.link, feedLink);
   if (link) return link;
-  const basis = JSON.stringify([entry.title ?? '', entry.published ?? entry.updated ?? '', entry.content?.value.slice(0, 200) ?? '']);
+  const basis = JSON.stringify([
+    entry.title ?? '',
+    entry.published ?? entry.updated ?? '',
+    entry.content?.value.slice(0, 200) ?? '',
+  ]);
   return `sha256:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
@@ -69,7 +84,8 @@ export function entryExternalId(entry: ParsedEntry, feedLink: string | undefined
 export function toFeedItem(entry: ParsedEntry, feed: ParsedFeed, feedUrl: string | undefined): Item {
   const url = absolute(entry.link, feed.link ?? feedUrl);
   const base = url ?? feed.link ?? feedUrl;
-  const body = entry.content ?? (entry.summary !== undefined ? { value: entry.summary, type: 'html' as const } : undefined);
+  const body =
+    entry.content ?? (entry.summary !== undefined ? { value: entry.summary, type: 'html' as const } : undefined);
   const content = body ? (body.type === 'html' ? htmlToMarkdown(body.value, base) : body.value.trim()) : '';
   const title = entry.title ? (entry.titleType === 'text' ? entry.title : htmlTitleToText(entry.title)) : undefined;
   const metadata: Record<string, unknown> = { format: feed.format };
@@ -100,6 +116,13 @@ export function toFeedItem(entry: ParsedEntry, feed: ParsedFeed, feedUrl: string
 
 /** A short digest of what makes a new version of an entry, kept in the checkpoint. */
 export function entryDigest(item: Item): string {
-  const basis = JSON.stringify([item.title ?? '', item.content, item.url ?? '', item.occurredAt ?? '', item.author ?? '', (item.metadata as { updated?: string } | undefined)?.updated ?? '']);
+  const basis = JSON.stringify([
+    item.title ?? '',
+    item.content,
+    item.url ?? '',
+    item.occurredAt ?? '',
+    item.author ?? '',
+    (item.metadata as { updated?: string } | undefined)?.updated ?? '',
+  ]);
   return createHash('sha256').update(basis).digest('hex').slice(0, 12);
 }

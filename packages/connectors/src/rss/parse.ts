@@ -34,29 +34,29 @@ export interface ParsedFeed {
 
 const CUSTOM_FIELDS = {
   feed: [['title', 'titleRaw', { keepArray: true }]] as never[],
-    item: [
-      ['title', 'titleRaw', { keepArray: true }],
-      ['content', 'contentRaw', { keepArray: true }],
-      ['summary', 'summaryRaw', { keepArray: true }],
-      ['description', 'descriptionRaw', { keepArray: true }],
-      ['content:encoded', 'contentEncoded'],
-      ['xhtml:body', 'xhtmlBody', { keepArray: true }],
-      ['body', 'body', { keepArray: true }],
-      ['fullitem', 'fullitem', { keepArray: true }],
-      ['dc:description', 'dcDescription', { keepArray: true }],
-      ['dcterms:created', 'dctermsCreated'],
-      ['dcterms:issued', 'dctermsIssued'],
-      ['guid', 'guidRaw', { keepArray: true }],
-      ['published', 'published'],
-      ['updated', 'updated'],
-      ['issued', 'issued'],
-      ['modified', 'modified'],
-      ['created', 'created'],
-      ['dc:date', 'dcDate'],
-      ['dcterms:modified', 'dctermsModified'],
-      ['dc:creator', 'dcCreator'],
-      ['author', 'authorRaw', { keepArray: true }],
-    ] as never[],
+  item: [
+    ['title', 'titleRaw', { keepArray: true }],
+    ['content', 'contentRaw', { keepArray: true }],
+    ['summary', 'summaryRaw', { keepArray: true }],
+    ['description', 'descriptionRaw', { keepArray: true }],
+    ['content:encoded', 'contentEncoded'],
+    ['xhtml:body', 'xhtmlBody', { keepArray: true }],
+    ['body', 'body', { keepArray: true }],
+    ['fullitem', 'fullitem', { keepArray: true }],
+    ['dc:description', 'dcDescription', { keepArray: true }],
+    ['dcterms:created', 'dctermsCreated'],
+    ['dcterms:issued', 'dctermsIssued'],
+    ['guid', 'guidRaw', { keepArray: true }],
+    ['published', 'published'],
+    ['updated', 'updated'],
+    ['issued', 'issued'],
+    ['modified', 'modified'],
+    ['created', 'created'],
+    ['dc:date', 'dcDate'],
+    ['dcterms:modified', 'dctermsModified'],
+    ['dc:creator', 'dcCreator'],
+    ['author', 'authorRaw', { keepArray: true }],
+  ] as never[],
 };
 
 // An <rss> without a version (seen in the wild) is read as RSS 2.0.
@@ -112,13 +112,15 @@ function contentOf(node: unknown): ParsedEntry['content'] {
   const mode = (attr(n, 'mode') ?? '').toLowerCase();
   let value: string | undefined;
   if (type === 'xhtml' || type === 'application/xhtml+xml' || mode === 'xml') {
-    value = typeof n === 'object' && n !== null && typeof (n as { _?: unknown })._ !== 'string' ? xhtmlOf(n) : textOf(n);
+    value =
+      typeof n === 'object' && n !== null && typeof (n as { _?: unknown })._ !== 'string' ? xhtmlOf(n) : textOf(n);
   } else {
     value = textOf(n);
   }
   if (value === undefined) return undefined;
   // Atom 0.3 says mode="base64"; Atom 1.0 base64-encodes any media type that is neither text nor XML.
-  const binaryType = type.includes('/') && !type.startsWith('text/') && !/[+/]xml$/.test(type) && type !== 'application/xhtml+xml';
+  const binaryType =
+    type.includes('/') && !type.startsWith('text/') && !/[+/]xml$/.test(type) && type !== 'application/xhtml+xml';
   if (mode === 'base64' || binaryType) value = Buffer.from(value.replace(/\s+/g, ''), 'base64').toString('utf8');
   const isText = type === 'text' || type === 'text/plain';
   return { value, type: isText ? 'text' : 'html' };
@@ -135,7 +137,12 @@ function xhtmlOf(node: unknown): string {
     const tag = key.replace(/^[\w-]+:/, '');
     for (const child of Array.isArray(value) ? value : [value]) {
       const attrs = child && typeof child === 'object' && (child as { $?: Record<string, string> }).$;
-      const a = attrs ? Object.entries(attrs).filter(([k]) => !k.startsWith('xmlns')).map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`).join('') : '';
+      const a = attrs
+        ? Object.entries(attrs)
+            .filter(([k]) => !k.startsWith('xmlns'))
+            .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
+            .join('')
+        : '';
       out += `<${tag}${a}>${xhtmlOf(child)}</${tag}>`;
     }
   }
@@ -167,7 +174,8 @@ function entryOf(item: Record<string, any>, isAtom: boolean): ParsedEntry {
   if (guid?.trim()) entry.id = guid.trim();
   const link = typeof item.link === 'string' ? item.link.trim() : textOf(item.link)?.trim();
   if (link) entry.link = link;
-  else if (entry.id && attr(item.guidRaw, 'isPermaLink') !== 'false' && /^https?:\/\//i.test(entry.id)) entry.link = entry.id;
+  else if (entry.id && attr(item.guidRaw, 'isPermaLink') !== 'false' && /^https?:\/\//i.test(entry.id))
+    entry.link = entry.id;
   const titleNode = item.titleRaw ?? item.title;
   const titleType = (attr(titleNode, 'type') ?? (isAtom ? 'text' : 'html')).toLowerCase();
   const title = contentOf(titleNode)?.value;
@@ -175,7 +183,15 @@ function entryOf(item: Record<string, any>, isAtom: boolean): ParsedEntry {
     entry.title = title.trim();
     entry.titleType = titleType === 'text' || titleType === 'text/plain' ? 'text' : 'html';
   }
-  const published = parseFeedDate(item.published ?? item.issued ?? item.created ?? item.dctermsIssued ?? item.dctermsCreated ?? (isAtom ? undefined : item.pubDate) ?? item.dcDate);
+  const published = parseFeedDate(
+    item.published ??
+      item.issued ??
+      item.created ??
+      item.dctermsIssued ??
+      item.dctermsCreated ??
+      (isAtom ? undefined : item.pubDate) ??
+      item.dcDate,
+  );
   const updated = parseFeedDate(item.updated ?? item.modified ?? item.dctermsModified);
   if (published) entry.published = published;
   if (updated) entry.updated = updated;
@@ -193,7 +209,12 @@ function entryOf(item: Record<string, any>, isAtom: boolean): ParsedEntry {
   if (summary !== undefined && summary !== content?.value) entry.summary = summary;
   const author = authorOf(item);
   if (author) entry.author = author;
-  if (item.enclosure?.url) entry.enclosure = { url: item.enclosure.url, ...(item.enclosure.type ? { type: item.enclosure.type } : {}), ...(item.enclosure.length ? { length: String(item.enclosure.length) } : {}) };
+  if (item.enclosure?.url)
+    entry.enclosure = {
+      url: item.enclosure.url,
+      ...(item.enclosure.type ? { type: item.enclosure.type } : {}),
+      ...(item.enclosure.length ? { length: String(item.enclosure.length) } : {}),
+    };
   return entry;
 }
 
@@ -213,7 +234,10 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 export function htmlEntitiesToNumeric(xml: string): string {
   return xml.replace(/&(?:#(1[2-5]\d);|([A-Za-z][A-Za-z0-9]*);)/g, (all, ncr: string | undefined, name: string) => {
     // &#128;–&#159; name windows-1252 characters in practice (C1 controls are never meant).
-    if (ncr) return Number(ncr) >= 128 && Number(ncr) <= 159 ? `&#${demoronize(String.fromCharCode(Number(ncr))).codePointAt(0)};` : all;
+    if (ncr)
+      return Number(ncr) >= 128 && Number(ncr) <= 159
+        ? `&#${demoronize(String.fromCharCode(Number(ncr))).codePointAt(0)};`
+        : all;
     if (XML_ENTITIES.has(name)) return all;
     const decoded = decodeHTML(all);
     if (decoded === all) return `&amp;${name};`;
@@ -243,7 +267,9 @@ export async function parseFeed(bytes: Uint8Array, contentType?: string | null):
       if (strictError instanceof TypeError && /<(rss|feed|rdf:RDF)[\s>]/.test(xml)) result = { items: [] };
       else throw strictError;
     }
-    warning = [warning, `ill-formed XML read leniently (${(strictError as Error).message.split('\n')[0]})`].filter(Boolean).join('; ');
+    warning = [warning, `ill-formed XML read leniently (${(strictError as Error).message.split('\n')[0]})`]
+      .filter(Boolean)
+      .join('; ');
   }
   const isAtom = /<feed[\s>]/.test(text.slice(0, 4096)) && !/<rss[\s>]|<rdf:RDF[\s>]/.test(text.slice(0, 4096));
   const feed: ParsedFeed = {

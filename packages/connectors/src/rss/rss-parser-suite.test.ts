@@ -41,13 +41,19 @@ describe('rss-parser test feeds', () => {
         expect(feed.entries.length).toBeGreaterThan(0);
         return;
       }
-      const expected = (JSON.parse(readFileSync(outputFile, 'utf8')) as { feed: { items: Array<Record<string, string | undefined>> } }).feed.items;
+      const expected = (
+        JSON.parse(readFileSync(outputFile, 'utf8')) as { feed: { items: Array<Record<string, string | undefined>> } }
+      ).feed.items;
       expect(feed.entries).toHaveLength(expected.length);
       expected.forEach((e, i) => {
         const got = feed.entries[i]!;
         const where = `${file} item ${i}`;
         if (e.title === undefined) expect(got.title ?? '', where).toBe('');
-        else expect(sameAsLossy(e.title.trim(), got.title ?? ''), `${where} title ${JSON.stringify(got.title)} vs ${JSON.stringify(e.title)}`).toBe(true);
+        else
+          expect(
+            sameAsLossy(e.title.trim(), got.title ?? ''),
+            `${where} title ${JSON.stringify(got.title)} vs ${JSON.stringify(e.title)}`,
+          ).toBe(true);
         expect(got.link, `${where} link`).toBe(e.link?.trim());
         expect(got.published ?? got.updated, `${where} date`).toBe(e.isoDate);
       });

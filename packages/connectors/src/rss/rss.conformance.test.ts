@@ -30,6 +30,7 @@ testConnector(rssConnector, {
     return { added: ['urn:test:new'], changed: [GUARDIAN_FIRST_GUID], deleted: [] };
   },
   waivers: {
-    'deletions:propagate': 'Feeds drop old entries as new ones arrive; an entry leaving a feed is not a deletion, so the connector declares none.',
+    'deletions:propagate':
+      'Feeds drop old entries as new ones arrive; an entry leaving a feed is not a deletion, so the connector declares none.',
   },
 });

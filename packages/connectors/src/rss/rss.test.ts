@@ -21,7 +21,9 @@ describe('rss config', () => {
     const url = (raw: unknown): string | undefined => feedUrl(RssConfigSchema.parse(raw));
     expect(url({ preset: 'substack', name: 'platformer' })).toBe('https://platformer.substack.com/feed');
     expect(url({ preset: 'medium', name: '@ev' })).toBe('https://medium.com/feed/@ev');
-    expect(url({ preset: 'youtube', channelId: 'UC_x5XG1OV2P6uZZ5FSM9Ttw' })).toBe('https://www.youtube.com/feeds/videos.xml?channel_id=UC_x5XG1OV2P6uZZ5FSM9Ttw');
+    expect(url({ preset: 'youtube', channelId: 'UC_x5XG1OV2P6uZZ5FSM9Ttw' })).toBe(
+      'https://www.youtube.com/feeds/videos.xml?channel_id=UC_x5XG1OV2P6uZZ5FSM9Ttw',
+    );
     expect(url({ path: '/tmp/feed.xml' })).toBeUndefined();
   });
 
@@ -78,14 +80,25 @@ describe('rss read', () => {
 
   it('bounds the remembered entries but never forgets those in the current feed', () => {
     const previous = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`old${i}`, 'x']));
-    const next = nextSeen(previous, new Map([['a', '1'], ['old3', '2']]), 4);
+    const next = nextSeen(
+      previous,
+      new Map([
+        ['a', '1'],
+        ['old3', '2'],
+      ]),
+      4,
+    );
     expect(Object.keys(next)).toEqual(['old6', 'old7', 'old8', 'old9', 'a', 'old3']);
     expect(next.old3).toBe('2');
   });
 
   it('reports a file that is not a feed as record_invalid', async () => {
-    await expect(read({ path: path.join(RSS_PARSER_DIR, 'input', 'unrecognized.rss') })).rejects.toMatchObject({ code: 'record_invalid' });
-    const res = await rssConnector.check(createConnectorContext(rssConnector, { config: { path: '/nonexistent/feed.xml' } }));
+    await expect(read({ path: path.join(RSS_PARSER_DIR, 'input', 'unrecognized.rss') })).rejects.toMatchObject({
+      code: 'record_invalid',
+    });
+    const res = await rssConnector.check(
+      createConnectorContext(rssConnector, { config: { path: '/nonexistent/feed.xml' } }),
+    );
     expect(res).toEqual({ ok: false, message: expect.stringMatching(/does not exist/) });
   });
 });
@@ -130,7 +143,11 @@ describe('rss over HTTP with conditional GET', () => {
     body = mutateGuardian(body);
     etag = '"v2"';
     const third = await read({ url }, cp);
-    expect(items(third).map((i) => i.externalId).sort()).toEqual([GUARDIAN_FIRST_GUID, 'urn:test:new'].sort());
+    expect(
+      items(third)
+        .map((i) => i.externalId)
+        .sort(),
+    ).toEqual([GUARDIAN_FIRST_GUID, 'urn:test:new'].sort());
     expect(items(third).find((i) => i.externalId === GUARDIAN_FIRST_GUID)!.title).toMatch(/\(updated\)$/);
     expect(third.at(-1)!.checkpoint.etag).toBe('"v2"');
   });
@@ -153,9 +170,13 @@ describe('rss titles and content', () => {
     const { htmlTitleToText } = await import('./map.js');
     expect(htmlTitleToText('Example <b>Atom</b> &amp; more')).toBe('Example Atom & more');
     expect(htmlTitleToText('1. snake_case *stars*')).toBe('1. snake_case *stars*');
-    const text = items(await read({ path: path.join(FEEDPARSER_DIR, 'wellformed', 'atom10', 'entry_title_text_plain_brackets.xml') }));
+    const text = items(
+      await read({ path: path.join(FEEDPARSER_DIR, 'wellformed', 'atom10', 'entry_title_text_plain_brackets.xml') }),
+    );
     expect(text[0]!.title).toBe('History of the <blink> tag');
-    const html = items(await read({ path: path.join(FEEDPARSER_DIR, 'wellformed', 'atom10', 'entry_title_escaped_markup.xml') }));
+    const html = items(
+      await read({ path: path.join(FEEDPARSER_DIR, 'wellformed', 'atom10', 'entry_title_escaped_markup.xml') }),
+    );
     expect(html[0]!.title).toBe('Example Atom');
   });
 });

@@ -54,9 +54,14 @@ function asArray(value: unknown, file: string): Array<Record<string, unknown>> {
 export async function openSlackExport(target: string): Promise<SlackExport> {
   const archive = await openArchive(target);
   try {
-    const index = archive.files.find((f) => f === 'channels.json' || f.endsWith('/channels.json')) ?? archive.files.find((f) => f === 'users.json' || f.endsWith('/users.json'));
+    const index =
+      archive.files.find((f) => f === 'channels.json' || f.endsWith('/channels.json')) ??
+      archive.files.find((f) => f === 'users.json' || f.endsWith('/users.json'));
     if (!index) {
-      throw new TributaryError('invalid_config', `"${target}" is not a Slack export: no channels.json or users.json inside. Point config.path at the export's .zip or its unzipped folder.`);
+      throw new TributaryError(
+        'invalid_config',
+        `"${target}" is not a Slack export: no channels.json or users.json inside. Point config.path at the export's .zip or its unzipped folder.`,
+      );
     }
     const prefix = index.slice(0, index.lastIndexOf('/') + 1);
     const has = new Set(archive.files);
@@ -82,7 +87,8 @@ export async function openSlackExport(target: string): Promise<SlackExport> {
         if (typeof c.id !== 'string') continue;
         const channel: SlackChannel = { id: c.id, kind };
         if (typeof c.name === 'string') channel.name = c.name;
-        if (kind === 'im' && Array.isArray(c.members)) channel.user = c.members.find((m): m is string => typeof m === 'string');
+        if (kind === 'im' && Array.isArray(c.members))
+          channel.user = c.members.find((m): m is string => typeof m === 'string');
         if (typeof c.user === 'string') channel.user = c.user;
         channelsById.set(c.id, channel);
         const folder = kind === 'im' || !channel.name ? c.id : channel.name;

@@ -33,7 +33,10 @@ export const slackExportConnector = defineConnector({
       const exp = await openSlackExport(ctx.config.path);
       exp.archive.close();
       const days = exp.conversations.reduce((n, c) => n + c.days.length, 0);
-      return { ok: true, message: `Slack export with ${exp.conversations.length} conversations, ${exp.users.size} users and ${days} day files` };
+      return {
+        ok: true,
+        message: `Slack export with ${exp.conversations.length} conversations, ${exp.users.size} users and ${days} day files`,
+      };
     } catch (err) {
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
@@ -42,13 +45,21 @@ export const slackExportConnector = defineConnector({
   async discover(ctx) {
     const exp = await openSlackExport(ctx.config.path);
     exp.archive.close();
-    return exp.conversations.map((c) => ({ id: c.channel.id, name: c.channel.name ?? c.channel.id, kind: c.channel.kind ?? 'channel', metadata: { days: c.days.length } }));
+    return exp.conversations.map((c) => ({
+      id: c.channel.id,
+      name: c.channel.name ?? c.channel.id,
+      kind: c.channel.kind ?? 'channel',
+      metadata: { days: c.days.length },
+    }));
   },
 
   async *read(ctx) {
     const { config } = ctx;
     if (!(await stat(config.path).catch(() => undefined))) {
-      throw new TributaryError('invalid_config', `Export path "${config.path}" does not exist: set config.path to the export's folder or .zip file`);
+      throw new TributaryError(
+        'invalid_config',
+        `Export path "${config.path}" does not exist: set config.path to the export's folder or .zip file`,
+      );
     }
     const exp = await openSlackExport(config.path);
     try {
@@ -85,7 +96,13 @@ export const slackExportConnector = defineConnector({
           present.add(key);
           const file = `${exp.prefix}${conv.folder}/${day}.json`;
           try {
-            const mapped = mapDayFile(parseJson(await exp.archive.read(file), file), conv.channel, exp.users, opts, file);
+            const mapped = mapDayFile(
+              parseJson(await exp.archive.read(file), file),
+              conv.channel,
+              exp.users,
+              opts,
+              file,
+            );
             const before = splitDigests(files[key]);
             let digests = '';
             for (const item of mapped.items) {

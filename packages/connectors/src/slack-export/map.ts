@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Item, Page } from '@tributary/sdk';
-import { toSlackItem, type SlackChannel, type SlackMapOptions, type SlackMessage, type SlackUser } from '../slack-shared/index.js';
+import {
+  toSlackItem,
+  type SlackChannel,
+  type SlackMapOptions,
+  type SlackMessage,
+  type SlackUser,
+} from '../slack-shared/index.js';
 
 /** Hex characters of one item digest in the checkpoint. */
 export const DIGEST_LENGTH = 8;
@@ -37,7 +43,12 @@ export function mapDayFile(
   if (!Array.isArray(messages)) return { items, errors: [{ message: `${file}: expected a JSON array of messages` }] };
   const seen = new Set<string>();
   messages.forEach((m, i) => {
-    if (typeof m !== 'object' || m === null || typeof (m as SlackMessage).ts !== 'string' || !Number.isFinite(Number((m as SlackMessage).ts))) {
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      typeof (m as SlackMessage).ts !== 'string' ||
+      !Number.isFinite(Number((m as SlackMessage).ts))
+    ) {
       errors.push({ message: `${file}: message #${i + 1} has no valid "ts"` });
       return;
     }

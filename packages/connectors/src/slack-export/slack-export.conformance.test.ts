@@ -31,7 +31,10 @@ testConnector(slackExportConnector, {
     const edited = messages.find((m) => m.ts === '1452845924.000009')!;
     edited.text = 'Nope. Just "install" the executor (edited).';
     writeFileSync(file, JSON.stringify(messages));
-    writeFileSync(path.join(dir(), 'enrique', '2016-04-01.json'), JSON.stringify([{ type: 'message', user: 'U0BMYT2FL', ts: '1459500000.000001', text: 'new <@U0BMQB6JE>' }]));
+    writeFileSync(
+      path.join(dir(), 'enrique', '2016-04-01.json'),
+      JSON.stringify([{ type: 'message', user: 'U0BMYT2FL', ts: '1459500000.000001', text: 'new <@U0BMQB6JE>' }]),
+    );
     return { added: ['C0JGLMMNX:1459500000.000001'], changed: ['C0JGLMMNX:1452845924.000009'], deleted: [] };
   },
   waivers: {

@@ -14,15 +14,23 @@ function rawMessages(): Array<{ channel: string; m: Record<string, unknown> }> {
   for (const [name, bytes] of Object.entries(exportFiles())) {
     const match = /^([^/]+)\/\d{4}-\d{2}-\d{2}\.json$/.exec(name);
     if (!match) continue;
-    for (const m of JSON.parse(decoder.decode(bytes)) as Array<Record<string, unknown>>) out.push({ channel: match[1]!, m });
+    for (const m of JSON.parse(decoder.decode(bytes)) as Array<Record<string, unknown>>)
+      out.push({ channel: match[1]!, m });
   }
   return out;
 }
 
-async function readAll(config: Record<string, unknown>, checkpoint?: unknown): Promise<{ items: Item[]; checkpoint: unknown; errors: unknown[] }> {
+async function readAll(
+  config: Record<string, unknown>,
+  checkpoint?: unknown,
+): Promise<{ items: Item[]; checkpoint: unknown; errors: unknown[] }> {
   const ctx = createTestContext(slackExportConnector, { config, ...(checkpoint ? { checkpoint } : {}) });
   const pages = await collectPages(slackExportConnector, ctx);
-  return { items: pages.flatMap((p) => p.items ?? []), checkpoint: pages.at(-1)?.checkpoint, errors: pages.flatMap((p) => p.errors ?? []) };
+  return {
+    items: pages.flatMap((p) => p.items ?? []),
+    checkpoint: pages.at(-1)?.checkpoint,
+    errors: pages.flatMap((p) => p.errors ?? []),
+  };
 }
 
 let cleanup: (() => void) | undefined;
@@ -52,10 +60,16 @@ describe('slack-export on the real slack-export-viewer archive', () => {
   });
 
   it('resolves names, channels, links and keeps files as metadata', async () => {
-    const { items } = await readAll({ path: SLACK_ZIP, excludeSystemMessages: false, workspaceUrl: 'https://mesos-magellan.slack.com' });
+    const { items } = await readAll({
+      path: SLACK_ZIP,
+      excludeSystemMessages: false,
+      workspaceUrl: 'https://mesos-magellan.slack.com',
+    });
     const byId = new Map(items.map((i) => [i.externalId, i]));
     const first = byId.get('C0JGLMMNX:1452837352.000006')!;
-    expect(first.content).toBe('@abilinski: Created an issue for a setup.py so that it can be installed to a standard place');
+    expect(first.content).toBe(
+      '@abilinski: Created an issue for a setup.py so that it can be installed to a standard place',
+    );
     expect(first.author).toBe('Hamza Faran');
     expect(first.container).toBe('#enrique');
     expect(first.url).toBe('https://mesos-magellan.slack.com/archives/C0JGLMMNX/p1452837352000006');
@@ -63,12 +77,16 @@ describe('slack-export on the real slack-export-viewer archive', () => {
     const share = items.find((i) => i.metadata?.subtype === 'file_share')!;
     expect(share.container).toBe('#traveling-sailor');
     expect(share.content).toMatch(/^@doubledeez uploaded a file: /);
-    expect(share.metadata?.files).toEqual([expect.objectContaining({ name: expect.any(String), mimetype: expect.any(String) })]);
+    expect(share.metadata?.files).toEqual([
+      expect.objectContaining({ name: expect.any(String), mimetype: expect.any(String) }),
+    ]);
     // The export's file urls carry access tokens in their query strings; none may reach an item.
     expect(JSON.stringify(items)).not.toMatch(/xox[a-z]-/);
     const commit = byId.get('C0JGLMMNX:1454892394.000004')!;
     expect(commit.metadata?.bot).toBe(true);
-    expect(commit.content).toContain('ed1acbe (https://github.com/mesos-magellan/enrique/commit/ed1acbe9837b5ddf91e93606b604df3c2b4e128f): executor with simulated annealing rough draft');
+    expect(commit.content).toContain(
+      'ed1acbe (https://github.com/mesos-magellan/enrique/commit/ed1acbe9837b5ddf91e93606b604df3c2b4e128f): executor with simulated annealing rough draft',
+    );
   });
 
   it('reads the unzipped folder the same as the zip', async () => {
@@ -88,10 +106,20 @@ describe('slack-export on the real slack-export-viewer archive', () => {
     const parent = messages.find((m) => m.ts === '1452845865.000008')!;
     parent.thread_ts = parent.ts;
     parent.reply_count = 1;
-    messages.push({ type: 'message', user: 'U0BMQB6JE', ts: '1452846999.000001', thread_ts: parent.ts, parent_user_id: parent.user, text: 'answering in <#C0JL6CGQ2>' });
+    messages.push({
+      type: 'message',
+      user: 'U0BMQB6JE',
+      ts: '1452846999.000001',
+      thread_ts: parent.ts,
+      parent_user_id: parent.user,
+      text: 'answering in <#C0JL6CGQ2>',
+    });
     writeFileSync(day, JSON.stringify(messages));
     const inc = await readAll({ path: tmp.dir }, full.checkpoint);
-    expect(inc.items.map((i) => i.externalId).sort()).toEqual(['C0JGLMMNX:1452845865.000008', 'C0JGLMMNX:1452846999.000001']);
+    expect(inc.items.map((i) => i.externalId).sort()).toEqual([
+      'C0JGLMMNX:1452845865.000008',
+      'C0JGLMMNX:1452846999.000001',
+    ]);
     const [p, r] = inc.items.sort((a, b) => a.externalId.localeCompare(b.externalId));
     expect(p!.thread).toBe('C0JGLMMNX:1452845865.000008');
     expect(r!.thread).toBe(p!.thread);
@@ -112,12 +140,18 @@ describe('slack-export on the real slack-export-viewer archive', () => {
   });
 
   it('check() explains a path that is not an export', async () => {
-    const bad = await slackExportConnector.check(createConnectorContext(slackExportConnector, { config: { path: path.dirname(SLACK_ZIP) } }));
+    const bad = await slackExportConnector.check(
+      createConnectorContext(slackExportConnector, { config: { path: path.dirname(SLACK_ZIP) } }),
+    );
     expect(bad.ok).toBe(false);
     expect(bad.message).toMatch(/not a Slack export/);
-    const missing = await slackExportConnector.check(createConnectorContext(slackExportConnector, { config: { path: '/nonexistent/export.zip' } }));
+    const missing = await slackExportConnector.check(
+      createConnectorContext(slackExportConnector, { config: { path: '/nonexistent/export.zip' } }),
+    );
     expect(missing).toEqual({ ok: false, message: expect.stringMatching(/does not exist/) });
-    const good = await slackExportConnector.check(createConnectorContext(slackExportConnector, { config: { path: SLACK_ZIP } }));
+    const good = await slackExportConnector.check(
+      createConnectorContext(slackExportConnector, { config: { path: SLACK_ZIP } }),
+    );
     expect(good).toEqual({ ok: true, message: expect.stringContaining('2 conversations') });
   });
 });

@@ -4,7 +4,10 @@ import { isBotMessage, slackTsToIso, toSlackItem } from './map.js';
 import type { SlackChannel, SlackMessage, SlackUser } from './types.js';
 
 const users = new Map<string, SlackUser>([
-  ['U1', { id: 'U1', name: 'ada', real_name: 'Ada Lovelace', profile: { display_name: 'ada', real_name: 'Ada Lovelace' } }],
+  [
+    'U1',
+    { id: 'U1', name: 'ada', real_name: 'Ada Lovelace', profile: { display_name: 'ada', real_name: 'Ada Lovelace' } },
+  ],
   ['U2', { id: 'U2', name: 'grace', profile: { display_name: '', real_name: 'Grace Hopper' } }],
 ]);
 const channel: SlackChannel = { id: 'C1', name: 'general', kind: 'channel' };
@@ -12,7 +15,12 @@ const opts = { excludeBotMessages: false, excludeSystemMessages: false };
 
 describe('toSlackItem', () => {
   it('maps a message: id, time, author, container, cleaned text', () => {
-    const item = toSlackItem({ type: 'message', user: 'U1', ts: '1452837352.000006', text: '<@U2>: *see* <#C1|general>' }, channel, users, opts)!;
+    const item = toSlackItem(
+      { type: 'message', user: 'U1', ts: '1452837352.000006', text: '<@U2>: *see* <#C1|general>' },
+      channel,
+      users,
+      opts,
+    )!;
     expect(ItemSchema.parse(item)).toBeTruthy();
     expect(item.externalId).toBe('C1:1452837352.000006');
     expect(item.occurredAt).toBe('2016-01-15T05:55:52.000Z');
@@ -24,7 +32,13 @@ describe('toSlackItem', () => {
 
   it('puts a thread parent and its replies in the same thread, with reply permalinks', () => {
     const parent: SlackMessage = { user: 'U1', ts: '100.000100', thread_ts: '100.000100', reply_count: 1, text: 'q' };
-    const reply: SlackMessage = { user: 'U2', ts: '101.000200', thread_ts: '100.000100', parent_user_id: 'U1', text: 'a' };
+    const reply: SlackMessage = {
+      user: 'U2',
+      ts: '101.000200',
+      thread_ts: '100.000100',
+      parent_user_id: 'U1',
+      text: 'a',
+    };
     const o = { ...opts, workspaceUrl: 'https://acme.slack.com/' };
     const p = toSlackItem(parent, channel, users, o)!;
     const r = toSlackItem(reply, channel, users, o)!;
@@ -51,12 +65,31 @@ describe('toSlackItem', () => {
       ts: '3.0',
       subtype: 'file_share',
       text: '',
-      files: [{ id: 'F1', name: 'a.txt', title: 'A', mimetype: 'text/plain', size: 3, url_private: 'https://files/a?t=xoxe-secret', permalink: 'https://acme.slack.com/files/U1/F1/a.txt' }],
+      files: [
+        {
+          id: 'F1',
+          name: 'a.txt',
+          title: 'A',
+          mimetype: 'text/plain',
+          size: 3,
+          url_private: 'https://files/a?t=xoxe-secret',
+          permalink: 'https://acme.slack.com/files/U1/F1/a.txt',
+        },
+      ],
       attachments: [{ pretext: 'New commit', text: '<https://gh/c/1|abc123>: fix' }],
     };
     const item = toSlackItem(msg, channel, users, opts)!;
     expect(item.content).toBe('New commit\nabc123 (https://gh/c/1): fix');
-    expect(item.metadata?.files).toEqual([{ id: 'F1', name: 'a.txt', title: 'A', mimetype: 'text/plain', size: 3, permalink: 'https://acme.slack.com/files/U1/F1/a.txt' }]);
+    expect(item.metadata?.files).toEqual([
+      {
+        id: 'F1',
+        name: 'a.txt',
+        title: 'A',
+        mimetype: 'text/plain',
+        size: 3,
+        permalink: 'https://acme.slack.com/files/U1/F1/a.txt',
+      },
+    ]);
     expect(JSON.stringify(item)).not.toContain('xoxe');
   });
 

@@ -7,11 +7,34 @@ import type { SlackAttachment, SlackChannel, SlackFile, SlackMessage, SlackUser 
  * Slack connector so that the export and the API skip the same messages.
  */
 export const SLACK_SYSTEM_SUBTYPES: ReadonlySet<string> = new Set([
-  'channel_join', 'channel_leave', 'channel_topic', 'channel_purpose', 'channel_name', 'channel_archive',
-  'channel_unarchive', 'channel_convert_to_private', 'channel_convert_to_public', 'group_join', 'group_leave',
-  'group_topic', 'group_purpose', 'group_name', 'group_archive', 'group_unarchive', 'bot_add', 'bot_remove',
-  'bot_enable', 'bot_disable', 'pinned_item', 'unpinned_item', 'sh_room_created', 'reminder_add', 'tombstone',
-  'ekm_access_denied', 'joiner_notification', 'slackbot_response',
+  'channel_join',
+  'channel_leave',
+  'channel_topic',
+  'channel_purpose',
+  'channel_name',
+  'channel_archive',
+  'channel_unarchive',
+  'channel_convert_to_private',
+  'channel_convert_to_public',
+  'group_join',
+  'group_leave',
+  'group_topic',
+  'group_purpose',
+  'group_name',
+  'group_archive',
+  'group_unarchive',
+  'bot_add',
+  'bot_remove',
+  'bot_enable',
+  'bot_disable',
+  'pinned_item',
+  'unpinned_item',
+  'sh_room_created',
+  'reminder_add',
+  'tombstone',
+  'ekm_access_denied',
+  'joiner_notification',
+  'slackbot_response',
 ]);
 
 export interface SlackMapOptions {
@@ -39,7 +62,12 @@ function authorOf(message: SlackMessage, usersById: ReadonlyMap<string, SlackUse
   const user = message.user ? usersById.get(message.user) : undefined;
   if (user) return user.profile?.real_name || user.real_name || slackUserName(user);
   return (
-    message.user_profile?.real_name || message.user_profile?.display_name || message.username || message.bot_profile?.name || message.user || message.bot_id
+    message.user_profile?.real_name ||
+    message.user_profile?.display_name ||
+    message.username ||
+    message.bot_profile?.name ||
+    message.user ||
+    message.bot_id
   );
 }
 
@@ -79,14 +107,17 @@ function fileMeta(f: SlackFile): Record<string, unknown> {
 }
 
 function conversationLabel(channel: SlackChannel, usersById: ReadonlyMap<string, SlackUser>): string {
-  if (channel.kind === 'im') return `@${slackUserName(channel.user ? usersById.get(channel.user) : undefined) ?? channel.name ?? channel.id}`;
+  if (channel.kind === 'im')
+    return `@${slackUserName(channel.user ? usersById.get(channel.user) : undefined) ?? channel.name ?? channel.id}`;
   return `#${channel.name ?? channel.id}`;
 }
 
 /** `https://w.slack.com/archives/C1/p1452837352000006`, with `thread_ts` for replies (Slack's permalink format). */
 export function slackPermalink(workspaceUrl: string, channelId: string, message: SlackMessage): string {
   const base = `${workspaceUrl.replace(/\/+$/, '')}/archives/${channelId}/p${message.ts.replace('.', '')}`;
-  return message.thread_ts && message.thread_ts !== message.ts ? `${base}?thread_ts=${message.thread_ts}&cid=${channelId}` : base;
+  return message.thread_ts && message.thread_ts !== message.ts
+    ? `${base}?thread_ts=${message.thread_ts}&cid=${channelId}`
+    : base;
 }
 
 /**
@@ -108,7 +139,10 @@ export function toSlackItem(
   };
   const clean = (t: string): string => cleanMrkdwn(t, resolver);
   const files = [...(message.files ?? []), ...(message.file ? [message.file] : [])];
-  const blocks = [message.text ? clean(message.text) : '', ...(message.attachments ?? []).map((a) => attachmentText(a, clean))];
+  const blocks = [
+    message.text ? clean(message.text) : '',
+    ...(message.attachments ?? []).map((a) => attachmentText(a, clean)),
+  ];
   if (blocks.every((b) => !b.trim())) blocks.push(...files.map((f) => f.title ?? f.name ?? '').filter(Boolean));
   const content = blocks.filter((b) => b.trim()).join('\n\n');
 
@@ -123,7 +157,8 @@ export function toSlackItem(
   if (message.reply_count !== undefined) metadata.replyCount = message.reply_count;
   if (message.edited?.ts) metadata.editedTs = message.edited.ts;
   if (files.length) metadata.files = files.map(fileMeta);
-  if (message.reactions?.length) metadata.reactions = message.reactions.map((r) => ({ name: r.name, count: r.count ?? r.users?.length ?? 1 }));
+  if (message.reactions?.length)
+    metadata.reactions = message.reactions.map((r) => ({ name: r.name, count: r.count ?? r.users?.length ?? 1 }));
 
   const item: Item = {
     externalId: `${channel.id}:${message.ts}`,

@@ -34,6 +34,8 @@ describe('cleanMrkdwn', () => {
   });
 
   it('decodes the three entities Slack escapes, after tokens are replaced', () => {
-    expect(cleanMrkdwn('a &lt;b&gt; &amp;amp; <https://x.org/?a=1&amp;b=2|q&amp;a>')).toBe('a <b> &amp; q&a (https://x.org/?a=1&b=2)');
+    expect(cleanMrkdwn('a &lt;b&gt; &amp;amp; <https://x.org/?a=1&amp;b=2|q&amp;a>')).toBe(
+      'a <b> &amp; q&a (https://x.org/?a=1&b=2)',
+    );
   });
 });

@@ -4,7 +4,10 @@ export const syntheticConfig = z
   .object({
     count: z.number().int().min(0).max(100_000_000).default(1000).describe('How many items the source holds.'),
     pageSize: z.number().int().min(1).max(100_000).default(1000).describe('Items per page.'),
-    kind: z.enum(['chat', 'documents']).default('chat').describe('Chat-sized messages or multi-section markdown documents.'),
+    kind: z
+      .enum(['chat', 'documents'])
+      .default('chat')
+      .describe('Chat-sized messages or multi-section markdown documents.'),
     seed: z.number().int().default(1).describe('Changes every generated text.'),
     revision: z
       .record(z.string().regex(/^\d+$/), z.number().int().min(1))

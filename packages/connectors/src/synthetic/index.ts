@@ -60,7 +60,10 @@ export const synthetic = defineConnector({
       yield page;
       ctx.progress({ phase: 'reading', done: position, total: count });
     }
-    if (position === 0 || (ctx.checkpoint && ctx.checkpoint.position === position && ctx.checkpoint.changes === signature)) {
+    if (
+      position === 0 ||
+      (ctx.checkpoint && ctx.checkpoint.position === position && ctx.checkpoint.changes === signature)
+    ) {
       // Nothing new: still confirm the checkpoint so a full refresh completes.
       if (!ctx.checkpoint) yield { items: [], checkpoint: { position, changes: signature } };
     }

@@ -26,7 +26,10 @@ function sentence(next: () => number, words: number): string {
 }
 
 /** Items are spread one minute apart from `start`, so an item's fields never depend on how many there are. */
-export function syntheticItem(index: number, opts: { seed: number; kind: 'chat' | 'documents'; revision: number; start: number }): Item {
+export function syntheticItem(
+  index: number,
+  opts: { seed: number; kind: 'chat' | 'documents'; revision: number; start: number },
+): Item {
   const next = rng(opts.seed * 1_000_003 + index * 7919 + opts.revision * 104_729);
   const occurredAt = new Date(opts.start + index * 60_000).toISOString();
   const rev = opts.revision > 1 ? ` (edited r${opts.revision})` : '';

@@ -2,7 +2,12 @@ import { testConnector } from '@tributary/sdk/testing';
 import { synthetic } from './index.js';
 
 // The synthetic upstream lives in its config: mutate() appends items, edits one and deletes one.
-let config: { count: number; pageSize: number; revision: Record<string, number>; deleted: number[] } = { count: 0, pageSize: 7, revision: {}, deleted: [] };
+let config: { count: number; pageSize: number; revision: Record<string, number>; deleted: number[] } = {
+  count: 0,
+  pageSize: 7,
+  revision: {},
+  deleted: [],
+};
 
 testConnector(synthetic, {
   get config() {

@@ -27,13 +27,20 @@ async function listFolder(root: string, dir = ''): Promise<string[]> {
 function openZip(file: string): Promise<ArchiveFiles> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, zip) => {
-      if (err || !zip) return reject(new TributaryError('record_invalid', `"${file}" is not a readable zip archive: ${err?.message}`, { cause: err }));
+      if (err || !zip)
+        return reject(
+          new TributaryError('record_invalid', `"${file}" is not a readable zip archive: ${err?.message}`, {
+            cause: err,
+          }),
+        );
       const entries = new Map<string, yauzl.Entry>();
       zip.on('entry', (entry: yauzl.Entry) => {
         if (!entry.fileName.endsWith('/')) entries.set(entry.fileName, entry);
         zip.readEntry();
       });
-      zip.on('error', (e: Error) => reject(new TributaryError('record_invalid', `Corrupt zip "${file}": ${e.message}`, { cause: e })));
+      zip.on('error', (e: Error) =>
+        reject(new TributaryError('record_invalid', `Corrupt zip "${file}": ${e.message}`, { cause: e })),
+      );
       zip.on('end', () =>
         resolve({
           files: [...entries.keys()].sort(),
@@ -42,10 +49,21 @@ function openZip(file: string): Promise<ArchiveFiles> {
               const entry = entries.get(name);
               if (!entry) return rej(new TributaryError('not_found', `"${name}" is not in ${file}`));
               zip.openReadStream(entry, (e, stream) => {
-                if (e || !stream) return rej(new TributaryError('record_invalid', `Cannot read "${name}" in ${file}: ${e?.message}`, { cause: e }));
+                if (e || !stream)
+                  return rej(
+                    new TributaryError('record_invalid', `Cannot read "${name}" in ${file}: ${e?.message}`, {
+                      cause: e,
+                    }),
+                  );
                 const chunks: Buffer[] = [];
                 stream.on('data', (c: Buffer) => chunks.push(c));
-                stream.on('error', (se: Error) => rej(new TributaryError('record_invalid', `Cannot read "${name}" in ${file}: ${se.message}`, { cause: se })));
+                stream.on('error', (se: Error) =>
+                  rej(
+                    new TributaryError('record_invalid', `Cannot read "${name}" in ${file}: ${se.message}`, {
+                      cause: se,
+                    }),
+                  ),
+                );
                 stream.on('end', () => res(Buffer.concat(chunks)));
               });
             }),
@@ -63,7 +81,11 @@ function openZip(file: string): Promise<ArchiveFiles> {
  */
 export async function openArchive(target: string): Promise<ArchiveFiles> {
   const info = await stat(target).catch(() => undefined);
-  if (!info) throw new TributaryError('invalid_config', `Archive path "${target}" does not exist: set config.path to the X archive folder or .zip file`);
+  if (!info)
+    throw new TributaryError(
+      'invalid_config',
+      `Archive path "${target}" does not exist: set config.path to the X archive folder or .zip file`,
+    );
   if (info.isDirectory()) {
     const files = (await listFolder(target)).sort();
     // Every file is opened through resolveInsideRoot so a symlink inside the archive cannot lead outside it.

@@ -16,20 +16,44 @@ export const TweetSchema = z
     source: z.string().optional(),
     entities: z
       .object({
-        urls: z.array(z.object({ url: z.string(), expanded_url: z.string().optional(), indices: z.array(z.string()).optional() })).default([]),
-        user_mentions: z.array(z.object({ screen_name: z.string(), name: z.string().optional(), indices: z.array(z.string()).optional() })).default([]),
+        urls: z
+          .array(
+            z.object({ url: z.string(), expanded_url: z.string().optional(), indices: z.array(z.string()).optional() }),
+          )
+          .default([]),
+        user_mentions: z
+          .array(
+            z.object({ screen_name: z.string(), name: z.string().optional(), indices: z.array(z.string()).optional() }),
+          )
+          .default([]),
         hashtags: z.array(z.object({ text: z.string() })).default([]),
         media: z.array(z.object({ url: z.string(), expanded_url: z.string().optional() })).optional(),
       })
       .partial()
       .default({}),
     extended_entities: z
-      .object({ media: z.array(z.object({ url: z.string().optional(), type: z.string().optional(), media_url_https: z.string().optional(), expanded_url: z.string().optional() })).default([]) })
+      .object({
+        media: z
+          .array(
+            z.object({
+              url: z.string().optional(),
+              type: z.string().optional(),
+              media_url_https: z.string().optional(),
+              expanded_url: z.string().optional(),
+            }),
+          )
+          .default([]),
+      })
       .optional(),
     edit_info: z
       .object({
         initial: z.object({ editTweetIds: z.array(z.string()).default([]) }).optional(),
-        edit: z.object({ initialTweetId: z.string(), editControlInitial: z.object({ editTweetIds: z.array(z.string()).default([]) }).optional() }).optional(),
+        edit: z
+          .object({
+            initialTweetId: z.string(),
+            editControlInitial: z.object({ editTweetIds: z.array(z.string()).default([]) }).optional(),
+          })
+          .optional(),
       })
       .optional(),
   })
@@ -61,7 +85,9 @@ export function parseYtd(text: string, file: string): unknown {
   try {
     return JSON.parse(body.trim().replace(/;$/, ''));
   } catch (err) {
-    throw new TributaryError('record_invalid', `${file} is not an X archive data file (${(err as Error).message})`, { cause: err });
+    throw new TributaryError('record_invalid', `${file} is not an X archive data file (${(err as Error).message})`, {
+      cause: err,
+    });
   }
 }
 
@@ -89,7 +115,10 @@ export async function loadArchive(target: string): Promise<LoadedArchive> {
     const inData = candidates.filter((f) => /(?:^|\/)data\/[^/]+$/.test(f));
     const files = inData.length ? inData : candidates;
     if (files.length === 0) {
-      throw new TributaryError('invalid_config', `"${target}" is not an X archive: no data/tweets.js (or tweet.js) inside. Point config.path at the archive's .zip or its unzipped folder.`);
+      throw new TributaryError(
+        'invalid_config',
+        `"${target}" is not an X archive: no data/tweets.js (or tweet.js) inside. Point config.path at the archive's .zip or its unzipped folder.`,
+      );
     }
     const account: ArchiveAccount = {};
     const dataDir = files[0]!.slice(0, files[0]!.lastIndexOf('/') + 1);
@@ -105,15 +134,20 @@ export async function loadArchive(target: string): Promise<LoadedArchive> {
     const errors: LoadedArchive['errors'] = [];
     for (const file of files) {
       const parsed = parseYtd((await archive.read(file)).toString('utf8'), file);
-      if (!Array.isArray(parsed)) throw new TributaryError('record_invalid', `${file} should hold a JSON array of tweets`);
+      if (!Array.isArray(parsed))
+        throw new TributaryError('record_invalid', `${file} should hold a JSON array of tweets`);
       parsed.forEach((entry: unknown, i) => {
         // Archives since 2019 wrap each tweet as { tweet: {...} }; older ones list tweets directly.
-        const raw = entry && typeof entry === 'object' && 'tweet' in entry ? (entry as { tweet: unknown }).tweet : entry;
+        const raw =
+          entry && typeof entry === 'object' && 'tweet' in entry ? (entry as { tweet: unknown }).tweet : entry;
         const result = TweetSchema.safeParse(raw);
         if (result.success) tweets.push(result.data);
         else {
           const id = (raw as { id_str?: unknown } | undefined)?.id_str;
-          errors.push({ ...(typeof id === 'string' ? { externalId: id } : {}), message: `${file} entry #${i + 1} is not a tweet: ${result.error.issues[0]?.message}` });
+          errors.push({
+            ...(typeof id === 'string' ? { externalId: id } : {}),
+            message: `${file} entry #${i + 1} is not a tweet: ${result.error.issues[0]?.message}`,
+          });
         }
       });
     }

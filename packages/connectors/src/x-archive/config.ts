@@ -5,7 +5,9 @@ export const XArchiveConfigSchema = z.object({
   path: z
     .string()
     .min(1)
-    .describe('The archive: the .zip X sends (Settings → Your account → Download an archive) or the folder it unzips to.'),
+    .describe(
+      'The archive: the .zip X sends (Settings → Your account → Download an archive) or the folder it unzips to.',
+    ),
   includeRetweets: z.boolean().default(true).describe('Keep retweets ("RT @…") as memories.'),
 });
 

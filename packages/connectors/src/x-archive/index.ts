@@ -67,8 +67,14 @@ export const xArchiveConnector = defineConnector({
     for (const tweet of tweets) {
       if (ctx.signal.aborted) return;
       if (after !== undefined && compareIds(tweet.id_str, after) <= 0) continue;
-      const item = toTweetItem(tweet, { account: loaded.account, thread: roots.get(tweet.id_str), firstCreatedAt: firstCreated.get(initialIdOf(tweet)) });
-      const skip = (!ctx.config.includeRetweets && item.metadata?.retweet === true) || (sinceIso !== undefined && (item.occurredAt ?? '') < sinceIso);
+      const item = toTweetItem(tweet, {
+        account: loaded.account,
+        thread: roots.get(tweet.id_str),
+        firstCreatedAt: firstCreated.get(initialIdOf(tweet)),
+      });
+      const skip =
+        (!ctx.config.includeRetweets && item.metadata?.retweet === true) ||
+        (sinceIso !== undefined && (item.occurredAt ?? '') < sinceIso);
       // Two versions of one tweet never share a page: the later edit goes to the next page, so it is applied last.
       if (!skip && ids.has(item.externalId)) yield flush();
       lastId = tweet.id_str;

@@ -18,7 +18,9 @@ export function parseTweetDate(value: string): string | undefined {
     const month = MONTHS.indexOf(mon!);
     if (month >= 0) {
       const offset = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
-      return new Date(Date.UTC(Number(year), month, Number(day), Number(hh), Number(mm) - offset, Number(ss))).toISOString();
+      return new Date(
+        Date.UTC(Number(year), month, Number(day), Number(hh), Number(mm) - offset, Number(ss)),
+      ).toISOString();
     }
   }
   const t = Date.parse(value);
@@ -112,7 +114,9 @@ export function toTweetItem(tweet: Tweet, ctx: TweetItemContext): Item {
   if (tweet.full_text.startsWith('RT @')) metadata.retweet = true;
   const client = tweet.source?.replace(/<[^>]*>/g, '').trim();
   if (client) metadata.client = client;
-  const media = (tweet.extended_entities?.media ?? []).filter((m) => m.media_url_https).map((m) => ({ type: m.type, url: m.media_url_https }));
+  const media = (tweet.extended_entities?.media ?? [])
+    .filter((m) => m.media_url_https)
+    .map((m) => ({ type: m.type, url: m.media_url_https }));
   if (media.length) metadata.media = media;
   const item: Item = {
     externalId: initialId,

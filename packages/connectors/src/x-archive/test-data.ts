@@ -29,7 +29,11 @@ export function copyToTemp(): { dir: string; cleanup: () => void } {
 }
 
 /** A minimal tweet as the archive writes it. */
-export function tweet(id: string, text: string, extra: Record<string, unknown> = {}): { tweet: Record<string, unknown> } {
+export function tweet(
+  id: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+): { tweet: Record<string, unknown> } {
   return {
     tweet: {
       id_str: id,
@@ -44,6 +48,13 @@ export function tweet(id: string, text: string, extra: Record<string, unknown> =
 }
 
 /** An edit of `initialId` with its own (higher) id. */
-export function edit(id: string, initialId: string, text: string, allIds: string[]): { tweet: Record<string, unknown> } {
-  return tweet(id, text, { edit_info: { edit: { initialTweetId: initialId, editControlInitial: { editTweetIds: allIds } } } });
+export function edit(
+  id: string,
+  initialId: string,
+  text: string,
+  allIds: string[],
+): { tweet: Record<string, unknown> } {
+  return tweet(id, text, {
+    edit_info: { edit: { initialTweetId: initialId, editControlInitial: { editTweetIds: allIds } } },
+  });
 }

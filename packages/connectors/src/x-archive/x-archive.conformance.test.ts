@@ -26,11 +26,15 @@ testConnector(xArchiveConnector, {
     // A new tweet and an edit of an existing one (edits get new, higher ids and name their initial tweet).
     const entries = readTweetsJs(tweetsJs());
     const initial = '2029905358261502168';
-    entries.unshift(tweet('2029999999999999999', 'a brand new tweet'), edit('2029999999999999998', initial, '@SamaHoole edited text', [initial, '2029999999999999998']));
+    entries.unshift(
+      tweet('2029999999999999999', 'a brand new tweet'),
+      edit('2029999999999999998', initial, '@SamaHoole edited text', [initial, '2029999999999999998']),
+    );
     writeTweetsJs(tweetsJs(), entries);
     return { added: ['2029999999999999999'], changed: [initial], deleted: [] };
   },
   waivers: {
-    'deletions:propagate': 'An archive is a snapshot; tweets deleted since are simply absent, and the connector declares no deletions.',
+    'deletions:propagate':
+      'An archive is a snapshot; tweets deleted since are simply absent, and the connector declares no deletions.',
   },
 });

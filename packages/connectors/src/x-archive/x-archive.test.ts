@@ -9,7 +9,10 @@ import { xArchiveConnector } from './index.js';
 import { X_ARCHIVE, edit, readTweetsJs, tweet, writeTweetsJs } from './test-data.js';
 
 async function read(config: Record<string, unknown>, checkpoint?: unknown): Promise<Page[]> {
-  return collectPages(xArchiveConnector, createTestContext(xArchiveConnector, { config, ...(checkpoint ? { checkpoint } : {}) }));
+  return collectPages(
+    xArchiveConnector,
+    createTestContext(xArchiveConnector, { config, ...(checkpoint ? { checkpoint } : {}) }),
+  );
 }
 
 const temps: string[] = [];
@@ -22,7 +25,10 @@ function tempArchive(entries: unknown[]): string {
   temps.push(dir);
   mkdirSync(path.join(dir, 'data'));
   writeTweetsJs(path.join(dir, 'data', 'tweets.js'), entries);
-  writeFileSync(path.join(dir, 'data', 'manifest.js'), 'window.__THAR_CONFIG = ' + JSON.stringify({ userInfo: { userName: 'ada', displayName: 'Ada' } }));
+  writeFileSync(
+    path.join(dir, 'data', 'manifest.js'),
+    'window.__THAR_CONFIG = ' + JSON.stringify({ userInfo: { userName: 'ada', displayName: 'Ada' } }),
+  );
   return dir;
 }
 
@@ -50,12 +56,29 @@ describe('x-archive on the real archive of @milahu104', () => {
     // Only links cut off by a retweet's truncation ("https://t.co/NC…") have no entity to expand.
     const unexpanded = items.filter((i) => /https:\/\/t\.co\/\w+(?![\w…])/.test(i.content));
     expect(unexpanded.map((i) => i.externalId)).toEqual([]);
-    expect(items.filter((i) => /https:\/\/t\.co\/\w+…/.test(i.content)).every((i) => i.metadata?.retweet === true)).toBe(true);
+    expect(
+      items.filter((i) => /https:\/\/t\.co\/\w+…/.test(i.content)).every((i) => i.metadata?.retweet === true),
+    ).toBe(true);
   });
 
   it('groups a 12-tweet reply chain into one thread named after the outside tweet it answers', async () => {
-    const items = new Map((await read({ path: X_ARCHIVE })).flatMap((p) => p.items ?? []).map((i) => [i.externalId, i]));
-    const chain = ['2023041753897738313', '2023041839323115914', '2023041892968247523', '2023041953194287198', '2023042002217320926', '2023042064934711521', '2023042107167150267', '2023042242282447175', '2023042292198879741', '2023042404006392020', '2023042470280626395', '2023042499946983789'];
+    const items = new Map(
+      (await read({ path: X_ARCHIVE })).flatMap((p) => p.items ?? []).map((i) => [i.externalId, i]),
+    );
+    const chain = [
+      '2023041753897738313',
+      '2023041839323115914',
+      '2023041892968247523',
+      '2023041953194287198',
+      '2023042002217320926',
+      '2023042064934711521',
+      '2023042107167150267',
+      '2023042242282447175',
+      '2023042292198879741',
+      '2023042404006392020',
+      '2023042470280626395',
+      '2023042499946983789',
+    ];
     for (const id of chain) expect(items.get(id)?.thread, id).toBe('2023031412182430019');
   });
 });
@@ -64,7 +87,9 @@ describe('x-archive edits, threads and incremental reads', () => {
   const base = [
     tweet('100', 'root post'),
     tweet('200', '@ada reply one', { in_reply_to_status_id_str: '100' }),
-    tweet('300', 'first version https://t.co/x', { entities: { urls: [{ url: 'https://t.co/x', expanded_url: 'https://example.org/' }] } }),
+    tweet('300', 'first version https://t.co/x', {
+      entities: { urls: [{ url: 'https://t.co/x', expanded_url: 'https://example.org/' }] },
+    }),
     edit('400', '300', 'second version', ['300', '400', '500']),
     tweet('450', 'reply to the edited one', { in_reply_to_status_id_str: '400' }),
     edit('500', '300', 'third version &amp; final', ['300', '400', '500']),
@@ -72,8 +97,14 @@ describe('x-archive edits, threads and incremental reads', () => {
 
   it('folds edits into one memory whose latest edit wins, each version in its own page, newest last', async () => {
     const pages = await read({ path: tempArchive(base) });
-    const versions = pages.flatMap((p, n) => (p.items ?? []).filter((i) => i.externalId === '300').map((i) => ({ n, content: i.content })));
-    expect(versions.map((v) => v.content)).toEqual(['first version https://example.org/', 'second version', 'third version & final']);
+    const versions = pages.flatMap((p, n) =>
+      (p.items ?? []).filter((i) => i.externalId === '300').map((i) => ({ n, content: i.content })),
+    );
+    expect(versions.map((v) => v.content)).toEqual([
+      'first version https://example.org/',
+      'second version',
+      'third version & final',
+    ]);
     expect(new Set(versions.map((v) => v.n)).size).toBe(3);
     const state = applyPages(new Map(), pages);
     expect([...state.keys()].sort()).toEqual(['100', '200', '300', '450']);
@@ -88,7 +119,13 @@ describe('x-archive edits, threads and incremental reads', () => {
     const dir = tempArchive(base);
     const zip = path.join(dir, 'archive.zip');
     const js = 'window.YTD.tweets.part0 = ' + JSON.stringify(base);
-    writeFileSync(zip, zipSync({ 'data/tweets.js': strToU8(js), 'data/manifest.js': strToU8('window.__THAR_CONFIG = {"userInfo":{"userName":"ada","displayName":"Ada"}}') }));
+    writeFileSync(
+      zip,
+      zipSync({
+        'data/tweets.js': strToU8(js),
+        'data/manifest.js': strToU8('window.__THAR_CONFIG = {"userInfo":{"userName":"ada","displayName":"Ada"}}'),
+      }),
+    );
     const fromZip = (await read({ path: zip })).flatMap((p) => p.items ?? []);
     const fromDir = (await read({ path: dir })).flatMap((p) => p.items ?? []);
     expect(fromZip).toEqual(fromDir);
@@ -99,16 +136,25 @@ describe('x-archive edits, threads and incremental reads', () => {
     const first = await read({ path: dir });
     const checkpoint = first.at(-1)!.checkpoint;
     expect(checkpoint).toEqual({ lastId: '500' });
-    writeTweetsJs(path.join(dir, 'data', 'tweets.js'), [...base, edit('600', '100', 'root post, edited', ['100', '600']), tweet('700', 'new')]);
+    writeTweetsJs(path.join(dir, 'data', 'tweets.js'), [
+      ...base,
+      edit('600', '100', 'root post, edited', ['100', '600']),
+      tweet('700', 'new'),
+    ]);
     const inc = (await read({ path: dir }, checkpoint)).flatMap((p) => p.items ?? []);
-    expect(inc.map((i) => [i.externalId, i.content])).toEqual([['100', 'root post, edited'], ['700', 'new']]);
+    expect(inc.map((i) => [i.externalId, i.content])).toEqual([
+      ['100', 'root post, edited'],
+      ['700', 'new'],
+    ]);
     expect(await read({ path: dir }, { lastId: '700' })).toEqual([]);
   });
 
   it('reports entries that are not tweets and fails check() on a folder without tweets', async () => {
     const dir = tempArchive([...base, { tweet: { full_text: 'no id' } }]);
     const pages = await read({ path: dir });
-    expect(pages.flatMap((p) => p.errors ?? [])).toEqual([{ message: expect.stringContaining('entry #7 is not a tweet') }]);
+    expect(pages.flatMap((p) => p.errors ?? [])).toEqual([
+      { message: expect.stringContaining('entry #7 is not a tweet') },
+    ]);
     const empty = mkdtempSync(path.join(os.tmpdir(), 'x-archive-empty-'));
     temps.push(empty);
     const res = await xArchiveConnector.check(createConnectorContext(xArchiveConnector, { config: { path: empty } }));

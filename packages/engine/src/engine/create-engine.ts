@@ -33,9 +33,13 @@ export function createEngine(options: EngineOptions): Engine {
   const connector = (name: string): AnyConnector => {
     const c = registry.get(name);
     if (!c) {
-      throw new TributaryError('not_found', `Unknown connector "${name}". Known connectors: ${[...registry.keys()].sort().join(', ') || '(none)'}.`, {
-        issues: [{ path: 'connector', message: 'unknown connector' }],
-      });
+      throw new TributaryError(
+        'not_found',
+        `Unknown connector "${name}". Known connectors: ${[...registry.keys()].sort().join(', ') || '(none)'}.`,
+        {
+          issues: [{ path: 'connector', message: 'unknown connector' }],
+        },
+      );
     }
     return c;
   };
@@ -50,9 +54,13 @@ export function createEngine(options: EngineOptions): Engine {
 
   const validateName = (name: string): void => {
     if (!NAME_RULE.test(name)) {
-      throw new TributaryError('invalid_config', `Invalid source name "${name}": use letters, digits, dot, dash or underscore (max 100), starting with a letter or digit.`, {
-        issues: [{ path: 'name', message: 'invalid name' }],
-      });
+      throw new TributaryError(
+        'invalid_config',
+        `Invalid source name "${name}": use letters, digits, dot, dash or underscore (max 100), starting with a letter or digit.`,
+        {
+          issues: [{ path: 'name', message: 'invalid name' }],
+        },
+      );
     }
   };
 
@@ -61,7 +69,10 @@ export function createEngine(options: EngineOptions): Engine {
     const config = parseConfig(c, source.config);
     const credentials = options.credentials?.(source, c) ?? noCredentials;
     const credential = await credentials.get();
-    const log = createLogger(options.log ?? (() => undefined), { secrets: secretValues(c, config as any, credential), bindings: { sourceId: source.id } });
+    const log = createLogger(options.log ?? (() => undefined), {
+      secrets: secretValues(c, config as any, credential),
+      bindings: { sourceId: source.id },
+    });
     const controller = new AbortController();
     if (signal) signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
     return {
@@ -92,12 +103,18 @@ export function createEngine(options: EngineOptions): Engine {
         const ownerId = input.ownerId ?? LOCAL_USER_ID;
         // Store what the user wrote (defaults stay defaults and can change with the connector).
         if (input.id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(input.id)) {
-          throw new TributaryError('invalid_config', `Invalid source id "${input.id}": use letters, digits, dot, dash, colon or underscore (max 128).`, {
-            issues: [{ path: 'id', message: 'invalid id' }],
-          });
+          throw new TributaryError(
+            'invalid_config',
+            `Invalid source id "${input.id}": use letters, digits, dot, dash, colon or underscore (max 128).`,
+            {
+              issues: [{ path: 'id', message: 'invalid id' }],
+            },
+          );
         }
         if (input.id !== undefined && (await store.getSource(input.id))) {
-          throw new TributaryError('conflict', `A source with id "${input.id}" already exists.`, { issues: [{ path: 'id', message: 'already taken' }] });
+          throw new TributaryError('conflict', `A source with id "${input.id}" already exists.`, {
+            issues: [{ path: 'id', message: 'already taken' }],
+          });
         }
         const source = await store.createSource({
           id: input.id ?? randomUUID(),
@@ -111,7 +128,10 @@ export function createEngine(options: EngineOptions): Engine {
         if (input.credential) {
           if (!options.storeCredential) {
             await store.deleteSource(source.id);
-            throw new TributaryError('unsupported', 'No credential vault is configured in this process; credentials cannot be stored.');
+            throw new TributaryError(
+              'unsupported',
+              'No credential vault is configured in this process; credentials cannot be stored.',
+            );
           }
           await options.storeCredential(source.id, input.credential);
         }
@@ -147,7 +167,10 @@ export function createEngine(options: EngineOptions): Engine {
         try {
           return await c.check(await connectorContext(source));
         } catch (err) {
-          const e = err instanceof TributaryError ? err : new TributaryError('internal', (err as Error).message, { cause: err });
+          const e =
+            err instanceof TributaryError
+              ? err
+              : new TributaryError('internal', (err as Error).message, { cause: err });
           return { ok: false, message: `${e.code}: ${e.message}` };
         }
       },
@@ -174,7 +197,10 @@ export function createEngine(options: EngineOptions): Engine {
     async sync(sourceId, syncOptions = {}) {
       const source = await getSource(sourceId);
       if (source.status === 'paused') {
-        throw new TributaryError('conflict', `Source "${source.name}" is paused; resume it first (tributary sources resume ${source.name}).`);
+        throw new TributaryError(
+          'conflict',
+          `Source "${source.name}" is paused; resume it first (tributary sources resume ${source.name}).`,
+        );
       }
       const c = connector(source.sourceType);
       const controller = new AbortController();
@@ -202,10 +228,16 @@ export function createEngine(options: EngineOptions): Engine {
       const c = connector(source.sourceType);
       if (input.checkpoint !== undefined) {
         const parsed = parseCheckpoint(c, input.checkpoint);
-        if (parsed.invalid) throw new TributaryError('invalid_input', `Invalid checkpoint: ${parsed.reason}`, { issues: [{ path: 'checkpoint', message: parsed.reason ?? 'invalid' }] });
+        if (parsed.invalid)
+          throw new TributaryError('invalid_input', `Invalid checkpoint: ${parsed.reason}`, {
+            issues: [{ path: 'checkpoint', message: parsed.reason ?? 'invalid' }],
+          });
       }
       const credential = await (options.credentials?.(source, c) ?? noCredentials).get().catch(() => undefined);
-      const pipeline = createPipeline({ secrets: secretValues(c, source.config, credential), redactionPatterns: options.redactionPatterns });
+      const pipeline = createPipeline({
+        secrets: secretValues(c, source.config, credential),
+        redactionPatterns: options.redactionPatterns,
+      });
       // Validate everything first: a bad request changes nothing.
       const failures: string[] = [];
       input.items.forEach((item, i) => {
@@ -213,21 +245,42 @@ export function createEngine(options: EngineOptions): Engine {
         if ('message' in r && !('contentHash' in r)) failures.push(`items.${i}: ${r.message}`);
       });
       if (failures.length) {
-        throw new TributaryError('invalid_input', `Ingest rejected, nothing stored: ${failures.slice(0, 5).join('; ')}`, {
-          issues: failures.slice(0, 50).map((f) => ({ path: f.split(':')[0]!, message: f.slice(f.indexOf(':') + 2) })),
-        });
+        throw new TributaryError(
+          'invalid_input',
+          `Ingest rejected, nothing stored: ${failures.slice(0, 5).join('; ')}`,
+          {
+            issues: failures
+              .slice(0, 50)
+              .map((f) => ({ path: f.split(':')[0]!, message: f.slice(f.indexOf(':') + 2) })),
+          },
+        );
       }
       const run = await store.startRun({ sourceId: source.id, mode: 'push', trigger: 'push' });
       try {
         const outcome = await writePage(
           store,
           pipeline,
-          { sourceId: source.id, runId: run.id, items: input.items, deletes: input.deletes ?? [], checkpoint: input.checkpoint as Checkpoint | undefined },
+          {
+            sourceId: source.id,
+            runId: run.id,
+            items: input.items,
+            deletes: input.deletes ?? [],
+            checkpoint: input.checkpoint as Checkpoint | undefined,
+          },
           options.commitBatchSize ?? 1000,
         );
         await store.finishRun(run.id, { status: 'succeeded' });
         await store.updateSource(source.id, { lastSyncAt: new Date(clock.now()).toISOString() });
-        options.onEvent?.({ type: 'page_committed', sourceId: source.id, connector: c.manifest.name, created: outcome.created, updated: outcome.updated, deleted: outcome.deleted, unchanged: outcome.unchanged, items: input.items.length });
+        options.onEvent?.({
+          type: 'page_committed',
+          sourceId: source.id,
+          connector: c.manifest.name,
+          created: outcome.created,
+          updated: outcome.updated,
+          deleted: outcome.deleted,
+          unchanged: outcome.unchanged,
+          items: input.items.length,
+        });
         return {
           processed: input.items.length,
           created: outcome.created,

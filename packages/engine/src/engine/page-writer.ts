@@ -30,7 +30,12 @@ export interface PageOutcome extends CommitPageResult {
  * transactions; only the last carries the page's deletions and checkpoint, so a crash in between re-reads the
  * page and the already-committed part is recognised as unchanged — never lost, never duplicated.
  */
-export async function writePage(store: MemoryStore, pipeline: Pipeline, page: PageInput, batchSize: number): Promise<PageOutcome> {
+export async function writePage(
+  store: MemoryStore,
+  pipeline: Pipeline,
+  page: PageInput,
+  batchSize: number,
+): Promise<PageOutcome> {
   // Last occurrence of an external id in a page wins (a connector may report an edit right after the original).
   const byId = new Map<string, Item>();
   const invalid: Item[] = [];
@@ -41,8 +46,17 @@ export async function writePage(store: MemoryStore, pipeline: Pipeline, page: Pa
     } else invalid.push(item);
   }
   const items = [...byId.values()];
-  const outcome: PageOutcome = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, failures: [], complete: true };
-  for (const item of invalid) outcome.failures.push({ message: `Invalid item without externalId: ${JSON.stringify(item)?.slice(0, 200)}` });
+  const outcome: PageOutcome = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    failed: 0,
+    failures: [],
+    complete: true,
+  };
+  for (const item of invalid)
+    outcome.failures.push({ message: `Invalid item without externalId: ${JSON.stringify(item)?.slice(0, 200)}` });
   const batches = Math.max(1, Math.ceil(items.length / batchSize));
   for (let b = 0; b < batches; b++) {
     const batch = items.slice(b * batchSize, (b + 1) * batchSize);

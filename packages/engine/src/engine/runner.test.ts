@@ -17,7 +17,11 @@ async function setup(connectors = [synthetic as any], opts = {}) {
 describe('sync runner', () => {
   it('backfills, then syncs incrementally: new items only, unchanged skipped', async () => {
     const engine = await setup();
-    const source = await engine.sources.add({ connector: 'synthetic', name: 'chat', config: { count: 2500, pageSize: 700 } });
+    const source = await engine.sources.add({
+      connector: 'synthetic',
+      name: 'chat',
+      config: { count: 2500, pageSize: 700 },
+    });
     const first = await engine.sync(source.id);
     expect(first).toMatchObject({ status: 'succeeded', mode: 'backfill', created: 2500, itemsSeen: 2500 });
     expect(await engine.store.countMemories({ sourceId: source.id })).toBe(2500);
@@ -58,7 +62,9 @@ describe('sync runner', () => {
   });
 
   it('backfillDays bounds the first sync', async () => {
-    const engine = await setup([synthetic as any], { clock: { now: () => Date.UTC(2025, 0, 1) + 5000 * 60_000, sleep: async () => undefined } });
+    const engine = await setup([synthetic as any], {
+      clock: { now: () => Date.UTC(2025, 0, 1) + 5000 * 60_000, sleep: async () => undefined },
+    });
     // Items are one minute apart from 2025-01-01; now is item 5000's time: one day back holds 1440 of them.
     const source = await engine.sources.add({ connector: 'synthetic', name: 'chat', config: { count: 5000 } });
     const run = await engine.sync(source.id, { backfillDays: 1 });
@@ -69,8 +75,15 @@ describe('sync runner', () => {
     let failAfter = 2;
     const flaky = defineConnector({
       manifest: {
-        name: 'flaky', version: '1.0.0', sdk: '^1.0.0', title: 'Flaky', description: 'fails mid-way', auth: { type: 'none' },
-        config: z.object({}), checkpoint: z.object({ n: z.number() }), streams: ['s'],
+        name: 'flaky',
+        version: '1.0.0',
+        sdk: '^1.0.0',
+        title: 'Flaky',
+        description: 'fails mid-way',
+        auth: { type: 'none' },
+        config: z.object({}),
+        checkpoint: z.object({ n: z.number() }),
+        streams: ['s'],
       },
       check: async () => ({ ok: true, message: 'ok' }),
       async *read(ctx) {
@@ -99,8 +112,15 @@ describe('sync runner', () => {
     let failures = 1;
     const transient = defineConnector({
       manifest: {
-        name: 'transient', version: '1.0.0', sdk: '^1.0.0', title: 'T', description: 'once unavailable', auth: { type: 'none' },
-        config: z.object({}), checkpoint: z.object({ n: z.number() }), streams: ['s'],
+        name: 'transient',
+        version: '1.0.0',
+        sdk: '^1.0.0',
+        title: 'T',
+        description: 'once unavailable',
+        auth: { type: 'none' },
+        config: z.object({}),
+        checkpoint: z.object({ n: z.number() }),
+        streams: ['s'],
       },
       check: async () => ({ ok: true, message: 'ok' }),
       async *read(ctx) {
@@ -128,7 +148,11 @@ describe('sync runner', () => {
 
   it('pause is immediate: committed pages stay, the run is aborted, resume continues', async () => {
     const engine = await setup();
-    const source = await engine.sources.add({ connector: 'synthetic', name: 'chat', config: { count: 10_000, pageSize: 100 } });
+    const source = await engine.sources.add({
+      connector: 'synthetic',
+      name: 'chat',
+      config: { count: 10_000, pageSize: 100 },
+    });
     const controller = new AbortController();
     const run = await engine.sync(source.id, {
       signal: controller.signal,
@@ -146,7 +170,11 @@ describe('sync runner', () => {
 
   it('one sync per source: a second concurrent sync is refused', async () => {
     const engine = await setup();
-    const source = await engine.sources.add({ connector: 'synthetic', name: 'chat', config: { count: 3000, pageSize: 100, latencyMs: 5 } });
+    const source = await engine.sources.add({
+      connector: 'synthetic',
+      name: 'chat',
+      config: { count: 3000, pageSize: 100, latencyMs: 5 },
+    });
     const first = engine.sync(source.id);
     await new Promise((r) => setTimeout(r, 30));
     await expect(engine.sync(source.id)).rejects.toMatchObject({ code: 'already_running' });
@@ -155,16 +183,27 @@ describe('sync runner', () => {
 
   it('bad input changes nothing: unknown connector, invalid config, unknown feature, paused source', async () => {
     const engine = await setup();
-    await expect(engine.sources.add({ connector: 'nope', name: 'x' })).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('synthetic') });
-    await expect(engine.sources.add({ connector: 'synthetic', name: 'x', config: { count: -1 } })).rejects.toMatchObject({
+    await expect(engine.sources.add({ connector: 'nope', name: 'x' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('synthetic'),
+    });
+    await expect(
+      engine.sources.add({ connector: 'synthetic', name: 'x', config: { count: -1 } }),
+    ).rejects.toMatchObject({
       code: 'invalid_config',
       issues: [expect.objectContaining({ path: 'config.count' })],
     });
-    await expect(engine.sources.add({ connector: 'synthetic', name: 'x', features: { bogus: true } })).rejects.toMatchObject({ code: 'invalid_config' });
-    await expect(engine.sources.add({ connector: 'synthetic', name: 'bad name!' })).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(
+      engine.sources.add({ connector: 'synthetic', name: 'x', features: { bogus: true } }),
+    ).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(engine.sources.add({ connector: 'synthetic', name: 'bad name!' })).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
     expect(await engine.sources.list()).toHaveLength(0);
     const s = await engine.sources.add({ connector: 'synthetic', name: 'ok' });
-    await expect(engine.sources.update(s.id, { config: { pageSize: 0 } })).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(engine.sources.update(s.id, { config: { pageSize: 0 } })).rejects.toMatchObject({
+      code: 'invalid_config',
+    });
     expect((await engine.sources.get(s.id)).config).toEqual({});
     await engine.sources.pause(s.id);
     await expect(engine.sync(s.id)).rejects.toMatchObject({ code: 'conflict' });
@@ -174,7 +213,11 @@ describe('sync runner', () => {
     const engine = await setup();
     const s = await engine.sources.add({ connector: 'synthetic', name: 'push' });
     const token = 'ghp_' + 'a'.repeat(36);
-    await engine.ingest(s.id, { items: [{ externalId: 'x', stream: 'messages', content: `my token is ${token} ok`, metadata: { note: `key ${token}` } }] });
+    await engine.ingest(s.id, {
+      items: [
+        { externalId: 'x', stream: 'messages', content: `my token is ${token} ok`, metadata: { note: `key ${token}` } },
+      ],
+    });
     const m = await engine.store.getMemoryByExternalId(s.id, 'x');
     expect(m!.content).not.toContain(token);
     expect(m!.content).toContain('[REDACTED]');
@@ -184,11 +227,24 @@ describe('sync runner', () => {
   it('push ingestion is idempotent and stores the checkpoint with the batch; invalid batches change nothing', async () => {
     const engine = await setup();
     const s = await engine.sources.add({ connector: 'synthetic', name: 'push' });
-    const batch = { items: [1, 2, 3].map((i) => ({ externalId: `p${i}`, stream: 'messages', content: `pushed ${i}` })), checkpoint: { position: 3, changes: '' } };
+    const batch = {
+      items: [1, 2, 3].map((i) => ({ externalId: `p${i}`, stream: 'messages', content: `pushed ${i}` })),
+      checkpoint: { position: 3, changes: '' },
+    };
     expect(await engine.ingest(s.id, batch)).toMatchObject({ processed: 3, created: 3, checkpoint: { position: 3 } });
     expect(await engine.ingest(s.id, batch)).toMatchObject({ processed: 3, created: 0, unchanged: 3 });
-    await expect(engine.ingest(s.id, { items: [{ externalId: 'p9', stream: 'messages', content: 'ok' }, { externalId: '', stream: 'messages', content: 'bad' } as any], checkpoint: { position: 9, changes: '' } })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(engine.ingest(s.id, { items: [], checkpoint: { wrong: true } as any })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(
+      engine.ingest(s.id, {
+        items: [
+          { externalId: 'p9', stream: 'messages', content: 'ok' },
+          { externalId: '', stream: 'messages', content: 'bad' } as any,
+        ],
+        checkpoint: { position: 9, changes: '' },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(engine.ingest(s.id, { items: [], checkpoint: { wrong: true } as any })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     expect(await engine.store.countMemories({ sourceId: s.id })).toBe(3);
     expect(await engine.store.getCheckpoint(s.id)).toMatchObject({ position: 3 });
   });

@@ -34,10 +34,16 @@ export interface RunnerDeps extends EngineOptions {
 }
 
 /** Values of a credential and of secret config fields: the redactor hides them wherever they show up. */
-export function secretValues(connector: AnyConnector, config: Record<string, unknown>, credential: Credential | undefined): string[] {
+export function secretValues(
+  connector: AnyConnector,
+  config: Record<string, unknown>,
+  credential: Credential | undefined,
+): string[] {
   const out: string[] = [];
   for (const p of secretFieldPaths(connector.manifest.config)) {
-    const value = p.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as any)[k] : undefined), config);
+    const value = p
+      .split('.')
+      .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as any)[k] : undefined), config);
     if (typeof value === 'string') out.push(value);
   }
   if (credential) {
@@ -52,38 +58,66 @@ export function secretValues(connector: AnyConnector, config: Record<string, unk
  * Retryable failures retry from the last committed checkpoint with backoff; anything else fails the run,
  * puts the source in `error` with a readable message and keeps the last good checkpoint.
  */
-export async function runSync(deps: RunnerDeps, source: SourceRecord, connector: AnyConnector, options: SyncOptions = {}): Promise<RunRecord> {
+export async function runSync(
+  deps: RunnerDeps,
+  source: SourceRecord,
+  connector: AnyConnector,
+  options: SyncOptions = {},
+): Promise<RunRecord> {
   const { store, clock } = deps;
   const leaseKey = `sync:${source.id}`;
   const holder = `${HOLDER_PREFIX}:${randomUUID()}`;
   const ttl = deps.leaseTtlMs ?? 60_000;
   while (!(await store.acquireLease(leaseKey, holder, ttl))) {
     if (!options.waitForLease) {
-      throw new TributaryError('already_running', `Source "${source.name}" is already syncing; wait for that run to finish (tributary runs ${source.name}).`);
+      throw new TributaryError(
+        'already_running',
+        `Source "${source.name}" is already syncing; wait for that run to finish (tributary runs ${source.name}).`,
+      );
     }
     await clock.sleep(Math.min(1000, ttl / 4), options.signal);
   }
   const requested: RunMode = options.mode === 'full_refresh' ? 'full_refresh' : 'incremental';
   const run = await store.startRun({ sourceId: source.id, mode: requested, trigger: options.trigger ?? 'manual' });
   const started = clock.now();
-  const totals: RunCounts = { itemsSeen: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0, apiCalls: 0, rateLimitWaitMs: 0 };
+  const totals: RunCounts = {
+    itemsSeen: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 0,
+    failed: 0,
+    apiCalls: 0,
+    rateLimitWaitMs: 0,
+  };
   let pending = { apiCalls: 0, rateLimitWaitMs: 0 };
   let pages = 0;
   const progress = (phase: string, extra: Partial<SyncProgress> = {}): void =>
-    options.onProgress?.({ runId: run.id, sourceId: source.id, phase, ...totals, pages, elapsedMs: clock.now() - started, ...extra });
+    options.onProgress?.({
+      runId: run.id,
+      sourceId: source.id,
+      phase,
+      ...totals,
+      pages,
+      elapsedMs: clock.now() - started,
+      ...extra,
+    });
 
   // Heartbeat keeps the lease and tells stuck-run detection we are alive.
   let leaseLost = false;
-  const heartbeat = setInterval(() => {
-    void (async () => {
-      try {
-        if (!(await store.renewLease(leaseKey, holder, ttl))) leaseLost = true;
-        await store.heartbeatRun(run.id);
-      } catch (err) {
-        deps.logger.warn('heartbeat failed', { sourceId: source.id, error: (err as Error).message });
-      }
-    })();
-  }, Math.max(250, Math.floor(ttl / 3)));
+  const heartbeat = setInterval(
+    () => {
+      void (async () => {
+        try {
+          if (!(await store.renewLease(leaseKey, holder, ttl))) leaseLost = true;
+          await store.heartbeatRun(run.id);
+        } catch (err) {
+          deps.logger.warn('heartbeat failed', { sourceId: source.id, error: (err as Error).message });
+        }
+      })();
+    },
+    Math.max(250, Math.floor(ttl / 3)),
+  );
   heartbeat.unref();
 
   const signal = options.signal ?? new AbortController().signal;
@@ -98,8 +132,14 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
     const credential = await credentials.get().catch((err) => {
       throw toTributaryError(err);
     });
-    const logger = createLogger(deps.log ?? (() => undefined), { secrets: secretValues(connector, config, credential), bindings: { sourceId: source.id, connector: connector.manifest.name } });
-    const pipeline = createPipeline({ secrets: secretValues(connector, config, credential), redactionPatterns: deps.redactionPatterns });
+    const logger = createLogger(deps.log ?? (() => undefined), {
+      secrets: secretValues(connector, config, credential),
+      bindings: { sourceId: source.id, connector: connector.manifest.name },
+    });
+    const pipeline = createPipeline({
+      secrets: secretValues(connector, config, credential),
+      redactionPatterns: deps.redactionPatterns,
+    });
     const rateLimiter = deps.rateLimiterFor?.(source, connector) ?? unlimited;
     const countApi = (n = 1): void => {
       pending.apiCalls += n;
@@ -109,19 +149,34 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
       pending.rateLimitWaitMs += ms;
       deps.onEvent?.({ type: 'rate_limit_wait', sourceId: source.id, connector: connector.manifest.name, ms });
     };
-    const http = createHttpClient({ clock, rateLimiter, logger, signal, fetch: deps.fetch, onRequest: () => countApi(), onRateLimitWait: countWait });
-    const backfillDays = options.backfillDays ?? (typeof config.backfillDays === 'number' ? config.backfillDays : undefined);
+    const http = createHttpClient({
+      clock,
+      rateLimiter,
+      logger,
+      signal,
+      fetch: deps.fetch,
+      onRequest: () => countApi(),
+      onRateLimitWait: countWait,
+    });
+    const backfillDays =
+      options.backfillDays ?? (typeof config.backfillDays === 'number' ? config.backfillDays : undefined);
 
     for (let attempt = 1; ; attempt++) {
       const stored = requested === 'full_refresh' && attempt === 1 ? null : await store.getCheckpoint(source.id);
       const parsed = parseCheckpoint(connector, stored ?? undefined);
-      let mode: SyncMode = requested === 'full_refresh' ? 'full_refresh' : parsed.checkpoint ? 'incremental' : 'backfill';
+      let mode: SyncMode =
+        requested === 'full_refresh' ? 'full_refresh' : parsed.checkpoint ? 'incremental' : 'backfill';
       if (parsed.invalid) {
-        logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', { reason: parsed.reason });
+        logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', {
+          reason: parsed.reason,
+        });
         mode = 'full_refresh';
       }
       finalMode = mode;
-      const since = mode !== 'incremental' && backfillDays !== undefined ? new Date(clock.now() - backfillDays * 86_400_000) : undefined;
+      const since =
+        mode !== 'incremental' && backfillDays !== undefined
+          ? new Date(clock.now() - backfillDays * 86_400_000)
+          : undefined;
       const ctx: ReadContext<any, any> = {
         sourceId: source.id,
         config,
@@ -134,7 +189,8 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
         clock,
         countApiCall: countApi,
         countRateLimitWait: countWait,
-        checkpoint: mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint,
+        checkpoint:
+          mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint,
         mode,
         since,
         hints: options.hints ?? {},
@@ -162,9 +218,10 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
             },
             deps.commitBatchSize ?? 1000,
           );
-          for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20)) logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
+          for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
+            logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
-          totals.itemsSeen += (page.items?.length ?? 0);
+          totals.itemsSeen += page.items?.length ?? 0;
           totals.created += outcome.created;
           totals.updated += outcome.updated;
           totals.unchanged += outcome.unchanged;
@@ -172,7 +229,16 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
           totals.failed += outcome.failed;
           totals.apiCalls += extra.apiCalls;
           totals.rateLimitWaitMs += extra.rateLimitWaitMs;
-          deps.onEvent?.({ type: 'page_committed', sourceId: source.id, connector: connector.manifest.name, created: outcome.created, updated: outcome.updated, deleted: outcome.deleted, unchanged: outcome.unchanged, items: page.items?.length ?? 0 });
+          deps.onEvent?.({
+            type: 'page_committed',
+            sourceId: source.id,
+            connector: connector.manifest.name,
+            created: outcome.created,
+            updated: outcome.updated,
+            deleted: outcome.deleted,
+            unchanged: outcome.unchanged,
+            items: page.items?.length ?? 0,
+          });
           progress('reading');
           if (!outcome.complete) break;
         }
@@ -182,15 +248,29 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
         if (stopRequested() && (error.code === 'aborted' || signal.aborted)) break;
         if (!error.retryable || attempt >= maxAttempts) throw error;
         const delay = error.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (attempt - 1));
-        logger.warn('sync attempt failed; retrying from the last checkpoint', { attempt, code: error.code, error: error.message, delayMs: delay });
+        logger.warn('sync attempt failed; retrying from the last checkpoint', {
+          attempt,
+          code: error.code,
+          error: error.message,
+          delayMs: delay,
+        });
         progress('retrying', { message: error.message });
         await clock.sleep(delay, signal);
       }
     }
 
-    if (leaseLost) throw new TributaryError('already_running', 'The sync lease was lost (another process took over after a stall); this run stopped.');
+    if (leaseLost)
+      throw new TributaryError(
+        'already_running',
+        'The sync lease was lost (another process took over after a stall); this run stopped.',
+      );
     if (signal.aborted) {
-      const done = await store.finishRun(run.id, { status: 'aborted', mode: finalMode, error: 'paused or cancelled; committed work kept', counts: { ...totals } });
+      const done = await store.finishRun(run.id, {
+        status: 'aborted',
+        mode: finalMode,
+        error: 'paused or cancelled; committed work kept',
+        counts: { ...totals },
+      });
       return done;
     }
     progress('finishing');
@@ -204,12 +284,27 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
     const done = await store.finishRun(run.id, { status: 'succeeded', mode: finalMode, counts: { ...totals } });
     const latest = await store.getSource(source.id);
     // A pause during the run keeps the source paused.
-    if (latest) await store.updateSource(source.id, { lastSyncAt: done.finishedAt, errorMessage: null, ...(latest.status === 'error' ? { status: 'active' as const } : {}) });
+    if (latest)
+      await store.updateSource(source.id, {
+        lastSyncAt: done.finishedAt,
+        errorMessage: null,
+        ...(latest.status === 'error' ? { status: 'active' as const } : {}),
+      });
     if (latest) deps.onEvent?.({ type: 'run_finished', run: done, source: latest });
     return done;
   } catch (err) {
     const error = toTributaryError(err);
-    const done = await store.finishRun(run.id, { status: 'failed', mode: finalMode, error: error.message, errorCode: error.code, counts: { ...totals, apiCalls: totals.apiCalls + pending.apiCalls, rateLimitWaitMs: totals.rateLimitWaitMs + pending.rateLimitWaitMs } });
+    const done = await store.finishRun(run.id, {
+      status: 'failed',
+      mode: finalMode,
+      error: error.message,
+      errorCode: error.code,
+      counts: {
+        ...totals,
+        apiCalls: totals.apiCalls + pending.apiCalls,
+        rateLimitWaitMs: totals.rateLimitWaitMs + pending.rateLimitWaitMs,
+      },
+    });
     await store.updateSource(source.id, { status: 'error', errorMessage: `${error.code}: ${error.message}` });
     const latest = await store.getSource(source.id);
     if (latest) deps.onEvent?.({ type: 'run_finished', run: done, source: latest });
@@ -219,4 +314,3 @@ export async function runSync(deps: RunnerDeps, source: SourceRecord, connector:
     await store.releaseLease(leaseKey, holder).catch(() => undefined);
   }
 }
-

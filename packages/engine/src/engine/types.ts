@@ -1,4 +1,13 @@
-import type { AnyConnector, CheckResult, Checkpoint, Clock, CredentialAccess, DiscoveredResource, Item, RateLimiter } from '@tributary/sdk';
+import type {
+  AnyConnector,
+  CheckResult,
+  Checkpoint,
+  Clock,
+  CredentialAccess,
+  DiscoveredResource,
+  Item,
+  RateLimiter,
+} from '@tributary/sdk';
 import type {
   MemoryStore,
   MemoryWithVersions,
@@ -110,7 +119,16 @@ export interface EngineOptions {
 
 export type EngineEvent =
   | { type: 'run_finished'; run: RunRecord; source: SourceRecord }
-  | { type: 'page_committed'; sourceId: string; connector: string; created: number; updated: number; deleted: number; unchanged: number; items: number }
+  | {
+      type: 'page_committed';
+      sourceId: string;
+      connector: string;
+      created: number;
+      updated: number;
+      deleted: number;
+      unchanged: number;
+      items: number;
+    }
   | { type: 'api_call'; sourceId: string; connector: string }
   | { type: 'rate_limit_wait'; sourceId: string; connector: string; ms: number };
 
@@ -140,7 +158,10 @@ export interface Engine {
      */
     watch(id: string, onChange: (hints?: Record<string, unknown>) => void, signal: AbortSignal): Promise<void>;
     /** Offers a webhook delivery to the source's connector (signature checked with that source's secrets). */
-    webhook(id: string, request: import('@tributary/sdk').WebhookRequest): Promise<import('@tributary/sdk').WebhookOutcome | null>;
+    webhook(
+      id: string,
+      request: import('@tributary/sdk').WebhookRequest,
+    ): Promise<import('@tributary/sdk').WebhookOutcome | null>;
   };
   /** Runs one sync of a source now (in this process). Resolves with the finished run record. */
   sync(sourceId: string, options?: SyncOptions): Promise<RunRecord>;

@@ -5,7 +5,10 @@ import type { ContentType } from '@tributary/sdk';
  * Normalization makes equal content look equal whatever path it came by: HTML becomes text (links kept),
  * line endings and Unicode forms are unified, trailing spaces and runs of blank lines collapse.
  */
-export function normalizeContent(content: string, contentType: ContentType): { content: string; contentType: ContentType } {
+export function normalizeContent(
+  content: string,
+  contentType: ContentType,
+): { content: string; contentType: ContentType } {
   let text = content;
   let type = contentType;
   if (type === 'html') {

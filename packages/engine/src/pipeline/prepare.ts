@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createRedactor, DEFAULT_SECRET_PATTERNS, ItemSchema, type Item, type RedactionPattern, zodIssues, formatIssues } from '@tributary/sdk';
+import {
+  createRedactor,
+  DEFAULT_SECRET_PATTERNS,
+  ItemSchema,
+  type Item,
+  type RedactionPattern,
+  zodIssues,
+  formatIssues,
+} from '@tributary/sdk';
 import type { PreparedItem } from '../store/types.js';
 import { chunkContent, type ChunkOptions } from './chunk.js';
 import { normalizeContent, normalizeTitle } from './normalize.js';
@@ -33,14 +41,24 @@ export function isFailure(x: PreparedItem | ItemFailure): x is ItemFailure {
 }
 
 export function contentHash(stream: string, title: string | null, content: string): string {
-  return createHash('sha256').update(stream).update('\u0000').update(title ?? '').update('\u0000').update(content).digest('hex');
+  return createHash('sha256')
+    .update(stream)
+    .update('\u0000')
+    .update(title ?? '')
+    .update('\u0000')
+    .update(content)
+    .digest('hex');
 }
 
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
-  const patterns = options.redactionPatterns?.length ? [...DEFAULT_SECRET_PATTERNS, ...options.redactionPatterns] : DEFAULT_SECRET_PATTERNS;
+  const patterns = options.redactionPatterns?.length
+    ? [...DEFAULT_SECRET_PATTERNS, ...options.redactionPatterns]
+    : DEFAULT_SECRET_PATTERNS;
   const redact = createRedactor(options.secrets ?? [], patterns);
   const salt = `${PIPELINE_VERSION}:${createHash('sha256')
-    .update(JSON.stringify([options.secrets?.length ?? 0, patterns.map((p) => p.pattern.source), options.chunking ?? {}]))
+    .update(
+      JSON.stringify([options.secrets?.length ?? 0, patterns.map((p) => p.pattern.source), options.chunking ?? {}]),
+    )
     .digest('hex')
     .slice(0, 12)}`;
 

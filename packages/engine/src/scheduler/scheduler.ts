@@ -119,7 +119,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const burst = m.webhook ?? { firstAt: now, lastAt: now, events: 0, hints: {} };
       memo.set(sourceId, {
         ...m,
-        webhook: { ...burst, lastAt: now, events: burst.events + 1, hints: burst.events === 0 ? hints : mergeHints(burst.hints, hints) },
+        webhook: {
+          ...burst,
+          lastAt: now,
+          events: burst.events + 1,
+          hints: burst.events === 0 ? hints : mergeHints(burst.hints, hints),
+        },
       });
     },
 

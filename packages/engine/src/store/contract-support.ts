@@ -16,9 +16,25 @@ export function prepared(items: Item[]): PreparedItem[] {
 }
 
 export function chat(id: string, content: string, extra: Partial<Item> = {}): Item {
-  return { externalId: id, stream: 'messages', content, contentType: 'text', occurredAt: '2026-01-01T00:00:00.000Z', ...extra };
+  return {
+    externalId: id,
+    stream: 'messages',
+    content,
+    contentType: 'text',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    ...extra,
+  };
 }
 
-export async function newSource(store: MemoryStore, name = 'src', extra: { ownerId?: string; sourceType?: string } = {}) {
-  return store.createSource({ ownerId: extra.ownerId ?? 'local', sourceType: extra.sourceType ?? 'synthetic', name, config: { count: 1 } });
+export async function newSource(
+  store: MemoryStore,
+  name = 'src',
+  extra: { ownerId?: string; sourceType?: string } = {},
+) {
+  return store.createSource({
+    ownerId: extra.ownerId ?? 'local',
+    sourceType: extra.sourceType ?? 'synthetic',
+    name,
+    config: { count: 1 },
+  });
 }

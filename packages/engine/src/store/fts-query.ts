@@ -44,13 +44,20 @@ export function parseSimpleQuery(input: string): ParsedQuery {
     const neg = word.startsWith('-') && word.length > 1;
     if (neg) word = word.slice(1);
     const prefix = word.endsWith('*') && word.length > 1;
-    const words = word.replace(/\*+$/, '').split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+    const words = word
+      .replace(/\*+$/, '')
+      .split(/[^\p{L}\p{N}_]+/u)
+      .filter(Boolean);
     if (words.length) add({ words, prefix }, neg);
   }
   if (!positive.length) {
-    throw new TributaryError('invalid_query', `Nothing to search for in "${input}": give at least one word (exclusions with - need a word to exclude from).`, {
-      issues: [{ path: 'query', message: 'no searchable terms' }],
-    });
+    throw new TributaryError(
+      'invalid_query',
+      `Nothing to search for in "${input}": give at least one word (exclusions with - need a word to exclude from).`,
+      {
+        issues: [{ path: 'query', message: 'no searchable terms' }],
+      },
+    );
   }
   return { positive, negative };
 }
@@ -67,7 +74,8 @@ export function toFtsQuery(input: string): string {
 /** Renders the simple syntax as a PostgreSQL tsquery (to_tsquery with the 'simple' configuration). */
 export function toTsQuery(input: string): string {
   const q = parseSimpleQuery(input);
-  const lexeme = (w: string, prefix: boolean): string => `'${w.toLowerCase().replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
+  const lexeme = (w: string, prefix: boolean): string =>
+    `'${w.toLowerCase().replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
   const term = (t: QueryTerm): string => {
     const parts = t.words.map((w, i) => lexeme(w, t.prefix && i === t.words.length - 1));
     return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;

@@ -26,13 +26,40 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     });
 
     it('creates, reads, updates and lists sources; names are unique per owner', async () => {
-      const s = await store.createSource({ ownerId: 'local', sourceType: 'git', name: 'repo', config: { rootDir: '/x' }, features: { diffs: true }, schedule: { intervalMinutes: 15 } });
-      expect(s).toMatchObject({ name: 'repo', sourceType: 'git', status: 'active', config: { rootDir: '/x' }, features: { diffs: true }, schedule: { intervalMinutes: 15 }, lastSyncPosition: null });
+      const s = await store.createSource({
+        ownerId: 'local',
+        sourceType: 'git',
+        name: 'repo',
+        config: { rootDir: '/x' },
+        features: { diffs: true },
+        schedule: { intervalMinutes: 15 },
+      });
+      expect(s).toMatchObject({
+        name: 'repo',
+        sourceType: 'git',
+        status: 'active',
+        config: { rootDir: '/x' },
+        features: { diffs: true },
+        schedule: { intervalMinutes: 15 },
+        lastSyncPosition: null,
+      });
       expect(await store.getSource(s.id)).toEqual(s);
       expect((await store.getSourceByName('local', 'repo'))?.id).toBe(s.id);
-      await expect(store.createSource({ ownerId: 'local', sourceType: 'git', name: 'repo', config: {} })).rejects.toMatchObject({ code: 'conflict' });
-      const u = await store.updateSource(s.id, { status: 'error', errorMessage: 'boom', features: { diffs: false }, config: { rootDir: '/y' } });
-      expect(u).toMatchObject({ status: 'error', errorMessage: 'boom', features: { diffs: false }, config: { rootDir: '/y' } });
+      await expect(
+        store.createSource({ ownerId: 'local', sourceType: 'git', name: 'repo', config: {} }),
+      ).rejects.toMatchObject({ code: 'conflict' });
+      const u = await store.updateSource(s.id, {
+        status: 'error',
+        errorMessage: 'boom',
+        features: { diffs: false },
+        config: { rootDir: '/y' },
+      });
+      expect(u).toMatchObject({
+        status: 'error',
+        errorMessage: 'boom',
+        features: { diffs: false },
+        config: { rootDir: '/y' },
+      });
       await expect(store.updateSource('nope', { name: 'x' })).rejects.toMatchObject({ code: 'not_found' });
       const other = await store.createUser({ name: 'bob' });
       await store.createSource({ ownerId: other.id, sourceType: 'git', name: 'repo', config: {} });
@@ -42,7 +69,13 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
     it('stores the checkpoint with the page and exposes it on the source', async () => {
       const s = await newSource(store);
-      await store.commitPage({ sourceId: s.id, runId: null, items: prepared([chat('a', 'hello')]), deletes: [], checkpoint: { position: 1 } });
+      await store.commitPage({
+        sourceId: s.id,
+        runId: null,
+        items: prepared([chat('a', 'hello')]),
+        deletes: [],
+        checkpoint: { position: 1 },
+      });
       expect(await store.getCheckpoint(s.id)).toEqual({ position: 1 });
       expect((await store.getSource(s.id))?.lastSyncPosition).toEqual({ position: 1 });
       await store.commitPage({ sourceId: s.id, runId: null, items: [], deletes: [], checkpoint: undefined });
@@ -55,7 +88,9 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       const s = await newSource(store);
       const items = prepared([chat('a', 'first'), chat('b', 'second')]);
       (items[1] as any).content = null; // violates NOT NULL inside the transaction
-      await expect(store.commitPage({ sourceId: s.id, runId: null, items, deletes: [], checkpoint: { position: 2 } })).rejects.toThrow();
+      await expect(
+        store.commitPage({ sourceId: s.id, runId: null, items, deletes: [], checkpoint: { position: 2 } }),
+      ).rejects.toThrow();
       expect(await store.countMemories({ sourceId: s.id, includeDeleted: true })).toBe(0);
       expect(await store.getCheckpoint(s.id)).toBeNull();
     });
@@ -64,11 +99,24 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       const s = await newSource(store);
       const run = await store.startRun({ sourceId: s.id, mode: 'incremental', trigger: 'manual' });
       expect(run.status).toBe('running');
-      await store.commitPage({ sourceId: s.id, runId: run.id, items: prepared([chat('a', 'x'), chat('b', 'y')]), deletes: [], checkpoint: { p: 1 }, runCounts: { apiCalls: 3 } });
+      await store.commitPage({
+        sourceId: s.id,
+        runId: run.id,
+        items: prepared([chat('a', 'x'), chat('b', 'y')]),
+        deletes: [],
+        checkpoint: { p: 1 },
+        runCounts: { apiCalls: 3 },
+      });
       const mid = await store.getRun(run.id);
       expect(mid).toMatchObject({ created: 2, itemsSeen: 2, apiCalls: 3 });
-      expect((await store.findStaleRuns(new Date(Date.now() + 60_000).toISOString())).map((r) => r.id)).toContain(run.id);
-      const done = await store.finishRun(run.id, { status: 'succeeded', mode: 'backfill', counts: { created: 2, itemsSeen: 2, apiCalls: 3 } });
+      expect((await store.findStaleRuns(new Date(Date.now() + 60_000).toISOString())).map((r) => r.id)).toContain(
+        run.id,
+      );
+      const done = await store.finishRun(run.id, {
+        status: 'succeeded',
+        mode: 'backfill',
+        counts: { created: 2, itemsSeen: 2, apiCalls: 3 },
+      });
       expect(done).toMatchObject({ status: 'succeeded', mode: 'backfill', created: 2, apiCalls: 3 });
       expect(done.finishedAt).not.toBeNull();
       expect(await store.findStaleRuns(new Date(Date.now() + 60_000).toISOString())).toHaveLength(0);

@@ -301,7 +301,16 @@ export interface MemoryStore {
   startRun(input: { sourceId: string; mode: RunMode; trigger: RunTrigger }): Promise<RunRecord>;
   heartbeatRun(runId: string): Promise<void>;
   /** Ends a run. `counts`, when given, are the run's final totals (absolute), replacing the per-page increments. */
-  finishRun(runId: string, outcome: { status: Exclude<RunStatus, 'running'>; mode?: RunMode; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }): Promise<RunRecord>;
+  finishRun(
+    runId: string,
+    outcome: {
+      status: Exclude<RunStatus, 'running'>;
+      mode?: RunMode;
+      error?: string | null;
+      errorCode?: string | null;
+      counts?: Partial<RunCounts>;
+    },
+  ): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | null>;
   listRuns(filter: { sourceId?: string; ownerId?: string; status?: RunStatus; limit?: number }): Promise<RunRecord[]>;
   /** Runs still `running` whose heartbeat is older than the cutoff (their holder died). */
@@ -321,7 +330,10 @@ export interface MemoryStore {
   /** Live memories count (or with tombstones). */
   countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): Promise<number>;
   /** Streams every memory of a source (tombstones included when asked), for export. */
-  exportMemories(sourceId: string, options?: { includeDeleted?: boolean; batchSize?: number }): AsyncIterable<MemoryRecord>;
+  exportMemories(
+    sourceId: string,
+    options?: { includeDeleted?: boolean; batchSize?: number },
+  ): AsyncIterable<MemoryRecord>;
   /** @throws TributaryError `invalid_query` on a syntax error in `fts` mode */
   search(query: SearchQuery): Promise<{ hits: SearchHit[] }>;
   timeline(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }>;
@@ -338,14 +350,23 @@ export interface MemoryStore {
   createUser(input: { id?: string; name: string; isAdmin?: boolean }): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
-  createToken(input: { userId: string; name: string; tokenHash: string; readOnly?: boolean; scope?: 'api' | 'metrics' }): Promise<TokenRecord>;
+  createToken(input: {
+    userId: string;
+    name: string;
+    tokenHash: string;
+    readOnly?: boolean;
+    scope?: 'api' | 'metrics';
+  }): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   listTokens(userId?: string): Promise<TokenRecord[]>;
   touchToken(id: string): Promise<void>;
   revokeToken(id: string): Promise<boolean>;
 
   // credentials (ciphertext only)
-  putCredential(envelope: Omit<CredentialEnvelope, 'updatedAt' | 'revision'>, expectedRevision?: number): Promise<CredentialEnvelope>;
+  putCredential(
+    envelope: Omit<CredentialEnvelope, 'updatedAt' | 'revision'>,
+    expectedRevision?: number,
+  ): Promise<CredentialEnvelope>;
   getCredential(sourceId: string): Promise<CredentialEnvelope | null>;
   listCredentials(): Promise<CredentialEnvelope[]>;
   deleteCredential(sourceId: string): Promise<boolean>;

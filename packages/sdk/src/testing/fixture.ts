@@ -9,12 +9,17 @@ export const REQUIREMENTS = {
   'manifest:valid': 'The manifest parses, the name is kebab-case, the sdk range admits this SDK, streams are declared.',
   'manifest:json-schema': 'The config schema converts to JSON Schema and the fixture config validates against it.',
   'check:ok': 'check() succeeds against a good setup.',
-  'check:bad-setup': 'check() fails with ok=false and a non-empty reason (or a TributaryError) for each bad config/credential.',
-  'read:items-valid': 'Every yielded item passes ItemSchema and names a declared stream; external ids are unique within a page.',
-  'read:checkpoint-serializable': 'Every checkpoint is JSON-serializable and parses with the manifest checkpoint schema.',
+  'check:bad-setup':
+    'check() fails with ok=false and a non-empty reason (or a TributaryError) for each bad config/credential.',
+  'read:items-valid':
+    'Every yielded item passes ItemSchema and names a declared stream; external ids are unique within a page.',
+  'read:checkpoint-serializable':
+    'Every checkpoint is JSON-serializable and parses with the manifest checkpoint schema.',
   'read:deterministic': 'Two full reads of the same upstream yield the same memories (ids and content).',
-  'read:incremental': 'A read from the final checkpoint after upstream changes yields the changes and nothing unchanged.',
-  'sync:resume:after-any-page': 'A crash after any page, then a resume from its checkpoint, loses and duplicates nothing.',
+  'read:incremental':
+    'A read from the final checkpoint after upstream changes yields the changes and nothing unchanged.',
+  'sync:resume:after-any-page':
+    'A crash after any page, then a resume from its checkpoint, loses and duplicates nothing.',
   'deletions:propagate': 'When deletions are declared, items deleted upstream are reported as deletes.',
   'abort:prompt': 'Aborting the signal stops the read within one page.',
 } as const;

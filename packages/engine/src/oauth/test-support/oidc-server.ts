@@ -23,7 +23,16 @@ export interface TestOidcServer {
   close(): Promise<void>;
 }
 
-export async function startOidcServer(options: { accessTokenTtlSeconds?: number } = {}): Promise<TestOidcServer> {
+export interface OidcServerOptions {
+  accessTokenTtlSeconds?: number;
+  /**
+   * Extra redirect paths on `http://127.0.0.1` accepted on ANY port (the client becomes a native app, RFC 8252 §7.3):
+   * for servers and CLIs that listen on port 0, e.g. `/api/v1/oauth/testidp/callback`, `/callback`.
+   */
+  loopbackRedirectPaths?: string[];
+}
+
+export async function startOidcServer(options: OidcServerOptions = {}): Promise<TestOidcServer> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
   const tokenRequests = { total: 0, authorization_code: 0, refresh_token: 0, other: 0 };
   const server: Server = createServer((req, res) => {
@@ -42,7 +51,8 @@ export async function startOidcServer(options: { accessTokenTtlSeconds?: number 
       {
         client_id: TEST_CLIENT_ID,
         client_secret: TEST_CLIENT_SECRET,
-        redirect_uris: [redirectUri],
+        redirect_uris: [redirectUri, ...(options.loopbackRedirectPaths ?? []).map((p) => `http://127.0.0.1${p}`)],
+        ...(options.loopbackRedirectPaths?.length ? { application_type: 'native' } : {}),
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { TributaryError, type Checkpoint } from '@tributary/sdk';
-import type { CredentialEnvelope, NewSource, RunCounts, RunRecord, RunStatus, SourcePatch, SourceRecord, SourceStatus } from '../types.js';
+import type {
+  CredentialEnvelope,
+  NewSource,
+  RunCounts,
+  RunRecord,
+  RunStatus,
+  SourcePatch,
+  SourceRecord,
+  SourceStatus,
+} from '../types.js';
 import { toEnvelope, toRun, toSource, toToken, toUser } from '../sqlite/rows.js';
 import { transaction, type Tx } from './db.js';
 
@@ -9,20 +18,28 @@ import { transaction, type Tx } from './db.js';
 export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => number) {
   const hydrate = async (db: Tx, row: any): Promise<SourceRecord> => {
     const features: Record<string, boolean> = {};
-    for (const f of (await db.query('SELECT feature, enabled FROM source_features WHERE source_id = $1', [row.id])).rows) features[f.feature] = f.enabled;
+    for (const f of (await db.query('SELECT feature, enabled FROM source_features WHERE source_id = $1', [row.id]))
+      .rows)
+      features[f.feature] = f.enabled;
     const cp = (await db.query('SELECT checkpoint FROM checkpoints WHERE source_id = $1', [row.id])).rows[0];
     return toSource(row, features, cp ? JSON.stringify(cp.checkpoint) : null);
   };
   const setFeatures = async (db: Tx, sourceId: string, features: Record<string, boolean>): Promise<void> => {
     await db.query('DELETE FROM source_features WHERE source_id = $1', [sourceId]);
-    for (const [k, v] of Object.entries(features)) await db.query('INSERT INTO source_features (source_id, feature, enabled) VALUES ($1, $2, $3)', [sourceId, k, v]);
+    for (const [k, v] of Object.entries(features))
+      await db.query('INSERT INTO source_features (source_id, feature, enabled) VALUES ($1, $2, $3)', [sourceId, k, v]);
   };
   const constraint = (err: unknown, name: string): never => {
     const e = err as { code?: string; constraint?: string };
     if (e.code === '23505' && e.constraint === 'data_sources_owner_id_name_key') {
-      throw new TributaryError('conflict', `A source named "${name}" already exists; choose another name.`, { issues: [{ path: 'name', message: 'already taken' }] });
+      throw new TributaryError('conflict', `A source named "${name}" already exists; choose another name.`, {
+        issues: [{ path: 'name', message: 'already taken' }],
+      });
     }
-    if (e.code === '23503') throw new TributaryError('not_found', 'The owner of this source does not exist.', { issues: [{ path: 'ownerId', message: 'unknown user' }] });
+    if (e.code === '23503')
+      throw new TributaryError('not_found', 'The owner of this source does not exist.', {
+        issues: [{ path: 'ownerId', message: 'unknown user' }],
+      });
     throw err;
   };
   const purge = async (tx: Tx, id: string): Promise<number> => {
@@ -43,7 +60,16 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
         try {
           await tx.query(
             `INSERT INTO data_sources (id, owner_id, source_type, name, config, schedule, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-            [input.id, input.ownerId, input.sourceType, input.name, JSON.stringify(input.config ?? {}), input.schedule ? JSON.stringify(input.schedule) : null, input.status ?? 'active', ts],
+            [
+              input.id,
+              input.ownerId,
+              input.sourceType,
+              input.name,
+              JSON.stringify(input.config ?? {}),
+              input.schedule ? JSON.stringify(input.schedule) : null,
+              input.status ?? 'active',
+              ts,
+            ],
           );
         } catch (err) {
           constraint(err, input.name);
@@ -56,7 +82,8 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       return row ? hydrate(pool, row) : null;
     },
     getSourceByName: async (ownerId: string, name: string) => {
-      const row = (await pool.query('SELECT * FROM data_sources WHERE owner_id = $1 AND name = $2', [ownerId, name])).rows[0];
+      const row = (await pool.query('SELECT * FROM data_sources WHERE owner_id = $1 AND name = $2', [ownerId, name]))
+        .rows[0];
       return row ? hydrate(pool, row) : null;
     },
     listSources: async (filter: { ownerId?: string; sourceType?: string; status?: SourceStatus } = {}) => {
@@ -65,7 +92,12 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       if (filter.ownerId) parts.push(`owner_id = $${params.push(filter.ownerId)}`);
       if (filter.sourceType) parts.push(`source_type = $${params.push(filter.sourceType)}`);
       if (filter.status) parts.push(`status = $${params.push(filter.status)}`);
-      const rows = (await pool.query(`SELECT * FROM data_sources ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY created_at, name`, params)).rows;
+      const rows = (
+        await pool.query(
+          `SELECT * FROM data_sources ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY created_at, name`,
+          params,
+        )
+      ).rows;
       return Promise.all(rows.map((r) => hydrate(pool, r)));
     },
     updateSource: (id: string, patch: SourcePatch) =>
@@ -100,7 +132,9 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
         return ((await tx.query('DELETE FROM data_sources WHERE id = $1', [id])).rowCount ?? 0) > 0;
       }),
     purgeSourceData: (id: string) => transaction(pool, (tx) => purge(tx, id)),
-    getCheckpoint: async (sourceId: string): Promise<Checkpoint | null> => (await pool.query('SELECT checkpoint FROM checkpoints WHERE source_id = $1', [sourceId])).rows[0]?.checkpoint ?? null,
+    getCheckpoint: async (sourceId: string): Promise<Checkpoint | null> =>
+      (await pool.query('SELECT checkpoint FROM checkpoints WHERE source_id = $1', [sourceId])).rows[0]?.checkpoint ??
+      null,
     setCheckpoint: async (sourceId: string, checkpoint: Checkpoint | null): Promise<void> => {
       if (checkpoint === null) await pool.query('DELETE FROM checkpoints WHERE source_id = $1', [sourceId]);
       else
@@ -114,25 +148,46 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
     startRun: async (input: { sourceId: string; mode: string; trigger: string }): Promise<RunRecord> => {
       const id = randomUUID();
       const ts = now();
-      await pool.query(`INSERT INTO data_source_sync_history (id, source_id, mode, trigger, status, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, 'running', $5, $5)`, [id, input.sourceId, input.mode, input.trigger, ts]);
+      await pool.query(
+        `INSERT INTO data_source_sync_history (id, source_id, mode, trigger, status, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, 'running', $5, $5)`,
+        [id, input.sourceId, input.mode, input.trigger, ts],
+      );
       return (await getRun(id))!;
     },
     heartbeatRun: async (runId: string): Promise<void> => {
       await pool.query('UPDATE data_source_sync_history SET heartbeat_at = $1 WHERE id = $2', [now(), runId]);
     },
-    finishRun: async (runId: string, outcome: { status: Exclude<RunStatus, 'running'>; mode?: string; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }) => {
+    finishRun: async (
+      runId: string,
+      outcome: {
+        status: Exclude<RunStatus, 'running'>;
+        mode?: string;
+        error?: string | null;
+        errorCode?: string | null;
+        counts?: Partial<RunCounts>;
+      },
+    ) => {
       const params: unknown[] = [outcome.status, now(), outcome.error ?? null, outcome.errorCode ?? null];
       const sets = ['status = $1', 'finished_at = $2', 'error = $3', 'error_code = $4'];
       if (outcome.mode) sets.push(`mode = $${params.push(outcome.mode)}`);
       const columns: Record<keyof RunCounts, string> = {
-        itemsSeen: 'items_seen', created: 'created', updated: 'updated', deleted: 'deleted', unchanged: 'unchanged',
-        failed: 'failed', apiCalls: 'api_calls', rateLimitWaitMs: 'rate_limit_wait_ms',
+        itemsSeen: 'items_seen',
+        created: 'created',
+        updated: 'updated',
+        deleted: 'deleted',
+        unchanged: 'unchanged',
+        failed: 'failed',
+        apiCalls: 'api_calls',
+        rateLimitWaitMs: 'rate_limit_wait_ms',
       };
       for (const [key, column] of Object.entries(columns) as Array<[keyof RunCounts, string]>) {
         const value = outcome.counts?.[key];
         if (typeof value === 'number') sets.push(`${column} = $${params.push(Math.round(value))}`);
       }
-      await pool.query(`UPDATE data_source_sync_history SET ${sets.join(', ')} WHERE id = $${params.push(runId)}`, params);
+      await pool.query(
+        `UPDATE data_source_sync_history SET ${sets.join(', ')} WHERE id = $${params.push(runId)}`,
+        params,
+      );
       const run = await getRun(runId);
       if (!run) throw new TributaryError('not_found', `No run with id ${runId}.`);
       return run;
@@ -148,7 +203,12 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       const sql = `SELECT r.* FROM data_source_sync_history r JOIN data_sources s ON s.id = r.source_id ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''} ORDER BY r.started_at DESC, r.seq DESC LIMIT $${params.push(limit)}`;
       return (await pool.query(sql, params)).rows.map(toRun);
     },
-    findStaleRuns: async (cutoff: string) => (await pool.query(`SELECT * FROM data_source_sync_history WHERE status = 'running' AND heartbeat_at < $1`, [cutoff])).rows.map(toRun),
+    findStaleRuns: async (cutoff: string) =>
+      (
+        await pool.query(`SELECT * FROM data_source_sync_history WHERE status = 'running' AND heartbeat_at < $1`, [
+          cutoff,
+        ])
+      ).rows.map(toRun),
 
     acquireLease: async (key: string, holder: string, ttlMs: number) => {
       const t = nowMs();
@@ -160,26 +220,56 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       );
       return (r.rowCount ?? 0) > 0;
     },
-    renewLease: async (key: string, holder: string, ttlMs: number) => ((await pool.query('UPDATE leases SET expires_at = $1 WHERE key = $2 AND holder = $3', [nowMs() + ttlMs, key, holder])).rowCount ?? 0) > 0,
+    renewLease: async (key: string, holder: string, ttlMs: number) =>
+      ((
+        await pool.query('UPDATE leases SET expires_at = $1 WHERE key = $2 AND holder = $3', [
+          nowMs() + ttlMs,
+          key,
+          holder,
+        ])
+      ).rowCount ?? 0) > 0,
     releaseLease: async (key: string, holder: string) => {
       await pool.query('DELETE FROM leases WHERE key = $1 AND holder = $2', [key, holder]);
     },
 
     createUser: async (input: { id?: string; name: string; isAdmin?: boolean }) => {
       const id = input.id ?? randomUUID();
-      return toUser((await pool.query('INSERT INTO users (id, name, is_admin, created_at) VALUES ($1, $2, $3, $4) RETURNING *', [id, input.name, Boolean(input.isAdmin), now()])).rows[0]);
+      return toUser(
+        (
+          await pool.query('INSERT INTO users (id, name, is_admin, created_at) VALUES ($1, $2, $3, $4) RETURNING *', [
+            id,
+            input.name,
+            Boolean(input.isAdmin),
+            now(),
+          ])
+        ).rows[0],
+      );
     },
     getUser: async (id: string) => {
       const row = (await pool.query('SELECT * FROM users WHERE id = $1', [id])).rows[0];
       return row ? toUser(row) : null;
     },
     listUsers: async () => (await pool.query('SELECT * FROM users ORDER BY created_at')).rows.map(toUser),
-    createToken: async (input: { userId: string; name: string; tokenHash: string; readOnly?: boolean; scope?: 'api' | 'metrics' }) =>
+    createToken: async (input: {
+      userId: string;
+      name: string;
+      tokenHash: string;
+      readOnly?: boolean;
+      scope?: 'api' | 'metrics';
+    }) =>
       toToken(
         (
           await pool.query(
             'INSERT INTO api_tokens (id, user_id, name, token_hash, read_only, scope, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
-            [randomUUID(), input.userId, input.name, input.tokenHash, Boolean(input.readOnly), input.scope ?? 'api', now()],
+            [
+              randomUUID(),
+              input.userId,
+              input.name,
+              input.tokenHash,
+              Boolean(input.readOnly),
+              input.scope ?? 'api',
+              now(),
+            ],
           )
         ).rows[0],
       ),
@@ -188,17 +278,27 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       return row ? toToken(row) : null;
     },
     listTokens: async (userId?: string) =>
-      (userId ? await pool.query('SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at', [userId]) : await pool.query('SELECT * FROM api_tokens ORDER BY created_at')).rows.map(toToken),
+      (userId
+        ? await pool.query('SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at', [userId])
+        : await pool.query('SELECT * FROM api_tokens ORDER BY created_at')
+      ).rows.map(toToken),
     touchToken: async (id: string) => {
       await pool.query('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [now(), id]);
     },
-    revokeToken: async (id: string) => ((await pool.query('UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now(), id])).rowCount ?? 0) > 0,
+    revokeToken: async (id: string) =>
+      ((await pool.query('UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [now(), id]))
+        .rowCount ?? 0) > 0,
 
     putCredential: (envelope: Omit<CredentialEnvelope, 'updatedAt' | 'revision'>, expectedRevision?: number) =>
       transaction(pool, async (tx) => {
-        const current = (await tx.query('SELECT revision FROM credentials WHERE source_id = $1 FOR UPDATE', [envelope.sourceId])).rows[0];
+        const current = (
+          await tx.query('SELECT revision FROM credentials WHERE source_id = $1 FOR UPDATE', [envelope.sourceId])
+        ).rows[0];
         if (expectedRevision !== undefined && (current ? Number(current.revision) : 0) !== expectedRevision) {
-          throw new TributaryError('conflict', `The credential of source ${envelope.sourceId} changed concurrently (revision ${current?.revision ?? 0}, expected ${expectedRevision}).`);
+          throw new TributaryError(
+            'conflict',
+            `The credential of source ${envelope.sourceId} changed concurrently (revision ${current?.revision ?? 0}, expected ${expectedRevision}).`,
+          );
         }
         const row = (
           await tx.query(
@@ -215,8 +315,10 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       const row = (await pool.query('SELECT * FROM credentials WHERE source_id = $1', [sourceId])).rows[0];
       return row ? toEnvelope(row) : null;
     },
-    listCredentials: async () => (await pool.query('SELECT * FROM credentials ORDER BY source_id')).rows.map(toEnvelope),
-    deleteCredential: async (sourceId: string) => ((await pool.query('DELETE FROM credentials WHERE source_id = $1', [sourceId])).rowCount ?? 0) > 0,
+    listCredentials: async () =>
+      (await pool.query('SELECT * FROM credentials ORDER BY source_id')).rows.map(toEnvelope),
+    deleteCredential: async (sourceId: string) =>
+      ((await pool.query('DELETE FROM credentials WHERE source_id = $1', [sourceId])).rowCount ?? 0) > 0,
 
     kvPutIfAbsent: async (ns: string, key: string, value: unknown, ttlMs: number) => {
       const t = nowMs();
@@ -227,9 +329,18 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       );
       return (r.rowCount ?? 0) > 0;
     },
-    kvGet: async (ns: string, key: string) => (await pool.query('SELECT value FROM kv WHERE namespace = $1 AND key = $2 AND expires_at > $3', [ns, key, nowMs()])).rows[0]?.value ?? null,
+    kvGet: async (ns: string, key: string) =>
+      (
+        await pool.query('SELECT value FROM kv WHERE namespace = $1 AND key = $2 AND expires_at > $3', [
+          ns,
+          key,
+          nowMs(),
+        ])
+      ).rows[0]?.value ?? null,
     kvTake: async (ns: string, key: string) => {
-      const row = (await pool.query('DELETE FROM kv WHERE namespace = $1 AND key = $2 RETURNING value, expires_at', [ns, key])).rows[0];
+      const row = (
+        await pool.query('DELETE FROM kv WHERE namespace = $1 AND key = $2 RETURNING value, expires_at', [ns, key])
+      ).rows[0];
       return row && Number(row.expires_at) > nowMs() ? row.value : null;
     },
     kvDelete: async (ns: string, key: string) => {

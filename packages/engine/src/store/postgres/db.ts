@@ -26,13 +26,18 @@ export async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
   try {
     return await pool.connect();
   } catch (err) {
-    throw new TributaryError('store_unavailable', `Cannot reach PostgreSQL: ${(err as Error).message}. Check TRIBUTARY_DATABASE_URL and that the server is running.`, { cause: err });
+    throw new TributaryError(
+      'store_unavailable',
+      `Cannot reach PostgreSQL: ${(err as Error).message}. Check TRIBUTARY_DATABASE_URL and that the server is running.`,
+      { cause: err },
+    );
   }
 }
 
 /** Maps driver errors to our codes: connection loss is retryable, constraint names become conflicts. */
 export function mapPgError(err: unknown): never {
   const e = err as { code?: string; message?: string; constraint?: string };
-  if (e.code && /^(08|57P)/.test(e.code)) throw new TributaryError('store_unavailable', `PostgreSQL connection lost: ${e.message}`, { cause: err });
+  if (e.code && /^(08|57P)/.test(e.code))
+    throw new TributaryError('store_unavailable', `PostgreSQL connection lost: ${e.message}`, { cause: err });
   throw err;
 }

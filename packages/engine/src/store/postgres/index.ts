@@ -27,7 +27,8 @@ const MIGRATION_LOCK = 7_262_001; // pg_advisory_xact_lock key: one migrator at 
  */
 export function createPostgresStore(options: PostgresStoreOptions): MemoryStore & { readonly pool: pg.Pool } {
   const schema = options.schema ?? 'public';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TributaryError('invalid_config', `Invalid PostgreSQL schema name "${schema}".`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new TributaryError('invalid_config', `Invalid PostgreSQL schema name "${schema}".`);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
@@ -56,12 +57,18 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+        );
         const current = Number((await client.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v ?? 0);
         for (const m of PG_MIGRATIONS) {
           if (m.version <= current) continue;
           await client.query(m.sql);
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now()]);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+            m.version,
+            m.name,
+            now(),
+          ]);
         }
         await client.query('COMMIT');
       } catch (err) {
@@ -77,7 +84,9 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
       try {
         await pool.query('SELECT 1');
       } catch (err) {
-        throw new TributaryError('store_unavailable', `PostgreSQL is not reachable: ${(err as Error).message}`, { cause: err });
+        throw new TributaryError('store_unavailable', `PostgreSQL is not reachable: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     },
     async close() {
@@ -104,7 +113,10 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     async lookupFingerprints(sourceId, externalIds) {
       const out = new Map<string, string>();
       if (!externalIds.length) return out;
-      const { rows } = await pool.query(`SELECT external_id, fingerprint FROM memories WHERE source_id = $1 AND deleted_at IS NULL AND external_id = ANY($2::text[])`, [sourceId, externalIds]);
+      const { rows } = await pool.query(
+        `SELECT external_id, fingerprint FROM memories WHERE source_id = $1 AND deleted_at IS NULL AND external_id = ANY($2::text[])`,
+        [sourceId, externalIds],
+      );
       for (const r of rows) out.set(r.external_id, r.fingerprint);
       return out;
     },
@@ -119,7 +131,8 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
              ) RETURNING id`,
             [sourceId, runId, now()],
           );
-          if (gone.rows.length) await tx.query('DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])', [gone.rows.map((r) => r.id)]);
+          if (gone.rows.length)
+            await tx.query('DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])', [gone.rows.map((r) => r.id)]);
           return gone.rows.length;
         });
         total += n;

@@ -13,16 +13,27 @@ export function createPgReads(pool: pg.Pool) {
         )
       ).rows[0];
       if (!row || (ownerId && row.owner_id !== ownerId)) return null;
-      const versions = (await pool.query('SELECT * FROM memory_versions WHERE memory_id = $1 ORDER BY version DESC', [id])).rows;
+      const versions = (
+        await pool.query('SELECT * FROM memory_versions WHERE memory_id = $1 ORDER BY version DESC', [id])
+      ).rows;
       return {
         ...toMemory(row),
         sourceName: row.source_name,
         sourceType: row.source_type,
-        versions: versions.map((v) => ({ version: Number(v.version), title: v.title ?? null, content: v.content, contentHash: v.content_hash, metadata: json(v.metadata, {}), supersededAt: v.superseded_at })),
+        versions: versions.map((v) => ({
+          version: Number(v.version),
+          title: v.title ?? null,
+          content: v.content,
+          contentHash: v.content_hash,
+          metadata: json(v.metadata, {}),
+          supersededAt: v.superseded_at,
+        })),
       };
     },
     async getMemoryByExternalId(sourceId: string, externalId: string): Promise<MemoryRecord | null> {
-      const row = (await pool.query('SELECT * FROM memories WHERE source_id = $1 AND external_id = $2', [sourceId, externalId])).rows[0];
+      const row = (
+        await pool.query('SELECT * FROM memories WHERE source_id = $1 AND external_id = $2', [sourceId, externalId])
+      ).rows[0];
       return row ? toMemory(row) : null;
     },
     async countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): Promise<number> {
@@ -34,12 +45,18 @@ export function createPgReads(pool: pg.Pool) {
       const sql = `SELECT count(*)::int AS n FROM memories m JOIN data_sources s ON s.id = m.source_id ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''}`;
       return (await pool.query(sql, params)).rows[0].n;
     },
-    async *exportMemories(sourceId: string, opts: { includeDeleted?: boolean; batchSize?: number } = {}): AsyncIterable<MemoryRecord> {
+    async *exportMemories(
+      sourceId: string,
+      opts: { includeDeleted?: boolean; batchSize?: number } = {},
+    ): AsyncIterable<MemoryRecord> {
       const size = opts.batchSize ?? 1000;
       let after = '0';
       for (;;) {
         const rows = (
-          await pool.query(`SELECT * FROM memories WHERE source_id = $1 AND id > $2 ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id LIMIT $3`, [sourceId, after, size])
+          await pool.query(
+            `SELECT * FROM memories WHERE source_id = $1 AND id > $2 ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id LIMIT $3`,
+            [sourceId, after, size],
+          )
         ).rows;
         if (!rows.length) return;
         for (const row of rows) yield toMemory(row);
@@ -55,11 +72,37 @@ export function createPgReads(pool: pg.Pool) {
         )
       ).rows[0];
       const byStream: Record<string, number> = {};
-      for (const r of (await pool.query(`SELECT stream, count(*)::int AS n FROM memories WHERE source_id = $1 AND deleted_at IS NULL GROUP BY stream`, [sourceId])).rows) byStream[r.stream] = r.n;
-      const versions = (await pool.query(`SELECT count(*)::int AS n FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE m.source_id = $1`, [sourceId])).rows[0].n;
+      for (const r of (
+        await pool.query(
+          `SELECT stream, count(*)::int AS n FROM memories WHERE source_id = $1 AND deleted_at IS NULL GROUP BY stream`,
+          [sourceId],
+        )
+      ).rows)
+        byStream[r.stream] = r.n;
+      const versions = (
+        await pool.query(
+          `SELECT count(*)::int AS n FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE m.source_id = $1`,
+          [sourceId],
+        )
+      ).rows[0].n;
       const runs: Record<RunStatus, number> = { running: 0, succeeded: 0, failed: 0, aborted: 0 };
-      for (const r of (await pool.query(`SELECT status, count(*)::int AS n FROM data_source_sync_history WHERE source_id = $1 GROUP BY status`, [sourceId])).rows) runs[r.status as RunStatus] = r.n;
-      return { sourceId, memories: totals.live, deleted: totals.dead, versions, byStream, oldest: totals.oldest ?? null, newest: totals.newest ?? null, runs };
+      for (const r of (
+        await pool.query(
+          `SELECT status, count(*)::int AS n FROM data_source_sync_history WHERE source_id = $1 GROUP BY status`,
+          [sourceId],
+        )
+      ).rows)
+        runs[r.status as RunStatus] = r.n;
+      return {
+        sourceId,
+        memories: totals.live,
+        deleted: totals.dead,
+        versions,
+        byStream,
+        oldest: totals.oldest ?? null,
+        newest: totals.newest ?? null,
+        runs,
+      };
     },
   };
 }

@@ -49,7 +49,9 @@ function toHit(row: any): SearchHit {
 export function createPgSearch(pool: pg.Pool) {
   async function search(query: SearchQuery): Promise<{ hits: SearchHit[] }> {
     if (query.syntax === 'fts' && (query.text.split('"').length - 1) % 2 === 1) {
-      throw new TributaryError('invalid_query', `The search query "${query.text}" has an unbalanced double quote.`, { issues: [{ path: 'query', message: 'unbalanced quote' }] });
+      throw new TributaryError('invalid_query', `The search query "${query.text}" has an unbalanced double quote.`, {
+        issues: [{ path: 'query', message: 'unbalanced quote' }],
+      });
     }
     const tsquery = query.syntax === 'fts' ? query.text : toTsQuery(query.text);
     const limit = clamp(query.limit, 200);
@@ -77,10 +79,14 @@ export function createPgSearch(pool: pg.Pool) {
     } catch (err) {
       const e = err as { code?: string; message?: string };
       if (e.code === '42601' || /tsquery|syntax error/i.test(e.message ?? '')) {
-        throw new TributaryError('invalid_query', `The search query "${query.text}" is not valid full-text syntax (${e.message}). Use the simple syntax or fix the expression.`, {
-          cause: err,
-          issues: [{ path: 'query', message: e.message ?? 'syntax error' }],
-        });
+        throw new TributaryError(
+          'invalid_query',
+          `The search query "${query.text}" is not valid full-text syntax (${e.message}). Use the simple syntax or fix the expression.`,
+          {
+            cause: err,
+            issues: [{ path: 'query', message: e.message ?? 'syntax error' }],
+          },
+        );
       }
       throw err;
     }

@@ -60,7 +60,11 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
       if (!row) continue;
       const live = row.deleted_at === null;
       if (live && row.content_hash === item.contentHash && row.fingerprint === item.fingerprint) {
-        await tx.query(`UPDATE memories SET fingerprint = $1, seen_run = coalesce($2, seen_run) WHERE id = $3`, [item.fingerprint, seenRun, row.id]);
+        await tx.query(`UPDATE memories SET fingerprint = $1, seen_run = coalesce($2, seen_run) WHERE id = $3`, [
+          item.fingerprint,
+          seenRun,
+          row.id,
+        ]);
         result.unchanged++;
         continue;
       }
@@ -81,7 +85,25 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
            occurred_at = $10, updated_at = $11, content_hash = $12, fingerprint = $13, version = $14, deleted_at = NULL,
            seen_run = coalesce($15, seen_run), metadata = $16::jsonb, tags = $17::jsonb
          WHERE id = $1`,
-        [row.id, item.stream, item.title, item.content, item.contentType, item.url, item.author, item.container, item.thread, item.occurredAt, now, item.contentHash, item.fingerprint, version, seenRun, JSON.stringify(item.metadata), JSON.stringify(item.tags)],
+        [
+          row.id,
+          item.stream,
+          item.title,
+          item.content,
+          item.contentType,
+          item.url,
+          item.author,
+          item.container,
+          item.thread,
+          item.occurredAt,
+          now,
+          item.contentHash,
+          item.fingerprint,
+          version,
+          seenRun,
+          JSON.stringify(item.metadata),
+          JSON.stringify(item.tags),
+        ],
       );
       await tx.query(`DELETE FROM chunks WHERE memory_id = $1`, [row.id]);
       await insertChunks(
@@ -95,7 +117,10 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
   if (input.unchangedIds?.length) {
     result.unchanged += input.unchangedIds.length;
     if (seenRun) {
-      await tx.query(`UPDATE memories SET seen_run = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL`, [seenRun, input.sourceId, input.unchangedIds]);
+      await tx.query(
+        `UPDATE memories SET seen_run = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL`,
+        [seenRun, input.sourceId, input.unchangedIds],
+      );
     }
   }
   if (input.deletes.length) {
@@ -103,7 +128,8 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
       `UPDATE memories SET deleted_at = $1, updated_at = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL RETURNING id`,
       [now, input.sourceId, input.deletes],
     );
-    if (gone.rows.length) await tx.query(`DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])`, [gone.rows.map((r) => r.id)]);
+    if (gone.rows.length)
+      await tx.query(`DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])`, [gone.rows.map((r) => r.id)]);
     result.deleted = gone.rows.length;
   }
   if (input.checkpoint !== undefined) {
@@ -119,13 +145,27 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
       `UPDATE data_source_sync_history SET items_seen = items_seen + $2, created = created + $3, updated = updated + $4, deleted = deleted + $5,
          unchanged = unchanged + $6, failed = failed + $7, api_calls = api_calls + $8, rate_limit_wait_ms = rate_limit_wait_ms + $9, heartbeat_at = $10
        WHERE id = $1`,
-      [input.runId, c.itemsSeen ?? items.length + (input.unchangedIds?.length ?? 0), result.created, result.updated, result.deleted, result.unchanged, c.failed ?? 0, c.apiCalls ?? 0, Math.round(c.rateLimitWaitMs ?? 0), now],
+      [
+        input.runId,
+        c.itemsSeen ?? items.length + (input.unchangedIds?.length ?? 0),
+        result.created,
+        result.updated,
+        result.deleted,
+        result.unchanged,
+        c.failed ?? 0,
+        c.apiCalls ?? 0,
+        Math.round(c.rateLimitWaitMs ?? 0),
+        now,
+      ],
     );
   }
   return result;
 }
 
-async function insertChunks(tx: Tx, rows: Array<[string | number, number, string | null, string | null, string]>): Promise<void> {
+async function insertChunks(
+  tx: Tx,
+  rows: Array<[string | number, number, string | null, string | null, string]>,
+): Promise<void> {
   if (!rows.length) return;
   await tx.query(
     `INSERT INTO chunks (memory_id, seq, heading, title, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])`,

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { TributaryError, type Checkpoint } from '@tributary/sdk';
-import type { CredentialEnvelope, NewSource, RunCounts, RunRecord, RunStatus, SourcePatch, SourceRecord, SourceStatus } from '../types.js';
+import type {
+  CredentialEnvelope,
+  NewSource,
+  RunCounts,
+  RunRecord,
+  RunStatus,
+  SourcePatch,
+  SourceRecord,
+  SourceStatus,
+} from '../types.js';
 import { toEnvelope, toRun, toSource, toToken, toUser } from './rows.js';
 
 /** Sources, runs, leases, users, tokens, credentials and the small KV of the SQLite store. */
@@ -11,7 +20,8 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
   const sourceById = db.prepare('SELECT * FROM data_sources WHERE id = ?');
   const hydrate = (row: any): SourceRecord => {
     const features: Record<string, boolean> = {};
-    for (const f of featuresOf.all(row.id) as Array<{ feature: string; enabled: number }>) features[f.feature] = f.enabled === 1;
+    for (const f of featuresOf.all(row.id) as Array<{ feature: string; enabled: number }>)
+      features[f.feature] = f.enabled === 1;
     const cp = checkpointOf.get(row.id) as { checkpoint: string } | undefined;
     return toSource(row, features, cp?.checkpoint ?? null);
   };
@@ -21,11 +31,18 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     for (const [k, v] of Object.entries(features)) ins.run(sourceId, k, v ? 1 : 0);
   };
   const nameTaken = (err: unknown, name: string): never => {
-    if (err instanceof Error && /UNIQUE constraint failed: data_sources\.owner_id, data_sources\.name/.test(err.message)) {
-      throw new TributaryError('conflict', `A source named "${name}" already exists; choose another name.`, { issues: [{ path: 'name', message: 'already taken' }] });
+    if (
+      err instanceof Error &&
+      /UNIQUE constraint failed: data_sources\.owner_id, data_sources\.name/.test(err.message)
+    ) {
+      throw new TributaryError('conflict', `A source named "${name}" already exists; choose another name.`, {
+        issues: [{ path: 'name', message: 'already taken' }],
+      });
     }
     if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) {
-      throw new TributaryError('not_found', 'The owner of this source does not exist.', { issues: [{ path: 'ownerId', message: 'unknown user' }] });
+      throw new TributaryError('not_found', 'The owner of this source does not exist.', {
+        issues: [{ path: 'ownerId', message: 'unknown user' }],
+      });
     }
     throw err;
   };
@@ -35,7 +52,17 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     try {
       db.prepare(
         `INSERT INTO data_sources (id, owner_id, source_type, name, config, schedule, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(input.id, input.ownerId, input.sourceType, input.name, JSON.stringify(input.config ?? {}), input.schedule ? JSON.stringify(input.schedule) : null, input.status ?? 'active', ts, ts);
+      ).run(
+        input.id,
+        input.ownerId,
+        input.sourceType,
+        input.name,
+        JSON.stringify(input.config ?? {}),
+        input.schedule ? JSON.stringify(input.schedule) : null,
+        input.status ?? 'active',
+        ts,
+        ts,
+      );
     } catch (err) {
       nameTaken(err, input.name);
     }
@@ -91,11 +118,22 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     listSources: (filter: { ownerId?: string; sourceType?: string; status?: SourceStatus } = {}): SourceRecord[] => {
       const parts: string[] = [];
       const params: unknown[] = [];
-      if (filter.ownerId) { parts.push('owner_id = ?'); params.push(filter.ownerId); }
-      if (filter.sourceType) { parts.push('source_type = ?'); params.push(filter.sourceType); }
-      if (filter.status) { parts.push('status = ?'); params.push(filter.status); }
+      if (filter.ownerId) {
+        parts.push('owner_id = ?');
+        params.push(filter.ownerId);
+      }
+      if (filter.sourceType) {
+        parts.push('source_type = ?');
+        params.push(filter.sourceType);
+      }
+      if (filter.status) {
+        parts.push('status = ?');
+        params.push(filter.status);
+      }
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-      return (db.prepare(`SELECT * FROM data_sources ${where} ORDER BY created_at, name`).all(...params) as any[]).map(hydrate);
+      return (db.prepare(`SELECT * FROM data_sources ${where} ORDER BY created_at, name`).all(...params) as any[]).map(
+        hydrate,
+      );
     },
     updateSource: (id: string, patch: SourcePatch) => updateSource.immediate(id, patch),
     deleteSource: (id: string): boolean =>
@@ -130,17 +168,38 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     heartbeatRun: (runId: string): void => {
       db.prepare(`UPDATE data_source_sync_history SET heartbeat_at = ? WHERE id = ?`).run(now(), runId);
     },
-    finishRun: (runId: string, outcome: { status: Exclude<RunStatus, 'running'>; mode?: string; error?: string | null; errorCode?: string | null; counts?: Partial<RunCounts> }): RunRecord => {
+    finishRun: (
+      runId: string,
+      outcome: {
+        status: Exclude<RunStatus, 'running'>;
+        mode?: string;
+        error?: string | null;
+        errorCode?: string | null;
+        counts?: Partial<RunCounts>;
+      },
+    ): RunRecord => {
       const sets = ['status = ?', 'finished_at = ?', 'error = ?', 'error_code = ?'];
       const params: unknown[] = [outcome.status, now(), outcome.error ?? null, outcome.errorCode ?? null];
-      if (outcome.mode) { sets.push('mode = ?'); params.push(outcome.mode); }
+      if (outcome.mode) {
+        sets.push('mode = ?');
+        params.push(outcome.mode);
+      }
       const columns: Record<keyof RunCounts, string> = {
-        itemsSeen: 'items_seen', created: 'created', updated: 'updated', deleted: 'deleted', unchanged: 'unchanged',
-        failed: 'failed', apiCalls: 'api_calls', rateLimitWaitMs: 'rate_limit_wait_ms',
+        itemsSeen: 'items_seen',
+        created: 'created',
+        updated: 'updated',
+        deleted: 'deleted',
+        unchanged: 'unchanged',
+        failed: 'failed',
+        apiCalls: 'api_calls',
+        rateLimitWaitMs: 'rate_limit_wait_ms',
       };
       for (const [key, column] of Object.entries(columns) as Array<[keyof RunCounts, string]>) {
         const value = outcome.counts?.[key];
-        if (typeof value === 'number') { sets.push(`${column} = ?`); params.push(Math.round(value)); }
+        if (typeof value === 'number') {
+          sets.push(`${column} = ?`);
+          params.push(Math.round(value));
+        }
       }
       db.prepare(`UPDATE data_source_sync_history SET ${sets.join(', ')} WHERE id = ?`).run(...params, runId);
       const row = runById.get(runId);
@@ -154,17 +213,34 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     listRuns: (filter: { sourceId?: string; ownerId?: string; status?: RunStatus; limit?: number }): RunRecord[] => {
       const parts: string[] = [];
       const params: unknown[] = [];
-      if (filter.sourceId) { parts.push('r.source_id = ?'); params.push(filter.sourceId); }
-      if (filter.ownerId) { parts.push('s.owner_id = ?'); params.push(filter.ownerId); }
-      if (filter.status) { parts.push('r.status = ?'); params.push(filter.status); }
+      if (filter.sourceId) {
+        parts.push('r.source_id = ?');
+        params.push(filter.sourceId);
+      }
+      if (filter.ownerId) {
+        parts.push('s.owner_id = ?');
+        params.push(filter.ownerId);
+      }
+      if (filter.status) {
+        parts.push('r.status = ?');
+        params.push(filter.status);
+      }
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       const limit = Math.max(1, Math.min(1000, filter.limit ?? 50));
       return (
-        db.prepare(`SELECT r.* FROM data_source_sync_history r JOIN data_sources s ON s.id = r.source_id ${where} ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`).all(...params, limit) as any[]
+        db
+          .prepare(
+            `SELECT r.* FROM data_source_sync_history r JOIN data_sources s ON s.id = r.source_id ${where} ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`,
+          )
+          .all(...params, limit) as any[]
       ).map(toRun);
     },
     findStaleRuns: (cutoff: string): RunRecord[] =>
-      (db.prepare(`SELECT * FROM data_source_sync_history WHERE status = 'running' AND heartbeat_at < ?`).all(cutoff) as any[]).map(toRun),
+      (
+        db
+          .prepare(`SELECT * FROM data_source_sync_history WHERE status = 'running' AND heartbeat_at < ?`)
+          .all(cutoff) as any[]
+      ).map(toRun),
 
     acquireLease: (key: string, holder: string, ttlMs: number): boolean => {
       const t = nowMs();
@@ -178,14 +254,20 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       return r.changes > 0;
     },
     renewLease: (key: string, holder: string, ttlMs: number): boolean =>
-      db.prepare(`UPDATE leases SET expires_at = ? WHERE key = ? AND holder = ?`).run(nowMs() + ttlMs, key, holder).changes > 0,
+      db.prepare(`UPDATE leases SET expires_at = ? WHERE key = ? AND holder = ?`).run(nowMs() + ttlMs, key, holder)
+        .changes > 0,
     releaseLease: (key: string, holder: string): void => {
       db.prepare(`DELETE FROM leases WHERE key = ? AND holder = ?`).run(key, holder);
     },
 
     createUser: (input: { id?: string; name: string; isAdmin?: boolean }) => {
       const id = input.id ?? randomUUID();
-      db.prepare(`INSERT INTO users (id, name, is_admin, created_at) VALUES (?, ?, ?, ?)`).run(id, input.name, input.isAdmin ? 1 : 0, now());
+      db.prepare(`INSERT INTO users (id, name, is_admin, created_at) VALUES (?, ?, ?, ?)`).run(
+        id,
+        input.name,
+        input.isAdmin ? 1 : 0,
+        now(),
+      );
       return toUser(db.prepare('SELECT * FROM users WHERE id = ?').get(id));
     },
     getUser: (id: string) => {
@@ -193,17 +275,17 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       return row ? toUser(row) : null;
     },
     listUsers: () => (db.prepare('SELECT * FROM users ORDER BY created_at').all() as any[]).map(toUser),
-    createToken: (input: { userId: string; name: string; tokenHash: string; readOnly?: boolean; scope?: 'api' | 'metrics' }) => {
+    createToken: (input: {
+      userId: string;
+      name: string;
+      tokenHash: string;
+      readOnly?: boolean;
+      scope?: 'api' | 'metrics';
+    }) => {
       const id = randomUUID();
-      db.prepare(`INSERT INTO api_tokens (id, user_id, name, token_hash, read_only, scope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-        id,
-        input.userId,
-        input.name,
-        input.tokenHash,
-        input.readOnly ? 1 : 0,
-        input.scope ?? 'api',
-        now(),
-      );
+      db.prepare(
+        `INSERT INTO api_tokens (id, user_id, name, token_hash, read_only, scope, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, input.userId, input.name, input.tokenHash, input.readOnly ? 1 : 0, input.scope ?? 'api', now());
       return toToken(db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(id));
     },
     findTokenByHash: (hash: string) => {
@@ -211,18 +293,29 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       return row ? toToken(row) : null;
     },
     listTokens: (userId?: string) =>
-      (userId ? db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at').all(userId) : db.prepare('SELECT * FROM api_tokens ORDER BY created_at').all()).map(toToken),
+      (userId
+        ? db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at').all(userId)
+        : db.prepare('SELECT * FROM api_tokens ORDER BY created_at').all()
+      ).map(toToken),
     touchToken: (id: string): void => {
       db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now(), id);
     },
-    revokeToken: (id: string): boolean => db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now(), id).changes > 0,
+    revokeToken: (id: string): boolean =>
+      db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now(), id).changes > 0,
 
-    putCredential: (envelope: Omit<CredentialEnvelope, 'updatedAt' | 'revision'>, expectedRevision?: number): CredentialEnvelope => {
+    putCredential: (
+      envelope: Omit<CredentialEnvelope, 'updatedAt' | 'revision'>,
+      expectedRevision?: number,
+    ): CredentialEnvelope => {
       const ts = now();
       const write = db.transaction(() => {
-        const current = db.prepare('SELECT revision FROM credentials WHERE source_id = ?').get(envelope.sourceId) as { revision: number } | undefined;
+        const current = db.prepare('SELECT revision FROM credentials WHERE source_id = ?').get(envelope.sourceId) as
+          { revision: number } | undefined;
         if (expectedRevision !== undefined && (current?.revision ?? 0) !== expectedRevision) {
-          throw new TributaryError('conflict', `The credential of source ${envelope.sourceId} changed concurrently (revision ${current?.revision ?? 0}, expected ${expectedRevision}).`);
+          throw new TributaryError(
+            'conflict',
+            `The credential of source ${envelope.sourceId} changed concurrently (revision ${current?.revision ?? 0}, expected ${expectedRevision}).`,
+          );
         }
         db.prepare(
           `INSERT INTO credentials (source_id, key_id, iv, tag, ciphertext, updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, 1)
@@ -238,7 +331,8 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       return row ? toEnvelope(row) : null;
     },
     listCredentials: () => (db.prepare('SELECT * FROM credentials ORDER BY source_id').all() as any[]).map(toEnvelope),
-    deleteCredential: (sourceId: string): boolean => db.prepare('DELETE FROM credentials WHERE source_id = ?').run(sourceId).changes > 0,
+    deleteCredential: (sourceId: string): boolean =>
+      db.prepare('DELETE FROM credentials WHERE source_id = ?').run(sourceId).changes > 0,
 
     kvPutIfAbsent: (ns: string, key: string, value: unknown, ttlMs: number): boolean => {
       const t = nowMs();
@@ -252,11 +346,15 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       );
     },
     kvGet: (ns: string, key: string): unknown => {
-      const row = db.prepare('SELECT value FROM kv WHERE namespace = ? AND key = ? AND expires_at > ?').get(ns, key, nowMs()) as { value: string } | undefined;
+      const row = db
+        .prepare('SELECT value FROM kv WHERE namespace = ? AND key = ? AND expires_at > ?')
+        .get(ns, key, nowMs()) as { value: string } | undefined;
       return row ? JSON.parse(row.value) : null;
     },
     kvTake: (ns: string, key: string): unknown => {
-      const row = db.prepare('DELETE FROM kv WHERE namespace = ? AND key = ? RETURNING value, expires_at').get(ns, key) as { value: string; expires_at: number } | undefined;
+      const row = db
+        .prepare('DELETE FROM kv WHERE namespace = ? AND key = ? RETURNING value, expires_at')
+        .get(ns, key) as { value: string; expires_at: number } | undefined;
       return row && row.expires_at > nowMs() ? JSON.parse(row.value) : null;
     },
     kvDelete: (ns: string, key: string): void => {

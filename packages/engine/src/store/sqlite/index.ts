@@ -29,7 +29,11 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   try {
     db = new Database(options.path);
   } catch (err) {
-    throw new TributaryError('store_unavailable', `Cannot open the database file ${options.path}: ${(err as Error).message}`, { cause: err });
+    throw new TributaryError(
+      'store_unavailable',
+      `Cannot open the database file ${options.path}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -41,8 +45,11 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   const clock = options.now ?? (() => new Date());
   const now = (): string => clock().toISOString();
 
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const currentVersion = (): number => (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+  );
+  const currentVersion = (): number =>
+    (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
 
   let prepared: ReturnType<typeof prepare> | undefined;
   const prepare = () => ({
@@ -54,7 +61,10 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   const ready = (): ReturnType<typeof prepare> => {
     if (!prepared) {
       if (currentVersion() < LATEST_SQLITE_VERSION) {
-        throw new TributaryError('store_unavailable', 'The database schema is not migrated; run `tributary init` (or call store.migrate()).');
+        throw new TributaryError(
+          'store_unavailable',
+          'The database schema is not migrated; run `tributary init` (or call store.migrate()).',
+        );
       }
       prepared = prepare();
     }
@@ -72,7 +82,11 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
         for (const m of SQLITE_MIGRATIONS) {
           if (m.version <= current) continue;
           db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+            m.version,
+            m.name,
+            now(),
+          );
         }
       });
       apply.immediate();
@@ -96,7 +110,8 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     deleteSource: async (id) => ready().admin.deleteSource(id),
     purgeSourceData: async (id) => ready().admin.purgeSourceData(id),
     getCheckpoint: async (sourceId) => ready().admin.getCheckpoint(sourceId),
-    setCheckpoint: async (sourceId: string, checkpoint: Checkpoint | null) => ready().admin.setCheckpoint(sourceId, checkpoint),
+    setCheckpoint: async (sourceId: string, checkpoint: Checkpoint | null) =>
+      ready().admin.setCheckpoint(sourceId, checkpoint),
 
     startRun: async (input) => ready().admin.startRun(input),
     heartbeatRun: async (runId) => ready().admin.heartbeatRun(runId),

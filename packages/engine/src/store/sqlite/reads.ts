@@ -27,19 +27,34 @@ export function createReads(db: Database.Database) {
       };
     },
     getMemoryByExternalId(sourceId: string, externalId: string): MemoryRecord | null {
-      const row = db.prepare('SELECT * FROM memories WHERE source_id = ? AND external_id = ?').get(sourceId, externalId);
+      const row = db
+        .prepare('SELECT * FROM memories WHERE source_id = ? AND external_id = ?')
+        .get(sourceId, externalId);
       return row ? toMemory(row) : null;
     },
     countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): number {
       const parts: string[] = [];
       const params: unknown[] = [];
-      if (filter.sourceId) { parts.push('m.source_id = ?'); params.push(filter.sourceId); }
-      if (filter.ownerId) { parts.push('s.owner_id = ?'); params.push(filter.ownerId); }
+      if (filter.sourceId) {
+        parts.push('m.source_id = ?');
+        params.push(filter.sourceId);
+      }
+      if (filter.ownerId) {
+        parts.push('s.owner_id = ?');
+        params.push(filter.ownerId);
+      }
       if (!filter.includeDeleted) parts.push('m.deleted_at IS NULL');
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-      return (db.prepare(`SELECT count(*) AS n FROM memories m JOIN data_sources s ON s.id = m.source_id ${where}`).get(...params) as { n: number }).n;
+      return (
+        db
+          .prepare(`SELECT count(*) AS n FROM memories m JOIN data_sources s ON s.id = m.source_id ${where}`)
+          .get(...params) as { n: number }
+      ).n;
     },
-    async *exportMemories(sourceId: string, opts: { includeDeleted?: boolean; batchSize?: number } = {}): AsyncIterable<MemoryRecord> {
+    async *exportMemories(
+      sourceId: string,
+      opts: { includeDeleted?: boolean; batchSize?: number } = {},
+    ): AsyncIterable<MemoryRecord> {
       const size = opts.batchSize ?? 1000;
       const stmt = db.prepare(
         `SELECT * FROM memories WHERE source_id = ? AND id > ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id LIMIT ?`,
@@ -60,10 +75,24 @@ export function createReads(db: Database.Database) {
         )
         .get(sourceId) as any;
       const byStream: Record<string, number> = {};
-      for (const r of db.prepare(`SELECT stream, count(*) AS n FROM memories WHERE source_id = ? AND deleted_at IS NULL GROUP BY stream`).all(sourceId) as any[]) byStream[r.stream] = r.n;
-      const versions = (db.prepare(`SELECT count(*) AS n FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE m.source_id = ?`).get(sourceId) as any).n;
+      for (const r of db
+        .prepare(
+          `SELECT stream, count(*) AS n FROM memories WHERE source_id = ? AND deleted_at IS NULL GROUP BY stream`,
+        )
+        .all(sourceId) as any[])
+        byStream[r.stream] = r.n;
+      const versions = (
+        db
+          .prepare(
+            `SELECT count(*) AS n FROM memory_versions v JOIN memories m ON m.id = v.memory_id WHERE m.source_id = ?`,
+          )
+          .get(sourceId) as any
+      ).n;
       const runs: Record<RunStatus, number> = { running: 0, succeeded: 0, failed: 0, aborted: 0 };
-      for (const r of db.prepare(`SELECT status, count(*) AS n FROM data_source_sync_history WHERE source_id = ? GROUP BY status`).all(sourceId) as any[]) runs[r.status as RunStatus] = r.n;
+      for (const r of db
+        .prepare(`SELECT status, count(*) AS n FROM data_source_sync_history WHERE source_id = ? GROUP BY status`)
+        .all(sourceId) as any[])
+        runs[r.status as RunStatus] = r.n;
       return {
         sourceId,
         memories: totals.live ?? 0,

@@ -80,7 +80,12 @@ export function toMemory(row: Row): MemoryRecord {
 }
 
 export function toUser(row: Row): UserRecord {
-  return { id: row.id, name: row.name, isAdmin: row.is_admin === 1 || row.is_admin === true, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    isAdmin: row.is_admin === 1 || row.is_admin === true,
+    createdAt: row.created_at,
+  };
 }
 
 export function toToken(row: Row): TokenRecord {

@@ -50,10 +50,13 @@ export function createSearch(db: Database.Database) {
     `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
   );
 
-  const topChunks = db.prepare(`SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`);
+  const topChunks = db.prepare(
+    `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`,
+  );
 
   const toHit = (row: any, match: string): SearchHit => {
-    const snip = (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
+    const snip =
+      (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
     return {
       memoryId: String(row.id),
       sourceId: row.source_id,
@@ -97,10 +100,12 @@ export function createSearch(db: Database.Database) {
         for (const row of rows) {
           row.score = score.get(row.chunk_id);
           const seen = best.get(row.id);
-          if (!seen || row.score < seen.score || (row.score === seen.score && row.chunk_id < seen.chunk_id)) best.set(row.id, row);
+          if (!seen || row.score < seen.score || (row.score === seen.score && row.chunk_id < seen.chunk_id))
+            best.set(row.id, row);
         }
         const ordered = [...best.values()].sort((a, b) => a.score - b.score || a.id - b.id);
-        if (ordered.length >= want || top.length < budget) return { hits: ordered.slice(offset, want).map((r) => toHit(r, match)) };
+        if (ordered.length >= want || top.length < budget)
+          return { hits: ordered.slice(offset, want).map((r) => toHit(r, match)) };
       } else {
         return { hits: [] };
       }
@@ -133,7 +138,9 @@ export function createSearch(db: Database.Database) {
     let cursorSql = '';
     if (query.cursor) {
       const [time, id] = decodeCursor(query.cursor);
-      cursorSql = desc ? ` AND (coalesce(m.occurred_at, m.ingested_at) < ? OR (coalesce(m.occurred_at, m.ingested_at) = ? AND m.id < ?))` : ` AND (coalesce(m.occurred_at, m.ingested_at) > ? OR (coalesce(m.occurred_at, m.ingested_at) = ? AND m.id > ?))`;
+      cursorSql = desc
+        ? ` AND (coalesce(m.occurred_at, m.ingested_at) < ? OR (coalesce(m.occurred_at, m.ingested_at) = ? AND m.id < ?))`
+        : ` AND (coalesce(m.occurred_at, m.ingested_at) > ? OR (coalesce(m.occurred_at, m.ingested_at) = ? AND m.id > ?))`;
       params.push(time, time, id);
     }
     const dir = desc ? 'DESC' : 'ASC';
@@ -186,22 +193,31 @@ export function encodeCursor(time: string, id: number): string {
 export function decodeCursor(cursor: string): [string, number] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'number') return [value[0], value[1]];
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'number')
+      return [value[0], value[1]];
   } catch {
     // fall through
   }
-  throw new TributaryError('invalid_input', 'The timeline cursor is not one this server gave out; start again without a cursor.', {
-    issues: [{ path: 'cursor', message: 'malformed cursor' }],
-  });
+  throw new TributaryError(
+    'invalid_input',
+    'The timeline cursor is not one this server gave out; start again without a cursor.',
+    {
+      issues: [{ path: 'cursor', message: 'malformed cursor' }],
+    },
+  );
 }
 
 function asQueryError(err: unknown, text: string): Error {
   const message = err instanceof Error ? err.message : String(err);
   if (/fts5|syntax error|no such column|unterminated|malformed MATCH/i.test(message)) {
-    return new TributaryError('invalid_query', `The search query "${text}" is not valid full-text syntax (${message}). Quote special characters or use the simple syntax.`, {
-      cause: err,
-      issues: [{ path: 'query', message }],
-    });
+    return new TributaryError(
+      'invalid_query',
+      `The search query "${text}" is not valid full-text syntax (${message}). Quote special characters or use the simple syntax.`,
+      {
+        cause: err,
+        issues: [{ path: 'query', message }],
+      },
+    );
   }
   return err instanceof Error ? err : new Error(message);
 }

@@ -25,8 +25,12 @@ export function createWritePath(db: Database.Database, now: () => string) {
       content_hash = @contentHash, fingerprint = @fingerprint, version = @version, deleted_at = NULL,
       seen_run = coalesce(@seenRun, seen_run), metadata = @metadata, tags = @tags
     WHERE id = @id`);
-  const touchUnchanged = db.prepare(`UPDATE memories SET fingerprint = ?, seen_run = coalesce(?, seen_run) WHERE id = ?`);
-  const markSeen = db.prepare(`UPDATE memories SET seen_run = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL`);
+  const touchUnchanged = db.prepare(
+    `UPDATE memories SET fingerprint = ?, seen_run = coalesce(?, seen_run) WHERE id = ?`,
+  );
+  const markSeen = db.prepare(
+    `UPDATE memories SET seen_run = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL`,
+  );
   const insertChunk = db.prepare(`INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, ?, ?, ?, ?)`);
   const deleteChunks = db.prepare(`DELETE FROM chunks WHERE memory_id = ?`);
   const tombstone = db.prepare(
@@ -43,7 +47,8 @@ export function createWritePath(db: Database.Database, now: () => string) {
     WHERE id = @runId`);
 
   const writeChunks = (memoryId: number | bigint, item: PreparedItem): void => {
-    for (const chunk of item.chunks) insertChunk.run(memoryId, chunk.seq, chunk.heading, chunk.seq === 0 ? item.title : null, chunk.text);
+    for (const chunk of item.chunks)
+      insertChunk.run(memoryId, chunk.seq, chunk.heading, chunk.seq === 0 ? item.title : null, chunk.text);
   };
 
   const commit = db.transaction((input: CommitPageInput): CommitPageResult => {
@@ -107,7 +112,8 @@ export function createWritePath(db: Database.Database, now: () => string) {
         result.deleted++;
       }
     }
-    if (input.checkpoint !== undefined) upsertCheckpoint.run(input.sourceId, JSON.stringify(input.checkpoint), input.runId, ts);
+    if (input.checkpoint !== undefined)
+      upsertCheckpoint.run(input.sourceId, JSON.stringify(input.checkpoint), input.runId, ts);
     if (input.runId) {
       const c = input.runCounts ?? {};
       addRunCounts.run({
@@ -146,7 +152,10 @@ export function createWritePath(db: Database.Database, now: () => string) {
     lookupFingerprints(sourceId: string, externalIds: string[]): Map<string, string> {
       const out = new Map<string, string>();
       if (!externalIds.length) return out;
-      for (const row of lookup.iterate(sourceId, JSON.stringify(externalIds)) as Iterable<{ external_id: string; fingerprint: string }>) {
+      for (const row of lookup.iterate(sourceId, JSON.stringify(externalIds)) as Iterable<{
+        external_id: string;
+        fingerprint: string;
+      }>) {
         out.set(row.external_id, row.fingerprint);
       }
       return out;
