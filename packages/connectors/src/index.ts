@@ -9,6 +9,7 @@ import { filesConnector } from './files/index.js';
 import { gitConnector } from './git/index.js';
 import { githubConnector } from './github/index.js';
 import { icsConnector } from './ics/index.js';
+import { imapConnector } from './imap/index.js';
 import { claudeStreamConnector } from './sqlite/claude-stream.js';
 import { logsConnector } from './logs/index.js';
 import { obsidianConnector } from './obsidian/index.js';
@@ -34,6 +35,7 @@ export const builtinConnectors: AnyConnector[] = [
   gitConnector,
   githubConnector,
   icsConnector,
+  imapConnector,
   logsConnector,
   maildirConnector,
   mboxConnector,

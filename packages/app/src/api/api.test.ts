@@ -1,5 +1,13 @@
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOAuthClients } from '@tributary/engine';
+import {
+  startOidcServer,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  type TestOidcServer,
+} from '@tributary/engine/oauth/test-support/oidc-server';
+import { TestBrowser } from './test-support/oauth-browser.js';
 import { createClient, makeItems, startTestServer, type Client, type TestServer } from './test-support/server.js';
 
 // Every documented operation is exercised here (or in the files below through the same client and set); the last
@@ -9,12 +17,23 @@ let call: Client;
 const covered = new Set<string>();
 let doc: any;
 let sourceId: string;
+let idp: TestOidcServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // A real OAuth server on loopback, so the OAuth operations run for real here too.
+  idp = await startOidcServer({ loopbackRedirectPaths: ['/api/v1/oauth/testidp/callback'] });
+  const oauth = createOAuthClients({
+    providers: { testidp: idp.provider },
+    env: { TESTIDP_CLIENT_ID: TEST_CLIENT_ID, TESTIDP_CLIENT_SECRET: TEST_CLIENT_SECRET },
+    allowInsecureRequests: true,
+  });
+  server = await startTestServer({ oauth });
   call = createClient(server.url, server.adminToken, covered);
 });
-afterAll(async () => server.close());
+afterAll(async () => {
+  await server.close();
+  await idp.close();
+});
 
 describe('REST API', () => {
   it('serves liveness and readiness without a token', async () => {
@@ -224,10 +243,42 @@ describe('REST API', () => {
     expect(String((await call('GET', '/metrics')).body)).toMatch(/tributary_queue_depth\{queue="ingestion"\} 7/);
   });
 
+  it('connects a source with OAuth (start, callback) and disconnects it', async () => {
+    const started = await call('GET', '/oauth/{provider}/start', {
+      params: { provider: 'testidp' },
+      query: { source: sourceId, format: 'json' },
+    });
+    expect(started.status).toBe(200);
+    const browser = new TestBrowser();
+    const [cookie] = started.headers.getSetCookie()[0]!.split(';');
+    browser.jar.set(cookie!.split('=')[0]!, cookie!.slice(cookie!.indexOf('=') + 1));
+    const callbackUrl = new URL(
+      await browser.followUntil(started.body.url, `${server.url}/api/v1/oauth/testidp/callback`),
+    );
+    const done = await call('GET', '/oauth/{provider}/callback', {
+      params: { provider: 'testidp' },
+      query: Object.fromEntries(callbackUrl.searchParams),
+      token: null,
+      headers: { cookie: `${cookie}`, accept: 'application/json' },
+    });
+    expect(done).toMatchObject({ status: 200, body: { source_id: sourceId, provider: 'testidp' } });
+    const gone = await call('DELETE', '/sources/{id}/connection', { params: { id: sourceId } });
+    expect(gone).toMatchObject({ status: 200, body: { revoked: true, deleted: true } });
+  });
+
   it('deletes a source with all its data', async () => {
     expect((await call('DELETE', '/sources/{id}', { params: { id: sourceId } })).status).toBe(204);
     expect((await call('GET', '/sources/{id}', { params: { id: sourceId } })).status).toBe(404);
     expect((await call('GET', '/search', { query: { q: 'flamingo' } })).body.hits).toEqual([]);
+  });
+
+  it('receives webhooks without a token: unverifiable deliveries are refused, connectors without webhooks are 404', async () => {
+    // Full signed-delivery behaviour is in webhooks.test.ts; here the route runs through the documented client.
+    const unsigned = await call('POST', '/webhooks/{connector}', { params: { connector: 'github' }, token: null, body: { zen: 'hi' } });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body).toMatchObject({ error: { code: 'unauthenticated' } });
+    const none = await call('POST', '/webhooks/{connector}', { params: { connector: 'synthetic' }, token: null, body: {} });
+    expect(none.status).toBe(404);
   });
 
   it('exercised every operation of the OpenAPI document', () => {

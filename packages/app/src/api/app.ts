@@ -19,10 +19,13 @@ import { payloadTooLarge, toHttpError, validationError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { registerConnectorRoutes } from './routes/connectors.js';
 import { registerIngestRoutes } from './routes/ingest.js';
+import { OAUTH_CALLBACK_PATH, registerOAuthRoutes } from './routes/oauth.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { backgroundWebhookTrigger } from './webhook-dispatch.js';
 import { TributaryError } from '@tributary/sdk';
 
 /** Where the REST API lives. */
@@ -96,7 +99,13 @@ export function createApp(deps: AppDeps): TributaryApp {
   );
 
   const guard = async (c: Context<AppEnv>, next: Next): Promise<void> => {
-    if (PUBLIC.has(c.req.path)) return next();
+    // The provider's redirect carries no token: the callback identifies the browser by its cookie instead.
+    if (
+      PUBLIC.has(c.req.path) ||
+      OAUTH_CALLBACK_PATH.test(c.req.path.slice(API_PREFIX.length)) ||
+      c.req.path.startsWith(`${API_PREFIX}/webhooks/`)
+    )
+      return next();
     const p = await authenticate(c.req.header('authorization'));
     limiter?.take(p.token.id);
     const isMetrics = c.req.path === `${API_PREFIX}/metrics`;
@@ -118,6 +127,12 @@ export function createApp(deps: AppDeps): TributaryApp {
   registerConnectorRoutes(api, routeDeps);
   registerSearchRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);
+  registerWebhookRoutes(
+    api,
+    routeDeps,
+    deps.triggerWebhookSync ?? backgroundWebhookTrigger(deps.engine, (run) => background.start(run)),
+  );
+  registerOAuthRoutes(api, routeDeps, deps);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

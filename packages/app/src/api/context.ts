@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Engine, SourceRecord } from '@tributary/engine';
+import type { Engine, OAuthFlow, SourceRecord } from '@tributary/engine';
 import { TributaryError } from '@tributary/sdk';
 import type { Principal } from '../auth/authenticate.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from '../auth/rate-limit.js';
@@ -35,6 +35,15 @@ export interface AppDeps {
   loopbackOnly?: boolean;
   /** Receives server-side errors (already without secrets). */
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** The OAuth flow behind `/oauth/{provider}/…` and `DELETE /sources/{id}/connection`; absent → `unsupported`. */
+  oauth?: OAuthFlow;
+  /** The origin providers redirect back to (`TRIBUTARY_PUBLIC_URL`); else the request's own origin. */
+  publicUrl?: string;
+  /**
+   * Where verified webhooks send their sync request; `up` passes the scheduler's debounced trigger.
+   * Default: an incremental sync in this process's background.
+   */
+  triggerWebhookSync?: import('./webhook-dispatch.js').WebhookSyncTrigger;
 }
 
 /** Whoever reads: an API token's user, or the local user of the stdio MCP server. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createEngine, createSqliteStore, createVault, loadKeyring } from '@tributary/engine';
+import { oauthClientsFromEnv } from '../runtime/oauth-env.js';
 import { DB_FILE, type EngineFactory } from './context.js';
 
 /**
@@ -11,7 +12,11 @@ export function sqliteEngineFactory(env: Record<string, string | undefined>): En
     const store = createSqliteStore({ path: path.join(dataDir, DB_FILE) });
     try {
       await store.migrate();
-      const vault = createVault({ store, keyring: await loadKeyring({ env, dataDir }) });
+      const vault = createVault({
+        store,
+        keyring: await loadKeyring({ env, dataDir }),
+        oauth: oauthClientsFromEnv(env),
+      });
       return createEngine({
         store,
         connectors,

@@ -2,7 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, createSqliteStore, LOCAL_USER_ID, type Engine } from '@tributary/engine';
+import {
+  createEngine,
+  createOAuthFlow,
+  createSqliteStore,
+  createVault,
+  generateKey,
+  keyringFromKey,
+  LOCAL_USER_ID,
+  type Engine,
+  type OAuthClients,
+  type OAuthFlow,
+  type Vault,
+} from '@tributary/engine';
 import { builtinConnectors } from '@tributary/connectors';
 import type { AnyConnector } from '@tributary/sdk';
 import { issueToken } from '../../auth/tokens.js';
@@ -20,26 +32,50 @@ export interface TestServer {
   dir: string;
   /** An admin token of the local user. */
   adminToken: string;
+  /** With `oauth`: the vault (keyed by a fresh random key) and the flow the API uses. */
+  vault?: Vault;
+  flow?: OAuthFlow;
   close(): Promise<void>;
 }
 
 /** A real server on port 0 over a real SQLite engine in a temp dir. */
 export async function startTestServer(
-  options: { limits?: Partial<ApiLimits>; connectors?: AnyConnector[] } = {},
+  options: { limits?: Partial<ApiLimits>; connectors?: AnyConnector[]; oauth?: OAuthClients } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-api-'));
   const store = createSqliteStore({ path: path.join(dir, 'tributary.db') });
   await store.migrate();
   const metrics = createMetrics({ defaultMetrics: false });
-  const engine = createEngine({ store, connectors: options.connectors ?? builtinConnectors, onEvent: metrics.onEvent });
+  const vault = options.oauth
+    ? createVault({ store, keyring: keyringFromKey(generateKey()), oauth: options.oauth })
+    : undefined;
+  const engine = createEngine({
+    store,
+    connectors: options.connectors ?? builtinConnectors,
+    onEvent: metrics.onEvent,
+    ...(vault
+      ? {
+          credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
+          storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
+        }
+      : {}),
+  });
+  const flow = vault && options.oauth ? createOAuthFlow({ store, vault, clients: options.oauth }) : undefined;
   const { token } = await issueToken(store, { userId: LOCAL_USER_ID, name: 'test-admin' });
-  const server = await startServer({ engine, port: 0, metrics, limits: { rateLimit: false, ...options.limits } });
+  const server = await startServer({
+    engine,
+    port: 0,
+    metrics,
+    limits: { rateLimit: false, ...options.limits },
+    ...(flow ? { oauth: flow } : {}),
+  });
   return {
     url: server.url,
     engine,
     metrics,
     dir,
     adminToken: token,
+    ...(vault && flow ? { vault, flow } : {}),
     async close() {
       await server.close();
       await engine.close();

@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createEngine, createPostgresStore, createSqliteStore, type Engine } from '@tributary/engine';
+import {
+  createEngine,
+  createOAuthFlow,
+  createPostgresStore,
+  createSqliteStore,
+  createVault,
+  loadKeyring,
+  type Engine,
+  type OAuthFlow,
+} from '@tributary/engine';
+import { oauthClientsFromEnv, publicUrlFromEnv } from '../../runtime/oauth-env.js';
 import { TributaryError } from '@tributary/sdk';
 import { startServer } from '../../api/server.js';
 import { createMetrics, type Metrics } from '../../api/metrics.js';
@@ -20,9 +30,12 @@ interface ServeFlags {
 
 /**
  * Opens the engine for a long-running server with metrics wired to its events: PostgreSQL when
- * `TRIBUTARY_DATABASE_URL` is set, else the SQLite file in the data dir.
+ * `TRIBUTARY_DATABASE_URL` is set, else the SQLite file in the data dir; with the vault and the OAuth flow.
  */
-export async function openServerEngine(ctx: CliContext, metrics: Metrics): Promise<Engine> {
+export async function openServerEngine(
+  ctx: CliContext,
+  metrics: Metrics,
+): Promise<{ engine: Engine; oauth: OAuthFlow }> {
   const url = ctx.io.env.TRIBUTARY_DATABASE_URL;
   let store;
   if (url) store = createPostgresStore({ connectionString: url });
@@ -31,7 +44,20 @@ export async function openServerEngine(ctx: CliContext, metrics: Metrics): Promi
     store = createSqliteStore({ path: path.join(ctx.dataDir, DB_FILE) });
   }
   await store.migrate();
-  return createEngine({ store, connectors: ctx.connectors, onEvent: metrics.onEvent });
+  const clients = oauthClientsFromEnv(ctx.io.env);
+  const vault = createVault({
+    store,
+    keyring: await loadKeyring({ env: ctx.io.env, dataDir: ctx.dataDir }),
+    oauth: clients,
+  });
+  const engine = createEngine({
+    store,
+    connectors: ctx.connectors,
+    onEvent: metrics.onEvent,
+    credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
+    storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
+  });
+  return { engine, oauth: createOAuthFlow({ store, vault, clients }) };
 }
 
 /** `tributary serve`: the REST API and `POST /mcp` until interrupted. */
@@ -52,7 +78,8 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
       if (rate !== undefined && !(rate >= 0))
         throw new TributaryError('invalid_input', `--rate-limit "${opts.rateLimit}": use a number ≥ 0.`);
       const metrics = createMetrics();
-      const engine = await openServerEngine(ctx, metrics);
+      const { engine, oauth } = await openServerEngine(ctx, metrics);
+      const publicUrl = publicUrlFromEnv(ctx.io.env);
       try {
         const token = await ensureBootstrapToken(
           engine.store,
@@ -63,6 +90,8 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
           port,
           host: opts.host,
           metrics,
+          oauth,
+          ...(publicUrl ? { publicUrl } : {}),
           limits: {
             ...(opts.maxBodyMb
               ? { maxBodyBytes: parsePositiveInt(opts.maxBodyMb, '--max-body-mb') * 1024 * 1024 }
