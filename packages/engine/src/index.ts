@@ -9,3 +9,4 @@ export * from './vault/index.js';
 export * from './queue/index.js';
 export * from './scheduler/index.js';
 export * from './worker/index.js';
+export * from './embedding/index.js';

@@ -4,6 +4,7 @@ import {
   createEngine,
   createOAuthFlow,
   createPostgresStore,
+  embedderFromEnv,
   createRedisQueue,
   createRedisRateLimiter,
   createScheduler,
@@ -20,7 +21,7 @@ import {
   type Scheduler,
 } from '@tributary/engine';
 import { oauthClientsFromEnv } from './oauth-env.js';
-import { createTokenBucket, TributaryError, type AnyConnector, type LogRecord, type RateLimiter } from '@tributary/sdk';
+import { createLogger, createTokenBucket, TributaryError, type AnyConnector, type LogRecord, type RateLimiter } from '@tributary/sdk';
 
 /** Name of the SQLite file inside the data dir (embedded mode). */
 export const DB_FILE = 'tributary.db';
@@ -65,12 +66,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
   }
   const distributed = Boolean(dbUrl && redisUrl);
+  const embedder = embedderFromEnv(options.env);
   const tuning = runtimeTuning(options.env);
   let store: MemoryStore;
   let queue: JobQueue;
   let redis: Redis | null = null;
   if (distributed) {
-    store = createPostgresStore({ connectionString: dbUrl!, schema: options.env.TRIBUTARY_DATABASE_SCHEMA });
+    store = createPostgresStore({
+      connectionString: dbUrl!,
+      schema: options.env.TRIBUTARY_DATABASE_SCHEMA,
+      // Vectors live in pgvector when the server has it; otherwise the store says so once and search is full text.
+      ...(embedder ? { vectorDimensions: embedder.dimensions } : {}),
+      logger: createLogger(options.log ?? (() => undefined)),
+    });
     redis = new Redis(redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false });
     redis.on('error', () => undefined); // reconnects on its own; commands fail with a clear error meanwhile
   } else {
@@ -93,10 +101,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const oauth = createOAuthFlow({ store, vault, clients: oauthClients });
     const limiters = new Map<string, RateLimiter>();
     const engine = createEngine({
+      ...(embedder ? { embedder } : {}),
       store,
       connectors: options.connectors,
       credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
       storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
+      configSecrets: vault.configSecrets,
       // A provider's documented budget is shared by every source of one owner on that provider, and by every worker.
       rateLimiterFor: (source, connector) => {
         const spec = connector.manifest.rateLimit;

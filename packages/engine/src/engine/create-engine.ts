@@ -16,6 +16,7 @@ import { createPipeline } from '../pipeline/prepare.js';
 import type { SourceRecord } from '../store/types.js';
 import { writePage } from './page-writer.js';
 import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
+import { configToStore, openSourceConfig } from './source-config.js';
 import { LOCAL_USER_ID, type Engine, type EngineOptions, type IngestInput, type IngestResult } from './types.js';
 
 const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -66,7 +67,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const connectorContext = async (source: SourceRecord, signal?: AbortSignal): Promise<ConnectorContext<any>> => {
     const c = connector(source.sourceType);
-    const config = parseConfig(c, source.config);
+    const config = parseConfig(c, await openSourceConfig(options, source));
     const credentials = options.credentials?.(source, c) ?? noCredentials;
     const credential = await credentials.get();
     const log = createLogger(options.log ?? (() => undefined), {
@@ -116,12 +117,14 @@ export function createEngine(options: EngineOptions): Engine {
             issues: [{ path: 'id', message: 'already taken' }],
           });
         }
+        // The id comes first: sealed secret config fields are bound to it.
+        const id = input.id ?? randomUUID();
         const source = await store.createSource({
-          id: input.id ?? randomUUID(),
+          id,
           ownerId,
           sourceType: c.manifest.name,
           name: input.name,
-          config: input.config ?? {},
+          config: await configToStore(options, c, id, input.config ?? {}),
           features: input.features ?? {},
           schedule: input.schedule ?? null,
         });
@@ -143,10 +146,12 @@ export function createEngine(options: EngineOptions): Engine {
         const source = await getSource(id);
         const c = connector(source.sourceType);
         if (patch.name !== undefined) validateName(patch.name);
-        if (patch.config !== undefined) parseConfig(c, patch.config);
+        const config =
+          patch.config !== undefined ? await configToStore(options, c, source.id, patch.config, source) : undefined;
         if (patch.features !== undefined) resolveFeatures(c.manifest, patch.features);
-        return store.updateSource(source.id, patch);
+        return store.updateSource(source.id, config !== undefined ? { ...patch, config } : patch);
       },
+      plainConfig: async (id) => openSourceConfig(options, await getSource(id)),
       async pause(id) {
         const source = await getSource(id);
         running.get(source.id)?.abort(new TributaryError('aborted', 'Source paused.'));
@@ -235,7 +240,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const credential = await (options.credentials?.(source, c) ?? noCredentials).get().catch(() => undefined);
       const pipeline = createPipeline({
-        secrets: secretValues(c, source.config, credential),
+        secrets: secretValues(c, await openSourceConfig(options, source), credential),
         redactionPatterns: options.redactionPatterns,
       });
       // Validate everything first: a bad request changes nothing.
@@ -266,6 +271,7 @@ export function createEngine(options: EngineOptions): Engine {
             items: input.items,
             deletes: input.deletes ?? [],
             checkpoint: input.checkpoint as Checkpoint | undefined,
+            embedder: options.embedder,
           },
           options.commitBatchSize ?? 1000,
         );
@@ -295,7 +301,18 @@ export function createEngine(options: EngineOptions): Engine {
       }
     },
 
-    search: (query) => store.search(query),
+    async search(query) {
+      // The query is embedded with the chunks' embedder, so hybrid ranking finds by meaning too.
+      // An unreachable embeddings server degrades search to full text instead of failing it.
+      if (options.embedder && !query.vector && query.text.trim() && store.vectorSupport?.().enabled) {
+        const vector = await options.embedder.embed([query.text]).then(
+          ([v]) => v,
+          (err: Error) => void logger.warn('query embedding failed; searching full text only', { reason: err.message }),
+        );
+        if (vector) return store.search({ ...query, vector });
+      }
+      return store.search(query);
+    },
     timeline: (query) => store.timeline(query),
     getMemory: (id, ownerId) => store.getMemory(id, ownerId),
     runs: (filter) => store.listRuns(filter),

@@ -22,6 +22,7 @@ import { createPipeline } from '../pipeline/prepare.js';
 import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types.js';
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
 import { writePage } from './page-writer.js';
+import { openSourceConfig } from './source-config.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
 export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
@@ -126,7 +127,7 @@ export async function runSync(
   let finalMode: RunMode = requested;
   try {
     progress('starting');
-    const config = parseConfig(connector, source.config) as Record<string, unknown>;
+    const config = parseConfig(connector, await openSourceConfig(deps, source)) as Record<string, unknown>;
     const features = resolveFeatures(connector.manifest, source.features);
     const credentials = deps.credentials?.(source, connector) ?? noCredentials;
     const credential = await credentials.get().catch((err) => {
@@ -215,6 +216,8 @@ export async function runSync(
               upstreamFailures: page.errors?.length ?? 0,
               extraCounts: extra,
               shouldStop: stopRequested,
+              embedder: deps.embedder,
+              signal,
             },
             deps.commitBatchSize ?? 1000,
           );

@@ -100,6 +100,11 @@ export interface EngineOptions {
   credentials?: (source: SourceRecord, connector: AnyConnector) => CredentialAccess;
   /** Stores a credential for a source (the vault); used by `sources.add` with `credential`. */
   storeCredential?: (sourceId: string, credential: import('@tributary/sdk').Credential) => Promise<void>;
+  /**
+   * Encrypts secret config fields at rest (the vault's `configSecrets`): sources are stored with those fields
+   * sealed and opened before a connector sees its config. Without it, configs are stored as given.
+   */
+  configSecrets?: import('../vault/vault.js').ConfigSecrets;
   /** A rate limiter per source/provider account (Redis-backed in distributed mode). */
   rateLimiterFor?: (source: SourceRecord, connector: AnyConnector) => RateLimiter;
   /** Extra redaction patterns applied before anything is stored (on top of the defaults). */
@@ -111,6 +116,11 @@ export interface EngineOptions {
   leaseTtlMs?: number;
   /** Retries of a retryable run failure within one sync call, with backoff. @default 2 */
   runRetries?: number;
+  /**
+   * Embeds chunks at write time and queries at search time, where the store keeps vectors
+   * (`store.vectorSupport().enabled`); without it, or without vector support, search is full text only.
+   */
+  embedder?: import('../embedding/embedder.js').Embedder;
   /** Receives engine logs (already redacted). */
   log?: (record: import('@tributary/sdk').LogRecord) => void;
   /** Hook for metrics. */
@@ -146,6 +156,11 @@ export interface Engine {
     /** By id, or by name within the owner. @throws `not_found` */
     get(idOrName: string, ownerId?: string): Promise<SourceRecord>;
     update(id: string, patch: SourcePatchInput): Promise<SourceRecord>;
+    /**
+     * The source's config with secret fields decrypted (for comparing, e.g. `apply`); never print it.
+     * @throws `not_found`, `secret_key_invalid`
+     */
+    plainConfig(id: string): Promise<Record<string, unknown>>;
     pause(id: string): Promise<SourceRecord>;
     resume(id: string): Promise<SourceRecord>;
     /** Deletes the source and all its data. */

@@ -102,7 +102,8 @@ export interface PreparedItem {
   contentHash: string;
   /** Hash of the raw item as received (plus pipeline version): the fast path for unchanged re-reads. */
   fingerprint: string;
-  chunks: Array<{ seq: number; text: string; heading: string | null }>;
+  /** `embedding`: the chunk's vector when an embedder is configured and the store keeps vectors. */
+  chunks: Array<{ seq: number; text: string; heading: string | null; embedding?: number[] }>;
 }
 
 export interface CommitPageInput {
@@ -188,6 +189,11 @@ export interface SearchQuery extends SearchFilters {
   syntax?: 'simple' | 'fts';
   limit?: number;
   offset?: number;
+  /**
+   * The query embedded with the same embedder as the chunks. Where the store keeps vectors, hits are ranked by
+   * reciprocal rank fusion of full text and vector similarity; elsewhere it is ignored (full text only).
+   */
+  vector?: number[];
 }
 
 export interface SearchHit {
@@ -273,8 +279,16 @@ export interface MigrationStatus {
   latest: number;
 }
 
+/** Whether the store keeps embeddings and ranks by them; `reason` says why not (shown at start-up). */
+export interface VectorSupport {
+  enabled: boolean;
+  reason: string;
+}
+
 export interface MemoryStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Vector search availability (known after `migrate()`); absent = no vectors. */
+  vectorSupport?(): VectorSupport;
   /** Applies pending migrations. Idempotent; safe to call on every start. */
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;

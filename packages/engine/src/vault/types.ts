@@ -1,6 +1,9 @@
 import type { MemoryStore } from '../store/types.js';
 
-/** The slice of the store port the vault and the OAuth flow use (ciphertext, OAuth states, leases, source status). */
+/**
+ * The slice of the store port the vault and the OAuth flow use (ciphertext, OAuth states, leases, source status,
+ * source configs for re-sealing secret config fields on rotation).
+ */
 export type VaultStore = Pick<
   MemoryStore,
   | 'putCredential'
@@ -13,6 +16,7 @@ export type VaultStore = Pick<
   | 'kvDelete'
   | 'getSource'
   | 'updateSource'
+  | 'listSources'
 >;
 
 /** A token endpoint's answer, normalized. */

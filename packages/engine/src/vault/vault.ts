@@ -12,6 +12,7 @@ import type { Keyring } from './keyring.js';
 import { createRefreshCoordinator } from './refresh-coordinator.js';
 import type { ConnectorAuth, OAuthRefresher, VaultStore } from './types.js';
 import { createVaultEntries } from './vault-entries.js';
+import { hasStaleSeals, openConfig, resealConfig, sealConfig, sealedKeyId, sealedPaths } from './config-secrets.js';
 
 export interface VaultOptions {
   store: VaultStore;
@@ -36,7 +37,29 @@ export interface VaultOptions {
 export interface RotationResult {
   activeKeyId: string;
   reencrypted: number;
+  /** Sources whose sealed secret config fields were re-encrypted. */
+  reencryptedConfigs: number;
   retiredKeyIds: string[];
+}
+
+/**
+ * Encryption of secret config fields (`.meta({ secret: true })`) at rest: the engine's `configSecrets` hook.
+ * Sealed values live inline in the stored config (see `config-secrets.ts`) and are re-encrypted by `rotate()`.
+ */
+export interface ConfigSecrets {
+  /**
+   * The config to store: values at `secretPaths` sealed. A value equal to the output mask or to a sealed value
+   * keeps what `previous` (the stored config) has there.
+   * @throws TributaryError `invalid_config` for a mask with nothing stored behind it
+   */
+  seal(
+    sourceId: string,
+    config: Record<string, unknown>,
+    secretPaths: string[],
+    previous?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
+  /** The plaintext config. @throws TributaryError `secret_key_invalid` */
+  open(sourceId: string, config: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export interface Vault {
@@ -54,6 +77,8 @@ export interface Vault {
   refresh(sourceId: string, options?: { force?: boolean; provider?: string }): Promise<StoredCredential | undefined>;
   /** What a connector's `ctx.credentials` is: tokens refreshed before expiry, `refresh()` after a 401. */
   credentialAccess(sourceId: string, connectorAuth?: ConnectorAuth): CredentialAccess;
+  /** Seals and opens secret config fields (pass as the engine's `configSecrets`). */
+  configSecrets: ConfigSecrets;
 }
 
 /** Creates the credential vault over the store's ciphertext rows. */
@@ -83,10 +108,13 @@ export function createVault(options: VaultOptions): Vault {
     if (keyring.origin !== 'env' || before.length === 1) await keyring.addKey();
     const active = keyring.activeKeyId();
     let reencrypted = 0;
+    let reencryptedConfigs = 0;
     // Repeat until a pass finds nothing left: a write sealed just before the new key became active may land late.
     for (let pass = 0; pass < 5; pass++) {
+      const configs = await resealSourceConfigs();
+      reencryptedConfigs += configs;
       const stale = (await store.listCredentials()).filter((e) => e.keyId !== keyring.activeKeyId());
-      if (stale.length === 0) break;
+      if (stale.length === 0 && configs === 0) break;
       for (const envelope of stale) {
         try {
           if (await entries.reencrypt(envelope.sourceId)) reencrypted++;
@@ -99,9 +127,47 @@ export function createVault(options: VaultOptions): Vault {
     }
     const retiredKeyIds = keyring.keyIds().filter((id) => id !== active);
     await keyring.retire(retiredKeyIds);
-    logger.info('vault key rotated', { activeKeyId: active, reencrypted, retiredKeyIds });
-    return { activeKeyId: active, reencrypted, retiredKeyIds };
+    logger.info('vault key rotated', { activeKeyId: active, reencrypted, reencryptedConfigs, retiredKeyIds });
+    return { activeKeyId: active, reencrypted, reencryptedConfigs, retiredKeyIds };
   }
+
+  /** Re-seals the secret config fields not under the active key; returns how many sources changed. */
+  async function resealSourceConfigs(): Promise<number> {
+    let changed = 0;
+    for (const listed of await store.listSources()) {
+      if (!hasStaleSeals(keyring, listed.config)) continue;
+      // Re-read right before the write: an edit since the listing must not be undone.
+      const source = await store.getSource(listed.id);
+      if (!source) continue;
+      try {
+        const next = resealConfig(keyring, source.id, source.config);
+        if (!next) continue;
+        await store.updateSource(source.id, { config: next });
+        changed++;
+      } catch (err) {
+        if (!isTributaryError(err) || err.code !== 'secret_key_invalid') throw err;
+        logger.error('secret config could not be re-encrypted', { sourceId: source.id, code: err.code });
+      }
+    }
+    return changed;
+  }
+
+  const configSecrets: ConfigSecrets = {
+    async seal(sourceId, config, secretPaths, previous) {
+      // Another process may have rotated the keyring file: seal under its current active key, never a retired one.
+      if (keyring.origin === 'file') await keyring.reload();
+      return sealConfig(keyring, sourceId, config, secretPaths, previous);
+    },
+    async open(sourceId, config) {
+      const missingKey = sealedPaths(config).some(({ value }) => !keyring.key(sealedKeyId(value) ?? ''));
+      if (!missingKey) return openConfig(keyring, sourceId, config);
+      // A rotation (here or in another process) may have re-sealed the stored config and retired the key this copy
+      // was sealed with: pick up a rotated keyring file and the stored config, then open that.
+      await keyring.reload();
+      const fresh = await store.getSource(sourceId);
+      return openConfig(keyring, sourceId, fresh && hasStaleSeals(keyring, config) ? fresh.config : config);
+    },
+  };
 
   return {
     async put(sourceId, credential) {
@@ -112,6 +178,7 @@ export function createVault(options: VaultOptions): Vault {
     },
     delete: (sourceId) => store.deleteCredential(sourceId),
     rotate,
+    configSecrets,
     refresh: (sourceId, opts = {}) =>
       coordinator.refresh(sourceId, {
         force: opts.force ?? true,

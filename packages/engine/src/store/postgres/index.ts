@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError, type Logger } from '@tributary/sdk';
 import type { MemoryStore, MigrationStatus } from '../types.js';
 import { createPgAdmin } from './admin.js';
 import { connect, transaction } from './db.js';
 import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
 import { createPgReads } from './reads.js';
 import { createPgSearch } from './search.js';
+import { migrateVectors, VECTORS_OFF, type VectorState } from './vector.js';
 import { commitPagePg } from './write-path.js';
 
 export interface PostgresStoreOptions {
@@ -17,7 +18,17 @@ export interface PostgresStoreOptions {
   /** Pool size. @default 10 */
   maxConnections?: number;
   now?: () => Date;
+  /**
+   * The embedder's vector length. When set, `migrate()` adds a pgvector column + HNSW index where the `vector`
+   * extension is available, and says why not (logged once, and in `vectorSupport()`) where it is not.
+   */
+  vectorDimensions?: number;
+  /** Receives the one start-up line about vector support. */
+  logger?: Logger;
 }
+
+/** Core versions only: optional features (pgvector is 1001, see vector.ts) are numbered from 1000. */
+const CORE_VERSION_SQL = 'SELECT max(version) AS v FROM schema_migrations WHERE version < 1000';
 
 const MIGRATION_LOCK = 7_262_001; // pg_advisory_xact_lock key: one migrator at a time across processes
 
@@ -40,11 +51,13 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
   const now = (): string => clock().toISOString();
   const admin = createPgAdmin(pool, now, () => clock().getTime());
   const reads = createPgReads(pool);
-  const search = createPgSearch(pool);
+  let vectors: VectorState = VECTORS_OFF;
+  let vectorsLogged = false;
+  const search = createPgSearch(pool, () => vectors);
 
   const status = async (): Promise<MigrationStatus> => {
     const exists = (await pool.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`)).rows[0].ok;
-    const current = exists ? ((await pool.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v ?? 0) : 0;
+    const current = exists ? ((await pool.query(CORE_VERSION_SQL)).rows[0].v ?? 0) : 0;
     return { current: Number(current), latest: LATEST_PG_VERSION };
   };
 
@@ -60,7 +73,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
         await client.query(
           `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
         );
-        const current = Number((await client.query('SELECT max(version) AS v FROM schema_migrations')).rows[0].v ?? 0);
+        const current = Number((await client.query(CORE_VERSION_SQL)).rows[0].v ?? 0);
         for (const m of PG_MIGRATIONS) {
           if (m.version <= current) continue;
           await client.query(m.sql);
@@ -70,6 +83,8 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
             now(),
           ]);
         }
+        if (options.vectorDimensions !== undefined)
+          vectors = await migrateVectors(client, options.vectorDimensions, now());
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -77,8 +92,14 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
       } finally {
         client.release();
       }
+      if (options.vectorDimensions !== undefined && !vectorsLogged) {
+        vectorsLogged = true;
+        if (vectors.enabled) options.logger?.info(`vector search on: ${vectors.reason}`);
+        else options.logger?.warn(`vector search off: ${vectors.reason}`);
+      }
       return status();
     },
+    vectorSupport: () => ({ enabled: vectors.enabled, reason: vectors.reason }),
     migrationStatus: status,
     async ping() {
       try {
@@ -120,7 +141,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
       for (const r of rows) out.set(r.external_id, r.fingerprint);
       return out;
     },
-    commitPage: (input) => transaction(pool, (tx) => commitPagePg(tx, input, now())),
+    commitPage: (input) => transaction(pool, (tx) => commitPagePg(tx, input, now(), vectors)),
     async tombstoneUnseen(sourceId, runId) {
       let total = 0;
       for (;;) {

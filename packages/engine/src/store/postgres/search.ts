@@ -4,9 +4,11 @@ import { toTsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { decodeCursor, encodeCursor } from '../sqlite/search.js';
 import { json } from '../sqlite/rows.js';
+import { hybridSql } from './hybrid-search.js';
+import { VECTORS_OFF, type VectorState } from './vector.js';
 
 /** The shared filters as SQL (aliases `m`, `s`), numbering parameters after `params`. */
-function filterSql(f: SearchFilters, params: unknown[]): string {
+export function filterSql(f: SearchFilters, params: unknown[]): string {
   const parts: string[] = [];
   const p = (v: unknown): string => `$${params.push(v)}`;
   if (f.ownerId) parts.push(`s.owner_id = ${p(f.ownerId)}`);
@@ -22,11 +24,12 @@ function filterSql(f: SearchFilters, params: unknown[]): string {
   return parts.length ? ` AND ${parts.join(' AND ')}` : '';
 }
 
-const clamp = (limit: number | undefined, max: number): number => Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
+export const clamp = (limit: number | undefined, max: number): number =>
+  Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
 
-const HEADLINE = `StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=12, MaxFragments=1, FragmentDelimiter=…`;
+export const HEADLINE = `StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=12, MaxFragments=1, FragmentDelimiter=…`;
 
-function toHit(row: any): SearchHit {
+export function toHit(row: any): SearchHit {
   return {
     memoryId: String(row.id),
     sourceId: row.source_id,
@@ -46,7 +49,8 @@ function toHit(row: any): SearchHit {
   };
 }
 
-export function createPgSearch(pool: pg.Pool) {
+/** `vectors()` tells whether chunks carry embeddings: then a query with a `vector` ranks hybrid. */
+export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () => VECTORS_OFF) {
   async function search(query: SearchQuery): Promise<{ hits: SearchHit[] }> {
     if (query.syntax === 'fts' && (query.text.split('"').length - 1) % 2 === 1) {
       throw new TributaryError('invalid_query', `The search query "${query.text}" has an unbalanced double quote.`, {
@@ -58,8 +62,13 @@ export function createPgSearch(pool: pg.Pool) {
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const params: unknown[] = [tsquery];
     const where = filterSql(query, params);
+    const state = vectors();
+    const hybrid =
+      state.enabled && query.vector?.length ? hybridSql(state, query.vector, where, params, limit, offset) : null;
     // Rank every matching chunk (GIN finds them), keep each memory's best, page, then headline only the page.
-    const sql = `
+    const sql =
+      hybrid ??
+      `
       WITH q AS (SELECT to_tsquery('simple', $1) AS query),
       best AS (
         SELECT DISTINCT ON (c.memory_id) c.memory_id, c.id AS chunk_id, c.text, ts_rank_cd(c.tsv, q.query) AS score

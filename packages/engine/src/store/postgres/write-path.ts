@@ -1,12 +1,20 @@
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
 import type { Tx } from './db.js';
+import { vectorLiteral, vectorSql, VECTORS_OFF, type VectorState } from './vector.js';
+
+type ChunkRow = [string | number, number, string | null, string | null, string, number[] | undefined];
 
 /**
  * The write path on PostgreSQL: one transaction per page. New items go in with one multi-row
  * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING`, their chunks with one more; only items
  * that already exist pay per-row statements (versions, tombstone revival).
  */
-export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string): Promise<CommitPageResult> {
+export async function commitPagePg(
+  tx: Tx,
+  input: CommitPageInput,
+  now: string,
+  vectors: VectorState = VECTORS_OFF,
+): Promise<CommitPageResult> {
   const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   const seenRun = input.markSeen ? input.runId : null;
   const items = input.items;
@@ -42,13 +50,14 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
     );
     const newIds = new Map(inserted.rows.map((r) => [r.external_id, r.id]));
     result.created += newIds.size;
-    const chunkRows: Array<[string, number, string | null, string | null, string]> = [];
+    const chunkRows: ChunkRow[] = [];
     for (const item of items) {
       const id = newIds.get(item.externalId);
       if (id === undefined) continue;
-      for (const c of item.chunks) chunkRows.push([id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]);
+      for (const c of item.chunks)
+        chunkRows.push([id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text, c.embedding]);
     }
-    await insertChunks(tx, chunkRows);
+    await insertChunks(tx, chunkRows, vectors);
 
     for (const item of items) {
       if (newIds.has(item.externalId)) continue;
@@ -108,7 +117,15 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
       await tx.query(`DELETE FROM chunks WHERE memory_id = $1`, [row.id]);
       await insertChunks(
         tx,
-        item.chunks.map((c) => [row.id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]),
+        item.chunks.map((c): ChunkRow => [
+          row.id,
+          c.seq,
+          c.heading,
+          c.seq === 0 ? item.title : null,
+          c.text,
+          c.embedding,
+        ]),
+        vectors,
       );
       if (live) result.updated++;
       else result.created++;
@@ -162,13 +179,28 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
   return result;
 }
 
-async function insertChunks(
-  tx: Tx,
-  rows: Array<[string | number, number, string | null, string | null, string]>,
-): Promise<void> {
+/** Writes chunks; their embeddings too when the store keeps vectors (chunks without one get NULL). */
+async function insertChunks(tx: Tx, rows: ChunkRow[], vectors: VectorState): Promise<void> {
   if (!rows.length) return;
+  const cols = [
+    rows.map((r) => r[0]),
+    rows.map((r) => r[1]),
+    rows.map((r) => r[2]),
+    rows.map((r) => r[3]),
+    rows.map((r) => r[4]),
+  ];
+  if (!vectors.enabled || !vectors.dimensions || !rows.some((r) => r[5])) {
+    await tx.query(
+      `INSERT INTO chunks (memory_id, seq, heading, title, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])`,
+      cols,
+    );
+    return;
+  }
+  const dims = vectors.dimensions;
+  const { type } = vectorSql(vectors);
   await tx.query(
-    `INSERT INTO chunks (memory_id, seq, heading, title, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])],
+    `INSERT INTO chunks (memory_id, seq, heading, title, text, embedding)
+     SELECT x.m, x.s, x.h, x.t, x.x, x.e::${type} FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(m, s, h, t, x, e)`,
+    [...cols, rows.map((r) => (r[5] ? vectorLiteral(r[5], dims) : null))],
   );
 }

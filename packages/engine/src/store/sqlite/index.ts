@@ -76,6 +76,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   return {
     kind: 'sqlite',
     db,
+    vectorSupport: () => ({ enabled: false, reason: 'embedded mode has full-text search only' }),
     async migrate() {
       const apply = db.transaction(() => {
         const current = currentVersion();

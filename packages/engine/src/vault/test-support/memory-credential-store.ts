@@ -104,6 +104,10 @@ export function createMemoryCredentialStore(now: () => number = Date.now): Vault
       const s = sources.get(id);
       return s ? clone(s) : null;
     },
+    async listSources() {
+      await tick();
+      return [...sources.values()].map(clone);
+    },
     async updateSource(id: string, patch: SourcePatch) {
       await tick();
       const s = sources.get(id);

@@ -1,0 +1,3 @@
+export * from './embedder.js';
+export * from './http-embedder.js';
+export * from './embed-items.js';
