@@ -55,7 +55,9 @@ async function api(method: string, p: string, body?: unknown, headers: Record<st
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  seen.push({ where: `${method} ${p} → ${res.status}`, text: `${JSON.stringify([...res.headers])}\n${text}` });
+  const head: Array<[string, string]> = [];
+  res.headers.forEach((value, name) => head.push([name, value]));
+  seen.push({ where: `${method} ${p} → ${res.status}`, text: `${JSON.stringify(head)}\n${text}` });
   return { status: res.status, text, json: () => JSON.parse(text) as any };
 }
 
@@ -239,6 +241,10 @@ describe('secrets stay secret (CLI, API, logs, exports, metrics, database file)'
       const leaks = seen.filter((s) => s.text.includes(value)).map((s) => s.where);
       expect(leaks, `${value.slice(0, 12)}… leaked`).toEqual([]);
     }
+    // Secret config fields sealed at rest are shown masked, never as their ciphertext.
+    const shown = JSON.parse(seen.find((s) => s.where === 'tributary sources show gh --json (stdout)')!.text);
+    expect(shown.config.webhookSecret).toBe('********');
+    expect(seen.filter((s) => s.text.includes('$sealed')).map((s) => s.where)).toEqual([]);
   });
 
   it('the raw database file and its WAL hold no credential in plaintext', () => {
@@ -248,13 +254,23 @@ describe('secrets stay secret (CLI, API, logs, exports, metrics, database file)'
     for (const value of credentialSecrets()) expect(bytes.includes(Buffer.from(value))).toBe(false);
   });
 
-  // KNOWN GAP (expected to fail until fixed): secret config fields (`.meta({ secret: true })`) are stored in the
-  // sources table as plaintext JSON; they are masked in every output above, but not encrypted at rest. The fix
-  // belongs to the engine (keep secret config values in the vault). When it lands this test starts failing:
-  // turn `it.fails` into `it`.
-  it.fails('the raw database file holds no secret config value in plaintext (known gap)', () => {
+  // Secret config fields (`.meta({ secret: true })`) are sealed by the vault before the sources row is written.
+  it('the raw database file and its WAL hold no secret config value in plaintext', async () => {
     const files = readdirSync(dataDir).filter((f) => f.startsWith('tributary.db'));
+    expect(files).toContain('tributary.db');
     const bytes = Buffer.concat(files.map((f) => readFileSync(path.join(dataDir, f))));
     for (const value of [WEBHOOK_SECRET, ICS_KEY]) expect(bytes.includes(Buffer.from(value))).toBe(false);
+    // … and yet they are there, sealed: the vault opens them back to the values that were configured.
+    const store = createSqliteStore({ path: path.join(dataDir, 'tributary.db') });
+    try {
+      const vault = createVault({ store, keyring: await loadKeyring({ env: {}, dataDir }) });
+      const gh = await store.getSourceByName('local', 'gh');
+      const cal = await store.getSourceByName('local', 'cal');
+      expect(JSON.stringify(gh!.config)).not.toContain(WEBHOOK_SECRET);
+      expect((await vault.configSecrets.open(gh!.id, gh!.config)).webhookSecret).toBe(WEBHOOK_SECRET);
+      expect(String((await vault.configSecrets.open(cal!.id, cal!.config)).url)).toContain(ICS_KEY);
+    } finally {
+      await store.close();
+    }
   });
 });

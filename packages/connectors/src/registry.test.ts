@@ -17,7 +17,9 @@ it('registers every connector folder, once, with a compatible SDK range', async 
     .map((d) => d.name);
   for (const folder of folders) {
     const mod = (await import(`./${folder}/index.ts`)) as Record<string, unknown>;
-    const defined = Object.values(mod).filter((v): v is AnyConnector => typeof v === 'object' && v !== null && 'manifest' in v && 'read' in v);
+    const defined = Object.values(mod).filter(
+      (v): v is AnyConnector => typeof v === 'object' && v !== null && 'manifest' in v && 'read' in v,
+    );
     expect(defined.length, `${folder}/index.ts exports a connector`).toBeGreaterThan(0);
     for (const c of defined) {
       expect(registered.has(c.manifest.name), `${c.manifest.name} (${folder}) is in builtinConnectors`).toBe(true);

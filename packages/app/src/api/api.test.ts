@@ -274,10 +274,18 @@ describe('REST API', () => {
 
   it('receives webhooks without a token: unverifiable deliveries are refused, connectors without webhooks are 404', async () => {
     // Full signed-delivery behaviour is in webhooks.test.ts; here the route runs through the documented client.
-    const unsigned = await call('POST', '/webhooks/{connector}', { params: { connector: 'github' }, token: null, body: { zen: 'hi' } });
+    const unsigned = await call('POST', '/webhooks/{connector}', {
+      params: { connector: 'github' },
+      token: null,
+      body: { zen: 'hi' },
+    });
     expect(unsigned.status).toBe(401);
     expect(unsigned.body).toMatchObject({ error: { code: 'unauthenticated' } });
-    const none = await call('POST', '/webhooks/{connector}', { params: { connector: 'synthetic' }, token: null, body: {} });
+    const none = await call('POST', '/webhooks/{connector}', {
+      params: { connector: 'synthetic' },
+      token: null,
+      body: {},
+    });
     expect(none.status).toBe(404);
   });
 

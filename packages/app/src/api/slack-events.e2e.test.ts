@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOAuthClients } from '@tributary/engine';
 import { slackConnector } from '@tributary/connectors/slack/index';
-import { messageEvent, seedSlackWorkspace, signedSlackDelivery, startSlackTwin, urlVerification, type SlackTwin } from '../../../../test/twins/slack/index.js';
+import {
+  messageEvent,
+  seedSlackWorkspace,
+  signedSlackDelivery,
+  startSlackTwin,
+  urlVerification,
+  type SlackTwin,
+} from '../../../../test/twins/slack/index.js';
 import { startTestServer, type TestServer } from './test-support/server.js';
 
 /**
@@ -49,7 +56,9 @@ it('a signed message event makes the new message searchable within 5 s; forged a
   const started = Date.now();
   const res = await deliver(event);
   expect(res.status).toBe(200);
-  await expect.poll(async () => (await server.engine.search({ text: 'zeppelin' })).hits.length, { timeout: 5_000, interval: 50 }).toBe(1);
+  await expect
+    .poll(async () => (await server.engine.search({ text: 'zeppelin' })).hits.length, { timeout: 5_000, interval: 50 })
+    .toBe(1);
   expect(Date.now() - started).toBeLessThan(5_000);
   const runs = await server.engine.runs({ sourceId: source.id });
   expect(runs[0]).toMatchObject({ trigger: 'webhook', status: 'succeeded', created: 1 });
@@ -58,6 +67,8 @@ it('a signed message event makes the new message searchable within 5 s; forged a
   expect(await (await deliver(event)).json()).toEqual({ ok: true, duplicate: true });
   // A forged signature, and a delivery older than five minutes (a replay), are refused.
   expect((await deliver({ ...event, event_id: 'Ev-forged' }, 'wrong-secret')).status).toBe(401);
-  expect((await deliver({ ...event, event_id: 'Ev-old' }, SECRET, Math.floor(Date.now() / 1000) - 600)).status).toBe(401);
+  expect((await deliver({ ...event, event_id: 'Ev-old' }, SECRET, Math.floor(Date.now() / 1000) - 600)).status).toBe(
+    401,
+  );
   expect(await server.engine.runs({ sourceId: source.id })).toHaveLength(2);
 });

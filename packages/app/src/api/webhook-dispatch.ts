@@ -21,7 +21,9 @@ export async function dispatchWebhook(
 ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
   const connector = engine.connectors.get(connectorName);
   if (!connector.webhook) {
-    throw new TributaryError('not_found', `Connector "${connectorName}" does not receive webhooks.`, { issues: [{ path: 'path.connector', message: 'no webhooks' }] });
+    throw new TributaryError('not_found', `Connector "${connectorName}" does not receive webhooks.`, {
+      issues: [{ path: 'path.connector', message: 'no webhooks' }],
+    });
   }
   const sources = (await engine.sources.list()).filter((s) => s.sourceType === connectorName && s.status !== 'paused');
   for (const source of sources) {
@@ -35,13 +37,23 @@ export async function dispatchWebhook(
     if (!outcome?.matched) continue;
     const hints = outcome.sync?.hints ?? {};
     const eventId = typeof hints.eventId === 'string' ? hints.eventId : undefined;
-    if (eventId && !(await engine.store.kvPutIfAbsent('webhook:seen', `${connectorName}:${source.id}:${eventId}`, true, SEEN_TTL_MS))) {
+    if (
+      eventId &&
+      !(await engine.store.kvPutIfAbsent('webhook:seen', `${connectorName}:${source.id}:${eventId}`, true, SEEN_TTL_MS))
+    ) {
       return { status: 200, body: { ok: true, duplicate: true } };
     }
     if (outcome.sync) await trigger(source, hints);
-    return { status: outcome.response.status, body: outcome.response.body ?? { ok: true }, ...(outcome.response.headers ? { headers: outcome.response.headers } : {}) };
+    return {
+      status: outcome.response.status,
+      body: outcome.response.body ?? { ok: true },
+      ...(outcome.response.headers ? { headers: outcome.response.headers } : {}),
+    };
   }
-  throw new TributaryError('unauthenticated', `No ${connectorName} source verified this delivery's signature (forged, replayed, or sent for a source that does not exist here).`);
+  throw new TributaryError(
+    'unauthenticated',
+    `No ${connectorName} source verified this delivery's signature (forged, replayed, or sent for a source that does not exist here).`,
+  );
 }
 
 /**

@@ -16,7 +16,10 @@ const hooked = defineConnector({
     title: 'Hooked',
     description: 'webhook test connector',
     auth: { type: 'none' },
-    config: z.object({ signingSecret: z.string().min(8).meta({ secret: true }), items: z.array(z.string()).default([]) }),
+    config: z.object({
+      signingSecret: z.string().min(8).meta({ secret: true }),
+      items: z.array(z.string()).default([]),
+    }),
     checkpoint: z.object({ n: z.number() }),
     streams: ['messages'],
     capabilities: { incremental: true, deletions: false, webhooks: true, fullRefresh: true },
@@ -32,8 +35,13 @@ const hooked = defineConnector({
     const ok = given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
     if (!ok) return { matched: false, response: { status: 401 } };
     const body = JSON.parse(request.rawBody) as { type: string; challenge?: string; id: string; channel: string };
-    if (body.type === 'url_verification') return { matched: true, response: { status: 200, body: { challenge: body.challenge } } };
-    return { matched: true, response: { status: 200, body: { ok: true } }, sync: { hints: { eventId: body.id, channel: body.channel } } };
+    if (body.type === 'url_verification')
+      return { matched: true, response: { status: 200, body: { challenge: body.challenge } } };
+    return {
+      matched: true,
+      response: { status: 200, body: { ok: true } },
+      sync: { hints: { eventId: body.id, channel: body.channel } },
+    };
   },
 });
 
@@ -45,11 +53,23 @@ afterAll(async () => server.close());
 
 const sign = (secret: string, body: string): string => createHmac('sha256', secret).update(body).digest('hex');
 const post = (body: string, signature: string) =>
-  fetch(`${server.url}/api/v1/webhooks/hooked`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': signature }, body });
+  fetch(`${server.url}/api/v1/webhooks/hooked`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': signature },
+    body,
+  });
 
 it('routes a signed delivery to the source whose secret verifies it, syncs it, and refuses forgeries and replays', async () => {
-  const a = await server.engine.sources.add({ connector: 'hooked', name: 'a', config: { signingSecret: 'secret-of-a', items: ['alpha webhook text'] } });
-  const b = await server.engine.sources.add({ connector: 'hooked', name: 'b', config: { signingSecret: 'secret-of-b', items: ['bravo webhook text'] } });
+  const a = await server.engine.sources.add({
+    connector: 'hooked',
+    name: 'a',
+    config: { signingSecret: 'secret-of-a', items: ['alpha webhook text'] },
+  });
+  const b = await server.engine.sources.add({
+    connector: 'hooked',
+    name: 'b',
+    config: { signingSecret: 'secret-of-b', items: ['bravo webhook text'] },
+  });
 
   // url_verification is answered by the verifying source, without a token.
   const challenge = JSON.stringify({ type: 'url_verification', challenge: 'c-123', id: 'v1', channel: 'x' });
@@ -61,7 +81,9 @@ it('routes a signed delivery to the source whose secret verifies it, syncs it, a
   const event = JSON.stringify({ type: 'event', id: 'ev-1', channel: 'C1' });
   const res = await post(event, sign('secret-of-b', event));
   expect(res.status).toBe(200);
-  await expect.poll(async () => (await server.engine.search({ text: 'bravo' })).hits.length, { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(async () => (await server.engine.search({ text: 'bravo' })).hits.length, { timeout: 15_000 })
+    .toBe(1);
   expect((await server.engine.runs({ sourceId: b.id }))[0]).toMatchObject({ trigger: 'webhook', status: 'succeeded' });
   expect(await server.engine.runs({ sourceId: a.id })).toHaveLength(0);
 

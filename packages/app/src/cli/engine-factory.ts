@@ -22,6 +22,7 @@ export function sqliteEngineFactory(env: Record<string, string | undefined>): En
         connectors,
         credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
         storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
+        configSecrets: vault.configSecrets,
       });
     } catch (err) {
       await store.close();

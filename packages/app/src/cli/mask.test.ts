@@ -15,4 +15,13 @@ describe('maskSecrets', () => {
       token: '',
     });
   });
+
+  it('shows values sealed at rest as the mask, wherever they are', () => {
+    const sealed = { $sealed: 'v1.k-0123456789abcdef.aXY=.dGFn.Y3Q=' };
+    const out = maskSecrets({ webhookSecret: sealed, nested: { other: sealed }, note: { $sealed: 1 } }, [
+      'webhookSecret',
+    ]);
+    expect(out).toEqual({ webhookSecret: MASK, nested: { other: MASK }, note: { $sealed: 1 } });
+    expect(JSON.stringify(out)).not.toContain('v1.k-');
+  });
 });

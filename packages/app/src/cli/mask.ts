@@ -3,9 +3,21 @@ import { isSecretKey } from '@tributary/sdk';
 /** What a masked secret shows as. */
 export const MASK = '********';
 
+/** A secret config value sealed by the vault at rest (`{ "$sealed": "…" }`): shown as the mask, never as a blob. */
+function isSealed(value: unknown): boolean {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as Record<string, unknown>).$sealed === 'string'
+  );
+}
+
 /**
  * Returns a copy of a source config with secret values replaced by {@link MASK}: the fields the connector marks
- * secret (`secretFieldPaths`), plus any key whose name looks like a secret (token, password …) as a safety net.
+ * secret (`secretFieldPaths`), plus any key whose name looks like a secret (token, password …) and any value sealed
+ * at rest, as a safety net.
  */
 export function maskSecrets(config: Record<string, unknown>, secretPaths: string[]): Record<string, unknown> {
   const paths = new Set(secretPaths);
@@ -15,7 +27,7 @@ export function maskSecrets(config: Record<string, unknown>, secretPaths: string
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       const p = [...at, key];
-      const secret = paths.has(p.join('.')) || (isSecretKey(key) && typeof value === 'string');
+      const secret = paths.has(p.join('.')) || (isSecretKey(key) && typeof value === 'string') || isSealed(value);
       out[key] = secret && value !== undefined && value !== null && value !== '' ? MASK : walk(value, p);
     }
     return out;

@@ -21,7 +21,14 @@ import {
   type Scheduler,
 } from '@tributary/engine';
 import { oauthClientsFromEnv } from './oauth-env.js';
-import { createLogger, createTokenBucket, TributaryError, type AnyConnector, type LogRecord, type RateLimiter } from '@tributary/sdk';
+import {
+  createLogger,
+  createTokenBucket,
+  TributaryError,
+  type AnyConnector,
+  type LogRecord,
+  type RateLimiter,
+} from '@tributary/sdk';
 
 /** Name of the SQLite file inside the data dir (embedded mode). */
 export const DB_FILE = 'tributary.db';
@@ -62,7 +69,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     throw new TributaryError(
       'invalid_config',
       `Distributed mode needs both TRIBUTARY_DATABASE_URL and TRIBUTARY_REDIS_URL (only ${dbUrl ? 'TRIBUTARY_DATABASE_URL' : 'TRIBUTARY_REDIS_URL'} is set). Unset it for the embedded mode.`,
-      { issues: [{ path: dbUrl ? 'TRIBUTARY_REDIS_URL' : 'TRIBUTARY_DATABASE_URL', message: 'required in distributed mode' }] },
+      {
+        issues: [
+          { path: dbUrl ? 'TRIBUTARY_REDIS_URL' : 'TRIBUTARY_DATABASE_URL', message: 'required in distributed mode' },
+        ],
+      },
     );
   }
   const distributed = Boolean(dbUrl && redisUrl);
@@ -89,7 +100,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (distributed) {
       queue = createRedisQueue({ redis: redis!, prefix: tuning.queuePrefix, visibilityTimeoutMs: tuning.visibilityMs });
     } else {
-      queue = createSqliteQueue({ db: (store as ReturnType<typeof createSqliteStore>).db, visibilityTimeoutMs: tuning.visibilityMs });
+      queue = createSqliteQueue({
+        db: (store as ReturnType<typeof createSqliteStore>).db,
+        visibilityTimeoutMs: tuning.visibilityMs,
+      });
     }
     // The same clients refresh expiring tokens (vault) and run the connect flow (API).
     const oauthClients = oauthClientsFromEnv(options.env);
@@ -124,7 +138,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       leaseTtlMs: tuning.syncLeaseMs,
     });
     // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
-    const scheduler = createScheduler({ sources: storeSourcePort(store), queue, policy: { webhookDebounceMs: 1500, webhookMaxWaitMs: 10_000 } });
+    const scheduler = createScheduler({
+      sources: storeSourcePort(store),
+      queue,
+      policy: { webhookDebounceMs: 1500, webhookMaxWaitMs: 10_000 },
+    });
     return {
       tuning,
       mode: distributed ? 'distributed' : 'embedded',
@@ -165,7 +183,12 @@ export function runtimeTuning(env: Record<string, string | undefined>): RuntimeT
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 100) throw new TributaryError('invalid_config', `${name}="${raw}": use a whole number of milliseconds, at least 100.`, { issues: [{ path: name, message: 'invalid duration' }] });
+    if (!Number.isInteger(n) || n < 100)
+      throw new TributaryError(
+        'invalid_config',
+        `${name}="${raw}": use a whole number of milliseconds, at least 100.`,
+        { issues: [{ path: name, message: 'invalid duration' }] },
+      );
     return n;
   };
   return {

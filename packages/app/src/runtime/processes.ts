@@ -14,7 +14,10 @@ import type { Runtime } from './open-runtime.js';
 import { startWatchers, type Watchers } from './watchers.js';
 
 /** A worker consuming sync jobs from the runtime's queue. */
-export function startWorker(runtime: Runtime, options: { concurrency?: number; logger: Logger; consumerName?: string }): Worker {
+export function startWorker(
+  runtime: Runtime,
+  options: { concurrency?: number; logger: Logger; consumerName?: string },
+): Worker {
   const worker = createWorker({
     queue: runtime.queue,
     runJob: createEngineRunJob(runtime.engine),
@@ -40,13 +43,25 @@ export function startScheduler(
     elector =
       options.env.TRIBUTARY_LEADER === 'postgres'
         ? createPgLeaderElector({ connectionString: options.env.TRIBUTARY_DATABASE_URL!, logger: options.logger })
-        : createRedisLeaderElector({ redis: runtime.redis!, key: `${runtime.tuning.queuePrefix}scheduler:leader`, logger: options.logger, onChange: (leader) => options.logger.info(leader ? 'scheduler: became leader' : 'scheduler: lost leadership') });
+        : createRedisLeaderElector({
+            redis: runtime.redis!,
+            key: `${runtime.tuning.queuePrefix}scheduler:leader`,
+            logger: options.logger,
+            onChange: (leader) =>
+              options.logger.info(leader ? 'scheduler: became leader' : 'scheduler: lost leadership'),
+          });
   }
   return startSchedulerLoop({
     scheduler: runtime.scheduler,
     intervalMs: options.intervalMs ?? 15_000,
     ...(elector ? { elector } : {}),
-    maintenance: () => recoverStaleRuns({ store: runtime.store, queue: runtime.queue, logger: options.logger, staleAfterMs: runtime.tuning.staleRunMs }),
+    maintenance: () =>
+      recoverStaleRuns({
+        store: runtime.store,
+        queue: runtime.queue,
+        logger: options.logger,
+        staleAfterMs: runtime.tuning.staleRunMs,
+      }),
     logger: options.logger,
   });
 }

@@ -31,7 +31,9 @@ export function startWatchers(runtime: Runtime, logger: Logger, refreshEveryMs =
         .watch(
           source.id,
           (hints) => {
-            void runtime.scheduler.triggerWebhook(source.id, hints).catch((err) => logger.warn('realtime trigger failed', { sourceId: source.id, error: String(err) }));
+            void runtime.scheduler
+              .triggerWebhook(source.id, hints)
+              .catch((err) => logger.warn('realtime trigger failed', { sourceId: source.id, error: String(err) }));
           },
           controller.signal,
         )

@@ -16,7 +16,15 @@ export function registerWebhookRoutes(app: Api, deps: RouteDeps, trigger: Webhoo
       summary: 'Receive a provider webhook (signature-verified per source; no token)',
       security: [],
       request: {
-        params: z.object({ connector: z.string().min(1).max(64).openapi({ param: { name: 'connector', in: 'path' }, example: 'slack' }) }).strict(),
+        params: z
+          .object({
+            connector: z
+              .string()
+              .min(1)
+              .max(64)
+              .openapi({ param: { name: 'connector', in: 'path' }, example: 'slack' }),
+          })
+          .strict(),
       },
       responses: {
         200: json(z.record(z.string(), z.unknown()).openapi('WebhookAck')),
@@ -33,7 +41,13 @@ export function registerWebhookRoutes(app: Api, deps: RouteDeps, trigger: Webhoo
       new URL(c.req.url).searchParams.forEach((value, key) => {
         query[key] = value;
       });
-      const result = await dispatchWebhook(deps.engine, connector, { method: 'POST', headers, rawBody: await c.req.text(), query }, trigger, deps.log);
+      const result = await dispatchWebhook(
+        deps.engine,
+        connector,
+        { method: 'POST', headers, rawBody: await c.req.text(), query },
+        trigger,
+        deps.log,
+      );
       for (const [k, v] of Object.entries(result.headers ?? {})) c.header(k, v);
       return c.json(result.body as Record<string, unknown>, result.status as 200);
     },

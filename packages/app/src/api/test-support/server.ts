@@ -57,6 +57,7 @@ export async function startTestServer(
       ? {
           credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
           storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
+          configSecrets: vault.configSecrets,
         }
       : {}),
   });

@@ -35,7 +35,13 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       const config = loadConfigFile(file, ctx.io.env);
       validateAgainstConnectors(ctx, config);
       const engine = await ctx.engine();
-      const existing = await engine.sources.list(LOCAL_USER_ID);
+      // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
+      const existing = await Promise.all(
+        (await engine.sources.list(LOCAL_USER_ID)).map(async (s) => ({
+          ...s,
+          config: await engine.sources.plainConfig(s.id),
+        })),
+      );
       const plan = planApply(config, existing, {
         prune: opts.prune === true,
         normalizeConfig: (type, c) => {

@@ -14,7 +14,10 @@ export async function openProcessRuntime(ctx: CliContext, log: (r: LogRecord) =>
 
 /** One log line per record on stderr: `time level message {fields}` (already redacted by the SDK logger). */
 export function stderrLog(ctx: CliContext): (r: LogRecord) => void {
-  return (r) => ctx.io.stderr.write(`${new Date(r.time).toISOString()} ${r.level} ${r.message}${Object.keys(r.fields).length ? ` ${JSON.stringify(r.fields)}` : ''}\n`);
+  return (r) =>
+    ctx.io.stderr.write(
+      `${new Date(r.time).toISOString()} ${r.level} ${r.message}${Object.keys(r.fields).length ? ` ${JSON.stringify(r.fields)}` : ''}\n`,
+    );
 }
 
 /** Resolves on Ctrl-C or SIGTERM. */
@@ -32,7 +35,8 @@ export function untilStopped(ctx: CliContext): Promise<void> {
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new TributaryError('invalid_input', `${flag} "${value}": use a whole number from 1 to 256.`);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new TributaryError('invalid_input', `${flag} "${value}": use a whole number from 1 to 256.`);
   return n;
 }
 
@@ -64,7 +68,8 @@ export function registerProcesses(program: Command, ctx: CliContext, _state: Exi
     .option('--interval-ms <ms>', 'how often to look for due sources', '15000')
     .action(async (opts: { intervalMs: string }) => {
       const intervalMs = Number(opts.intervalMs);
-      if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new TributaryError('invalid_input', `--interval-ms "${opts.intervalMs}": use at least 100.`);
+      if (!Number.isInteger(intervalMs) || intervalMs < 100)
+        throw new TributaryError('invalid_input', `--interval-ms "${opts.intervalMs}": use at least 100.`);
       const log = stderrLog(ctx);
       const runtime = await openProcessRuntime(ctx, log);
       const logger = createLogger(log);

@@ -56,6 +56,7 @@ export async function openServerEngine(
     onEvent: metrics.onEvent,
     credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
     storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
+    configSecrets: vault.configSecrets,
   });
   return { engine, oauth: createOAuthFlow({ store, vault, clients }) };
 }

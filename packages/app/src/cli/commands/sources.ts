@@ -129,8 +129,8 @@ export function registerSources(program: Command, ctx: CliContext, state: ExitSt
       const patch: SourcePatchInput = {};
       if (opts.config !== undefined || (opts.set ?? []).length > 0) {
         const base = opts.config !== undefined ? parseConfigOption(opts.config, ctx.io.cwd) : source.config;
+        // The engine validates (after restoring secret fields sent back masked or sealed) before it stores.
         patch.config = applySets(base, opts.set ?? []);
-        parseConfig(connector, patch.config);
       }
       const features = parseFeatures(opts.feature ?? []);
       if (Object.keys(features).length > 0) {

@@ -33,20 +33,37 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
     .option('--interval-ms <ms>', 'how often the scheduler looks for due sources and debounced webhooks', '2000')
     .action(async (opts: UpFlags) => {
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TributaryError('invalid_input', `--port "${opts.port}": use a port number from 0 to 65535.`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new TributaryError('invalid_input', `--port "${opts.port}": use a port number from 0 to 65535.`);
       const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new TributaryError('invalid_input', `--concurrency "${opts.concurrency}": use 1 to 64.`);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+        throw new TributaryError('invalid_input', `--concurrency "${opts.concurrency}": use 1 to 64.`);
       const intervalMs = Number(opts.intervalMs);
-      if (!Number.isInteger(intervalMs) || intervalMs < 100) throw new TributaryError('invalid_input', `--interval-ms "${opts.intervalMs}": use at least 100.`);
+      if (!Number.isInteger(intervalMs) || intervalMs < 100)
+        throw new TributaryError('invalid_input', `--interval-ms "${opts.intervalMs}": use at least 100.`);
       mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
       const log = stderrLog(ctx);
       const logger = createLogger(log, { level: 'info' });
       const metrics = createMetrics();
-      const runtime = await openRuntime({ dataDir: ctx.dataDir, env: ctx.io.env, connectors: ctx.connectors, log, onEvent: metrics.onEvent });
+      const runtime = await openRuntime({
+        dataDir: ctx.dataDir,
+        env: ctx.io.env,
+        connectors: ctx.connectors,
+        log,
+        onEvent: metrics.onEvent,
+      });
       try {
         const token = await ensureBootstrapToken(runtime.store, runtime.mode === 'embedded' ? ctx.dataDir : undefined);
         const publicUrl = publicUrlFromEnv(ctx.io.env);
-        const server = await startServer({ engine: runtime.engine, port, host: opts.host, metrics, log: (m, f) => logger.info(m, f), oauth: runtime.oauth, ...(publicUrl ? { publicUrl } : {}) });
+        const server = await startServer({
+          engine: runtime.engine,
+          port,
+          host: opts.host,
+          metrics,
+          log: (m, f) => logger.info(m, f),
+          oauth: runtime.oauth,
+          ...(publicUrl ? { publicUrl } : {}),
+        });
         const worker = startWorker(runtime, { concurrency, logger });
         const scheduler = startScheduler(runtime, { logger, intervalMs, env: ctx.io.env });
         const realtime = startRealtime(runtime, logger);
@@ -60,7 +77,9 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
         ctx.out.line(`Tributary is up (${runtime.mode} mode, data in ${ctx.dataDir})`);
         ctx.out.line(`  API  ${server.url}/api/v1   docs ${server.url}/api/v1/docs   MCP ${server.url}/mcp`);
         if (token) {
-          ctx.out.line(`  First admin API token (shown once; saved to ${path.join(ctx.dataDir, TOKEN_FILE)}, mode 0600):`);
+          ctx.out.line(
+            `  First admin API token (shown once; saved to ${path.join(ctx.dataDir, TOKEN_FILE)}, mode 0600):`,
+          );
           ctx.out.line(`    ${token}`);
         }
         ctx.out.line('  Scheduler and worker running; Ctrl-C stops (committed work is kept).');

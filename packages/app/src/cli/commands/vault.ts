@@ -19,7 +19,10 @@ export function registerVault(program: Command, ctx: CliContext, _state: ExitSta
       try {
         const result = await runtime.vault.rotate();
         if (opts.json) ctx.out.json(result);
-        else ctx.out.line(`Rotated: ${result.reencrypted} credential(s) re-encrypted under key ${result.activeKeyId}; retired ${result.retiredKeyIds.join(', ') || 'no key'}.`);
+        else
+          ctx.out.line(
+            `Rotated: ${result.reencrypted} credential(s) re-encrypted under key ${result.activeKeyId}; retired ${result.retiredKeyIds.join(', ') || 'no key'}.`,
+          );
       } finally {
         await runtime.close();
       }

@@ -32,7 +32,7 @@ describe('PostgreSQL store without pgvector', () => {
       const status = await store.migrate();
       expect(status.current).toBe(status.latest);
       await store.migrate();
-      const support = store.vectorSupport();
+      const support = store.vectorSupport!();
       expect(support.enabled).toBe(false);
       expect(support.reason).toContain('no pgvector extension');
       expect(support.reason).toContain('full-text search is used');

@@ -32,8 +32,8 @@ afterAll(async () => {
 
 describe('PostgreSQL store with pgvector (PGlite)', () => {
   it('migrates the vector column and HNSW index as version 1001, idempotently, outside the core sequence', async () => {
-    expect(store.vectorSupport()).toMatchObject({ enabled: true });
-    expect(store.vectorSupport().reason).toContain('vector(3)');
+    expect(store.vectorSupport!()).toMatchObject({ enabled: true });
+    expect(store.vectorSupport!().reason).toContain('vector(3)');
     const again = await store.migrate();
     expect(again.current).toBe(again.latest);
     const { rows } = await store.pool.query(`SELECT version, name FROM schema_migrations ORDER BY version`);
