@@ -7,7 +7,7 @@ import { builtinConnectors } from './index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Folders that hold shared code, not a connector. */
-const SHARED = new Set(['mail', 'slack-shared']);
+const SHARED = new Set(['archive', 'mail', 'slack-shared']);
 
 it('registers every connector folder, once, with a compatible SDK range', async () => {
   const registered = new Set(builtinConnectors.map((c) => c.manifest.name));

@@ -1,6 +1,6 @@
 import { TributaryError } from '@tributary/sdk';
 import type { SlackChannel, SlackUser } from '../slack-shared/index.js';
-import { openArchive, type ExportArchive } from './archive.js';
+import { openArchive, type ArchiveFiles as ExportArchive } from '../archive/index.js';
 
 /** One conversation of the export with its day files (`YYYY-MM-DD`, sorted). */
 export interface ExportConversation {
@@ -52,7 +52,7 @@ function asArray(value: unknown, file: string): Array<Record<string, unknown>> {
  * @throws TributaryError `invalid_config` when the path is not a Slack export.
  */
 export async function openSlackExport(target: string): Promise<SlackExport> {
-  const archive = await openArchive(target);
+  const archive = await openArchive(target, 'Slack export');
   try {
     const index =
       archive.files.find((f) => f === 'channels.json' || f.endsWith('/channels.json')) ??

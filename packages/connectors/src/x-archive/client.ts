@@ -1,6 +1,6 @@
 import { TributaryError } from '@tributary/sdk';
 import { z } from 'zod';
-import { openArchive } from './archive.js';
+import { openArchive } from '../archive/index.js';
 
 /** The fields of a tweet that Tributary reads (archive JSON: numbers are strings). */
 export const TweetSchema = z
@@ -109,7 +109,7 @@ function accountFrom(value: unknown): ArchiveAccount {
  * @throws TributaryError `invalid_config` when the path holds no tweets file.
  */
 export async function loadArchive(target: string): Promise<LoadedArchive> {
-  const archive = await openArchive(target);
+  const archive = await openArchive(target, 'X archive');
   try {
     const candidates = archive.files.filter((f) => TWEET_FILE.test(f) && !f.includes('/assets/'));
     const inData = candidates.filter((f) => /(?:^|\/)data\/[^/]+$/.test(f));

@@ -3,7 +3,7 @@ import { TributaryError } from '@tributary/sdk';
 import { toTsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { decodeCursor, encodeCursor } from '../sqlite/search.js';
-import { json } from '../sqlite/rows.js';
+import { json, toTimelineEntry } from '../sqlite/rows.js';
 import { hybridSql } from './hybrid-search.js';
 import { VECTORS_OFF, type VectorState } from './vector.js';
 
@@ -126,28 +126,7 @@ export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () =>
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      entries: page.map((row) => ({
-        id: String(row.id),
-        sourceId: row.source_id,
-        sourceName: row.source_name,
-        externalId: row.external_id,
-        stream: row.stream,
-        title: row.title ?? null,
-        preview: row.preview,
-        contentType: row.content_type,
-        url: row.url ?? null,
-        author: row.author ?? null,
-        container: row.container ?? null,
-        thread: row.thread ?? null,
-        occurredAt: row.occurred_at ?? null,
-        ingestedAt: row.ingested_at,
-        updatedAt: row.updated_at,
-        contentHash: row.content_hash,
-        version: Number(row.version),
-        deletedAt: null,
-        tags: json(row.tags, []),
-        metadata: json(row.metadata, {}),
-      })),
+      entries: page.map(toTimelineEntry),
       nextCursor: rows.length > limit && last ? encodeCursor(last.t, Number(last.id)) : null,
     };
   }

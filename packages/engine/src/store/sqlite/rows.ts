@@ -1,4 +1,12 @@
-import type { MemoryRecord, RunRecord, SourceRecord, TokenRecord, UserRecord, CredentialEnvelope } from '../types.js';
+import type {
+  MemoryRecord,
+  RunRecord,
+  SourceRecord,
+  TokenRecord,
+  UserRecord,
+  CredentialEnvelope,
+  TimelineEntry,
+} from '../types.js';
 
 /** Row → record mappers. Column names are the SQL ones (snake_case). */
 type Row = any;
@@ -112,4 +120,10 @@ export function toEnvelope(row: Row): CredentialEnvelope {
     updatedAt: row.updated_at,
     revision: Number(row.revision),
   };
+}
+
+/** A timeline row (a memory row with `preview` instead of `content`, plus `source_name`) → entry. */
+export function toTimelineEntry(row: Row): TimelineEntry {
+  const { content: _content, ...memory } = toMemory({ ...row, content: '' });
+  return { ...memory, sourceName: row.source_name, preview: row.preview, deletedAt: null };
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { TributaryError } from '@tributary/sdk';
 import { toFtsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
-import { json } from './rows.js';
+import { json, toTimelineEntry } from './rows.js';
 
 export const SNIPPET_OPEN = '<mark>';
 export const SNIPPET_CLOSE = '</mark>';
@@ -157,28 +157,7 @@ export function createSearch(db: Database.Database) {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      entries: page.map((row) => ({
-        id: String(row.id),
-        sourceId: row.source_id,
-        sourceName: row.source_name,
-        externalId: row.external_id,
-        stream: row.stream,
-        title: row.title ?? null,
-        preview: row.preview,
-        contentType: row.content_type,
-        url: row.url ?? null,
-        author: row.author ?? null,
-        container: row.container ?? null,
-        thread: row.thread ?? null,
-        occurredAt: row.occurred_at ?? null,
-        ingestedAt: row.ingested_at,
-        updatedAt: row.updated_at,
-        contentHash: row.content_hash,
-        version: row.version,
-        deletedAt: null,
-        tags: json(row.tags, []),
-        metadata: json(row.metadata, {}),
-      })),
+      entries: page.map(toTimelineEntry),
       nextCursor: rows.length > limit && last ? encodeCursor(last.t, Number(last.id)) : null,
     };
   }

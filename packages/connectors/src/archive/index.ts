@@ -4,7 +4,7 @@ import yauzl from 'yauzl';
 import { TributaryError, resolveInsideRoot } from '@tributary/sdk';
 
 /**
- * Read access to an archive that is either a folder or a .zip. Zip entries are read one at a time from the
+ * Shared by the archive-reading connectors (x-archive, slack-export): read access to an archive that is either a folder or a .zip. Zip entries are read one at a time from the
  * central directory (yauzl), so a large archive (media included) is never inflated whole into memory.
  */
 export interface ArchiveFiles {
@@ -79,12 +79,12 @@ function openZip(file: string): Promise<ArchiveFiles> {
  * Opens a folder or a zip file.
  * @throws TributaryError `invalid_config` when the path does not exist.
  */
-export async function openArchive(target: string): Promise<ArchiveFiles> {
+export async function openArchive(target: string, what = 'archive'): Promise<ArchiveFiles> {
   const info = await stat(target).catch(() => undefined);
   if (!info)
     throw new TributaryError(
       'invalid_config',
-      `Archive path "${target}" does not exist: set config.path to the X archive folder or .zip file`,
+      `${what} path "${target}" does not exist: set config.path to its folder or .zip file`,
     );
   if (info.isDirectory()) {
     const files = (await listFolder(target)).sort();
