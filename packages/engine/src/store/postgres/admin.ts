@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { TributaryError, type Checkpoint } from '@tributary/sdk';
+import { RUN_COUNT_COLUMNS } from '../run-columns.js';
 import type {
   CredentialEnvelope,
   NewSource,
@@ -170,17 +171,7 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       const params: unknown[] = [outcome.status, now(), outcome.error ?? null, outcome.errorCode ?? null];
       const sets = ['status = $1', 'finished_at = $2', 'error = $3', 'error_code = $4'];
       if (outcome.mode) sets.push(`mode = $${params.push(outcome.mode)}`);
-      const columns: Record<keyof RunCounts, string> = {
-        itemsSeen: 'items_seen',
-        created: 'created',
-        updated: 'updated',
-        deleted: 'deleted',
-        unchanged: 'unchanged',
-        failed: 'failed',
-        apiCalls: 'api_calls',
-        rateLimitWaitMs: 'rate_limit_wait_ms',
-      };
-      for (const [key, column] of Object.entries(columns) as Array<[keyof RunCounts, string]>) {
+      for (const [key, column] of RUN_COUNT_COLUMNS) {
         const value = outcome.counts?.[key];
         if (typeof value === 'number') sets.push(`${column} = $${params.push(Math.round(value))}`);
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { TributaryError, type Checkpoint } from '@tributary/sdk';
+import { RUN_COUNT_COLUMNS } from '../run-columns.js';
 import type {
   CredentialEnvelope,
   NewSource,
@@ -184,17 +185,7 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
         sets.push('mode = ?');
         params.push(outcome.mode);
       }
-      const columns: Record<keyof RunCounts, string> = {
-        itemsSeen: 'items_seen',
-        created: 'created',
-        updated: 'updated',
-        deleted: 'deleted',
-        unchanged: 'unchanged',
-        failed: 'failed',
-        apiCalls: 'api_calls',
-        rateLimitWaitMs: 'rate_limit_wait_ms',
-      };
-      for (const [key, column] of Object.entries(columns) as Array<[keyof RunCounts, string]>) {
+      for (const [key, column] of RUN_COUNT_COLUMNS) {
         const value = outcome.counts?.[key];
         if (typeof value === 'number') {
           sets.push(`${column} = ?`);
