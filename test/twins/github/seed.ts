@@ -11,6 +11,8 @@ export interface GithubSeedOptions {
   files?: number;
   commentsPerIssue?: number;
   private?: boolean;
+  /** Add the repository to this state (several repos in one twin); a new state when absent. */
+  state?: GitHubState;
 }
 
 export interface GithubSeed {
@@ -28,7 +30,7 @@ const TOPICS = ['search', 'sync', 'parser', 'cache', 'auth', 'api', 'docs', 'tes
  * code files plus a binary and an oversized file the connector must skip.
  */
 export function seedGithubRepo(opts: GithubSeedOptions = {}): GithubSeed {
-  const state = new GitHubState(createLogicalClock(Date.UTC(2025, 10, 1)));
+  const state = opts.state ?? new GitHubState(createLogicalClock(Date.UTC(2025, 10, 1)));
   const repo = state.addRepo(opts.owner ?? 'acme', opts.name ?? 'widgets', {
     private: opts.private ?? false,
     description: 'Widgets for everyone',

@@ -46,9 +46,9 @@ async function readAll(
   return { ctx, pages, state: applyPages(new Map(), pages) };
 }
 
-describe('slack connector against the twin (5 channels × 400 messages)', () => {
-  it('yields exactly the messages the filters keep', async () => {
-    const seed = seedSlackWorkspace({ channels: 5, messagesPerChannel: 400, dms: 1 });
+describe('slack connector against the twin (5 channels × 2,000 or 400 messages)', () => {
+  it('yields exactly the messages the filters keep (5 channels × 2,000 messages)', async () => {
+    const seed = seedSlackWorkspace({ channels: 5, messagesPerChannel: 2000, dms: 1 });
     const t = await start(seed);
     const defaults = await readAll(t);
     // Defaults: system notices out; bots, short messages, parents and replies in; DMs off.
