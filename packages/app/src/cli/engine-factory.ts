@@ -1,32 +1,17 @@
-import path from 'node:path';
-import { createEngine, createSqliteStore, createVault, loadKeyring } from '@tributary/engine';
-import { oauthClientsFromEnv } from '../runtime/oauth-env.js';
-import { DB_FILE, type EngineFactory } from './context.js';
+import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import type { EngineFactory } from './context.js';
 
 /**
- * The embedded engine: one SQLite file in the data dir, migrated on open, with the credential vault keyed by
+ * The engine every CLI command uses, from the same runtime as `up`, `worker` and `scheduler`: embedded (the SQLite
+ * file in the data dir) unless `TRIBUTARY_DATABASE_URL` and `TRIBUTARY_REDIS_URL` select the distributed mode, so
+ * `tributary sources add …` on any machine of a deployment writes to the shared PostgreSQL. The vault is keyed by
  * `TRIBUTARY_SECRET_KEY` or the data dir's keyring file (created 0600 on first use).
  */
-export function sqliteEngineFactory(env: Record<string, string | undefined>): EngineFactory {
-  return async (dataDir, connectors) => {
-    const store = createSqliteStore({ path: path.join(dataDir, DB_FILE) });
-    try {
-      await store.migrate();
-      const vault = createVault({
-        store,
-        keyring: await loadKeyring({ env, dataDir }),
-        oauth: oauthClientsFromEnv(env),
-      });
-      return createEngine({
-        store,
-        connectors,
-        credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
-        storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
-        configSecrets: vault.configSecrets,
-      });
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-  };
+export function runtimeEngineFactory(env: Record<string, string | undefined>): EngineFactory {
+  return async (dataDir, connectors) => engineOf(await openRuntime({ dataDir, env, connectors }));
+}
+
+/** The runtime's engine, whose `close()` closes the whole runtime (queue and Redis connection too). */
+export function engineOf(runtime: Runtime): Runtime['engine'] {
+  return { ...runtime.engine, close: () => runtime.close() };
 }

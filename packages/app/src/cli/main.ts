@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { needsConnectors } from './context.js';
-import { sqliteEngineFactory } from './engine-factory.js';
+import { runtimeEngineFactory } from './engine-factory.js';
 import { processIo } from './io.js';
 import { runCli } from './program.js';
 
@@ -16,7 +16,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const argv = process.argv.slice(2);
 // Loading every connector (and its libraries) costs a second; `search`, `status` … never run one.
 const connectors = needsConnectors(argv) ? (await import('@tributary/connectors')).builtinConnectors : [];
-const code = await runCli(argv, processIo(), { connectors, openEngine: sqliteEngineFactory(process.env) });
+const code = await runCli(argv, processIo(), { connectors, openEngine: runtimeEngineFactory(process.env) });
 process.exitCode = code;
 // The engine is closed; if a stray handle (a library timer) still holds the loop, do not hang the shell.
 setTimeout(() => process.exit(code), 2000).unref();

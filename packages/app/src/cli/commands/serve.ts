@@ -1,22 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  createEngine,
-  createOAuthFlow,
-  createPostgresStore,
-  createSqliteStore,
-  createVault,
-  loadKeyring,
-  type Engine,
-  type OAuthFlow,
-} from '@tributary/engine';
-import { oauthClientsFromEnv, publicUrlFromEnv } from '../../runtime/oauth-env.js';
+import type { Engine, OAuthFlow } from '@tributary/engine';
+import { publicUrlFromEnv } from '../../runtime/oauth-env.js';
+import { openRuntime } from '../../runtime/open-runtime.js';
 import { TributaryError } from '@tributary/sdk';
 import { startServer } from '../../api/server.js';
 import { createMetrics, type Metrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
-import { DB_FILE, type CliContext } from '../context.js';
+import { engineOf } from '../engine-factory.js';
+import type { CliContext } from '../context.js';
 import { parsePositiveInt } from '../parse.js';
 import type { ExitState } from '../program.js';
 
@@ -29,36 +22,21 @@ interface ServeFlags {
 }
 
 /**
- * Opens the engine for a long-running server with metrics wired to its events: PostgreSQL when
- * `TRIBUTARY_DATABASE_URL` is set, else the SQLite file in the data dir; with the vault and the OAuth flow.
+ * Opens the runtime for a long-running server (the same as `up`, `worker` and the CLI: embedded SQLite, or
+ * PostgreSQL + Redis when both URLs are set) with metrics wired to the engine's events, the vault and the OAuth flow.
  */
 export async function openServerEngine(
   ctx: CliContext,
   metrics: Metrics,
 ): Promise<{ engine: Engine; oauth: OAuthFlow }> {
-  const url = ctx.io.env.TRIBUTARY_DATABASE_URL;
-  let store;
-  if (url) store = createPostgresStore({ connectionString: url });
-  else {
-    mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
-    store = createSqliteStore({ path: path.join(ctx.dataDir, DB_FILE) });
-  }
-  await store.migrate();
-  const clients = oauthClientsFromEnv(ctx.io.env);
-  const vault = createVault({
-    store,
-    keyring: await loadKeyring({ env: ctx.io.env, dataDir: ctx.dataDir }),
-    oauth: clients,
-  });
-  const engine = createEngine({
-    store,
+  mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
+  const runtime = await openRuntime({
+    dataDir: ctx.dataDir,
+    env: ctx.io.env,
     connectors: ctx.connectors,
     onEvent: metrics.onEvent,
-    credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
-    storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
-    configSecrets: vault.configSecrets,
   });
-  return { engine, oauth: createOAuthFlow({ store, vault, clients }) };
+  return { engine: engineOf(runtime), oauth: runtime.oauth };
 }
 
 /** `tributary serve`: the REST API and `POST /mcp` until interrupted. */

@@ -1,5 +1,5 @@
 import type { AnyConnector } from '@tributary/sdk';
-import { sqliteEngineFactory } from '../engine-factory.js';
+import { runtimeEngineFactory } from '../engine-factory.js';
 import type { CliIo } from '../io.js';
 import { runCli } from '../program.js';
 
@@ -26,7 +26,7 @@ export function harness(
         return () => (interrupt = undefined);
       },
     };
-    const code = await runCli(argv, io, { connectors, openEngine: sqliteEngineFactory({}) });
+    const code = await runCli(argv, io, { connectors, openEngine: runtimeEngineFactory({}) });
     return { code, stdout, stderr, json: () => JSON.parse(stdout) as any };
   };
   return { run, interrupt: () => interrupt?.() };
