@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    // The JSON report lets .ci/run print the plain 'N passed, N failed' closing line.
+    reporters: ['default', ['json', { outputFile: '.tmp/test-results.json' }]],
   },
 });
