@@ -15,7 +15,8 @@ it('passes ≥ 90% of the feedparser cases about titles, links, ids, dates, cont
   console.log(
     `feedparser cases: ${files.length} files, ${relevant.length} relevant, ${relevant.length - failed.length} passed (${(rate * 100).toFixed(1)}%)`,
   );
-  for (const f of failed) console.log(`  not matched: ${path.relative(FEEDPARSER_DIR, f.file)}: ${f.expect} → ${f.detail}`);
+  for (const f of failed)
+    console.log(`  not matched: ${path.relative(FEEDPARSER_DIR, f.file)}: ${f.expect} → ${f.detail}`);
   // Guard the filter: most cases must stay relevant, so the rate cannot rise by dropping cases.
   expect(relevant.length).toBeGreaterThan(1100);
   expect(rate).toBeGreaterThanOrEqual(0.9);
