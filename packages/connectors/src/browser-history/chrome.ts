@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { fromChromeTime, groupVisits, maxId, placeholders, type HistoryReader, type VisitRow } from './reader.js';
+import { fromChromeTime, maxId, toPageRow, visitsOfPages, type HistoryReader, type VisitRow } from './reader.js';
 
 const CORE_TRANSITIONS = [
   'link',
@@ -48,31 +48,16 @@ export function chromeReader(db: Database.Database): HistoryReader {
              ORDER BY u.id LIMIT @limit`,
           )
           .all(q) as any[]
-      ).map((r) => ({
-        id: r.id,
-        url: r.url,
-        title: r.title ?? '',
-        visitCount: r.visitCount ?? 0,
-        lastVisitMs: fromChromeTime(r.last),
-      })),
-    visitsOf: (ids, perPage) => {
-      if (!ids.length) return new Map();
-      const firsts = new Map<number, number | undefined>();
-      for (const r of db
-        .prepare(
-          `SELECT url AS pageId, min(visit_time) AS t FROM visits WHERE url IN (${placeholders(ids.length)}) GROUP BY url`,
-        )
-        .all(...ids) as any[]) {
-        firsts.set(r.pageId, fromChromeTime(r.t));
-      }
-      const rows = db
-        .prepare(
-          `SELECT v.id, v.url AS pageId, u.url, u.title, v.visit_time AS t, v.transition, v.from_visit FROM visits v JOIN urls u ON u.id = v.url
-           WHERE v.url IN (${placeholders(ids.length)}) ORDER BY v.url, v.visit_time DESC, v.id DESC`,
-        )
-        .all(...ids) as any[];
-      return groupVisits(rows.map(toVisit), perPage, firsts);
-    },
+      ).map(toPageRow(fromChromeTime)),
+    visitsOf: (ids, perPage) =>
+      visitsOfPages(db, ids, perPage, {
+        firstsSql: (inList) =>
+          `SELECT url AS pageId, min(visit_time) AS t FROM visits WHERE url IN (${inList}) GROUP BY url`,
+        rowsSql: (inList) =>
+          `SELECT v.id, v.url AS pageId, u.url, u.title, v.visit_time AS t, v.transition, v.from_visit FROM visits v JOIN urls u ON u.id = v.url WHERE v.url IN (${inList}) ORDER BY v.url, v.visit_time DESC, v.id DESC`,
+        toTime: fromChromeTime,
+        toVisit,
+      }),
     visits: (after, ceil, limit) =>
       (
         db

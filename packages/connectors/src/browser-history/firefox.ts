@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { fromFirefoxTime, groupVisits, maxId, placeholders, type HistoryReader, type VisitRow } from './reader.js';
+import { fromFirefoxTime, maxId, toPageRow, visitsOfPages, type HistoryReader, type VisitRow } from './reader.js';
 
 const VISIT_TYPES = [
   '',
@@ -43,31 +43,16 @@ export function firefoxReader(db: Database.Database): HistoryReader {
              ORDER BY p.id LIMIT @limit`,
           )
           .all(q) as any[]
-      ).map((r) => ({
-        id: r.id,
-        url: r.url,
-        title: r.title ?? '',
-        visitCount: r.visitCount ?? 0,
-        lastVisitMs: fromFirefoxTime(r.last),
-      })),
-    visitsOf: (ids, perPage) => {
-      if (!ids.length) return new Map();
-      const firsts = new Map<number, number | undefined>();
-      for (const r of db
-        .prepare(
-          `SELECT place_id AS pageId, min(visit_date) AS t FROM moz_historyvisits WHERE place_id IN (${placeholders(ids.length)}) GROUP BY place_id`,
-        )
-        .all(...ids) as any[]) {
-        firsts.set(r.pageId, fromFirefoxTime(r.t));
-      }
-      const rows = db
-        .prepare(
-          `SELECT v.id, v.place_id AS pageId, p.url, p.title, v.visit_date AS t, v.visit_type, v.from_visit FROM moz_historyvisits v
-           JOIN moz_places p ON p.id = v.place_id WHERE v.place_id IN (${placeholders(ids.length)}) ORDER BY v.place_id, v.visit_date DESC, v.id DESC`,
-        )
-        .all(...ids) as any[];
-      return groupVisits(rows.map(toVisit), perPage, firsts);
-    },
+      ).map(toPageRow(fromFirefoxTime)),
+    visitsOf: (ids, perPage) =>
+      visitsOfPages(db, ids, perPage, {
+        firstsSql: (inList) =>
+          `SELECT place_id AS pageId, min(visit_date) AS t FROM moz_historyvisits WHERE place_id IN (${inList}) GROUP BY place_id`,
+        rowsSql: (inList) =>
+          `SELECT v.id, v.place_id AS pageId, p.url, p.title, v.visit_date AS t, v.visit_type, v.from_visit FROM moz_historyvisits v JOIN moz_places p ON p.id = v.place_id WHERE v.place_id IN (${inList}) ORDER BY v.place_id, v.visit_date DESC, v.id DESC`,
+        toTime: fromFirefoxTime,
+        toVisit,
+      }),
     visits: (after, ceil, limit) =>
       (
         db

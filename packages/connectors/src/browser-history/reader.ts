@@ -62,8 +62,45 @@ export function maxId(db: Database.Database, table: string): number {
   return row.m ?? 0;
 }
 
+// Rows hold numbers; Chrome and Firefox converters also accept bigint.
+type TimeConverter = (t: number | null | undefined) => number | undefined;
+
+/** A `pages()` row (`id, url, title, visitCount, last`) → PageRow, with the browser's epoch converted. */
+export const toPageRow =
+  (toTime: TimeConverter) =>
+  (r: any): PageRow => ({
+    id: r.id,
+    url: r.url,
+    title: r.title ?? '',
+    visitCount: r.visitCount ?? 0,
+    lastVisitMs: toTime(r.last),
+  });
+
+/**
+ * `visitsOf` for any schema: each page's first visit (`firstsSql` selects `pageId, t` grouped by page) and its
+ * newest visits (`rowsSql`, ordered by page then newest first), both for the ids in the `IN (…)` list they are given.
+ */
+export function visitsOfPages(
+  db: Database.Database,
+  ids: number[],
+  perPage: number,
+  spec: {
+    firstsSql: (inList: string) => string;
+    rowsSql: (inList: string) => string;
+    toTime: TimeConverter;
+    toVisit: (r: any) => VisitRow;
+  },
+): Map<number, { firstMs?: number; recent: VisitRow[] }> {
+  if (!ids.length) return new Map();
+  const inList = placeholders(ids.length);
+  const firsts = new Map<number, number | undefined>();
+  for (const r of db.prepare(spec.firstsSql(inList)).all(...ids) as any[]) firsts.set(r.pageId, spec.toTime(r.t));
+  const rows = db.prepare(spec.rowsSql(inList)).all(...ids) as any[];
+  return groupVisits(rows.map(spec.toVisit), perPage, firsts);
+}
+
 /** Groups visit rows by page and keeps the newest `perPage` of each. */
-export function groupVisits(
+function groupVisits(
   rows: Array<VisitRow & { first?: number }>,
   perPage: number,
   firsts: Map<number, number | undefined>,

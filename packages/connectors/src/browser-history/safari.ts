@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { fromSafariTime, groupVisits, maxId, placeholders, type HistoryReader, type VisitRow } from './reader.js';
+import { fromSafariTime, maxId, toPageRow, visitsOfPages, type HistoryReader, type VisitRow } from './reader.js';
 
 /**
  * Safari `History.db`: `history_items` (one row per URL: the items) and `history_visits` (`history_item` references
@@ -32,31 +32,16 @@ export function safariReader(db: Database.Database): HistoryReader {
              ORDER BY i.id LIMIT @limit`,
           )
           .all(q) as any[]
-      ).map((r) => ({
-        id: r.id,
-        url: r.url,
-        title: r.title ?? '',
-        visitCount: r.visitCount ?? 0,
-        lastVisitMs: fromSafariTime(r.last),
-      })),
-    visitsOf: (ids, perPage) => {
-      if (!ids.length) return new Map();
-      const firsts = new Map<number, number | undefined>();
-      for (const r of db
-        .prepare(
-          `SELECT history_item AS pageId, min(visit_time) AS t FROM history_visits WHERE history_item IN (${placeholders(ids.length)}) GROUP BY history_item`,
-        )
-        .all(...ids) as any[]) {
-        firsts.set(r.pageId, fromSafariTime(r.t));
-      }
-      const rows = db
-        .prepare(
-          `SELECT v.id, v.history_item AS pageId, i.url, v.title, v.visit_time AS t, v.redirect_source FROM history_visits v
-           JOIN history_items i ON i.id = v.history_item WHERE v.history_item IN (${placeholders(ids.length)}) ORDER BY v.history_item, v.visit_time DESC, v.id DESC`,
-        )
-        .all(...ids) as any[];
-      return groupVisits(rows.map(toVisit), perPage, firsts);
-    },
+      ).map(toPageRow(fromSafariTime)),
+    visitsOf: (ids, perPage) =>
+      visitsOfPages(db, ids, perPage, {
+        firstsSql: (inList) =>
+          `SELECT history_item AS pageId, min(visit_time) AS t FROM history_visits WHERE history_item IN (${inList}) GROUP BY history_item`,
+        rowsSql: (inList) =>
+          `SELECT v.id, v.history_item AS pageId, i.url, v.title, v.visit_time AS t, v.redirect_source FROM history_visits v JOIN history_items i ON i.id = v.history_item WHERE v.history_item IN (${inList}) ORDER BY v.history_item, v.visit_time DESC, v.id DESC`,
+        toTime: fromSafariTime,
+        toVisit,
+      }),
     visits: (after, ceil, limit) =>
       (
         db
