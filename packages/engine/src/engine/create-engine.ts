@@ -12,7 +12,7 @@ import {
   createHttpClient,
   unlimited,
 } from '@tributary/sdk';
-import { createPipeline } from '../pipeline/prepare.js';
+import { createPipeline, validateItem } from '../pipeline/prepare.js';
 import type { SourceRecord } from '../store/types.js';
 import { writePage } from './page-writer.js';
 import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
@@ -238,16 +238,11 @@ export function createEngine(options: EngineOptions): Engine {
             issues: [{ path: 'checkpoint', message: parsed.reason ?? 'invalid' }],
           });
       }
-      const credential = await (options.credentials?.(source, c) ?? noCredentials).get().catch(() => undefined);
-      const pipeline = createPipeline({
-        secrets: secretValues(c, await openSourceConfig(options, source), credential),
-        redactionPatterns: options.redactionPatterns,
-      });
-      // Validate everything first: a bad request changes nothing.
+      // Validate everything first (the schema only; the pipeline runs once, in writePage): a bad request changes nothing.
       const failures: string[] = [];
       input.items.forEach((item, i) => {
-        const r = pipeline.prepare(item, '');
-        if ('message' in r && !('contentHash' in r)) failures.push(`items.${i}: ${r.message}`);
+        const r = validateItem(item);
+        if ('message' in r) failures.push(`items.${i}: ${r.message}`);
       });
       if (failures.length) {
         throw new TributaryError(
@@ -260,6 +255,11 @@ export function createEngine(options: EngineOptions): Engine {
           },
         );
       }
+      const credential = await (options.credentials?.(source, c) ?? noCredentials).get().catch(() => undefined);
+      const pipeline = createPipeline({
+        secrets: secretValues(c, await openSourceConfig(options, source), credential),
+        redactionPatterns: options.redactionPatterns,
+      });
       const run = await store.startRun({ sourceId: source.id, mode: 'push', trigger: 'push' });
       try {
         const outcome = await writePage(

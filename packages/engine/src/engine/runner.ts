@@ -133,12 +133,13 @@ export async function runSync(
     const credential = await credentials.get().catch((err) => {
       throw toTributaryError(err);
     });
+    const secrets = secretValues(connector, config, credential);
     const logger = createLogger(deps.log ?? (() => undefined), {
-      secrets: secretValues(connector, config, credential),
+      secrets,
       bindings: { sourceId: source.id, connector: connector.manifest.name },
     });
     const pipeline = createPipeline({
-      secrets: secretValues(connector, config, credential),
+      secrets,
       redactionPatterns: deps.redactionPatterns,
     });
     const rateLimiter = deps.rateLimiterFor?.(source, connector) ?? unlimited;

@@ -4,6 +4,7 @@ import {
   DEFAULT_SECRET_PATTERNS,
   ItemSchema,
   type Item,
+  type ValidItem,
   type RedactionPattern,
   zodIssues,
   formatIssues,
@@ -34,6 +35,16 @@ export interface Pipeline {
   fingerprint(item: Item): string;
   /** validate → redact → normalize → hash → tags → chunk. Invalid items come back as failures, not exceptions. */
   prepare(item: Item, fingerprint: string): PreparedItem | ItemFailure;
+}
+
+/** Schema validation alone (what push ingestion checks for a whole batch before anything is written). */
+export function validateItem(raw: Item): { item: ValidItem } | ItemFailure {
+  const parsed = ItemSchema.safeParse(raw);
+  if (parsed.success) return { item: parsed.data };
+  return {
+    externalId: typeof (raw as any)?.externalId === 'string' ? (raw as any).externalId : undefined,
+    message: `Invalid item: ${formatIssues(zodIssues(parsed.error.issues, 'item'))}`,
+  };
 }
 
 export function isFailure(x: PreparedItem | ItemFailure): x is ItemFailure {
@@ -76,14 +87,9 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       return createHash('sha256').update(salt).update(JSON.stringify(item)).digest('base64url');
     },
     prepare(raw, fingerprint) {
-      const parsed = ItemSchema.safeParse(raw);
-      if (!parsed.success) {
-        return {
-          externalId: typeof (raw as any)?.externalId === 'string' ? (raw as any).externalId : undefined,
-          message: `Invalid item: ${formatIssues(zodIssues(parsed.error.issues, 'item'))}`,
-        };
-      }
-      const item = parsed.data;
+      const parsed = validateItem(raw);
+      if ('message' in parsed) return parsed;
+      const item = parsed.item;
       const normalized = normalizeContent(redact(item.content), item.contentType);
       const title = normalizeTitle(item.title === undefined ? undefined : redact(item.title));
       const tags = extractTags(normalized.content, item.tags, normalized.contentType === 'code');
