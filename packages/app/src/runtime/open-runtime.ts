@@ -25,6 +25,7 @@ import {
   createLogger,
   createTokenBucket,
   TributaryError,
+  unlimited,
   type AnyConnector,
   type LogRecord,
   type RateLimiter,
@@ -124,7 +125,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       // A provider's documented budget is shared by every source of one owner on that provider, and by every worker.
       rateLimiterFor: (source, connector) => {
         const spec = connector.manifest.rateLimit;
-        if (!spec) return { acquire: async () => 0, pauseFor: () => undefined };
+        if (!spec) return unlimited;
         const account = `${connector.manifest.name}:${source.ownerId}`;
         let limiter = limiters.get(account);
         if (!limiter) {

@@ -11,7 +11,6 @@ import {
 } from '@tributary/engine';
 import type { Logger } from '@tributary/sdk';
 import type { Runtime } from './open-runtime.js';
-import { startWatchers, type Watchers } from './watchers.js';
 
 /** A worker consuming sync jobs from the runtime's queue. */
 export function startWorker(
@@ -64,8 +63,4 @@ export function startScheduler(
       }),
     logger: options.logger,
   });
-}
-
-export function startRealtime(runtime: Runtime, logger: Logger): Watchers {
-  return startWatchers(runtime, logger);
 }

@@ -4,7 +4,8 @@ import { createLogger, TributaryError } from '@tributary/sdk';
 import { startServer } from '../../api/server.js';
 import { createMetrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
-import { startRealtime, startScheduler, startWorker } from '../../runtime/processes.js';
+import { startScheduler, startWorker } from '../../runtime/processes.js';
+import { startWatchers } from '../../runtime/watchers.js';
 import { openRuntime } from '../../runtime/open-runtime.js';
 import { publicUrlFromEnv } from '../../runtime/oauth-env.js';
 import type { CliContext } from '../context.js';
@@ -66,7 +67,7 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
         });
         const worker = startWorker(runtime, { concurrency, logger });
         const scheduler = startScheduler(runtime, { logger, intervalMs, env: ctx.io.env });
-        const realtime = startRealtime(runtime, logger);
+        const realtime = startWatchers(runtime, logger);
         const queueGauge = setInterval(() => {
           void runtime.queue
             .stats()
