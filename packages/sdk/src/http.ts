@@ -3,9 +3,10 @@ import { TributaryError } from './errors.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { unlimited, type RateLimiter } from './rate-limiter.js';
+import { decideRetry, exhaustedError, REQUEST_RETRY_BUDGET, type RetryBudget } from './retry.js';
 
 export interface HttpOptions {
-  /** Attempts after the first for retryable failures. @default 5 */
+  /** Attempts after the first for retryable failures. @default REQUEST_RETRY_BUDGET.maxAttempts - 1 (3) */
   retries?: number;
   /** First backoff delay; doubles each attempt, with full jitter. @default 500 */
   baseDelayMs?: number;
@@ -13,6 +14,8 @@ export interface HttpOptions {
   maxDelayMs?: number;
   /** Longest `Retry-After` we honour before giving up with `rate_limited`. @default 300000 */
   maxRetryAfterMs?: number;
+  /** No retry starts after this long since the first attempt. @default 120000 */
+  maxElapsedMs?: number;
   /** Per-request timeout. @default 60000 */
   timeoutMs?: number;
   rateLimiter?: RateLimiter;
@@ -70,10 +73,13 @@ export function errorForStatus(status: number, message: string, retryAfter?: num
 }
 
 export function createHttpClient(options: HttpOptions = {}): HttpClient {
-  const retries = options.retries ?? 5;
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 30_000;
-  const maxRetryAfter = options.maxRetryAfterMs ?? 300_000;
+  const budget: RetryBudget = {
+    maxAttempts: 1 + (options.retries ?? REQUEST_RETRY_BUDGET.maxAttempts - 1),
+    maxElapsedMs: options.maxElapsedMs ?? REQUEST_RETRY_BUDGET.maxElapsedMs,
+    baseDelayMs: options.baseDelayMs ?? REQUEST_RETRY_BUDGET.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? REQUEST_RETRY_BUDGET.maxDelayMs,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? REQUEST_RETRY_BUDGET.maxRetryAfterMs,
+  };
   const timeoutMs = options.timeoutMs ?? 60_000;
   const clock = options.clock ?? systemClock;
   const limiter = options.rateLimiter ?? unlimited;
@@ -81,13 +87,13 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   const doFetch = options.fetch ?? globalThis.fetch;
   const random = options.random ?? Math.random;
 
-  const backoff = (attempt: number): number => Math.round(random() * Math.min(max, base * 2 ** attempt));
-
+  // The request layer of the retry policy (docs/architecture.md): the only place an HTTP request is retried.
   async function fetchWithPolicy(input: string | URL, init: RequestInit = {}): Promise<Response> {
     const method = (init.method ?? 'GET').toUpperCase();
     const url = String(input);
     const safeUrl = url.replace(/([?&](?:token|access_token|key|api_key|client_secret)=)[^&]+/gi, '$1[REDACTED]');
-    for (let attempt = 0; ; attempt++) {
+    const first = clock.now();
+    for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) throw abortError(options.signal);
       const waited = await limiter.acquire(1, options.signal);
       if (waited > 0) options.onRateLimitWait?.(waited);
@@ -107,29 +113,26 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
 
       const wait = response ? retryAfterMs(response.headers, clock.now()) : undefined;
       const reason = response ? `HTTP ${response.status}` : `network error: ${(failure as Error)?.message ?? failure}`;
-      if (attempt >= retries || (wait !== undefined && wait > maxRetryAfter)) {
-        if (response) {
-          await response.body?.cancel().catch(() => undefined);
-          throw errorForStatus(
-            response.status,
-            `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`,
-            wait,
-          );
-        }
-        throw new TributaryError(
-          'upstream_unavailable',
-          `${method} ${safeUrl} failed after ${attempt + 1} attempts: ${reason}`,
-          { cause: failure },
+      await response?.body?.cancel().catch(() => undefined);
+      const error = response
+        ? errorForStatus(response.status, reason, wait)
+        : new TributaryError('upstream_unavailable', reason, { cause: failure });
+      const decision = decideRetry(error, attempt, clock.now() - first, budget, random);
+      if (!decision.retry) {
+        throw exhaustedError(
+          new TributaryError(error.code, `${method} ${safeUrl} failed after ${attempt} attempts: ${reason}`, {
+            cause: failure,
+            ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+          }),
+          attempt,
         );
       }
-      await response?.body?.cancel().catch(() => undefined);
-      const delay = wait ?? backoff(attempt);
       if (response?.status === 429) {
-        limiter.pauseFor(delay);
-        options.onRateLimitWait?.(delay);
+        limiter.pauseFor(decision.delayMs);
+        options.onRateLimitWait?.(decision.delayMs);
       }
-      logger.debug('retrying request', { method, url: safeUrl, reason, attempt: attempt + 1, delayMs: delay });
-      await clock.sleep(delay, options.signal);
+      logger.debug('retrying request', { method, url: safeUrl, reason, attempt, delayMs: decision.delayMs });
+      await clock.sleep(decision.delayMs, options.signal);
     }
   }
 
