@@ -1,3 +1,5 @@
+import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
+
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
  * Table names follow the seed (`data_sources`, `data_source_sync_history`).
@@ -168,6 +170,7 @@ CREATE TABLE kv (
 );
 `,
   },
+  { version: 2, name: 'deferred full-text indexing for bulk backfills', sql: FTS_BACKLOG_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,118 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Deferred full-text indexing for bulk backfills.
+ *
+ * Keeping FTS5 in step row by row (a trigger per chunk, a new index segment per committed page, automerge after
+ * automerge) costs a first backfill about three quarters of its time. During a backfill the store instead leaves
+ * new chunks out of the index and adds them in large merges — one `INSERT … SELECT` of up to `mergeChunks`
+ * chunks per transaction — at the end of the run, at store open after a crash, and whenever the backlog grows large.
+ *
+ * The one invariant, kept by the triggers of migration 2 and by every function below: **the index holds exactly the
+ * chunks whose id is below `fts_backlog.from_chunk`, or every chunk when the table is empty.** Both triggers test
+ * the same predicate, so a chunk deleted before it was indexed is never "deleted" from the index (which would corrupt
+ * an external-content table), and a reused id below the line is indexed at once. The marker row is written in the
+ * same transaction as the chunks it covers, so a kill -9 at any moment leaves a database where the invariant holds
+ * and catching up from `from_chunk` restores a complete index.
+ */
+export const FTS_BACKLOG_MIGRATION = `
+CREATE TABLE fts_backlog (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  from_chunk INTEGER NOT NULL,
+  touched_at TEXT NOT NULL
+);
+DROP TRIGGER chunks_ai;
+DROP TRIGGER chunks_ad;
+CREATE TRIGGER chunks_ai AFTER INSERT ON chunks
+WHEN new.id < coalesce((SELECT from_chunk FROM fts_backlog WHERE id = 1), 9223372036854775807) BEGIN
+  INSERT INTO chunks_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER chunks_ad AFTER DELETE ON chunks
+WHEN old.id < coalesce((SELECT from_chunk FROM fts_backlog WHERE id = 1), 9223372036854775807) BEGIN
+  INSERT INTO chunks_fts (chunks_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+`;
+
+export interface FtsBacklogOptions {
+  /** Chunks indexed per merge transaction; a backlog this large is merged during the run. @default 100000 */
+  mergeChunks?: number;
+  /** At store open, a backlog untouched for this long belongs to a dead writer and is caught up. @default 30000 */
+  staleMs?: number;
+}
+
+export interface FtsBacklog {
+  /** Opens (or keeps) the backlog before a deferred page writes its chunks. Call inside the page's transaction. */
+  defer(ts: string): void;
+  /** Indexes the whole backlog so the page about to be written is indexed live. Call inside its transaction. */
+  catchUpInTransaction(): void;
+  /** Merges when the backlog has reached `mergeChunks`; call after a deferred page committed. */
+  mergeIfLarge(): void;
+  /** Indexes everything deferred, in transactions of `mergeChunks`, and closes the backlog. */
+  flush(): void;
+  /** At open: flushes a backlog whose writer stopped touching it more than `staleMs` ago. */
+  recover(nowMs: number): void;
+  /** Chunks committed but not yet searchable. */
+  pending(): number;
+}
+
+export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptions = {}): FtsBacklog {
+  const mergeChunks = Math.max(1, options.mergeChunks ?? 100_000);
+  const staleMs = options.staleMs ?? 30_000;
+  const read = db.prepare(`SELECT from_chunk, touched_at FROM fts_backlog WHERE id = 1`);
+  const open = db.prepare(`
+    INSERT INTO fts_backlog (id, from_chunk, touched_at) VALUES (1, (SELECT coalesce(max(id), 0) + 1 FROM chunks), ?)
+    ON CONFLICT (id) DO UPDATE SET touched_at = excluded.touched_at`);
+  const maxChunk = db.prepare(`SELECT coalesce(max(id), 0) AS id FROM chunks`);
+  // Same columns as the insert trigger: the index must hold what the trigger would have written.
+  const index = db.prepare(
+    `INSERT INTO chunks_fts (rowid, title, text) SELECT id, title, text FROM chunks WHERE id >= ? AND id < ? ORDER BY id`,
+  );
+  const advance = db.prepare(`UPDATE fts_backlog SET from_chunk = ? WHERE id = 1`);
+  const close = db.prepare(`DELETE FROM fts_backlog WHERE id = 1`);
+
+  const marker = (): { from_chunk: number; touched_at: string } | undefined =>
+    read.get() as { from_chunk: number; touched_at: string } | undefined;
+  const top = (): number => (maxChunk.get() as { id: number }).id;
+
+  /** One merge step: indexes [from, from + mergeChunks) and moves the line; closes the backlog once past the top. */
+  const step = db.transaction((): boolean => {
+    const m = marker();
+    if (!m) return false;
+    const last = top();
+    const to = Math.min(m.from_chunk + mergeChunks, last + 1);
+    if (to > m.from_chunk) index.run(m.from_chunk, to);
+    if (to > last) {
+      close.run();
+      return false;
+    }
+    advance.run(to);
+    return true;
+  });
+
+  const flush = (): void => {
+    while (step.immediate());
+  };
+
+  return {
+    defer: (ts) => void open.run(ts),
+    catchUpInTransaction() {
+      const m = marker();
+      if (!m) return;
+      index.run(m.from_chunk, top() + 1);
+      close.run();
+    },
+    mergeIfLarge() {
+      const m = marker();
+      if (m && top() - m.from_chunk + 1 >= mergeChunks) step.immediate();
+    },
+    flush,
+    recover(nowMs) {
+      const m = marker();
+      if (m && nowMs - Date.parse(m.touched_at) >= staleMs) flush();
+    },
+    pending() {
+      const m = marker();
+      return m ? Math.max(0, top() - m.from_chunk + 1) : 0;
+    },
+  };
+}
