@@ -36,3 +36,24 @@ export function secretFieldPaths(schema: z.ZodType): string[] {
   walk(json, []);
   return out;
 }
+
+/**
+ * Config fields that name files or folders on this machine (`.meta({ path: true })` on a string, or on an array of
+ * strings): the engine checks them against the owner's allowed roots and the server's protected paths.
+ */
+export function pathFieldPaths(schema: z.ZodType): string[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const out: string[] = [];
+  const walk = (node: any, trail: string[]): void => {
+    if (!node || typeof node !== 'object') return;
+    for (const branch of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) walk(branch, trail);
+    if (!node.properties) return;
+    for (const [key, child] of Object.entries<any>(node.properties)) {
+      const p = [...trail, key];
+      if (child?.path === true || child?.items?.path === true) out.push(p.join('.'));
+      walk(child, p);
+    }
+  };
+  walk(json, []);
+  return [...new Set(out)];
+}

@@ -46,8 +46,13 @@ export const ManifestSchema = z.object({
       deletions: z.boolean().default(false),
       webhooks: z.boolean().default(false),
       fullRefresh: z.boolean().default(true),
+      /**
+       * Reads this server's disk or runs a local program. Such sources are for admins, or for users an admin
+       * granted allowed roots; their path fields (`.meta({ path: true })`) are checked against them.
+       */
+      local: z.boolean().default(false),
     })
-    .default({ incremental: false, deletions: false, webhooks: false, fullRefresh: true }),
+    .default({ incremental: false, deletions: false, webhooks: false, fullRefresh: true, local: false }),
   rateLimit: RateLimitSpecSchema.optional(),
   /** Where the connector reads from: `local` (files on this machine) or `cloud` (an API). */
   kind: z.enum(['local', 'cloud']).default('local'),
