@@ -54,9 +54,28 @@ export interface ConnectorContext<C = unknown> {
 
 export type SyncMode = 'backfill' | 'incremental' | 'full_refresh';
 
+/**
+ * Read access to the source's connector state as of the last committed page (pages write it via `page.state`).
+ *
+ * State and checkpoint are one unit: a run that starts without a checkpoint (first sync, full refresh, or a
+ * clean re-sync after a checkpoint that failed its schema) sees an EMPTY state, and the engine clears the old
+ * records in the same transaction as the run's first committed page. A run resumed from a committed checkpoint
+ * sees exactly the state committed with it. Within a run, reads see the pages committed so far.
+ */
+export interface ConnectorState {
+  /** The value stored under `key`, or undefined. */
+  get(key: string): Promise<unknown>;
+  /** The values of those keys that exist (absent keys are absent from the map). */
+  getMany(keys: string[]): Promise<Map<string, unknown>>;
+  /** All records whose key starts with `prefix` (all when omitted), in key order, fetched page by page. */
+  list(prefix?: string): AsyncIterable<[key: string, value: unknown]>;
+}
+
 export interface ReadContext<C = unknown, K extends Checkpoint = Checkpoint> extends ConnectorContext<C> {
   /** The last committed checkpoint, validated by the manifest's schema; undefined on a first or full sync. */
   checkpoint: K | undefined;
+  /** Connector state committed with that checkpoint (empty when `checkpoint` is undefined). */
+  state: ConnectorState;
   mode: SyncMode;
   /** On a first sync bounded by `backfillDays`: do not read anything older than this. */
   since: Date | undefined;

@@ -32,15 +32,38 @@ export type ValidItem = z.output<typeof ItemSchema>;
 /** A flat, serializable cursor. Connectors describe theirs with a zod schema in the manifest. */
 export type Checkpoint = Record<string, unknown>;
 
+/** Longest connector-state key (a file path, a folder name, `prefix:id` …). */
+export const STATE_KEY_MAX = 1024;
+
+const StateKeySchema = z.string().min(1).max(STATE_KEY_MAX);
+
 /**
- * What `read()` yields: a page of items and deletions, and the checkpoint that describes everything up to and
- * including this page. The engine commits the three in one transaction.
+ * Connector-state changes of a page: per-source key → JSON value records (a file's mtime and hash, a folder's
+ * UIDVALIDITY), committed in the same transaction as the page's items, deletes and checkpoint. `delete` is
+ * applied before `set`, so a key in both ends up set.
+ */
+export const PageStateSchema = z
+  .object({
+    set: z.record(StateKeySchema, z.unknown()).optional(),
+    delete: z.array(StateKeySchema).optional(),
+  })
+  .strict();
+export type PageState = z.infer<typeof PageStateSchema>;
+
+/**
+ * What `read()` yields: a page of items and deletions, connector-state changes, and the checkpoint that describes
+ * everything up to and including this page. The engine commits them in one transaction.
  */
 export interface Page<K extends Checkpoint = Checkpoint> {
   items?: Item[];
   /** External ids gone upstream: they become tombstones. */
   deletes?: string[];
   checkpoint: K;
+  /**
+   * Per-key records to keep between runs (anything per file, folder or channel: never in the checkpoint). Read
+   * back through `ctx.state`. Committed with this page; a crash before the commit discards it with the items.
+   */
+  state?: PageState;
   /** Per-item failures the connector skipped (a corrupt file, a malformed line): counted and shown in the run. */
   errors?: Array<{ externalId?: string; message: string }>;
 }

@@ -14,6 +14,7 @@ import {
   type Credential,
   type RateLimitSpec,
   type ReadContext,
+  createMemoryState,
 } from '@tributary/sdk';
 import { fmt, printTable, timed } from './measure.js';
 
@@ -93,6 +94,7 @@ function benchContext(
     countApiCall: (n = 1) => void (counters.calls += n),
     countRateLimitWait: (ms) => void (counters.waitMs += ms),
     checkpoint: undefined,
+    state: createMemoryState(),
     mode: 'backfill',
     since: undefined,
     hints: {},

@@ -10,6 +10,7 @@ import {
   systemClock,
   unlimited,
   type ReadContext,
+  createMemoryState,
 } from '@tributary/sdk';
 import type { LogsCheckpoint } from './checkpoint.js';
 import type { LogsConfig } from './config.js';
@@ -57,6 +58,7 @@ export async function benchLogs(options: { lines?: number } = {}): Promise<LogsB
       config,
       features: resolveFeatures(logsConnector.manifest),
       checkpoint: undefined,
+      state: createMemoryState(),
       mode: 'backfill',
       since: undefined,
       hints: {},

@@ -10,6 +10,7 @@ import {
   systemClock,
   unlimited,
   type ReadContext,
+  createMemoryState,
 } from '@tributary/sdk';
 import { loadBenchMessages, writeBenchMbox } from './bench-corpus.js';
 import type { MboxCheckpoint } from './checkpoint.js';
@@ -69,6 +70,7 @@ function benchContext(file: string): ReadContext<MboxConfig, MboxCheckpoint> {
     countApiCall: () => undefined,
     countRateLimitWait: () => undefined,
     checkpoint: undefined,
+    state: createMemoryState(),
     mode: 'backfill',
     since: undefined,
     hints: {},

@@ -6,6 +6,7 @@ import { createHttpClient, type HttpOptions } from '../http.js';
 import type { Checkpoint } from '../item.js';
 import { createLogger, type LogLevel, type LogRecord } from '../logger.js';
 import { unlimited, type RateLimiter } from '../rate-limiter.js';
+import { createMemoryState, type MemoryConnectorState } from '../state.js';
 
 /** Options of {@link createConnectorContext}: what a source would hold, plus test plumbing. */
 export interface TestContextOptions {
@@ -36,6 +37,11 @@ export interface TestContextOptions {
 export interface TestReadContextOptions extends TestContextOptions {
   /** A stored checkpoint (validated with the manifest's schema). */
   checkpoint?: unknown;
+  /**
+   * The connector state committed with `checkpoint` (pages' `state` applied in order). Ignored, like the engine
+   * ignores stored state, when the run starts without a valid checkpoint: `ctx.state` is then empty.
+   */
+  state?: MemoryConnectorState;
   /** @default 'incremental' when a checkpoint is given, else 'backfill' */
   mode?: SyncMode;
   since?: Date;
@@ -169,6 +175,7 @@ export function createTestContext<C extends AnyConnector>(
   return {
     ...base,
     checkpoint,
+    state: checkpoint !== undefined && opts.state ? opts.state : createMemoryState(),
     mode: opts.mode ?? (checkpoint === undefined ? 'backfill' : 'incremental'),
     since: opts.since,
     hints: opts.hints ?? {},
