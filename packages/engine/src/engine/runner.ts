@@ -23,7 +23,6 @@ import { createPipeline } from '../pipeline/prepare.js';
 import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types.js';
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
 import { writePage } from './page-writer.js';
-import { planReadRetry, planRun, RUN_RETRY_BUDGET, type RunPlan } from './run-plan.js';
 import { openSourceConfig } from './source-config.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
@@ -125,11 +124,8 @@ export async function runSync(
 
   const signal = options.signal ?? new AbortController().signal;
   const stopRequested = (): boolean => signal.aborted || leaseLost;
-  const readBudget = { ...RUN_RETRY_BUDGET, maxAttempts: 1 + (deps.runRetries ?? RUN_RETRY_BUDGET.maxAttempts - 1) };
+  const maxAttempts = 1 + (deps.runRetries ?? 2);
   let finalMode: RunMode = requested;
-  let plan: RunPlan | undefined;
-  let firstPlan: RunPlan | undefined;
-  let failingSince = clock.now();
   try {
     progress('starting');
     const config = parseConfig(connector, await openSourceConfig(deps, source)) as Record<string, unknown>;
@@ -169,44 +165,43 @@ export async function runSync(
       options.backfillDays ?? (typeof config.backfillDays === 'number' ? config.backfillDays : undefined);
 
     for (let attempt = 1; ; attempt++) {
-      const pagesBefore = pages;
+      const stored = requested === 'full_refresh' && attempt === 1 ? null : await store.getCheckpoint(source.id);
+      const parsed = parseCheckpoint(connector, stored ?? undefined);
+      let mode: SyncMode =
+        requested === 'full_refresh' ? 'full_refresh' : parsed.checkpoint ? 'incremental' : 'backfill';
+      if (parsed.invalid) {
+        logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', {
+          reason: parsed.reason,
+        });
+        mode = 'full_refresh';
+      }
+      finalMode = mode;
+      const since =
+        mode !== 'incremental' && backfillDays !== undefined
+          ? new Date(clock.now() - backfillDays * 86_400_000)
+          : undefined;
+      const ctx: ReadContext<any, any> = {
+        sourceId: source.id,
+        config,
+        features,
+        credentials,
+        http,
+        rateLimiter,
+        logger,
+        signal,
+        clock,
+        countApiCall: countApi,
+        countRateLimitWait: countWait,
+        checkpoint:
+          mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint,
+        // Placeholder until the store-backed view lands (next commit); no connector writes state yet.
+        state: createMemoryState(),
+        mode,
+        since,
+        hints: options.hints ?? {},
+        progress: (p) => progress(p.phase ?? 'reading', { message: p.message, total: p.total }),
+      };
       try {
-        // The checkpoint is read inside the attempt: a store outage here is retried like one during the read.
-        const stored = requested === 'full_refresh' && attempt === 1 ? null : await store.getCheckpoint(source.id);
-        const parsed = parseCheckpoint(connector, stored ?? undefined);
-        plan = planRun({ requested, attempt, stored: parsed, first: firstPlan, committedInRun: pages > 0 });
-        firstPlan ??= plan;
-        const mode: SyncMode = plan.mode;
-        if (plan.cleanResync && attempt === 1) {
-          logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', {
-            reason: parsed.reason,
-          });
-        }
-        finalMode = mode;
-        const since =
-          mode !== 'incremental' && backfillDays !== undefined
-            ? new Date(clock.now() - backfillDays * 86_400_000)
-            : undefined;
-        const ctx: ReadContext<any, any> = {
-          sourceId: source.id,
-          config,
-          features,
-          credentials,
-          http,
-          rateLimiter,
-          logger,
-          signal,
-          clock,
-          countApiCall: countApi,
-          countRateLimitWait: countWait,
-          checkpoint: plan.checkpoint,
-          // Placeholder until the store-backed view lands (next commit); no connector writes state yet.
-          state: createMemoryState(),
-          mode,
-          since,
-          hints: options.hints ?? {},
-          progress: (p) => progress(p.phase ?? 'reading', { message: p.message, total: p.total }),
-        };
         progress('reading');
         for await (const page of connector.read(ctx)) {
           if (stopRequested()) break;
@@ -221,7 +216,7 @@ export async function runSync(
               items: page.items ?? [],
               deletes: page.deletes ?? [],
               checkpoint: page.checkpoint,
-              markSeen: plan.markSeen,
+              markSeen: mode === 'full_refresh',
               upstreamFailures: page.errors?.length ?? 0,
               extraCounts: extra,
               shouldStop: stopRequested,
@@ -258,18 +253,8 @@ export async function runSync(
       } catch (err) {
         const error = toTributaryError(err);
         if (stopRequested() && (error.code === 'aborted' || signal.aborted)) break;
-        const progressed = pages > pagesBefore;
-        if (progressed) failingSince = clock.now();
-        const decision = planReadRetry({
-          error,
-          attempt,
-          progressed,
-          failingForMs: clock.now() - failingSince,
-          budget: readBudget,
-          storeOutageMs: deps.storeOutageMs ?? 60_000,
-        });
-        if (!decision.retry) throw error;
-        const delay = decision.delayMs;
+        if (!error.retryable || attempt >= maxAttempts) throw error;
+        const delay = error.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (attempt - 1));
         logger.warn('sync attempt failed; retrying from the last checkpoint', {
           attempt,
           code: error.code,
@@ -296,7 +281,7 @@ export async function runSync(
       return done;
     }
     progress('finishing');
-    if (plan?.tombstoneAtEnd) {
+    if (finalMode === 'full_refresh') {
       totals.deleted += await store.tombstoneUnseen(source.id, run.id);
     }
     if (pending.apiCalls || pending.rateLimitWaitMs) {
