@@ -7,6 +7,7 @@ export * from './http.js';
 export * from './retry.js';
 export * from './item.js';
 export * from './context.js';
+export * from './state.js';
 export * from './manifest.js';
 export * from './connector.js';
 export * from './json-schema.js';
