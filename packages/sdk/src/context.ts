@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { HttpClient } from './http.js';
 import type { Checkpoint } from './item.js';
 import type { Logger } from './logger.js';
+import type { PathGuard } from './path-guard.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** A credential set from the vault. Connectors read what their manifest's `auth.type` asked for. */
@@ -50,6 +51,11 @@ export interface ConnectorContext<C = unknown> {
   countApiCall(n?: number): void;
   /** Counts time spent waiting on a rate limit outside `http`. */
   countRateLimitWait(ms: number): void;
+  /**
+   * What this source may read on the server's disk (set by the engine; absent = no restriction). Local connectors
+   * check the paths they open and skip the entries a tree walk meets that it denies; use {@link guardOf}.
+   */
+  paths?: PathGuard;
 }
 
 export type SyncMode = 'backfill' | 'incremental' | 'full_refresh';
