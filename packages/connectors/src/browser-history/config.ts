@@ -18,7 +18,8 @@ export const BrowserHistoryConfigSchema = z.object({
     .optional()
     .describe(
       "The history database file (Chrome-family `History`, Firefox `places.sqlite`, Safari `History.db`). Default: the browser's default profile on this OS.",
-    ),
+    )
+    .meta({ path: true }),
   profile: z
     .string()
     .min(1)

@@ -54,7 +54,7 @@ export const browserHistoryConnector = defineConnector({
       visits: { default: false, description: 'One item per visit (stream `visits`) instead of one per page.' },
     },
     streams: ['pages', 'visits', 'downloads'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
     kind: 'local',
   },
   async check(ctx) {

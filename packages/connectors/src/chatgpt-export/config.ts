@@ -14,7 +14,8 @@ export const ChatgptExportConfigSchema = z.object({
     .refine((p) => path.isAbsolute(p), 'must be an absolute path (or start with ~/)')
     .describe(
       'The unzipped ChatGPT data export folder, or its conversations.json. Replace it with a newer export to sync changes.',
-    ),
+    )
+    .meta({ path: true }),
   maxConversationBytes: z
     .number()
     .int()

@@ -20,7 +20,7 @@ export const chatgptExportConnector = defineConnector({
     config: ChatgptExportConfigSchema,
     checkpoint: ChatgptCheckpointSchema,
     streams: ['conversations'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
   },
   async check(ctx) {
     try {

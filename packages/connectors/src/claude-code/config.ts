@@ -16,7 +16,8 @@ export const ClaudeCodeConfigSchema = z.object({
     .default(DEFAULT_PROJECTS_DIR)
     .transform(expandHome)
     .refine((p) => path.isAbsolute(p), 'must be an absolute path (or start with ~/)')
-    .describe('Claude Code projects folder: <projectsDir>/<project>/<session>.jsonl.'),
+    .describe('Claude Code projects folder: <projectsDir>/<project>/<session>.jsonl.')
+    .meta({ path: true }),
   granularity: z
     .enum(['turn', 'session'])
     .default('turn')

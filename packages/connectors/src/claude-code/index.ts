@@ -22,7 +22,7 @@ export const claudeCodeConnector = defineConnector({
     config: ClaudeCodeConfigSchema,
     checkpoint: ClaudeCodeCheckpointSchema,
     streams: ['turns', 'sessions'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
   },
   async check(ctx) {
     const st = await stat(ctx.config.projectsDir).catch(() => undefined);

@@ -5,7 +5,8 @@ export const EmlConfigSchema = z.object({
   rootDir: z
     .string()
     .min(1)
-    .describe('Folder holding the .eml files (searched recursively; symlinks are not followed).'),
+    .describe('Folder holding the .eml files (searched recursively; symlinks are not followed).')
+    .meta({ path: true }),
   include: z
     .array(z.string().min(1))
     .default(['**/*.eml'])

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Config of the `files` connector: one folder of documents. */
 export const FilesConfigSchema = z.object({
-  rootDir: z.string().min(1).describe('The folder to read (recursively).'),
+  rootDir: z.string().min(1).describe('The folder to read (recursively).').meta({ path: true }),
   include: z
     .array(z.string().min(1).max(1024))
     .max(200)

@@ -20,7 +20,7 @@ export const filesConnector = defineConnector({
     config: FilesConfigSchema,
     checkpoint: FilesCheckpointSchema,
     streams: ['files'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
   },
 
   /**

@@ -5,7 +5,8 @@ export const GitConfigSchema = z.object({
   rootDir: z
     .string()
     .min(1)
-    .describe('Top-level folder of the repository (the one holding `.git`), or a bare repository folder.'),
+    .describe('Top-level folder of the repository (the one holding `.git`), or a bare repository folder.')
+    .meta({ path: true }),
   branches: z
     .array(z.string().min(1).max(255))
     .max(50)

@@ -24,7 +24,7 @@ export const gitConnector = defineConnector({
       diffs: { default: false, description: 'Add an excerpt of each commit patch to its content (size-capped).' },
     },
     streams: ['commits'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
   },
 
   /**

@@ -3,7 +3,7 @@ import { isIanaZone } from './zones.js';
 
 export const IcsConfigSchema = z
   .object({
-    path: z.string().min(1).optional().describe('An .ics file on this machine.'),
+    path: z.string().min(1).optional().describe('An .ics file on this machine.').meta({ path: true }),
     url: z
       .string()
       .regex(/^(https?|webcal):\/\//i, 'must be an http(s) or webcal:// address')

@@ -13,7 +13,8 @@ export const LogsConfigSchema = z.object({
     .min(1)
     .describe(
       'Absolute files or globs to read, e.g. ["/var/log/nginx/access.log*"]. Rotated .gz files are read too when matched.',
-    ),
+    )
+    .meta({ path: true }),
   format: z
     .enum(['auto', ...LOG_FORMATS])
     .default('auto')

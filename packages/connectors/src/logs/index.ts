@@ -29,7 +29,7 @@ export const logsConnector = defineConnector({
       },
     },
     streams: ['requests', 'windows'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
   },
   async check(ctx) {
     for (const pattern of ctx.config.paths) {

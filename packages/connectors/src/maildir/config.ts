@@ -5,7 +5,8 @@ export const MaildirConfigSchema = z.object({
   rootDir: z
     .string()
     .min(1)
-    .describe('The Maildir root: the folder holding cur/, new/ and tmp/ (and .Sub.Folders for Maildir++).'),
+    .describe('The Maildir root: the folder holding cur/, new/ and tmp/ (and .Sub.Folders for Maildir++).')
+    .meta({ path: true }),
   includeFolders: z
     .array(z.string().min(1))
     .default(['**'])

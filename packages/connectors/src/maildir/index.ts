@@ -25,7 +25,7 @@ export const maildirConnector = defineConnector({
       attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
     },
     streams: [MAIL_STREAM],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
     kind: 'local',
   },
   check: (ctx) => checkReadableDir(ctx.config.rootDir, 'rootDir'),

@@ -5,7 +5,8 @@ export const MboxConfigSchema = z.object({
   path: z
     .string()
     .min(1)
-    .describe('An mbox file, or a folder searched recursively for mbox files (symlinks are not followed).'),
+    .describe('An mbox file, or a folder searched recursively for mbox files (symlinks are not followed).')
+    .meta({ path: true }),
   include: z
     .array(z.string().min(1))
     .default(['**/*.mbox', '**/*.mbx', '**/*.mbox.txt', '**/mbox', '**/Inbox', '**/INBOX'])

@@ -26,7 +26,7 @@ export const mboxConnector = defineConnector({
       attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
     },
     streams: [MAIL_STREAM],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
     kind: 'local',
   },
   async check(ctx) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Config of the `obsidian` connector: one vault folder. */
 export const ObsidianConfigSchema = z.object({
-  vaultPath: z.string().min(1).describe('The vault folder (the one holding `.obsidian/`).'),
+  vaultPath: z.string().min(1).describe('The vault folder (the one holding `.obsidian/`).').meta({ path: true }),
   ignore: z
     .array(z.string().min(1).max(1024))
     .max(200)

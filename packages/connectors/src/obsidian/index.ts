@@ -21,7 +21,7 @@ export const obsidianConnector = defineConnector({
     config: ObsidianConfigSchema,
     checkpoint: ObsidianCheckpointSchema,
     streams: ['notes'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
   },
 
   /**

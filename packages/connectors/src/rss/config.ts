@@ -13,7 +13,7 @@ export const RssConfigSchema = z
       .url({ protocol: /^https?$/ })
       .optional()
       .describe('The feed address (RSS 0.9x/1.0/2.0, Atom or JSON Feed), http or https.'),
-    path: z.string().min(1).optional().describe('A feed file on this machine, instead of a url.'),
+    path: z.string().min(1).optional().describe('A feed file on this machine, instead of a url.').meta({ path: true }),
     preset: z
       .enum(['substack', 'medium', 'youtube'])
       .optional()

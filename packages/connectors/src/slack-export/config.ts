@@ -5,7 +5,8 @@ export const SlackExportConfigSchema = z.object({
   path: z
     .string()
     .min(1)
-    .describe('The export: the .zip Slack produced (Settings → Import/Export) or the folder it unzips to.'),
+    .describe('The export: the .zip Slack produced (Settings → Import/Export) or the folder it unzips to.')
+    .meta({ path: true }),
   channels: z
     .array(z.string().min(1))
     .optional()

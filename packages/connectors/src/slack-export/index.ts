@@ -24,7 +24,7 @@ export const slackExportConnector = defineConnector({
     checkpoint: SlackExportCheckpointSchema,
     features: {},
     streams: ['messages'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
     kind: 'local',
   },
 

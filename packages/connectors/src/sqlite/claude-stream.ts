@@ -32,7 +32,8 @@ export const ClaudeStreamConfigSchema = z.object({
     .default(DEFAULT_CHATS_DB)
     .transform(expandHome)
     .refine((p) => path.isAbsolute(p), 'must be an absolute path (or start with ~/)')
-    .describe('The claude-chat-stream database (chats.db); opened read-only while the app writes.'),
+    .describe('The claude-chat-stream database (chats.db); opened read-only while the app writes.')
+    .meta({ path: true }),
   autoExtract: z
     .boolean()
     .default(false)
@@ -87,7 +88,7 @@ export const claudeStreamConnector = defineConnector({
     config: ClaudeStreamConfigSchema,
     checkpoint: SqliteCheckpointSchema,
     streams: ['messages'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
   },
   check: async (ctx) => checkSpec(claudeStreamSpec(ctx.config)),
   read: (ctx) => readSqlite(ctx, claudeStreamSpec(ctx.config)),

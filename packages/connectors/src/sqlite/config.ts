@@ -47,7 +47,8 @@ export const SqliteConfigSchema = z
       .min(1)
       .transform(expandHome)
       .refine((p) => path.isAbsolute(p), 'must be an absolute path (or start with ~/)')
-      .describe('The SQLite database file; opened read-only (WAL databases are fine while another process writes).'),
+      .describe('The SQLite database file; opened read-only (WAL databases are fine while another process writes).')
+      .meta({ path: true }),
     table: identifier.optional().describe('Table to read. Give either table or query.'),
     query: z
       .string()

@@ -64,7 +64,7 @@ export const sqliteConnector = defineConnector({
     config: SqliteConfigSchema,
     checkpoint: SqliteCheckpointSchema,
     streams: ['rows'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
   },
   check: async (ctx) => checkSpec(specOf(ctx.config)),
   read: (ctx) => readSqlite(ctx, specOf(ctx.config)),

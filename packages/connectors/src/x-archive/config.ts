@@ -7,7 +7,8 @@ export const XArchiveConfigSchema = z.object({
     .min(1)
     .describe(
       'The archive: the .zip X sends (Settings → Your account → Download an archive) or the folder it unzips to.',
-    ),
+    )
+    .meta({ path: true }),
   includeRetweets: z.boolean().default(true).describe('Keep retweets ("RT @…") as memories.'),
 });
 

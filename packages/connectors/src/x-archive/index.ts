@@ -23,7 +23,7 @@ export const xArchiveConnector = defineConnector({
     checkpoint: XArchiveCheckpointSchema,
     features: {},
     streams: ['tweets'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
+    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
     kind: 'local',
   },
 
