@@ -1,0 +1,184 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildMaildirCorpus, corpusRepo } from './maildir-corpus.js';
+import { fmt, printTable } from './measure.js';
+
+/** One measured step: wall seconds of the work (Tributary: the sync run itself), peak RSS, and what it reported. */
+interface Step {
+  seconds: number;
+  peakRssMb: number | undefined;
+  note?: string;
+}
+
+const NEW = 100;
+const GONE = 50;
+const TIME = '/usr/bin/time';
+
+/**
+ * Maildir of N real patch mails (default 20,000; BENCH_MAILDIR_MESSAGES) indexed in the same round by Tributary's
+ * `maildir` connector, `mu index` and `notmuch new`: initial index, re-run with nothing changed, and after 100 new
+ * and 50 deleted messages; time, peak RSS and index size of each, with ratios against mu. A peer that is not
+ * installed is skipped with a message.
+ */
+export async function benchMaildirPhase(): Promise<void> {
+  const count = Number(process.env.BENCH_MAILDIR_MESSAGES ?? 20_000);
+  const { repo, reason } = corpusRepo();
+  if (!repo) {
+    console.log(`\nmaildir bench skipped: no corpus repository (${reason}).`);
+    return;
+  }
+  // NEW more than the bench folder holds: the oldest NEW become the "new mail" of the incremental round.
+  const corpus = await buildMaildirCorpus(repo, count + NEW);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'tributary-maildir-bench-'));
+  try {
+    const maildir = path.join(work, 'Maildir');
+    for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
+    const names = readdirSync(path.join(corpus.dir, 'cur')).sort((a, b) => parseInt(a) - parseInt(b));
+    const held = names.slice(count);
+    // Hard links: building the folder costs nothing and no indexer modifies message files.
+    execFileSync('cp', [
+      '-l',
+      ...names.slice(0, count).map((n) => path.join(corpus.dir, 'cur', n)),
+      path.join(maildir, 'cur'),
+    ]);
+    const bytes = names.slice(0, count).reduce((s, n) => s + statSync(path.join(maildir, 'cur', n)).size, 0);
+
+    const tools = {
+      tributary: tributaryTool(work, maildir),
+      mu: muTool(work, maildir),
+      notmuch: notmuchTool(work, maildir),
+    };
+    const rounds: Record<string, Record<string, Step | string>> = { initial: {}, unchanged: {}, changed: {} };
+    const sizes: Record<string, number | string> = {};
+    for (const [name, tool] of Object.entries(tools)) {
+      if (typeof tool === 'string') {
+        rounds.initial![name] = tool;
+        continue;
+      }
+      process.stderr.write(`  [maildir] ${name}: initial index of ${fmt(count)} messages …\n`);
+      rounds.initial![name] = tool.run();
+      sizes[name] = tool.size();
+      rounds.unchanged![name] = tool.run();
+    }
+    // 100 new (real, older patches) + 50 deleted, spread over the folder.
+    for (const n of held)
+      execFileSync('cp', ['-l', path.join(corpus.dir, 'cur', n), path.join(maildir, 'new', n.replace(/:2,S$/, ''))]);
+    const step = Math.floor(count / GONE);
+    for (let i = 0; i < GONE; i++) rmSync(path.join(maildir, 'cur', names[i * step + 1]!));
+    for (const [name, tool] of Object.entries(tools)) if (typeof tool !== 'string') rounds.changed![name] = tool.run();
+
+    const show = (s: Step | string | undefined, base: Step | string | undefined): string => {
+      if (s === undefined) return 'skipped';
+      if (typeof s === 'string') return s;
+      const ratio = base && typeof base !== 'string' ? `  (${fmt(s.seconds / base.seconds, 2)} × mu)` : '';
+      const rss = s.peakRssMb === undefined ? '' : `, peak RSS ${fmt(s.peakRssMb)} MB`;
+      return `${fmt(s.seconds, 2)} s${rss}${ratio}${s.note ? `  ${s.note}` : ''}`;
+    };
+    const rows: Array<[string, string]> = [];
+    for (const [round, label] of [
+      ['initial', 'initial index'],
+      ['unchanged', 're-run, nothing changed'],
+      ['changed', `after ${NEW} new + ${GONE} deleted`],
+    ] as const) {
+      for (const name of Object.keys(tools))
+        rows.push([`${label}: ${name}`, show(rounds[round]![name], rounds[round]!.mu)]);
+    }
+    const mb = (n: number | string | undefined): string =>
+      typeof n === 'number' ? `${fmt(n / 1024 / 1024)} MB` : 'n/a';
+    for (const name of Object.keys(tools)) {
+      const ratio =
+        typeof sizes[name] === 'number' && typeof sizes.mu === 'number'
+          ? `  (${fmt((sizes[name] as number) / sizes.mu, 2)} × mu)`
+          : '';
+      rows.push([`index size: ${name}`, `${mb(sizes[name])}${ratio}`]);
+    }
+    rows.push([
+      'targets',
+      'initial ≤ 1.00 × mu, peak RSS ≤ 300 MB, unchanged ≤ 0.5 s, 100 new + 50 deleted ≤ 1 s, index ≤ mu',
+    ]);
+    printTable(
+      `maildir (${fmt(count)} real patch mails, ${fmt(bytes / 1024 / 1024)} MB; Tributary vs mu vs notmuch)`,
+      rows,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface Tool {
+  run(): Step;
+  size(): number;
+}
+
+function tributaryTool(work: string, maildir: string): Tool {
+  const db = path.join(work, 'tributary.db');
+  // From dist (npm run bench) the step is .js; run from source (tsx) it is .ts.
+  const js = fileURLToPath(new URL('./maildir-step.js', import.meta.url));
+  const script = existsSync(js) ? js : js.replace(/\.js$/, '.ts');
+  return {
+    run() {
+      const r = spawnSync(process.execPath, [...process.execArgv, script, db, maildir], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`maildir step failed: ${r.stderr}`);
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number | string>;
+      if (out.status !== 'succeeded') throw new Error(`maildir sync ${out.status}: ${out.error}`);
+      return {
+        seconds: out.seconds as number,
+        peakRssMb: out.peakRssMb as number,
+        note: `(+${out.created} ~${out.updated} -${out.deleted} =${out.unchanged} failed ${out.failed})`,
+      };
+    },
+    size: () =>
+      ['', '-wal', '-shm'].reduce((sum, ext) => sum + (existsSync(db + ext) ? statSync(db + ext).size : 0), 0),
+  };
+}
+
+function muTool(work: string, maildir: string): Tool | string {
+  if (!onPath('mu')) return 'skipped: mu (Debian maildir-utils) is not installed';
+  const home = path.join(work, 'mu');
+  const init = spawnSync('mu', ['init', `--muhome=${home}`, `--maildir=${maildir}`], { encoding: 'utf8' });
+  if (init.status !== 0) return `skipped: mu init failed: ${init.stderr.trim()}`;
+  return { run: () => timedCommand('mu', ['index', `--muhome=${home}`, '--quiet']), size: () => dirSize(home) };
+}
+
+function notmuchTool(work: string, maildir: string): Tool | string {
+  if (!onPath('notmuch')) return 'skipped: notmuch is not installed';
+  const dbDir = path.join(work, 'notmuch');
+  const config = path.join(work, 'notmuch-config');
+  mkdirSync(dbDir, { recursive: true });
+  writeFileSync(
+    config,
+    `[database]\nmail_root=${maildir}\npath=${dbDir}\n[user]\nname=Bench\nprimary_email=bench@example.org\n[new]\ntags=inbox;\n[maildir]\nsynchronize_flags=false\n`,
+  );
+  const env = { ...process.env, NOTMUCH_CONFIG: config };
+  return { run: () => timedCommand('notmuch', ['new', '--quiet'], env), size: () => dirSize(dbDir) };
+}
+
+/** Runs a command under /usr/bin/time (for its peak RSS) when present. */
+function timedCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Step {
+  const withTime = existsSync(TIME);
+  const start = process.hrtime.bigint();
+  const r = withTime
+    ? spawnSync(TIME, ['-f', 'BENCH-RSS %M', cmd, ...args], { encoding: 'utf8', env })
+    : spawnSync(cmd, args, { encoding: 'utf8', env });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const rss = /BENCH-RSS (\d+)/.exec(r.stderr ?? '');
+  return { seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : undefined };
+}
+
+function onPath(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+function dirSize(dir: string): number {
+  let total = 0;
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) total += dirSize(p);
+    else if (d.isFile()) total += statSync(p).size;
+  }
+  return total;
+}
