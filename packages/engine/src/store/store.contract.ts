@@ -2,6 +2,7 @@ import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import type { MemoryStore } from './types.js';
 import { chat, newSource, prepared, type MakeStore } from './contract-support.js';
 import { memoryContract } from './store-memories.contract.js';
+import { stateContract } from './store-state.contract.js';
 
 /**
  * The store contract: every backend (SQLite, PostgreSQL) runs this suite against a fresh store per test.
@@ -182,5 +183,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     });
 
     memoryContract(() => store);
+    stateContract(() => store);
   });
 }

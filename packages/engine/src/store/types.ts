@@ -1,4 +1,5 @@
 import type { Checkpoint, ContentType } from '@tributary/sdk';
+import type { StateChange, StateListOptions } from './connector-state.js';
 
 /**
  * The store port. Two adapters (SQLite embedded, PostgreSQL distributed) pass one contract suite
@@ -115,6 +116,8 @@ export interface CommitPageInput {
   deletes: string[];
   /** The checkpoint after this page; `undefined` leaves the stored one as it is (push without checkpoint). */
   checkpoint: Checkpoint | undefined;
+  /** Connector-state changes committed with the checkpoint (see connector-state.ts). */
+  state?: StateChange;
   /** Full refresh: mark every item of the page as seen by this run. */
   markSeen?: boolean;
   /** Run counters to add in the same transaction (so a crash never leaves counts ahead of data). */
@@ -337,6 +340,10 @@ export interface MemoryStore {
   commitPage(input: CommitPageInput): Promise<CommitPageResult>;
   /** Full refresh: tombstones live memories of the source not marked seen by `runId`; returns the count. */
   tombstoneUnseen(sourceId: string, runId: string): Promise<number>;
+  /** Connector state: values of those keys that exist (written by `commitPage`'s `state`). */
+  getConnectorState(sourceId: string, keys: string[]): Promise<Map<string, unknown>>;
+  /** Connector state in key order (bytewise), keyset-paged by `after`, at most `limit` records. */
+  listConnectorState(sourceId: string, options: StateListOptions): Promise<Array<[string, unknown]>>;
 
   // reads
   getMemory(id: string, ownerId?: string): Promise<MemoryWithVersions | null>;

@@ -47,6 +47,7 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
     await tx.query('DELETE FROM chunks WHERE memory_id IN (SELECT id FROM memories WHERE source_id = $1)', [id]);
     const n = (await tx.query('DELETE FROM memories WHERE source_id = $1', [id])).rowCount ?? 0;
     await tx.query('DELETE FROM checkpoints WHERE source_id = $1', [id]);
+    await tx.query('DELETE FROM connector_state WHERE source_id = $1', [id]);
     return n;
   };
   const getRun = async (id: string): Promise<RunRecord | null> => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { TributaryError, type Logger } from '@tributary/sdk';
 import type { MemoryStore, MigrationStatus } from '../types.js';
 import { createPgAdmin } from './admin.js';
+import { getStatePg, listStatePg } from './connector-state.js';
 import { connect, transaction } from './db.js';
 import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
 import { createPgReads } from './reads.js';
@@ -160,6 +161,9 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
         if (!n) return total;
       }
     },
+
+    getConnectorState: (sourceId, keys) => getStatePg(pool, sourceId, keys),
+    listConnectorState: (sourceId, opts) => listStatePg(pool, sourceId, opts),
 
     getMemory: reads.getMemory,
     getMemoryByExternalId: reads.getMemoryByExternalId,

@@ -1,4 +1,5 @@
 import type { Migration } from '../sqlite/migrations.js';
+import { CONNECTOR_STATE_MIGRATION_PG } from './connector-state.js';
 
 /**
  * PostgreSQL migrations: the same tables and semantics as SQLite. Timestamps are ISO 8601 text in UTC (as at the
@@ -162,6 +163,7 @@ CREATE TABLE kv (
 );
 `,
   },
+  { version: 2, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION_PG },
 ];
 
 export const LATEST_PG_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

@@ -1,4 +1,5 @@
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
+import { applyStatePg } from './connector-state.js';
 import type { Tx } from './db.js';
 import { vectorLiteral, vectorSql, VECTORS_OFF, type VectorState } from './vector.js';
 
@@ -149,6 +150,7 @@ export async function commitPagePg(
       await tx.query(`DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])`, [gone.rows.map((r) => r.id)]);
     result.deleted = gone.rows.length;
   }
+  await applyStatePg(tx, input.sourceId, input.state);
   if (input.checkpoint !== undefined) {
     await tx.query(
       `INSERT INTO checkpoints (source_id, checkpoint, run_id, updated_at) VALUES ($1, $2::jsonb, $3, $4)

@@ -101,6 +101,7 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     db.prepare('DELETE FROM chunks WHERE memory_id IN (SELECT id FROM memories WHERE source_id = ?)').run(id);
     const n = db.prepare('DELETE FROM memories WHERE source_id = ?').run(id).changes;
     db.prepare('DELETE FROM checkpoints WHERE source_id = ?').run(id);
+    db.prepare('DELETE FROM connector_state WHERE source_id = ?').run(id);
     return n;
   });
 

@@ -6,6 +6,7 @@ import { TributaryError, type Checkpoint } from '@tributary/sdk';
 import type { MemoryStore, MigrationStatus } from '../types.js';
 import { LATEST_SQLITE_VERSION, SQLITE_MIGRATIONS } from './migrations.js';
 import { createAdmin } from './admin.js';
+import { createConnectorState } from './connector-state.js';
 import { createReads } from './reads.js';
 import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
@@ -57,6 +58,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     search: createSearch(db),
     admin: createAdmin(db, now, () => clock().getTime()),
     reads: createReads(db),
+    state: createConnectorState(db),
   });
   const ready = (): ReturnType<typeof prepare> => {
     if (!prepared) {
@@ -124,6 +126,9 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     lookupFingerprints: async (sourceId, ids) => ready().write.lookupFingerprints(sourceId, ids),
     commitPage: async (input) => ready().write.commitPage(input),
     tombstoneUnseen: async (sourceId, runId) => ready().write.tombstoneUnseen(sourceId, runId),
+
+    getConnectorState: async (sourceId, keys) => ready().state.get(sourceId, keys),
+    listConnectorState: async (sourceId, opts) => ready().state.list(sourceId, opts),
 
     getMemory: async (id, ownerId) => ready().reads.getMemory(id, ownerId),
     getMemoryByExternalId: async (sourceId, externalId) => ready().reads.getMemoryByExternalId(sourceId, externalId),

@@ -1,3 +1,4 @@
+import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
 
 /**
@@ -171,6 +172,7 @@ CREATE TABLE kv (
 `,
   },
   { version: 2, name: 'deferred full-text indexing for bulk backfills', sql: FTS_BACKLOG_MIGRATION },
+  { version: 3, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
+import { createConnectorState } from './connector-state.js';
 
 /**
  * The write path: one page (items, unchanged ids, deletions, checkpoint, run counters) in ONE transaction.
@@ -39,6 +40,7 @@ export function createWritePath(db: Database.Database, now: () => string) {
   const upsertCheckpoint = db.prepare(`
     INSERT INTO checkpoints (source_id, checkpoint, run_id, updated_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (source_id) DO UPDATE SET checkpoint = excluded.checkpoint, run_id = excluded.run_id, updated_at = excluded.updated_at`);
+  const state = createConnectorState(db);
   const addRunCounts = db.prepare(`
     UPDATE data_source_sync_history SET items_seen = items_seen + @itemsSeen, created = created + @created,
       updated = updated + @updated, deleted = deleted + @deleted, unchanged = unchanged + @unchanged,
@@ -112,6 +114,7 @@ export function createWritePath(db: Database.Database, now: () => string) {
         result.deleted++;
       }
     }
+    state.apply(input.sourceId, input.state);
     if (input.checkpoint !== undefined)
       upsertCheckpoint.run(input.sourceId, JSON.stringify(input.checkpoint), input.runId, ts);
     if (input.runId) {
