@@ -14,6 +14,7 @@ import {
 } from '@tributary/sdk';
 import { createPipeline, validateItem } from '../pipeline/prepare.js';
 import type { SourceRecord } from '../store/types.js';
+import { validateCron } from '../scheduler/cron.js';
 import { writePage } from './page-writer.js';
 import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
 import { configToStore, openSourceConfig } from './source-config.js';
@@ -65,6 +66,20 @@ export function createEngine(options: EngineOptions): Engine {
     }
   };
 
+  // A schedule the scheduler could never run is refused when it is written, not found later in a tick.
+  const validateSchedule = (schedule: SourceRecord['schedule'] | undefined): void => {
+    if (!schedule?.cron) return;
+    try {
+      validateCron(schedule.cron);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new TributaryError('invalid_config', message, {
+        cause: err,
+        issues: [{ path: 'schedule.cron', message: 'invalid cron expression (5 or 6 fields)' }],
+      });
+    }
+  };
+
   const connectorContext = async (source: SourceRecord, signal?: AbortSignal): Promise<ConnectorContext<any>> => {
     const c = connector(source.sourceType);
     const config = parseConfig(c, await openSourceConfig(options, source));
@@ -98,6 +113,7 @@ export function createEngine(options: EngineOptions): Engine {
       async add(input) {
         const c = connector(input.connector);
         validateName(input.name);
+        validateSchedule(input.schedule);
         const config = parseConfig(c, input.config ?? {}) as Record<string, unknown>;
         resolveFeatures(c.manifest, input.features ?? {});
         void config;
@@ -146,6 +162,7 @@ export function createEngine(options: EngineOptions): Engine {
         const source = await getSource(id);
         const c = connector(source.sourceType);
         if (patch.name !== undefined) validateName(patch.name);
+        validateSchedule(patch.schedule);
         const config =
           patch.config !== undefined ? await configToStore(options, c, source.id, patch.config, source) : undefined;
         if (patch.features !== undefined) resolveFeatures(c.manifest, patch.features);
