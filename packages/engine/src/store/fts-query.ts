@@ -84,3 +84,17 @@ export function toTsQuery(input: string): string {
   const base = q.positive.map(group).join(' & ');
   return q.negative.length ? `${base} & !(${q.negative.map(term).join(' | ')})` : base;
 }
+
+/**
+ * The check both backends run on an `fts`-syntax query before handing it to the engine: text without a single
+ * letter or digit (`*`, `"`, `-`) is refused alike (FTS5 fails on some such input, tsquery silently matches none).
+ * @throws TributaryError `invalid_query`
+ */
+export function assertFtsQueryHasTerms(text: string): void {
+  if (/[\p{L}\p{N}]/u.test(text)) return;
+  throw new TributaryError(
+    'invalid_query',
+    `Nothing to search for in "${text}": a full-text query needs at least one word.`,
+    { issues: [{ path: 'query', message: 'no searchable terms' }] },
+  );
+}

@@ -237,6 +237,11 @@ export function memoryContract(getStore: () => MemoryStore): void {
       await expect(store.search({ text: 'a AND', syntax: 'fts' })).rejects.toMatchObject({ code: 'invalid_query' });
       await expect(store.search({ text: '   ' })).rejects.toMatchObject({ code: 'invalid_query' });
       await expect(store.search({ text: '^*' })).rejects.toMatchObject({ code: 'invalid_query' });
+      // The engine's own syntax: text both engines refuse (or that has no word at all) is invalid_query on both,
+      // never an internal error. (Each engine is lenient where the other is not: `a &` is fine in FTS5.)
+      for (const q of ['*', '* node', '"', '(a', '+', 'NEAR(', '\\', '\u0000']) {
+        await expect(store.search({ text: q, syntax: 'fts' }), q).rejects.toMatchObject({ code: 'invalid_query' });
+      }
     });
 
     it('timeline: ordered by time with a stable cursor, thread filter, no tombstones', async () => {

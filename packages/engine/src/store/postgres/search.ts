@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { TributaryError } from '@tributary/sdk';
-import { toTsQuery } from '../fts-query.js';
+import { assertFtsQueryHasTerms, toTsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { decodeCursor, encodeCursor } from '../sqlite/search.js';
 import { json, toTimelineEntry } from '../sqlite/rows.js';
@@ -49,6 +49,9 @@ export function toHit(row: any): SearchHit {
   };
 }
 
+/** SQLSTATEs that the user's own `fts` query text causes: answered as `invalid_query`, never a 500. */
+const PG_QUERY_ERRORS = new Set(['42601', '22023', '22021', '22P05', '54000']);
+
 /** `vectors()` tells whether chunks carry embeddings: then a query with a `vector` ranks hybrid. */
 export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () => VECTORS_OFF) {
   async function search(query: SearchQuery): Promise<{ hits: SearchHit[] }> {
@@ -57,6 +60,7 @@ export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () =>
         issues: [{ path: 'query', message: 'unbalanced quote' }],
       });
     }
+    if (query.syntax === 'fts') assertFtsQueryHasTerms(query.text);
     const tsquery = query.syntax === 'fts' ? query.text : toTsQuery(query.text);
     const limit = clamp(query.limit, 200);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
@@ -87,7 +91,8 @@ export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () =>
       return { hits: (await pool.query(sql, params)).rows.map(toHit) };
     } catch (err) {
       const e = err as { code?: string; message?: string };
-      if (e.code === '42601' || /tsquery|syntax error/i.test(e.message ?? '')) {
+      // 42601 syntax, 22023 a phrase distance out of range, 22021/22P05 a NUL or bad byte, 54000 a query too big.
+      if (PG_QUERY_ERRORS.has(e.code ?? '') || /tsquery|syntax error/i.test(e.message ?? '')) {
         throw new TributaryError(
           'invalid_query',
           `The search query "${query.text}" is not valid full-text syntax (${e.message}). Use the simple syntax or fix the expression.`,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { TributaryError } from '@tributary/sdk';
-import { toFtsQuery } from '../fts-query.js';
+import { assertFtsQueryHasTerms, toFtsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { json, toTimelineEntry } from './rows.js';
 
@@ -77,6 +77,7 @@ export function createSearch(db: Database.Database) {
   };
 
   function search(query: SearchQuery): { hits: SearchHit[] } {
+    if (query.syntax === 'fts') assertFtsQueryHasTerms(query.text);
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const limit = clampLimit(query.limit);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
@@ -188,7 +189,7 @@ export function decodeCursor(cursor: string): [string, number] {
 
 function asQueryError(err: unknown, text: string): Error {
   const message = err instanceof Error ? err.message : String(err);
-  if (/fts5|syntax error|no such column|unterminated|malformed MATCH/i.test(message)) {
+  if (/fts5|syntax error|no such column|unterminated|malformed MATCH|unknown special query/i.test(message)) {
     return new TributaryError(
       'invalid_query',
       `The search query "${text}" is not valid full-text syntax (${message}). Quote special characters or use the simple syntax.`,
