@@ -3,6 +3,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { embedPreparedItems } from '../embedding/embed-items.js';
 import type { Pipeline } from '../pipeline/prepare.js';
 import { isFailure } from '../pipeline/prepare.js';
+import type { StateChange } from '../store/connector-state.js';
 import type { CommitPageResult, MemoryStore, PreparedItem, RunCounts } from '../store/types.js';
 
 export interface PageInput {
@@ -11,6 +12,8 @@ export interface PageInput {
   items: Item[];
   deletes: string[];
   checkpoint: Checkpoint | undefined;
+  /** Connector-state changes: committed with the checkpoint, in the page's last batch. */
+  state?: StateChange;
   markSeen?: boolean;
   /** Failures the connector reported for this page. */
   upstreamFailures?: number;
@@ -33,7 +36,7 @@ export interface PageOutcome extends CommitPageResult {
 
 /**
  * Runs a page through the pipeline and commits it. A page larger than `batchSize` commits in several
- * transactions; only the last carries the page's deletions and checkpoint, so a crash in between re-reads the
+ * transactions; only the last carries the page's deletions, state and checkpoint, so a crash in between re-reads the
  * page and the already-committed part is recognised as unchanged — never lost, never duplicated.
  */
 export async function writePage(
@@ -109,6 +112,7 @@ export async function writePage(
       unchangedIds,
       deletes: last ? page.deletes : [],
       checkpoint: last ? page.checkpoint : undefined,
+      state: last ? page.state : undefined,
       markSeen: page.markSeen,
       runCounts: {
         itemsSeen: batch.length + (b === 0 ? invalid.length : 0),

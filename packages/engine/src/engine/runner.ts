@@ -3,7 +3,6 @@ import os from 'node:os';
 import {
   createHttpClient,
   createLogger,
-  createMemoryState,
   parseCheckpoint,
   parseConfig,
   resolveFeatures,
@@ -24,6 +23,7 @@ import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
 import { writePage } from './page-writer.js';
 import { openSourceConfig } from './source-config.js';
+import { createRunState } from './state-view.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
 export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
@@ -180,6 +180,9 @@ export async function runSync(
         mode !== 'incremental' && backfillDays !== undefined
           ? new Date(clock.now() - backfillDays * 86_400_000)
           : undefined;
+      const checkpoint =
+        mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint;
+      const runState = createRunState(store, source.id, checkpoint === undefined);
       const ctx: ReadContext<any, any> = {
         sourceId: source.id,
         config,
@@ -192,10 +195,8 @@ export async function runSync(
         clock,
         countApiCall: countApi,
         countRateLimitWait: countWait,
-        checkpoint:
-          mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint,
-        // Placeholder until the store-backed view lands (next commit); no connector writes state yet.
-        state: createMemoryState(),
+        checkpoint,
+        state: runState.view,
         mode,
         since,
         hints: options.hints ?? {},
@@ -216,6 +217,7 @@ export async function runSync(
               items: page.items ?? [],
               deletes: page.deletes ?? [],
               checkpoint: page.checkpoint,
+              state: runState.changeFor(page),
               markSeen: mode === 'full_refresh',
               upstreamFailures: page.errors?.length ?? 0,
               extraCounts: extra,
@@ -225,6 +227,7 @@ export async function runSync(
             },
             deps.commitBatchSize ?? 1000,
           );
+          if (outcome.complete) runState.committed();
           for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
