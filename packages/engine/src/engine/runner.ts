@@ -3,6 +3,7 @@ import os from 'node:os';
 import {
   createHttpClient,
   createLogger,
+  createMemoryState,
   parseCheckpoint,
   parseConfig,
   resolveFeatures,
@@ -22,8 +23,8 @@ import { createPipeline } from '../pipeline/prepare.js';
 import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types.js';
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
 import { writePage } from './page-writer.js';
+import { planReadRetry, planRun, RUN_RETRY_BUDGET, type RunPlan } from './run-plan.js';
 import { openSourceConfig } from './source-config.js';
-import { createRunState } from './state-view.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
 export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
@@ -124,8 +125,11 @@ export async function runSync(
 
   const signal = options.signal ?? new AbortController().signal;
   const stopRequested = (): boolean => signal.aborted || leaseLost;
-  const maxAttempts = 1 + (deps.runRetries ?? 2);
+  const readBudget = { ...RUN_RETRY_BUDGET, maxAttempts: 1 + (deps.runRetries ?? RUN_RETRY_BUDGET.maxAttempts - 1) };
   let finalMode: RunMode = requested;
+  let plan: RunPlan | undefined;
+  let firstPlan: RunPlan | undefined;
+  let failingSince = clock.now();
   try {
     progress('starting');
     const config = parseConfig(connector, await openSourceConfig(deps, source)) as Record<string, unknown>;
@@ -165,44 +169,44 @@ export async function runSync(
       options.backfillDays ?? (typeof config.backfillDays === 'number' ? config.backfillDays : undefined);
 
     for (let attempt = 1; ; attempt++) {
-      const stored = requested === 'full_refresh' && attempt === 1 ? null : await store.getCheckpoint(source.id);
-      const parsed = parseCheckpoint(connector, stored ?? undefined);
-      let mode: SyncMode =
-        requested === 'full_refresh' ? 'full_refresh' : parsed.checkpoint ? 'incremental' : 'backfill';
-      if (parsed.invalid) {
-        logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', {
-          reason: parsed.reason,
-        });
-        mode = 'full_refresh';
-      }
-      finalMode = mode;
-      const since =
-        mode !== 'incremental' && backfillDays !== undefined
-          ? new Date(clock.now() - backfillDays * 86_400_000)
-          : undefined;
-      const checkpoint =
-        mode === 'full_refresh' && !parsed.invalid && requested === 'full_refresh' ? undefined : parsed.checkpoint;
-      const runState = createRunState(store, source.id, checkpoint === undefined);
-      const ctx: ReadContext<any, any> = {
-        sourceId: source.id,
-        config,
-        features,
-        credentials,
-        http,
-        rateLimiter,
-        logger,
-        signal,
-        clock,
-        countApiCall: countApi,
-        countRateLimitWait: countWait,
-        checkpoint,
-        state: runState.view,
-        mode,
-        since,
-        hints: options.hints ?? {},
-        progress: (p) => progress(p.phase ?? 'reading', { message: p.message, total: p.total }),
-      };
+      const pagesBefore = pages;
       try {
+        // The checkpoint is read inside the attempt: a store outage here is retried like one during the read.
+        const stored = requested === 'full_refresh' && attempt === 1 ? null : await store.getCheckpoint(source.id);
+        const parsed = parseCheckpoint(connector, stored ?? undefined);
+        plan = planRun({ requested, attempt, stored: parsed, first: firstPlan, committedInRun: pages > 0 });
+        firstPlan ??= plan;
+        const mode: SyncMode = plan.mode;
+        if (plan.cleanResync && attempt === 1) {
+          logger.warn('stored checkpoint does not fit the connector; starting a clean full re-sync', {
+            reason: parsed.reason,
+          });
+        }
+        finalMode = mode;
+        const since =
+          mode !== 'incremental' && backfillDays !== undefined
+            ? new Date(clock.now() - backfillDays * 86_400_000)
+            : undefined;
+        const ctx: ReadContext<any, any> = {
+          sourceId: source.id,
+          config,
+          features,
+          credentials,
+          http,
+          rateLimiter,
+          logger,
+          signal,
+          clock,
+          countApiCall: countApi,
+          countRateLimitWait: countWait,
+          checkpoint: plan.checkpoint,
+          // Placeholder until the store-backed view lands (next commit); no connector writes state yet.
+          state: createMemoryState(),
+          mode,
+          since,
+          hints: options.hints ?? {},
+          progress: (p) => progress(p.phase ?? 'reading', { message: p.message, total: p.total }),
+        };
         progress('reading');
         for await (const page of connector.read(ctx)) {
           if (stopRequested()) break;
@@ -217,8 +221,7 @@ export async function runSync(
               items: page.items ?? [],
               deletes: page.deletes ?? [],
               checkpoint: page.checkpoint,
-              state: runState.changeFor(page),
-              markSeen: mode === 'full_refresh',
+              markSeen: plan.markSeen,
               upstreamFailures: page.errors?.length ?? 0,
               extraCounts: extra,
               shouldStop: stopRequested,
@@ -227,7 +230,6 @@ export async function runSync(
             },
             deps.commitBatchSize ?? 1000,
           );
-          if (outcome.complete) runState.committed();
           for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
@@ -256,8 +258,18 @@ export async function runSync(
       } catch (err) {
         const error = toTributaryError(err);
         if (stopRequested() && (error.code === 'aborted' || signal.aborted)) break;
-        if (!error.retryable || attempt >= maxAttempts) throw error;
-        const delay = error.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        const progressed = pages > pagesBefore;
+        if (progressed) failingSince = clock.now();
+        const decision = planReadRetry({
+          error,
+          attempt,
+          progressed,
+          failingForMs: clock.now() - failingSince,
+          budget: readBudget,
+          storeOutageMs: deps.storeOutageMs ?? 60_000,
+        });
+        if (!decision.retry) throw error;
+        const delay = decision.delayMs;
         logger.warn('sync attempt failed; retrying from the last checkpoint', {
           attempt,
           code: error.code,
@@ -284,7 +296,7 @@ export async function runSync(
       return done;
     }
     progress('finishing');
-    if (finalMode === 'full_refresh') {
+    if (plan?.tombstoneAtEnd) {
       totals.deleted += await store.tombstoneUnseen(source.id, run.id);
     }
     if (pending.apiCalls || pending.rateLimitWaitMs) {

@@ -114,8 +114,14 @@ export interface EngineOptions {
   fetch?: typeof globalThis.fetch;
   /** Lease time-to-live for one sync; renewed while the run is alive. @default 60000 */
   leaseTtlMs?: number;
-  /** Retries of a retryable run failure within one sync call, with backoff. @default 2 */
+  /**
+   * Retries of a retryable read failure within one sync call, resuming from the checkpoint, with backoff
+   * (see run-plan.ts). A request failure whose request budget is spent is not repeated unless the attempt made
+   * progress. @default 4
+   */
   runRetries?: number;
+  /** How long a run waits out a store outage (`store_unavailable`), retrying with backoff. @default 60000 */
+  storeOutageMs?: number;
   /**
    * Embeds chunks at write time and queries at search time, where the store keeps vectors
    * (`store.vectorSupport().enabled`); without it, or without vector support, search is full text only.
