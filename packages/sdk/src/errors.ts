@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   unauthenticated: { retryable: false, description: 'An API token is missing, unknown or revoked.' },
   forbidden: { retryable: false, description: 'The API token may not do this.' },
   payload_too_large: { retryable: false, description: 'A request body is over the size limit.' },
+  unsupported_media_type: {
+    retryable: false,
+    description: 'A request body has a content type the route does not accept.',
+  },
   store_unavailable: { retryable: true, description: 'The database could not be reached.' },
   secret_key_invalid: { retryable: false, description: 'The vault key is missing or does not decrypt.' },
   unsupported: { retryable: false, description: 'The operation is not supported here.' },

@@ -33,6 +33,11 @@ export const API_PREFIX = '/api/v1';
 /** Paths under the prefix that need no token. */
 const PUBLIC = new Set(['/health', '/ready', '/openapi.json', '/docs'].map((p) => API_PREFIX + p));
 
+/** The `WWW-Authenticate` value of a 401 (RFC 6750): `error="invalid_token"` only when a token was sent. */
+export function wwwAuthenticate(authorization: string | undefined): string {
+  return authorization?.trim() ? 'Bearer realm="tributary", error="invalid_token"' : 'Bearer realm="tributary"';
+}
+
 /** The Hono app, plus what a server needs to shut it down. Add more routes (a dashboard) with `app.get(…)`. */
 export type TributaryApp = OpenAPIHono<AppEnv> & {
   /** The OpenAPI 3.1 document (generated from the same zod schemas that validate requests). */
@@ -68,6 +73,9 @@ export function createApp(deps: AppDeps): TributaryApp {
     if (status >= 500)
       log('request failed', { path: c.req.path, code: body.error.code, error: (err as Error).message });
     if (retryAfterMs !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+    // RFC 6750 §3: every 401 names the scheme; with a token given, says it was the token (MCP clients read this
+    // to tell "send a token" from "start an OAuth flow").
+    if (status === 401) c.header('WWW-Authenticate', wwwAuthenticate(c.req.header('authorization')));
     return c.json(body, status);
   });
   app.notFound((c) => {

@@ -25,6 +25,7 @@ export const HTTP_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   store_unavailable: 503,
   upstream_unavailable: 500,
@@ -37,7 +38,8 @@ export const HTTP_STATUS = {
   aborted: 500,
   incompatible_connector: 500,
   secret_key_invalid: 500,
-  unsupported: 500,
+  // The request is fine; this server lacks the part (OAuth without a vault): Not Implemented, not a crash.
+  unsupported: 501,
   internal: 500,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
@@ -67,7 +69,20 @@ function fromHttpException(err: unknown): TributaryError | undefined {
     });
   }
   if (err.status === 401) return new TributaryError('unauthenticated', err.message || 'Unauthenticated.');
+  if (err.status === 415) return unsupportedMediaType();
+  // Any other client error Hono raises is still the client's: never dress it up as a 500.
+  if (err.status >= 400 && err.status < 500)
+    return new TributaryError('invalid_input', err.message || `Bad request (${err.status}).`);
   return new TributaryError('internal', err.message, { cause: err });
+}
+
+/** A body in a content type the route does not take (form data on a JSON route). */
+export function unsupportedMediaType(): TributaryError {
+  return new TributaryError(
+    'unsupported_media_type',
+    'This route takes a JSON body: send it with Content-Type: application/json.',
+    { issues: [{ path: 'header.content-type', message: 'expected application/json' }] },
+  );
 }
 
 /** The body-size error, naming the limit. */

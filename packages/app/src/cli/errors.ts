@@ -63,6 +63,7 @@ export const ERROR_TABLE = {
   unauthenticated: { exit: EXIT.failure, hint: 'Pass a valid API token.' },
   forbidden: { exit: EXIT.failure, hint: 'Use a token that may do this.' },
   payload_too_large: { exit: EXIT.failure, hint: 'Send less at once.' },
+  unsupported_media_type: { exit: EXIT.failure, hint: 'Send the body as JSON (Content-Type: application/json).' },
   store_unavailable: {
     exit: EXIT.failure,
     hint: 'Check that the data dir (--data-dir / TRIBUTARY_HOME) is writable and not locked by another process.',

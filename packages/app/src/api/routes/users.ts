@@ -2,13 +2,20 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { TributaryError } from '@tributary/sdk';
 import { requireAdmin } from '../../auth/authenticate.js';
 import { issueToken } from '../../auth/tokens.js';
-import type { Api, RouteDeps } from '../context.js';
+import type { MiddlewareHandler } from 'hono';
+import type { Api, AppEnv, RouteDeps } from '../context.js';
 import { principal } from '../context.js';
 import { IdParam, errorResponses, json } from '../schemas/common.js';
 import { NewTokenSchema, TokenCreateSchema, UserCreateSchema, UserSchema } from '../schemas/users.js';
 import { tokenWire, userWire } from '../wire.js';
 
 const tags = ['users'];
+
+/** Runs before the body and path are validated: a non-admin learns nothing about what a valid request looks like. */
+const adminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireAdmin(principal(c));
+  await next();
+};
 
 /** Users and their tokens: admin tokens only. */
 export function registerUserRoutes(app: Api, deps: RouteDeps): void {
@@ -19,6 +26,7 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
       method: 'post',
       path: '/users',
       tags,
+      middleware: [adminOnly] as const,
       summary: 'Create a user (admin)',
       request: { body: { content: { 'application/json': { schema: UserCreateSchema } }, required: true } },
       responses: { 201: json(UserSchema, 'Created'), ...errorResponses(400, 403, 409) },
@@ -44,6 +52,7 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
       method: 'get',
       path: '/users',
       tags,
+      middleware: [adminOnly] as const,
       summary: 'List users (admin)',
       responses: { 200: json(z.object({ users: z.array(UserSchema) }).openapi('UserList')), ...errorResponses(403) },
     }),
@@ -58,6 +67,7 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
       method: 'post',
       path: '/users/{id}/tokens',
       tags,
+      middleware: [adminOnly] as const,
       summary: 'Create an API token for a user (admin); the secret is shown once',
       request: {
         params: IdParam,
@@ -83,6 +93,7 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
       method: 'delete',
       path: '/tokens/{id}',
       tags,
+      middleware: [adminOnly] as const,
       summary: 'Revoke an API token (admin)',
       request: { params: IdParam },
       responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404) },

@@ -1,11 +1,22 @@
 import { z } from '@hono/zod-openapi';
 
+/** 9999-12-31T23:59:59.999Z: the last instant an ISO 8601 time with a 4-digit year can name. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** The seed's item metadata: known fields are mapped onto the item; anything else is kept as metadata. */
 const IngestMetadataSchema = z
   .object({
     source_type: z.string().max(64).optional(),
     timestamp: z
-      .union([z.string().datetime({ offset: true }), z.number().nonnegative()])
+      .union([
+        z.string().datetime({ offset: true }),
+        z
+          .number()
+          .nonnegative()
+          .refine((v) => (v > 1e12 ? v : v * 1000) <= MAX_TIME_MS, {
+            message: 'must be a Unix time in seconds or milliseconds no later than 9999-12-31',
+          }),
+      ])
       .optional()
       .describe('When it happened: ISO 8601, or a Unix time in seconds (or milliseconds when > 1e12).'),
     author: z.string().max(512).optional(),
