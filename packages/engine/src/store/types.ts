@@ -247,6 +247,11 @@ export interface UserRecord {
   id: string;
   name: string;
   isAdmin: boolean;
+  /**
+   * Folders on the server this (non-admin) user's local sources may read (real paths; empty: none). Admins read
+   * anywhere but the server's own data dir, whatever this says.
+   */
+  allowedRoots: string[];
   createdAt: string;
 }
 
@@ -370,6 +375,10 @@ export interface MemoryStore {
   // users and API tokens
   createUser(input: { id?: string; name: string; isAdmin?: boolean }): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | null>;
+  /** Replaces a user's allowed roots; null when there is no such user. */
+  setUserAllowedRoots(id: string, roots: string[]): Promise<UserRecord | null>;
+  /** Live memories and their content bytes (UTF-8, content + title) of one source or of all sources of an owner. */
+  usage(filter: { sourceId: string } | { ownerId: string }): Promise<{ items: number; bytes: number }>;
   listUsers(): Promise<UserRecord[]>;
   createToken(input: {
     userId: string;

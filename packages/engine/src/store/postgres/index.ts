@@ -8,6 +8,7 @@ import { connect, transaction } from './db.js';
 import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
 import { createPgReads } from './reads.js';
 import { createPgSearch } from './search.js';
+import { createPgTrust } from './trust.js';
 import { migrateVectors, VECTORS_OFF, type VectorState } from './vector.js';
 import { commitPagePg } from './write-path.js';
 
@@ -51,6 +52,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
   const clock = options.now ?? (() => new Date());
   const now = (): string => clock().toISOString();
   const admin = createPgAdmin(pool, now, () => clock().getTime());
+  const trust = createPgTrust(pool);
   const reads = createPgReads(pool);
   let vectors: VectorState = VECTORS_OFF;
   let vectorsLogged = false;
@@ -180,6 +182,8 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     createUser: admin.createUser,
     getUser: admin.getUser,
     listUsers: admin.listUsers,
+    setUserAllowedRoots: trust.setUserAllowedRoots,
+    usage: trust.usage,
     createToken: admin.createToken,
     findTokenByHash: admin.findTokenByHash,
     listTokens: admin.listTokens,

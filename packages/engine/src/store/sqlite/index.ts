@@ -10,6 +10,7 @@ import { createConnectorState } from './connector-state.js';
 import { createReads } from './reads.js';
 import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
+import { createTrust } from './trust.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its folder), or ':memory:'. */
@@ -58,6 +59,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     search: createSearch(db),
     admin: createAdmin(db, now, () => clock().getTime()),
     reads: createReads(db),
+    trust: createTrust(db),
     state: createConnectorState(db),
   });
   const ready = (): ReturnType<typeof prepare> => {
@@ -145,6 +147,8 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     createUser: async (input) => ready().admin.createUser(input),
     getUser: async (id) => ready().admin.getUser(id),
     listUsers: async () => ready().admin.listUsers(),
+    setUserAllowedRoots: async (id, roots) => ready().trust.setUserAllowedRoots(id, roots),
+    usage: async (filter) => ready().trust.usage(filter),
     createToken: async (input) => ready().admin.createToken(input),
     findTokenByHash: async (hash) => ready().admin.findTokenByHash(hash),
     listTokens: async (userId) => ready().admin.listTokens(userId),

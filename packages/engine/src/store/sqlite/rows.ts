@@ -92,6 +92,7 @@ export function toUser(row: Row): UserRecord {
     id: row.id,
     name: row.name,
     isAdmin: row.is_admin === 1 || row.is_admin === true,
+    allowedRoots: json(row.allowed_roots, []),
     createdAt: row.created_at,
   };
 }
