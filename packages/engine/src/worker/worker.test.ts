@@ -116,22 +116,29 @@ describe('worker', () => {
     expect(await queue.stats()).toMatchObject({ depth: 0, inFlight: 0 });
   });
 
-  it('retries retryable failures and dead-letters non-retryable ones at once', async () => {
+  it('retries retryable failures and dead-letters non-retryable ones (unmapped errors included) at once', async () => {
     const { id: flaky } = await enqueue(queue, 'flaky');
     const { id: broken } = await enqueue(queue, 'broken');
     const { id: buggy } = await enqueue(queue, 'buggy');
+    const { id: reset } = await enqueue(queue, 'reset');
     const ev = start(async (job) => {
       if (job.payload.sourceId === 'flaky') throw new TributaryError('upstream_unavailable', 'Slack is down.');
       if (job.payload.sourceId === 'broken') throw new TributaryError('auth_invalid', 'The token was revoked.');
+      if (job.payload.sourceId === 'reset') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       throw new Error('undefined is not a function');
     });
     await ev.until('job_retry', 2);
-    await ev.until('job_dead', 1);
+    await ev.until('job_dead', 2);
     const dead = await queue.listDeadLetters();
-    expect(dead.map((d) => [d.job.id, d.error])).toEqual([[broken, 'auth_invalid: The token was revoked.']]);
+    expect(dead.map((d) => [d.job.id, d.error]).sort()).toEqual(
+      [
+        [broken, 'auth_invalid: The token was revoked.'],
+        [buggy, 'internal: undefined is not a function'],
+      ].sort(),
+    );
     expect((await queue.getJob(flaky))?.lastError).toBe('upstream_unavailable: Slack is down.');
-    expect((await queue.getJob(buggy))?.lastError).toBe('internal: undefined is not a function');
-    expect(await queue.stats()).toMatchObject({ depth: 2, delayed: 2, retries: 2, deadLetters: 1 });
+    expect((await queue.getJob(reset))?.lastError).toBe('upstream_unavailable: Network error: socket hang up');
+    expect(await queue.stats()).toMatchObject({ depth: 2, delayed: 2, retries: 2, deadLetters: 2 });
   });
 
   it('drops a job the runner aborted on its own (source paused) without counting a failure', async () => {
