@@ -13,7 +13,7 @@ import {
   unlimited,
 } from '@tributary/sdk';
 import { createPipeline, validateItem } from '../pipeline/prepare.js';
-import type { SourceRecord } from '../store/types.js';
+import type { RunRecord, SourceRecord } from '../store/types.js';
 import { validateCron } from '../scheduler/cron.js';
 import { writePage } from './page-writer.js';
 import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
@@ -231,7 +231,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (syncOptions.signal?.aborted) controller.abort(syncOptions.signal.reason);
       running.set(source.id, controller);
       try {
-        return await runSync(deps, source, c, { ...syncOptions, signal: controller.signal });
+        const runOptions = { ...syncOptions, signal: controller.signal };
+        const inline = (): Promise<RunRecord> => runSync(deps, source, c, runOptions);
+        // The runtime runs syncs in worker threads (off the event loop that serves the API and signals).
+        return await (options.syncExecutor ? options.syncExecutor(source, c, runOptions, inline) : inline());
       } finally {
         running.delete(source.id);
         syncOptions.signal?.removeEventListener('abort', onAbort);

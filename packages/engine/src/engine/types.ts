@@ -142,8 +142,22 @@ export type EngineEvent =
       created: number;
       updated: number;
       deleted: number;
+  /**
+   * Where a sync runs (the runtime's worker-thread pool). It gets the source, its connector, the options (with the
+   * abort signal) and `inline`, which runs the sync on this thread (for connectors that cannot cross a thread).
+   * @default inline
+   */
+  syncExecutor?: SyncExecutor;
       unchanged: number;
       items: number;
+/** Runs one sync somewhere (see {@link EngineOptions.syncExecutor}); resolves with the finished run. */
+export type SyncExecutor = (
+  source: SourceRecord,
+  connector: AnyConnector,
+  options: SyncOptions,
+  inline: () => Promise<RunRecord>,
+) => Promise<RunRecord>;
+
     }
   | { type: 'api_call'; sourceId: string; connector: string }
   | { type: 'rate_limit_wait'; sourceId: string; connector: string; ms: number };

@@ -127,7 +127,10 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
     it('leases: one holder at a time, renew, release, expiry', async () => {
       expect(await store.acquireLease('sync:1', 'a', 60_000)).toBe(true);
+      expect(await store.getLease('sync:1')).toBeNull();
       expect(await store.acquireLease('sync:1', 'b', 60_000)).toBe(false);
+      expect(await store.getLease('sync:1')).toMatchObject({ holder: 'a' });
+      expect((await store.getLease('sync:1'))!.expiresAt).toBeGreaterThan(Date.now() + 50_000);
       expect(await store.renewLease('sync:1', 'a', 60_000)).toBe(true);
       expect(await store.renewLease('sync:1', 'b', 60_000)).toBe(false);
       await store.releaseLease('sync:1', 'b'); // not the holder: no effect

@@ -379,6 +379,8 @@ export interface MemoryStore {
   setUserAllowedRoots(id: string, roots: string[]): Promise<UserRecord | null>;
   /** Live memories and their content bytes (UTF-8, content + title) of one source or of all sources of an owner. */
   usage(filter: { sourceId: string } | { ownerId: string }): Promise<{ items: number; bytes: number }>;
+  /** Who holds a lease and until when (epoch ms); null when nobody ever took it or it was released. */
+  getLease(key: string): Promise<{ holder: string; expiresAt: number } | null>;
   listUsers(): Promise<UserRecord[]>;
   createToken(input: {
     userId: string;

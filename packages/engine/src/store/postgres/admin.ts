@@ -223,6 +223,10 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
     releaseLease: async (key: string, holder: string) => {
       await pool.query('DELETE FROM leases WHERE key = $1 AND holder = $2', [key, holder]);
     },
+    getLease: async (key: string) => {
+      const row = (await pool.query('SELECT holder, expires_at FROM leases WHERE key = $1', [key])).rows[0];
+      return row ? { holder: row.holder as string, expiresAt: Number(row.expires_at) } : null;
+    },
 
     createUser: async (input: { id?: string; name: string; isAdmin?: boolean }) => {
       const id = input.id ?? randomUUID();

@@ -181,6 +181,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
 
     createUser: admin.createUser,
     getUser: admin.getUser,
+    getLease: admin.getLease,
     listUsers: admin.listUsers,
     setUserAllowedRoots: trust.setUserAllowedRoots,
     usage: trust.usage,

@@ -251,6 +251,12 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     releaseLease: (key: string, holder: string): void => {
       db.prepare(`DELETE FROM leases WHERE key = ? AND holder = ?`).run(key, holder);
     },
+    getLease: (key: string): { holder: string; expiresAt: number } | null => {
+      const row = db.prepare(`SELECT holder, expires_at FROM leases WHERE key = ?`).get(key) as
+        | { holder: string; expires_at: number }
+        | undefined;
+      return row ? { holder: row.holder, expiresAt: Number(row.expires_at) } : null;
+    },
 
     createUser: (input: { id?: string; name: string; isAdmin?: boolean }) => {
       const id = input.id ?? randomUUID();

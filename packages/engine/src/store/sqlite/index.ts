@@ -152,6 +152,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     createToken: async (input) => ready().admin.createToken(input),
     findTokenByHash: async (hash) => ready().admin.findTokenByHash(hash),
     listTokens: async (userId) => ready().admin.listTokens(userId),
+    getLease: async (key) => ready().admin.getLease(key),
     touchToken: async (id) => ready().admin.touchToken(id),
     revokeToken: async (id) => ready().admin.revokeToken(id),
 
