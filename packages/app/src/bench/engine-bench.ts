@@ -5,6 +5,7 @@ import { createEngine, createSqliteStore } from '@tributary/engine';
 import { synthetic } from '@tributary/connectors/synthetic/index';
 import { syntheticItem } from '@tributary/connectors/synthetic/map';
 import { fmt, peakRssMb, percentile, printTable, rssMb, timed } from './measure.js';
+import { rawBulkLoadThenRebuild } from './raw-bulk-load.js';
 
 const START = Date.UTC(2025, 0, 1);
 const QUERIES = [
@@ -26,6 +27,9 @@ export interface EngineBenchResult {
   ingestPerSec: number;
   rawInsertPerSec: number;
   ingestRatio: number;
+  /** Raw rows/s with the FTS triggers dropped and one FTS rebuild at the end (the first-backfill ceiling). */
+  rawBulkPerSec: number;
+  bulkRatio: number;
   resyncPerSec: number;
   rawConflictPerSec: number;
   resyncRatio: number;
@@ -159,6 +163,7 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
     const rawInsert = await timed(() => rawPass(true));
     const rawConflict = await timed(() => rawPass(false));
     await raw.close();
+    const rawBulk = await rawBulkLoadThenRebuild(dir, items, kind);
 
     const result: EngineBenchResult = {
       kind,
@@ -166,6 +171,8 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       ingestPerSec: items / ingest.seconds,
       rawInsertPerSec: items / rawInsert.seconds,
       ingestRatio: rawInsert.seconds / ingest.seconds,
+      rawBulkPerSec: rawBulk.perSec,
+      bulkRatio: items / ingest.seconds / rawBulk.perSec,
       resyncPerSec: items / resync.seconds,
       rawConflictPerSec: items / rawConflict.seconds,
       resyncRatio: rawConflict.seconds / resync.seconds,
@@ -179,14 +186,15 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
     };
     printTable(`engine (${kind}, ${fmt(items)} items, SQLite)`, [
       ['pipeline ingest', `${fmt(result.ingestPerSec)} items/s`],
+      ['raw insert + FTS', `${fmt(result.rawInsertPerSec)} rows/s  → ratio ${fmt(result.ingestRatio, 2)}`],
       [
-        'raw insert + FTS',
-        `${fmt(result.rawInsertPerSec)} rows/s  → ratio ${fmt(result.ingestRatio, 2)} (target ≥ 0.50)`,
+        'raw bulk load, then FTS rebuild',
+        `${fmt(result.rawBulkPerSec)} rows/s (load ${fmt(rawBulk.loadSeconds, 1)} s + rebuild ${fmt(rawBulk.rebuildSeconds, 1)} s)  → ratio ${fmt(result.bulkRatio, 2)} (target ≥ 0.50)`,
       ],
       ['unchanged re-sync', `${fmt(result.resyncPerSec)} items/s`],
       [
         'raw ON CONFLICT DO NOTHING',
-        `${fmt(result.rawConflictPerSec)} rows/s  → ratio ${fmt(result.resyncRatio, 2)} (target ≥ 0.50)`,
+        `${fmt(result.rawConflictPerSec)} rows/s  → ratio ${fmt(result.resyncRatio, 2)} (target ≥ 0.60)`,
       ],
       ['peak RSS (ingest)', `${result.peakRssMb} MB; RSS at 25/50/75/100%: ${samples.join(' / ')} MB`],
       ['search p50 / p95', `${fmt(result.searchP50Ms, 2)} / ${fmt(result.searchP95Ms, 2)} ms`],

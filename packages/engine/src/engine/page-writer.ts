@@ -25,6 +25,8 @@ export interface PageInput {
   embedder?: Embedder;
   /** Aborts an embedding request in flight. */
   signal?: AbortSignal;
+  /** Bulk backfill: the store may index these items in a later merge (see `CommitPageInput.deferIndex`). */
+  deferIndex?: boolean;
 }
 
 export interface PageOutcome extends CommitPageResult {
@@ -114,6 +116,7 @@ export async function writePage(
       checkpoint: last ? page.checkpoint : undefined,
       state: last ? page.state : undefined,
       markSeen: page.markSeen,
+      deferIndex: page.deferIndex,
       runCounts: {
         itemsSeen: batch.length + (b === 0 ? invalid.length : 0),
         failed: failedHere,

@@ -222,6 +222,8 @@ export async function runSync(
               deletes: page.deletes ?? [],
               checkpoint: page.checkpoint,
               markSeen: plan.markSeen,
+              // A source's first sync (until one succeeds, so a resumed backfill too) is a bulk load: index in merges.
+              deferIndex: mode === 'backfill' || source.lastSyncAt === null,
               upstreamFailures: page.errors?.length ?? 0,
               extraCounts: extra,
               shouldStop: stopRequested,
@@ -281,6 +283,8 @@ export async function runSync(
       }
     }
 
+    // Whatever a bulk backfill left unindexed becomes searchable before the run is reported finished.
+    await store.flushIndex();
     if (leaseLost)
       throw new TributaryError(
         'already_running',
@@ -316,6 +320,8 @@ export async function runSync(
     return done;
   } catch (err) {
     const error = toTributaryError(err);
+    // A failed run keeps what it committed searchable too (if the store is down, the next open catches up).
+    await store.flushIndex().catch(() => undefined);
     const done = await store.finishRun(run.id, {
       status: 'failed',
       mode: finalMode,

@@ -3,6 +3,7 @@ import type { MemoryStore } from './types.js';
 import { chat, newSource, prepared, type MakeStore } from './contract-support.js';
 import { memoryContract } from './store-memories.contract.js';
 import { stateContract } from './store-state.contract.js';
+import { bulkContract } from './store-bulk.contract.js';
 
 /**
  * The store contract: every backend (SQLite, PostgreSQL) runs this suite against a fresh store per test.
@@ -187,5 +188,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
     memoryContract(() => store);
     stateContract(() => store);
+    bulkContract(() => store);
   });
 }

@@ -122,6 +122,12 @@ export interface CommitPageInput {
   markSeen?: boolean;
   /** Run counters to add in the same transaction (so a crash never leaves counts ahead of data). */
   runCounts?: Partial<RunCounts>;
+  /**
+   * Bulk backfill: the store may leave this page's full-text indexing to a later merge (a durable marker in the
+   * same transaction keeps that crash-safe); `flushIndex` makes everything searchable. A page without it is
+   * searchable when its commit returns.
+   */
+  deferIndex?: boolean;
 }
 
 export interface CommitPageResult {
@@ -349,6 +355,8 @@ export interface MemoryStore {
   getConnectorState(sourceId: string, keys: string[]): Promise<Map<string, unknown>>;
   /** Connector state in key order (bytewise), keyset-paged by `after`, at most `limit` records. */
   listConnectorState(sourceId: string, options: StateListOptions): Promise<Array<[string, unknown]>>;
+  /** Indexes whatever pages committed with `deferIndex` left out; afterwards search sees every committed item. */
+  flushIndex(): Promise<void>;
 
   // reads
   getMemory(id: string, ownerId?: string): Promise<MemoryWithVersions | null>;
@@ -371,6 +379,8 @@ export interface MemoryStore {
   /** Extends the lease; false when it was lost (expired and taken by another). */
   renewLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
   releaseLease(key: string, holder: string): Promise<void>;
+  /** Who holds a lease and until when (epoch ms); null when nobody ever took it or it was released. */
+  getLease(key: string): Promise<{ holder: string; expiresAt: number } | null>;
 
   // users and API tokens
   createUser(input: { id?: string; name: string; isAdmin?: boolean }): Promise<UserRecord>;
@@ -379,8 +389,6 @@ export interface MemoryStore {
   setUserAllowedRoots(id: string, roots: string[]): Promise<UserRecord | null>;
   /** Live memories and their content bytes (UTF-8, content + title) of one source or of all sources of an owner. */
   usage(filter: { sourceId: string } | { ownerId: string }): Promise<{ items: number; bytes: number }>;
-  /** Who holds a lease and until when (epoch ms); null when nobody ever took it or it was released. */
-  getLease(key: string): Promise<{ holder: string; expiresAt: number } | null>;
   listUsers(): Promise<UserRecord[]>;
   createToken(input: {
     userId: string;

@@ -1,5 +1,5 @@
 /**
- * A real sync in a child process, for crash tests: `sync-child.ts <db> <sourceId>`. Prints one line per committed
+ * A real sync in a child process, for crash tests: `sync-child.ts <db> <sourceId> [mergeChunks]`. Prints one line per committed
  * page so the parent can kill it (SIGKILL) at a random moment. A short lease lets the next child take over soon
  * after a kill, as another worker would.
  */
@@ -7,8 +7,12 @@ import { synthetic } from '@tributary/connectors/synthetic/index';
 import { createSqliteStore } from '../../store/sqlite/index.js';
 import { createEngine } from '../create-engine.js';
 
-const [dbPath, sourceId] = process.argv.slice(2);
-const store = createSqliteStore({ path: dbPath! });
+const [dbPath, sourceId, mergeChunks] = process.argv.slice(2);
+// An optional third argument: the deferred-index merge size, so a crash test can kill mid-merge.
+const store = createSqliteStore({
+  path: dbPath!,
+  ftsBacklog: mergeChunks ? { mergeChunks: Number(mergeChunks) } : undefined,
+});
 await store.migrate();
 const engine = createEngine({ store, connectors: [synthetic], leaseTtlMs: 1500 });
 const run = await engine.sync(sourceId!, {

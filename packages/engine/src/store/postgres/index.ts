@@ -164,6 +164,9 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
       }
     },
 
+    // The tsvector is a generated column in the same row: a committed page is searchable at once, nothing to flush.
+    flushIndex: async () => undefined,
+
     getConnectorState: (sourceId, keys) => getStatePg(pool, sourceId, keys),
     listConnectorState: (sourceId, opts) => listStatePg(pool, sourceId, opts),
 
@@ -178,10 +181,10 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     acquireLease: admin.acquireLease,
     renewLease: admin.renewLease,
     releaseLease: admin.releaseLease,
+    getLease: admin.getLease,
 
     createUser: admin.createUser,
     getUser: admin.getUser,
-    getLease: admin.getLease,
     listUsers: admin.listUsers,
     setUserAllowedRoots: trust.setUserAllowedRoots,
     usage: trust.usage,

@@ -11,6 +11,7 @@ import { createReads } from './reads.js';
 import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
 import { createTrust } from './trust.js';
+import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its folder), or ':memory:'. */
@@ -19,6 +20,8 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** SQLite page cache in MiB. @default 64 */
   cacheMb?: number;
+  /** Deferred full-text indexing of bulk backfills (merge size, when a left-over backlog counts as abandoned). */
+  ftsBacklog?: FtsBacklogOptions;
 }
 
 /**
@@ -54,14 +57,19 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
 
   let prepared: ReturnType<typeof prepare> | undefined;
-  const prepare = () => ({
-    write: createWritePath(db, now),
-    search: createSearch(db),
-    admin: createAdmin(db, now, () => clock().getTime()),
-    reads: createReads(db),
-    trust: createTrust(db),
-    state: createConnectorState(db),
-  });
+  const prepare = () => {
+    const backlog = createFtsBacklog(db, options.ftsBacklog);
+    // A backlog left by a writer that died (kill -9 mid-backfill) is indexed before anything reads the store.
+    backlog.recover(clock().getTime());
+    return {
+      write: createWritePath(db, now, backlog),
+      search: createSearch(db),
+      admin: createAdmin(db, now, () => clock().getTime()),
+      reads: createReads(db),
+      trust: createTrust(db),
+      state: createConnectorState(db),
+    };
+  };
   const ready = (): ReturnType<typeof prepare> => {
     if (!prepared) {
       if (currentVersion() < LATEST_SQLITE_VERSION) {
@@ -128,6 +136,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     lookupFingerprints: async (sourceId, ids) => ready().write.lookupFingerprints(sourceId, ids),
     commitPage: async (input) => ready().write.commitPage(input),
     tombstoneUnseen: async (sourceId, runId) => ready().write.tombstoneUnseen(sourceId, runId),
+    flushIndex: async () => ready().write.flushIndex(),
 
     getConnectorState: async (sourceId, keys) => ready().state.get(sourceId, keys),
     listConnectorState: async (sourceId, opts) => ready().state.list(sourceId, opts),
@@ -143,6 +152,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     acquireLease: async (key, holder, ttl) => ready().admin.acquireLease(key, holder, ttl),
     renewLease: async (key, holder, ttl) => ready().admin.renewLease(key, holder, ttl),
     releaseLease: async (key, holder) => ready().admin.releaseLease(key, holder),
+    getLease: async (key) => ready().admin.getLease(key),
 
     createUser: async (input) => ready().admin.createUser(input),
     getUser: async (id) => ready().admin.getUser(id),
@@ -152,7 +162,6 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     createToken: async (input) => ready().admin.createToken(input),
     findTokenByHash: async (hash) => ready().admin.findTokenByHash(hash),
     listTokens: async (userId) => ready().admin.listTokens(userId),
-    getLease: async (key) => ready().admin.getLease(key),
     touchToken: async (id) => ready().admin.touchToken(id),
     revokeToken: async (id) => ready().admin.revokeToken(id),
 

@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
 import { createConnectorState } from './connector-state.js';
+import type { FtsBacklog } from './fts-backlog.js';
 
 /**
  * The write path: one page (items, unchanged ids, deletions, checkpoint, run counters) in ONE transaction.
  * New items take a single `INSERT … ON CONFLICT DO NOTHING RETURNING`; only existing ones pay for a lookup.
  */
-export function createWritePath(db: Database.Database, now: () => string) {
+export function createWritePath(db: Database.Database, now: () => string, backlog: FtsBacklog) {
   const insert = db.prepare(`
     INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
       occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags)
@@ -57,6 +58,9 @@ export function createWritePath(db: Database.Database, now: () => string) {
     const ts = now();
     const seenRun = input.markSeen ? input.runId : null;
     const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
+    // A page that must be searchable on return first indexes whatever a backfill deferred (see fts-backlog.ts).
+    if (input.deferIndex) backlog.defer(ts);
+    else backlog.catchUpInTransaction();
     for (const item of input.items) {
       const params = {
         sourceId: input.sourceId,
@@ -151,7 +155,12 @@ export function createWritePath(db: Database.Database, now: () => string) {
   });
 
   return {
-    commitPage: (input: CommitPageInput) => commit.immediate(input),
+    commitPage(input: CommitPageInput): CommitPageResult {
+      const result = commit.immediate(input);
+      if (input.deferIndex) backlog.mergeIfLarge();
+      return result;
+    },
+    flushIndex: () => backlog.flush(),
     lookupFingerprints(sourceId: string, externalIds: string[]): Map<string, string> {
       const out = new Map<string, string>();
       if (!externalIds.length) return out;
