@@ -1,6 +1,6 @@
 import { defineConnector } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { FileMapCheckpointSchema, syncFileMap } from '../mail/file-sync.js';
+import { FileSyncCheckpointSchema, syncFiles } from '../mail/file-sync.js';
 import { MAIL_STREAM, toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listEml, readEml } from './client.js';
@@ -19,7 +19,7 @@ export const emlConnector = defineConnector({
     description: 'Mail messages saved as .eml files in a folder (searched recursively).',
     auth: { type: 'none' },
     config: EmlConfigSchema,
-    checkpoint: FileMapCheckpointSchema,
+    checkpoint: FileSyncCheckpointSchema,
     features: {
       attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
     },
@@ -33,9 +33,10 @@ export const emlConnector = defineConnector({
     const entries = await listEml(ctx.config, listErrors);
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
-    yield* syncFileMap({
+    yield* syncFiles({
       entries,
-      previous: ctx.checkpoint,
+      state: ctx.state,
+      resumed: ctx.checkpoint !== undefined,
       pageSize: ctx.config.pageSize,
       signal: ctx.signal,
       listErrors,

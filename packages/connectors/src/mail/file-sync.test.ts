@@ -1,38 +1,40 @@
-import type { Item } from '@tributary/sdk';
+import { createMemoryState, type Item, type MemoryConnectorState } from '@tributary/sdk';
 import { describe, expect, it } from 'vitest';
-import { syncFileMap, type FileMapCheckpoint } from './file-sync.js';
+import { syncFiles } from './file-sync.js';
 
 const item = (id: string): Item => ({ externalId: id, stream: 'messages', content: id });
+type Entry = { key: string; sig: string; id: string };
 
-async function run(
-  entries: Array<{ key: string; sig: string; id: string }>,
-  previous?: FileMapCheckpoint,
-  failKeys: string[] = [],
-) {
+/** Runs a sync like the engine would: the state a run sees is what the previous run's pages committed. */
+async function run(entries: Entry[], state?: MemoryConnectorState, failKeys: string[] = [], maxPages = Infinity) {
+  const committed = state ?? createMemoryState();
   const pages = [];
-  for await (const p of syncFileMap({
+  for await (const p of syncFiles({
     entries,
-    previous,
+    state: committed,
+    resumed: state !== undefined,
     pageSize: 2,
     signal: new AbortController().signal,
     load: async (e) => {
       if (failKeys.includes(e.key)) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
       return item(e.id);
     },
-  }))
+  })) {
+    if (pages.length >= maxPages) break;
+    committed.apply(p.state);
     pages.push(p);
-  return pages;
+  }
+  return { pages, state: committed };
 }
 
-describe('syncFileMap', () => {
+describe('syncFiles', () => {
   it('reads new files in pages, then only changes, and deletes ids no file produces any more', async () => {
     const first = await run([
       { key: 'a', sig: '1', id: 'A' },
       { key: 'b', sig: '1', id: 'B' },
       { key: 'c', sig: '1', id: 'C' },
     ]);
-    expect(first.map((p) => p.items?.map((i) => i.externalId))).toEqual([['A', 'B'], ['C']]);
-    const cp = first.at(-1)!.checkpoint;
+    expect(first.pages.map((p) => p.items?.map((i) => i.externalId))).toEqual([['A', 'B'], ['C']]);
     // b moved to key d (same message), c removed, a unchanged, e new.
     const second = await run(
       [
@@ -40,15 +42,37 @@ describe('syncFileMap', () => {
         { key: 'd', sig: '1', id: 'B' },
         { key: 'e', sig: '1', id: 'E' },
       ],
-      cp,
+      first.state,
     );
-    expect(second.flatMap((p) => p.items ?? []).map((i) => i.externalId)).toEqual(['B', 'E']);
-    expect(second.flatMap((p) => p.deletes ?? [])).toEqual(['C']);
-    expect(second.at(-1)!.checkpoint.pending).toEqual([]);
+    expect(second.pages.flatMap((p) => p.items ?? []).map((i) => i.externalId)).toEqual(['B', 'E']);
+    expect(second.pages.flatMap((p) => p.deletes ?? [])).toEqual(['C']);
+    // Nothing parked, nothing of the gone files kept.
+    expect([...second.state.snapshot().keys()].sort()).toEqual(['f:a', 'f:d', 'f:e', 'i:A', 'i:B', 'i:E']);
+    // Unchanged: nothing read, nothing written.
+    const third = await run(
+      [
+        { key: 'a', sig: '1', id: 'A' },
+        { key: 'd', sig: '1', id: 'B' },
+        { key: 'e', sig: '1', id: 'E' },
+      ],
+      second.state,
+    );
+    expect(third.pages).toEqual([{ items: [], deletes: [], errors: [], checkpoint: expect.anything() }]);
+  });
+
+  it('deletes a message only when its last copy goes', async () => {
+    const first = await run([
+      { key: 'x', sig: '1', id: 'M' },
+      { key: 'y', sig: '1', id: 'M' },
+    ]);
+    const second = await run([{ key: 'y', sig: '1', id: 'M' }], first.state);
+    expect(second.pages.flatMap((p) => p.deletes ?? [])).toEqual([]);
+    const third = await run([], second.state);
+    expect(third.pages.flatMap((p) => p.deletes ?? [])).toEqual(['M']);
   });
 
   it('reports a file that cannot be read as a per-item error and goes on', async () => {
-    const pages = await run(
+    const { pages } = await run(
       [
         { key: 'a', sig: '1', id: 'A' },
         { key: 'locked', sig: '1', id: 'L' },
@@ -61,33 +85,29 @@ describe('syncFileMap', () => {
     expect(pages.flatMap((p) => p.errors ?? []).map((e) => e.message)).toEqual(['locked: EACCES: permission denied']);
   });
 
-  it('keeps deletions owed across a crash in the checkpoint', async () => {
+  it('keeps deletions owed across a crash in connector state', async () => {
     const first = await run([
       { key: 'a', sig: '1', id: 'A' },
       { key: 'b', sig: '1', id: 'B' },
     ]);
-    const gen = syncFileMap({
-      entries: [
-        { key: 'c', sig: '1', id: 'C' },
-        { key: 'd', sig: '1', id: 'D' },
-        { key: 'e', sig: '1', id: 'E' },
-      ],
-      previous: first.at(-1)!.checkpoint,
-      pageSize: 2,
-      signal: new AbortController().signal,
-      load: async (e) => item((e as { id: string }).id),
-    });
-    const page1 = (await gen.next()).value!;
-    await gen.return(undefined);
-    expect(page1.checkpoint.pending.sort()).toEqual(['A', 'B']);
-    const resumed = await run(
-      [
-        { key: 'c', sig: '1', id: 'C' },
-        { key: 'd', sig: '1', id: 'D' },
-        { key: 'e', sig: '1', id: 'E' },
-      ],
-      page1.checkpoint,
-    );
-    expect(resumed.flatMap((p) => p.deletes ?? []).sort()).toEqual(['A', 'B']);
+    const now = [
+      { key: 'a', sig: '2', id: 'A2' },
+      { key: 'b', sig: '2', id: 'B2' },
+      { key: 'c', sig: '1', id: 'C' },
+    ];
+    // The first page rewrote a and b under new ids (A, B lose their file), then the run died.
+    const crashed = await run(now, first.state, [], 1);
+    expect(crashed.state.snapshot().has('p:A')).toBe(true);
+    const resumed = await run(now, crashed.state);
+    expect(resumed.pages.flatMap((p) => p.items ?? []).map((i) => i.externalId)).toEqual(['C']);
+    expect(resumed.pages.flatMap((p) => p.deletes ?? []).sort()).toEqual(['A', 'B']);
+  });
+
+  it('writes per page only what the page read: bytes per page do not grow with the source', async () => {
+    const many = Array.from({ length: 2000 }, (_, i) => ({ key: `k${i}`, sig: '1', id: `I${i}` }));
+    const first = await run(many);
+    const sizes = first.pages.map((p) => JSON.stringify(p.state ?? {}).length + JSON.stringify(p.checkpoint).length);
+    expect(Math.max(...sizes)).toBeLessThan(200);
+    expect(JSON.stringify(first.pages.at(-1)!.checkpoint).length).toBeLessThan(64);
   });
 });

@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import type { Item, Page } from '@tributary/sdk';
+import type { ConnectorState, Item, Page } from '@tributary/sdk';
+import { IdRefs, StateBatch, stateKey } from './state-batch.js';
 
 /**
- * Checkpoint of a file-per-message source (Maildir, a folder of .eml): for each file key its signature (what makes a
- * change visible: mtime, size, flags, folder) and the external id it mapped to, plus ids whose file went away or
- * changed id and whose deletion is not yet reported (kept across a crash until the run's last page reports them).
+ * Checkpoint of a file-per-message source (Maildir, a folder of .eml): a flat marker. What each file was is in
+ * connector state, `f:<file key>` → `[signature, external id]` (plus the id counts of {@link IdRefs}), so the
+ * checkpoint stays a few bytes however many files there are and each page writes only the files it read.
  */
-export const FileMapCheckpointSchema = z.object({
-  files: z.record(z.string(), z.tuple([z.string(), z.string()])),
-  pending: z.array(z.string()).default([]),
-});
-export type FileMapCheckpoint = z.output<typeof FileMapCheckpointSchema>;
+export const FileSyncCheckpointSchema = z.object({ format: z.literal('state-v1'), files: z.number().int() });
+export type FileSyncCheckpoint = z.output<typeof FileSyncCheckpointSchema>;
 
 /** A message file as listed now. */
 export interface FileEntry {
@@ -23,7 +21,10 @@ export interface FileEntry {
 export interface FileSyncOptions<E extends FileEntry> {
   /** Every message file present now, in a stable order. */
   entries: E[];
-  previous: FileMapCheckpoint | undefined;
+  /** The connector state committed with the checkpoint. */
+  state: ConnectorState;
+  /** False on a run without a checkpoint (first sync, full refresh): everything is read, the state is empty. */
+  resumed: boolean;
   pageSize: number;
   signal: AbortSignal;
   /** Reads and maps one file; undefined skips it (e.g. older than the backfill window). Throws for a bad file. */
@@ -32,33 +33,38 @@ export interface FileSyncOptions<E extends FileEntry> {
   listErrors?: Array<{ message: string }>;
 }
 
+type FileRecord = [sig: string, id: string];
+
 /**
- * Diffs the files present now against the checkpoint and yields pages: new and changed files become items, an
- * unreadable or corrupt file a per-item error, and ids no longer produced by ANY file become deletes on the last page
- * (so a message moved between folders, or present twice, is never deleted by mistake).
+ * Diffs the files present now against connector state and yields pages: new and changed files become items, an
+ * unreadable or corrupt file a per-item error, and ids no longer produced by ANY file become deletes on the last
+ * page (so a message moved between folders, or present twice, is never deleted by mistake).
  */
-export async function* syncFileMap<E extends FileEntry>(
+export async function* syncFiles<E extends FileEntry>(
   opts: FileSyncOptions<E>,
-): AsyncGenerator<Page<FileMapCheckpoint>> {
-  const files: Record<string, [string, string]> = { ...(opts.previous?.files ?? {}) };
-  const pending = new Set(opts.previous?.pending ?? []);
-  const present = new Set(opts.entries.map((e) => e.key));
-  for (const [key, [, id]] of Object.entries(files)) {
-    if (present.has(key)) continue;
-    if (id) pending.add(id);
-    delete files[key];
+): AsyncGenerator<Page<FileSyncCheckpoint>> {
+  const batch = new StateBatch(opts.state, !opts.resumed);
+  const refs = new IdRefs(batch);
+  const previous = new Map<string, FileRecord>();
+  for await (const [k, v] of batch.committed('f:')) previous.set(k, v as FileRecord);
+  const present = new Set<string>();
+  const todo: Array<[E, string]> = [];
+  for (const e of opts.entries) {
+    const key = stateKey('f:', e.key);
+    present.add(key);
+    if (previous.get(key)?.[0] !== e.sig) todo.push([e, key]);
   }
-  const todo = opts.entries.filter((e) => files[e.key]?.[0] !== e.sig);
-  const snapshot = (): FileMapCheckpoint => ({ files: { ...files }, pending: [...pending] });
-  let yielded = false;
+  const gone = [...previous.keys()].filter((k) => !present.has(k));
+  const checkpoint: FileSyncCheckpoint = { format: 'state-v1', files: present.size };
   let carried = [...(opts.listErrors ?? [])];
+  let yielded = false;
   for (let start = 0; start < todo.length; start += opts.pageSize) {
     const items = new Map<string, Item>();
     const errors: Array<{ externalId?: string; message: string }> = carried;
     carried = [];
-    for (const entry of todo.slice(start, start + opts.pageSize)) {
+    for (const [entry, key] of todo.slice(start, start + opts.pageSize)) {
       opts.signal.throwIfAborted();
-      const old = files[entry.key]?.[1];
+      const old = previous.get(key)?.[1] ?? '';
       let id = '';
       try {
         const item = await opts.load(entry);
@@ -69,16 +75,27 @@ export async function* syncFileMap<E extends FileEntry>(
       } catch (err) {
         errors.push({ message: `${entry.key}: ${(err as Error).message}` });
       }
-      if (old && old !== id) pending.add(old);
-      files[entry.key] = [entry.sig, id];
+      if (id !== old) {
+        if (id) await refs.add(id);
+        if (old) await refs.drop(old);
+      }
+      batch.put(key, [entry.sig, id] satisfies FileRecord);
     }
     yielded = true;
-    yield { items: [...items.values()], errors, checkpoint: snapshot() };
+    yield { items: [...items.values()], errors, state: batch.take(), checkpoint };
   }
-  if (pending.size > 0 || !yielded) {
-    const live = new Set(Object.values(files).map(([, id]) => id));
-    const deletes = [...pending].filter((id) => !live.has(id));
-    pending.clear();
-    yield { items: [], deletes, errors: carried, checkpoint: snapshot() };
+  // Files gone: forget them a page at a time; their ids are settled once every present file was read.
+  for (let start = 0; start < gone.length; start += opts.pageSize * 10) {
+    for (const key of gone.slice(start, start + opts.pageSize * 10)) {
+      const old = previous.get(key)?.[1];
+      if (old) await refs.drop(old);
+      batch.remove(key);
+    }
+    yielded = true;
+    yield { items: [], errors: carried.splice(0), state: batch.take(), checkpoint };
   }
+  const deletes = await refs.settle();
+  const state = batch.take();
+  if (deletes.length || state || carried.length || !yielded)
+    yield { items: [], deletes, errors: carried, state, checkpoint };
 }

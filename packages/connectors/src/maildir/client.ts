@@ -1,6 +1,6 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Stats } from 'node:fs';
 import picomatch from 'picomatch';
 import type { MaildirConfig } from './config.js';
 import { parseMaildirName, type MaildirName } from './flags.js';
@@ -15,7 +15,6 @@ export interface MaildirEntry {
   abs: string;
   rel: string;
   name: MaildirName;
-  stats: Stats;
 }
 
 /** A Maildir folder: `INBOX` for the root, Maildir++ `.A.B` as `A/B`, a nested Maildir by its relative path. */
@@ -73,27 +72,24 @@ export async function listMessages(config: MaildirConfig, errors: Array<{ messag
   const out: MaildirEntry[] = [];
   for (const folder of folders) {
     for (const sub of ['cur', 'new'] as const) {
-      let names: string[];
+      let names: Dirent[];
       try {
-        names = await readdir(path.join(folder.dir, sub));
+        names = await readdir(path.join(folder.dir, sub), { withFileTypes: true });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
           errors.push({ message: `${folder.name}/${sub}: cannot list folder: ${(err as Error).message}` });
         continue;
       }
-      for (const file of names) {
-        if (file.startsWith('.')) continue;
-        const abs = path.join(folder.dir, sub, file);
-        const rel = path.relative(config.rootDir, abs).split(path.sep).join('/');
-        try {
-          const stats = await stat(abs);
-          if (!stats.isFile()) continue;
-          const name = parseMaildirName(file);
-          const sig = `${Math.trunc(stats.mtimeMs)}:${stats.size}:${sub}:${name.raw}`;
-          out.push({ key: `${folder.name}/${name.unique}`, sig, folder: folder.name, sub, abs, rel, name, stats });
-        } catch (err) {
-          errors.push({ message: `${rel}: ${(err as Error).message}` });
-        }
+      const relDir = path.relative(config.rootDir, path.join(folder.dir, sub)).split(path.sep).join('/');
+      for (const d of names) {
+        if (d.name.startsWith('.') || !d.isFile()) continue;
+        // No stat per file: a Maildir message is never rewritten in place (a change of flags renames it, a new
+        // message is a new file), so its name says all a re-read needs. 20k stats cost more than the whole diff.
+        const name = parseMaildirName(d.name);
+        const sig = `${sub}:${name.raw}`;
+        const abs = path.join(folder.dir, sub, d.name);
+        const rel = relDir ? `${relDir}/${d.name}` : d.name;
+        out.push({ key: `${folder.name}/${name.unique}`, sig, folder: folder.name, sub, abs, rel, name });
       }
     }
   }

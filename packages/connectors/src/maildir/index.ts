@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { defineConnector } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { FileMapCheckpointSchema, syncFileMap } from '../mail/file-sync.js';
+import { FileSyncCheckpointSchema, syncFiles } from '../mail/file-sync.js';
 import { MAIL_STREAM, toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listFolders, listMessages, readMessage } from './client.js';
@@ -20,7 +21,7 @@ export const maildirConnector = defineConnector({
     description: 'Mail stored as Maildir or Maildir++ (Dovecot, Courier, offlineimap, mbsync, notmuch).',
     auth: { type: 'none' },
     config: MaildirConfigSchema,
-    checkpoint: FileMapCheckpointSchema,
+    checkpoint: FileSyncCheckpointSchema,
     features: {
       attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
     },
@@ -38,16 +39,17 @@ export const maildirConnector = defineConnector({
     const entries = await listMessages(ctx.config, listErrors);
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
-    yield* syncFileMap({
+    yield* syncFiles({
       entries,
-      previous: ctx.checkpoint,
+      state: ctx.state,
+      resumed: ctx.checkpoint !== undefined,
       pageSize: ctx.config.pageSize,
       signal: ctx.signal,
       listErrors,
       load: async (entry) => {
         const mail = await parseMail(await readMessage(entry), { attachmentText: ctx.features.attachments === true });
-        const when = mail.date ? Date.parse(mail.date) : entry.stats.mtimeMs;
-        if (since !== undefined && when < since) return undefined;
+        if (since !== undefined && (mail.date ? Date.parse(mail.date) : (await stat(entry.abs)).mtimeMs) < since)
+          return undefined;
         return toMailItem(mail, {
           container: entry.folder,
           metadata: {

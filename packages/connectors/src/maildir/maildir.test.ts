@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createMemoryState } from '@tributary/sdk';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyTree, makeTempDir } from '../mail/test-support/temp.js';
@@ -63,7 +64,9 @@ describe('maildir connector on the stalwart Maildir++ tree', () => {
     const msg = 'From: a@example.org\nSubject: s\nMessage-ID: <m1@example.org>\n\nhello\n';
     writeFileSync(path.join(tmp.dir, 'new', '1700000000.M1P1.host'), msg);
     const config = { rootDir: tmp.dir, excludeFolders: ['My Folder/Nested*'] };
+    const state = createMemoryState();
     const first = await collectPages(maildirConnector, createTestContext(maildirConnector, { config }));
+    for (const p of first) state.apply(p.state);
     expect(
       first
         .flatMap((p) => p.items ?? [])
@@ -77,8 +80,9 @@ describe('maildir connector on the stalwart Maildir++ tree', () => {
     );
     const second = await collectPages(
       maildirConnector,
-      createTestContext(maildirConnector, { config, checkpoint: first.at(-1)!.checkpoint }),
+      createTestContext(maildirConnector, { config, checkpoint: first.at(-1)!.checkpoint, state }),
     );
+    for (const p of second) state.apply(p.state);
     const changed = second.flatMap((p) => p.items ?? []);
     expect(changed.map((i) => [i.externalId, (i.metadata as any).flags])).toEqual([['m1@example.org', ['seen']]]);
     expect(second.flatMap((p) => p.deletes ?? [])).toEqual([]);
@@ -90,7 +94,7 @@ describe('maildir connector on the stalwart Maildir++ tree', () => {
     );
     const third = await collectPages(
       maildirConnector,
-      createTestContext(maildirConnector, { config, checkpoint: second.at(-1)!.checkpoint }),
+      createTestContext(maildirConnector, { config, checkpoint: second.at(-1)!.checkpoint, state }),
     );
     expect(third.flatMap((p) => p.items ?? []).map((i) => [i.externalId, i.container])).toEqual([
       ['m1@example.org', 'Archive'],
