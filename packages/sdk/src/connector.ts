@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext, ReadContext, WebhookContext, WebhookOutcome, WebhookRequest } from './context.js';
 import { TributaryError, zodIssues, formatIssues } from './errors.js';
+import { applyConfigAliases, assertKnownConfigKeys, type ConfigAliases } from './config-keys.js';
 import type { Checkpoint, Page } from './item.js';
 import { ManifestSchema, type ManifestData } from './manifest.js';
 
@@ -24,6 +25,11 @@ export interface Manifest<Config extends z.ZodType = z.ZodType, K extends z.ZodT
   config: Config;
   /** The checkpoint's shape; a stored checkpoint that does not parse triggers a clean full re-sync. */
   checkpoint: K;
+  /**
+   * Other accepted names of config keys, alias → canonical dotted path (`{ vault_path: 'vaultPath' }`): renamed
+   * before validation; every other unknown key is refused (see {@link parseConfig}).
+   */
+  configAliases?: ConfigAliases;
 }
 
 export interface ConnectorDefinition<
@@ -82,14 +88,18 @@ export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Ch
 }
 
 /**
- * Validates a source's config against a connector.
- * @throws TributaryError `invalid_config` listing each bad field ("config.rootDir: Required").
+ * Validates a source's config against a connector: aliases renamed to their keys, unknown keys refused (with the
+ * key most likely meant), then the schema.
+ * @throws TributaryError `invalid_config` listing each bad field ("config.rootDir: Required", "config.pasword:
+ * unknown key (did you mean "password"?)")
  */
 export function parseConfig<C extends z.ZodType>(
-  connector: { manifest: { name: string; config: C } },
+  connector: { manifest: { name: string; config: C; configAliases?: ConfigAliases } },
   raw: unknown,
 ): z.output<C> {
-  const result = connector.manifest.config.safeParse(raw ?? {});
+  const input = applyConfigAliases(raw ?? {}, connector.manifest.configAliases);
+  assertKnownConfigKeys(connector.manifest.name, connector.manifest.config, input);
+  const result = connector.manifest.config.safeParse(input);
   if (!result.success) {
     const issues = zodIssues(result.error.issues, 'config');
     throw new TributaryError(

@@ -10,6 +10,7 @@ export * from './context.js';
 export * from './state.js';
 export * from './manifest.js';
 export * from './connector.js';
+export * from './config-keys.js';
 export * from './json-schema.js';
 export * from './paths.js';
 export * from './path-guard.js';
