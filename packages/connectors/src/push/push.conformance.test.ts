@@ -18,5 +18,6 @@ testConnector(push, {
     'sync:resume:after-any-page':
       'nothing is read; resume after a crash between pushed batches is covered by the API crash test',
     'deletions:propagate': 'deletions arrive in ingest requests (`deleted`), covered by the API ingestion tests',
+    'checkpoint:bounded': 'nothing is read; the exporter sends its checkpoint, bounded by the ingest body limit',
   },
 });

@@ -39,5 +39,7 @@ testConnector(slackExportConnector, {
   },
   waivers: {
     'deletions:propagate': 'An export is a snapshot without tombstones; the connector declares no deletions.',
+    'checkpoint:bounded':
+      'Open (issue 13): the per-file map of the export (one entry per channel-day file) is still in the checkpoint; it moves to connector state next.',
   },
 });

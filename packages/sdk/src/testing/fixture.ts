@@ -15,6 +15,8 @@ export const REQUIREMENTS = {
     'Every yielded item passes ItemSchema and names a declared stream; external ids are unique within a page.',
   'read:checkpoint-serializable':
     'Every checkpoint is JSON-serializable and parses with the manifest checkpoint schema.',
+  'checkpoint:bounded':
+    'Every checkpoint serializes to at most 4 KB and does not grow as the upstream grows (per-file records go in connector state).',
   'read:deterministic': 'Two full reads of the same upstream yield the same memories (ids and content).',
   'read:incremental':
     'A read from the final checkpoint after upstream changes yields the changes and nothing unchanged.',
@@ -45,6 +47,11 @@ export interface ConformanceFixture {
   teardown?(): Promise<void> | void;
   /** Changes upstream: adds and edits items (and deletes some when the connector declares deletions). */
   mutate(): Promise<Mutation> | Mutation;
+  /**
+   * Grows the upstream by some new items (a few more files, messages …) and returns how many: `checkpoint:bounded`
+   * checks the checkpoint does not grow with them. Without it, `mutate()` is used (its added minus deleted).
+   */
+  grow?(): Promise<number> | number;
   /** Requirements not applicable, each with the reason. */
   waivers?: Partial<Record<RequirementId, string>>;
   /** A clock for connectors that sleep (polling, backoff); default: the system clock. */

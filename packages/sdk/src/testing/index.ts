@@ -11,6 +11,7 @@ export {
   isRequirementId,
   ConformanceError,
   crashPoints,
+  CHECKPOINT_MAX_BYTES,
   type RequirementCheck,
 } from './requirements/index.js';
 export { testConnector, coverageProblems, type TestConnectorOptions } from './conformance.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyConnector } from '../connector.js';
 import { TributaryError } from '../errors.js';
 import type { Item, Page } from '../item.js';
+import { createMemoryState, type MemoryConnectorState } from '../state.js';
 
 /** Options of {@link collectPages}. */
 export interface CollectOptions {
@@ -30,6 +31,8 @@ export async function collectPages<C extends AnyConnector>(
   if (opts.maxPages !== undefined && opts.maxPages <= 0) return pages;
   for await (const page of connector.read(ctx) as AsyncIterable<PageOf<C>>) {
     pages.push(page);
+    // The engine commits a page (its state included) before it asks for the next one: so does the kit.
+    commitState(ctx, page as Page);
     if (opts.maxPages !== undefined && pages.length >= opts.maxPages) break;
     if (pages.length >= limit) {
       throw new TributaryError(
@@ -39,6 +42,19 @@ export async function collectPages<C extends AnyConnector>(
     }
   }
   return pages;
+}
+
+/** Applies a collected page's connector state to the context's state, when that is the kit's in-memory one. */
+export function commitState(ctx: { state?: unknown }, page: Page): void {
+  const state = ctx.state as Partial<MemoryConnectorState> | undefined;
+  if (page.state && typeof state?.apply === 'function') state.apply(page.state);
+}
+
+/** The connector state the engine holds after committing `pages` in order (on top of `base`, when given). */
+export function stateAfter(pages: Iterable<Page>, base?: MemoryConnectorState): MemoryConnectorState {
+  const state = createMemoryState(base?.snapshot());
+  for (const page of pages) state.apply(page.state);
+  return state;
 }
 
 /** One stored memory in the reference state: the content hash the engine dedups on, and the item. */

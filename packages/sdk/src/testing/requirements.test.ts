@@ -8,6 +8,7 @@ import {
   withRereadAll,
   type Defect,
 } from './test-support/memory-connector.js';
+import { createStateConnector } from './test-support/state-connector.js';
 import {
   REQUIREMENTS,
   coverageProblems,
@@ -27,6 +28,60 @@ describe('runRequirement on a well-behaved connector', () => {
   const connector = createMemoryConnector(upstream);
   it.each(Object.keys(REQUIREMENTS) as RequirementId[])('%s passes', async (id) => {
     await expect(runRequirement(id, connector, createMemoryFixture(upstream))).resolves.toBeUndefined();
+  });
+});
+
+describe('connector state in the kit', () => {
+  const fixture = (upstream: ReturnType<typeof createMemoryUpstream>) => {
+    const f = createMemoryFixture(upstream, {
+      config: {},
+      credentials: undefined,
+      badSetups: [],
+      grow: () => {
+        for (let i = 0; i < 3; i++) upstream.put(`extra-${i}`, `Extra note ${i}`);
+        return 3;
+      },
+    });
+    return { ...f, waivers: { 'check:bad-setup': 'auth none, no config that can be wrong' } };
+  };
+  it.each((Object.keys(REQUIREMENTS) as RequirementId[]).filter((id) => id !== 'check:bad-setup'))(
+    'a connector that keeps per-note records in state passes %s',
+    async (id) => {
+      // Resume after a crash during page k passes only if the kit discards page k's state with its items.
+      const upstream = createMemoryUpstream();
+      await expect(runRequirement(id, createStateConnector(upstream), fixture(upstream))).resolves.toBeUndefined();
+    },
+  );
+
+  it('state set ahead of the items it covers fails sync:resume:after-any-page: the kit resumes with committed state', async () => {
+    const upstream = createMemoryUpstream();
+    await expect(
+      runRequirement('sync:resume:after-any-page', createStateConnector(upstream, 'state-ahead'), fixture(upstream)),
+    ).rejects.toThrow(/crash after page 0 of 5.*lost 5: "note-3", "note-4", "note-5", "note-6", "note-7"/);
+  });
+
+  it('a per-note map in the checkpoint fails checkpoint:bounded', async () => {
+    const upstream = createMemoryUpstream();
+    await expect(
+      runRequirement('checkpoint:bounded', createStateConnector(upstream, 'map-in-checkpoint'), fixture(upstream)),
+    ).rejects.toThrow(
+      /full read after grow\(\): the checkpoint grew from 8 to 11 values when the upstream grew by 3 item/,
+    );
+  });
+
+  it('a checkpoint over 4 KB fails checkpoint:bounded', async () => {
+    const upstream = createMemoryUpstream();
+    const fat = createStateConnector(upstream);
+    const padded = {
+      ...fat,
+      read: async function* (ctx: Parameters<typeof fat.read>[0]) {
+        for await (const page of fat.read(ctx))
+          yield { ...page, checkpoint: { ...page.checkpoint, pad: 'x'.repeat(5000) } };
+      },
+    };
+    await expect(runRequirement('checkpoint:bounded', padded as never, fixture(upstream))).rejects.toThrow(
+      /full read, page 0: checkpoint is 50\d\d bytes, over 4096/,
+    );
   });
 });
 

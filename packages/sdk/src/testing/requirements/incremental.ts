@@ -43,7 +43,7 @@ export const readIncremental: RequirementCheck = async (connector, fixture) => {
   const mutation = await mutate(id, fixture);
   if (mutation.added.length + mutation.changed.length === 0)
     throw new ConformanceError(id, 'fixture.mutate() added and changed nothing; cannot check an incremental read');
-  const inc = await readFrom(id, 'incremental read from the final checkpoint', connector, fixture, checkpoint);
+  const inc = await readFrom(id, 'incremental read from the final checkpoint', connector, fixture, checkpoint, full);
   const yielded = yieldedIds(inc);
   const missed = [...mutation.added, ...mutation.changed].filter((x) => !yielded.has(x));
   if (missed.length)
@@ -98,7 +98,7 @@ export const deletionsPropagate: RequirementCheck = async (connector, fixture) =
   const notThere = mutation.deleted.filter((x) => !before.has(x));
   if (notThere.length)
     throw new ConformanceError(id, `mutate() reports deleting ids the full read never yielded: ${listIds(notThere)}`);
-  const inc = await readFrom(id, 'incremental read after mutate()', connector, fixture, checkpoint);
+  const inc = await readFrom(id, 'incremental read after mutate()', connector, fixture, checkpoint, full);
   const reported = deletedIds(inc);
   const notReported = mutation.deleted.filter((x) => !reported.has(x));
   if (notReported.length === 0) return;

@@ -1,6 +1,7 @@
 import type { AnyConnector } from '../../connector.js';
 import { REQUIREMENTS, type ConformanceFixture, type RequirementId } from '../fixture.js';
 import { abortPrompt } from './abort.js';
+import { checkpointBounded } from './checkpoint.js';
 import { deletionsPropagate, readIncremental } from './incremental.js';
 import { checkBadSetup, checkOk, manifestJsonSchema, manifestValid } from './manifest.js';
 import { readCheckpointSerializable, readDeterministic, readItemsValid } from './read.js';
@@ -15,6 +16,7 @@ export const REQUIREMENT_CHECKS: Record<RequirementId, RequirementCheck> = {
   'check:bad-setup': checkBadSetup,
   'read:items-valid': readItemsValid,
   'read:checkpoint-serializable': readCheckpointSerializable,
+  'checkpoint:bounded': checkpointBounded,
   'read:deterministic': readDeterministic,
   'read:incremental': readIncremental,
   'sync:resume:after-any-page': syncResumeAfterAnyPage,
@@ -61,3 +63,4 @@ export async function runRequirement(
 
 export { ConformanceError, type RequirementCheck } from './shared.js';
 export { crashPoints } from './resume.js';
+export { CHECKPOINT_MAX_BYTES, checkpointValues } from './checkpoint.js';

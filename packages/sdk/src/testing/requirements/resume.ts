@@ -2,7 +2,7 @@ import type { AnyConnector } from '../../connector.js';
 import type { Page } from '../../item.js';
 import { createTestContext } from '../context.js';
 import type { ConformanceFixture } from '../fixture.js';
-import { describeDiff, diffStates, isSameState, type AppliedState } from '../pages.js';
+import { commitState, describeDiff, diffStates, isSameState, type AppliedState } from '../pages.js';
 import {
   ConformanceError,
   describeError,
@@ -32,12 +32,15 @@ async function readUntilCrash(connector: AnyConnector, fixture: ConformanceFixtu
   const committed: Page[] = [];
   let crashed = false;
   try {
-    for await (const page of connector.read(createTestContext(connector, fixtureContextOptions(fixture)))) {
+    const ctx = createTestContext(connector, fixtureContextOptions(fixture));
+    for await (const page of connector.read(ctx)) {
       if (committed.length === k) {
+        // Page k and its state are lost with the crash: the state the read saw so far is what was committed.
         crashed = true;
         break;
       }
       committed.push(page);
+      commitState(ctx, page);
     }
   } catch (err) {
     throw new ConformanceError(id, `full read interrupted at page ${k} failed: ${describeError(err)}`, { cause: err });
@@ -70,7 +73,14 @@ export const syncResumeAfterAnyPage: RequirementCheck = async (connector, fixtur
   // A crash after page k was committed: resume from its checkpoint.
   for (const k of points) {
     const committed = stateOf(pages.slice(0, k + 1));
-    const rest = await readFrom(id, `resume after page ${k} of ${n}`, connector, fixture, pages[k]!.checkpoint);
+    const rest = await readFrom(
+      id,
+      `resume after page ${k} of ${n}`,
+      connector,
+      fixture,
+      pages[k]!.checkpoint,
+      pages.slice(0, k + 1),
+    );
     compare(expected, stateOf(rest, committed), `crash after page ${k} of ${n} (0-based), resumed from its checkpoint`);
   }
 
@@ -78,7 +88,14 @@ export const syncResumeAfterAnyPage: RequirementCheck = async (connector, fixtur
   for (const k of points) {
     const committed = await readUntilCrash(connector, fixture, k);
     const checkpoint = k === 0 ? undefined : committed[k - 1]!.checkpoint;
-    const rest = await readFrom(id, `resume after a crash during page ${k} of ${n}`, connector, fixture, checkpoint);
+    const rest = await readFrom(
+      id,
+      `resume after a crash during page ${k} of ${n}`,
+      connector,
+      fixture,
+      checkpoint,
+      committed,
+    );
     compare(
       expected,
       stateOf(rest, stateOf(committed)),
