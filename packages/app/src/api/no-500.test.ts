@@ -164,3 +164,37 @@ describe('401 and 403', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('config objects are strict', () => {
+  it('refuses unknown config keys naming the key and the key meant, never echoing the value', async () => {
+    const before = await snapshot();
+    const create = await call('POST', '/sources', {
+      body: { source_type: 'imap', name: 'mail', config: { host: 'h', user: 'u', pasword: 'hunter2' } },
+    });
+    expectEnvelope(create, 400, 'invalid_config', 'config.pasword');
+    expect(create.body.error.message).toMatch(/did you mean "password"/i);
+    expect(JSON.stringify(create.body)).not.toContain('hunter2');
+    const typo = await call('POST', '/sources', {
+      body: { source_type: 'imap', name: 'mail', config: { host: 'h', prot: 993 } },
+    });
+    expectEnvelope(typo, 400, 'invalid_config', 'config.prot');
+    expect(typo.body.error.issues).toContainEqual({
+      path: 'config.prot',
+      message: 'unknown key (did you mean "port"?)',
+    });
+    const patch = await call('PATCH', '/sources/{id}', { params: { id: sourceId }, body: { config: { colour: 1 } } });
+    expectEnvelope(patch, 400, 'invalid_config', 'config.colour');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('masks secret fields in the 201 and 200 answers', async () => {
+    const res = await call('POST', '/sources', {
+      body: { source_type: 'imap', name: 'mail2', config: { host: 'h', user: 'u', password: 'hunter2' } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.config.password).toBe('********');
+    const got = await call('GET', '/sources/{id}', { params: { id: res.body.id } });
+    expect(JSON.stringify(got.body)).not.toContain('hunter2');
+    await call('DELETE', '/sources/{id}', { params: { id: res.body.id } });
+  });
+});

@@ -24,4 +24,12 @@ describe('maskSecrets', () => {
     expect(out).toEqual({ webhookSecret: MASK, nested: { other: MASK }, note: { $sealed: 1 } });
     expect(JSON.stringify(out)).not.toContain('v1.k-');
   });
+
+  it('masks a key one typo away from a secret field (stored before unknown keys were refused)', () => {
+    const out = maskSecrets({ pssword: 'hunter2', clientScret: 's', host: 'h', port: 1 }, [
+      'pssword'.replace('ss', 'ass'),
+      'clientSecret',
+    ]);
+    expect(out).toEqual({ pssword: MASK, clientScret: MASK, host: 'h', port: 1 });
+  });
 });

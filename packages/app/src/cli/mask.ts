@@ -1,4 +1,4 @@
-import { isSecretKey } from '@tributary/sdk';
+import { isSecretKey, suggestKey } from '@tributary/sdk';
 
 /** What a masked secret shows as. */
 export const MASK = '********';
@@ -21,13 +21,19 @@ function isSealed(value: unknown): boolean {
  */
 export function maskSecrets(config: Record<string, unknown>, secretPaths: string[]): Record<string, unknown> {
   const paths = new Set(secretPaths);
+  // A key one typo away from a secret field (`pssword`, stored before unknown keys were refused) is a secret too.
+  const secretLeaves = [...new Set(secretPaths.map((p) => p.split('.').pop()!))];
   const walk = (node: unknown, at: string[]): unknown => {
     if (Array.isArray(node)) return node.map((v) => walk(v, at));
     if (!node || typeof node !== 'object') return node;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       const p = [...at, key];
-      const secret = paths.has(p.join('.')) || (isSecretKey(key) && typeof value === 'string') || isSealed(value);
+      const secret =
+        paths.has(p.join('.')) ||
+        (isSecretKey(key) && typeof value === 'string') ||
+        isSealed(value) ||
+        (typeof value === 'string' && suggestKey(key, secretLeaves) !== undefined);
       out[key] = secret && value !== undefined && value !== null && value !== '' ? MASK : walk(value, p);
     }
     return out;
