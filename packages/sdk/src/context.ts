@@ -78,7 +78,11 @@ export interface ConnectorState {
 }
 
 export interface ReadContext<C = unknown, K extends Checkpoint = Checkpoint> extends ConnectorContext<C> {
-  /** The last committed checkpoint, validated by the manifest's schema; undefined on a first or full sync. */
+  /**
+   * The last committed checkpoint, validated by the manifest's schema; undefined on a first sync and when a full
+   * refresh starts. A retried attempt of a full refresh gets the checkpoint that run committed: resume from it
+   * (whatever the mode), the engine still tombstones what the whole run did not see.
+   */
   checkpoint: K | undefined;
   /** Connector state committed with that checkpoint (empty when `checkpoint` is undefined). */
   state: ConnectorState;

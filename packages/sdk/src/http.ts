@@ -31,13 +31,23 @@ export interface HttpOptions {
   random?: () => number;
 }
 
+export interface HttpRequestInit extends RequestInit {
+  /**
+   * Read the whole body inside the attempt: a body cut short, or a JSON content type whose body does not parse,
+   * is a transient failure retried under the same budget (not by a second loop in the caller). The returned
+   * Response holds the text read.
+   */
+  buffer?: boolean;
+}
+
 export interface HttpClient {
   /**
    * A `fetch` with retries, backoff with jitter, `Retry-After`, rate limiting, timeouts and abort. Non-retryable
-   * HTTP errors are returned as responses (the caller knows its API); retryable ones are retried and, when
-   * attempts run out, thrown as `rate_limited` / `upstream_unavailable`.
+   * HTTP errors are returned as responses (the caller knows its API); retryable ones (408, 425, 429, 5xx, a 403
+   * that carries `Retry-After` or `x-ratelimit-remaining: 0`, network failures) are retried under the request
+   * budget ({@link REQUEST_RETRY_BUDGET}) and, when it is spent, thrown as `rate_limited` / `upstream_unavailable`.
    */
-  fetch(input: string | URL, init?: RequestInit): Promise<Response>;
+  fetch(input: string | URL, init?: HttpRequestInit): Promise<Response>;
   /** GET/POST and parse JSON; any non-2xx becomes a TributaryError with a code mapped from the status. */
   json<T = unknown>(input: string | URL, init?: RequestInit): Promise<T>;
 }
@@ -56,9 +66,33 @@ export function retryAfterMs(headers: Headers, now: number): number | undefined 
   // GitHub: x-ratelimit-remaining: 0 with x-ratelimit-reset (epoch seconds).
   if (headers.get('x-ratelimit-remaining') === '0') {
     const reset = Number(headers.get('x-ratelimit-reset'));
-    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+    // The reset is at second resolution: wait at least a second so we do not hit the same window again.
+    if (Number.isFinite(reset) && reset > 0) return Math.max(1000, reset * 1000 - now);
   }
   return undefined;
+}
+
+/** A 403 that is a rate limit, as GitHub and others answer one (a `Retry-After`, or the quota used up). */
+function isRateLimit403(res: Response): boolean {
+  return res.status === 403 && (res.headers.has('retry-after') || res.headers.get('x-ratelimit-remaining') === '0');
+}
+
+/** The body as text, or why it could not be read whole (a cut connection, JSON that does not parse). */
+async function readWhole(res: Response): Promise<{ text: string } | { failure: string }> {
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    return { failure: `body cut short: ${(err as Error).message}` };
+  }
+  if (text !== '' && (res.headers.get('content-type') ?? '').includes('json')) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return { failure: 'body is not valid JSON (truncated?)' };
+    }
+  }
+  return { text };
 }
 
 /** Maps an HTTP status to our error code. */
@@ -88,7 +122,8 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
   const random = options.random ?? Math.random;
 
   // The request layer of the retry policy (docs/architecture.md): the only place an HTTP request is retried.
-  async function fetchWithPolicy(input: string | URL, init: RequestInit = {}): Promise<Response> {
+  async function fetchWithPolicy(input: string | URL, httpInit: HttpRequestInit = {}): Promise<Response> {
+    const { buffer, ...init } = httpInit;
     const method = (init.method ?? 'GET').toUpperCase();
     const url = String(input);
     const safeUrl = url.replace(/([?&](?:token|access_token|key|api_key|client_secret)=)[^&]+/gi, '$1[REDACTED]');
@@ -109,14 +144,23 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
         failure = err;
       }
       options.onRequest?.({ method, url: safeUrl, status: response?.status, durationMs: clock.now() - started });
-      if (response && !RETRYABLE_STATUS.has(response.status)) return response;
+      const limited403 = response !== undefined && isRateLimit403(response);
+      if (response && !RETRYABLE_STATUS.has(response.status) && !limited403) {
+        if (!buffer) return response;
+        const body = await readWhole(response);
+        if ('text' in body) return rebuilt(response, body.text);
+        failure = new Error(body.failure);
+        response = undefined;
+      }
 
       const wait = response ? retryAfterMs(response.headers, clock.now()) : undefined;
       const reason = response ? `HTTP ${response.status}` : `network error: ${(failure as Error)?.message ?? failure}`;
       await response?.body?.cancel().catch(() => undefined);
-      const error = response
-        ? errorForStatus(response.status, reason, wait)
-        : new TributaryError('upstream_unavailable', reason, { cause: failure });
+      const error = limited403
+        ? new TributaryError('rate_limited', reason, { retryAfterMs: wait })
+        : response
+          ? errorForStatus(response.status, reason, wait)
+          : new TributaryError('upstream_unavailable', reason, { cause: failure });
       const decision = decideRetry(error, attempt, clock.now() - first, budget, random);
       if (!decision.retry) {
         throw exhaustedError(
@@ -127,7 +171,7 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
           attempt,
         );
       }
-      if (response?.status === 429) {
+      if (error.code === 'rate_limited') {
         limiter.pauseFor(decision.delayMs);
         options.onRateLimitWait?.(decision.delayMs);
       }
@@ -136,11 +180,24 @@ export function createHttpClient(options: HttpOptions = {}): HttpClient {
     }
   }
 
+  /** A Response rebuilt from the text read; `content-encoding` no longer applies to it. */
+  function rebuilt(res: Response, text: string): Response {
+    const headers = new Headers(res.headers);
+    headers.delete('content-encoding');
+    headers.delete('content-length');
+    return new Response(res.status === 204 || res.status === 304 ? null : text, {
+      status: res.status,
+      statusText: res.statusText,
+      headers,
+    });
+  }
+
   return {
     fetch: fetchWithPolicy,
     async json<T>(input: string | URL, init?: RequestInit): Promise<T> {
       const res = await fetchWithPolicy(input, {
         ...init,
+        buffer: true,
         headers: { accept: 'application/json', ...(init?.headers as Record<string, string>) },
       });
       const text = await res.text();

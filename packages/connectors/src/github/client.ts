@@ -2,11 +2,6 @@ import { Octokit } from '@octokit/rest';
 import { TributaryError, type ConnectorContext, type Credential } from '@tributary/sdk';
 import type { GithubConfig } from './config.js';
 
-/** Longest wait for a rate-limit reset before failing with `rate_limited` (the run retries later). */
-const MAX_RESET_WAIT_MS = 15 * 60_000;
-/** Attempts for one request on 403 rate limits and unreadable bodies. */
-const MAX_ATTEMPTS = 5;
-
 /** The token to use from a stored credential (personal access token or OAuth access token). */
 export function githubToken(credential: Credential | undefined): string {
   if (credential?.kind === 'token') return credential.token;
@@ -34,58 +29,13 @@ export function rateLimitWaitMs(res: Response, nowMs: number): number | undefine
 }
 
 /**
- * A fetch for Octokit built on `ctx.http` (retries, backoff, 429 `Retry-After`, the source's rate limiter, counted
- * calls), adding what only GitHub does: 403 rate limits waited out on `ctx.clock` instead of failing, and bodies
- * that do not parse (a cut connection) retried.
+ * A fetch for Octokit on `ctx.http`, the one layer that retries a request (docs/architecture.md): 5xx, 429 and
+ * GitHub's 403 rate limits (waited out until `Retry-After` or `x-ratelimit-reset`, counted as rate-limit waits),
+ * cut connections and bodies that do not parse (`buffer`), all under the SDK's request budget. Octokit itself
+ * has no retry plugin here (`@octokit/rest` ships none), so nothing multiplies the attempts.
  */
 export function githubFetch(ctx: ConnectorContext<GithubConfig>): typeof globalThis.fetch {
-  return async (input, init) => {
-    for (let attempt = 1; ; attempt++) {
-      const res = await ctx.http.fetch(input instanceof Request ? input.url : input, init);
-      const wait = rateLimitWaitMs(res, ctx.clock.now());
-      if (wait !== undefined) {
-        await res.body?.cancel().catch(() => undefined);
-        if (wait > MAX_RESET_WAIT_MS || attempt >= MAX_ATTEMPTS) {
-          throw new TributaryError('rate_limited', `GitHub rate limit: retry in ${Math.ceil(wait / 1000)} s`, {
-            retryAfterMs: wait,
-          });
-        }
-        ctx.rateLimiter.pauseFor(wait);
-        ctx.countRateLimitWait(wait);
-        ctx.logger.info('GitHub rate limit reached; waiting for the reset', { waitMs: wait });
-        await ctx.clock.sleep(wait, ctx.signal);
-        continue;
-      }
-      const text = await res.text().catch(() => undefined);
-      const json = (res.headers.get('content-type') ?? '').includes('json');
-      let readable = text !== undefined;
-      if (readable && json && text !== '') {
-        try {
-          JSON.parse(text!);
-        } catch {
-          readable = false;
-        }
-      }
-      if (!readable) {
-        if (attempt >= MAX_ATTEMPTS)
-          throw new TributaryError(
-            'upstream_unavailable',
-            `GitHub answered ${res.status} with an unreadable body ${attempt} times`,
-          );
-        await ctx.clock.sleep(200 * attempt, ctx.signal);
-        continue;
-      }
-      // Rebuilt from the text we read; `content-encoding` no longer applies to it.
-      const headers = new Headers(res.headers);
-      headers.delete('content-encoding');
-      headers.delete('content-length');
-      return new Response(res.status === 204 || res.status === 304 ? null : text, {
-        status: res.status,
-        statusText: res.statusText,
-        headers,
-      });
-    }
-  };
+  return async (input, init) => ctx.http.fetch(input instanceof Request ? input.url : input, { ...init, buffer: true });
 }
 
 /** An Octokit on the source's base URL and token, talking through {@link githubFetch}. */
@@ -103,6 +53,10 @@ export function createOctokit(ctx: ConnectorContext<GithubConfig>, token: string
 /** Maps an Octokit failure to a TributaryError with a code and a fix. */
 export function toGithubError(err: unknown, what: string): TributaryError {
   if (err instanceof TributaryError) return err;
+  // Octokit wraps what its fetch threw (ctx.http's error after the request budget) in a RequestError with status
+  // 500: keep ours, so the exhausted budget is not mistaken for a fresh failure and retried again upstream.
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof TributaryError) return cause;
   const status = (err as { status?: number }).status;
   const message = (err as Error)?.message ?? String(err);
   if (status === 401)

@@ -89,7 +89,8 @@ async function* readRepo(run: RepoRun, only: string | undefined): AsyncGenerator
 export async function* readGithub(ctx: GithubReadContext): AsyncGenerator<Page<GithubCheckpoint>> {
   if (ctx.signal.aborted) return;
   const octokit = createOctokit(ctx, githubToken(await ctx.credentials.get()));
-  const fresh = ctx.mode === 'full_refresh' || !ctx.checkpoint;
+  // A full refresh starts without a checkpoint; a retried one gets the checkpoint it committed and resumes.
+  const fresh = !ctx.checkpoint;
   const all: Record<string, RepoCursor> = fresh ? {} : structuredClone(ctx.checkpoint!.repos);
   const hintedRepo = typeof ctx.hints.repo === 'string' ? ctx.hints.repo.toLowerCase() : undefined;
   const hintedStream = typeof ctx.hints.stream === 'string' ? ctx.hints.stream : undefined;

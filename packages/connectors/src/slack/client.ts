@@ -1,12 +1,7 @@
-import { abortError, TributaryError, type ConnectorContext, type Credential } from '@tributary/sdk';
+import { abortError, TributaryError, withRetry, type ConnectorContext, type Credential } from '@tributary/sdk';
 import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { SlackUser } from '../slack-shared/index.js';
 import type { SlackConfig } from './config.js';
-
-/** Attempts for one call on 429s and transient failures before giving up. */
-const MAX_ATTEMPTS = 6;
-/** First backoff after a 5xx or a network failure; doubles each attempt. */
-const BASE_BACKOFF_MS = 250;
 
 /** Slack platform errors (HTTP 200, `ok: false`) → our codes. https://api.slack.com/web#evaluating_responses */
 const PLATFORM_ERRORS: Record<string, { code: ConstructorParameters<typeof TributaryError>[0]; fix: string }> = {
@@ -59,8 +54,8 @@ type Args = Record<string, string | number | boolean | undefined>;
 /**
  * A thin client over `@slack/web-api`: every call is counted, waits on the source's rate limiter, and 429s are
  * waited out with `ctx.clock` for as long as `Retry-After` says (the SDK's own wall-clock retry is turned off so
- * waits are counted and testable); 5xx and network failures back off and retry. Platform errors become
- * TributaryErrors with a code and a fix.
+ * waits are counted and testable); 5xx and network failures back off and retry, under the SDK's one retry
+ * policy. Platform errors become TributaryErrors with a code and a fix.
  */
 export class SlackClient {
   private web: WebClient;
@@ -91,76 +86,75 @@ export class SlackClient {
   }
 
   /**
-   * Calls a Web API method.
+   * Calls a Web API method. This is the one layer that retries a Slack request (the WebClient's own retries are
+   * off): 429s wait `Retry-After`, 5xx and network failures back off, all under the SDK's request budget
+   * ({@link withRetry}); an expired rotating token is refreshed once.
    * @throws TributaryError mapped from Slack's error (auth_invalid, permission_denied, rate_limited …)
    */
   async call<T = Record<string, unknown>>(method: string, args: Args = {}): Promise<T> {
     const { ctx } = this;
     const clean = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
     let refreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      if (ctx.signal.aborted) throw abortError(ctx.signal);
-      const waited = await ctx.rateLimiter.acquire(1, ctx.signal);
-      if (waited > 0) ctx.countRateLimitWait(waited);
-      ctx.countApiCall(1);
-      this.stats.calls++;
+    for (;;) {
       try {
-        return (await this.web.apiCall(method, clean)) as T;
+        return await withRetry(() => this.once<T>(method, clean), {
+          clock: ctx.clock,
+          signal: ctx.signal,
+          onRetry: ({ delayMs, error }) => {
+            if (error.code !== 'rate_limited') return;
+            ctx.rateLimiter.pauseFor(delayMs);
+            ctx.countRateLimitWait(delayMs);
+            this.stats.rateLimited++;
+            this.stats.waitMs += delayMs;
+          },
+        });
       } catch (err) {
-        const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
-        if (e.code === ErrorCode.RateLimitedError) {
-          const ms = Math.max(0, (e.retryAfter ?? 1) * 1000);
-          if (attempt >= MAX_ATTEMPTS)
-            throw new TributaryError('rate_limited', `Slack ${method} still rate limited after ${attempt} attempts`, {
-              retryAfterMs: ms,
-              cause: err,
-            });
-          await this.wait(ms, true);
-          continue;
-        }
-        if (e.code === ErrorCode.PlatformError) {
-          const error = e.data?.error ?? 'unknown_error';
-          if (error === 'token_expired' && !refreshed && this.refreshable) {
-            refreshed = true;
-            const next = tokenOf(await ctx.credentials.refresh());
-            if (next !== this.token) {
-              this.token = next;
-              this.web = this.create(next);
-              continue;
-            }
-          }
-          const known = PLATFORM_ERRORS[error];
-          throw new TributaryError(
-            known?.code ?? 'upstream_error',
-            `Slack ${method} failed: ${error}${known ? ` — ${known.fix}` : ''}`,
-            { cause: err, details: { slackError: error } },
-          );
-        }
-        const transient =
-          e.code === ErrorCode.RequestError || (e.code === ErrorCode.HTTPError && (e.statusCode ?? 500) >= 500);
-        if (transient && attempt < MAX_ATTEMPTS) {
-          await this.wait(Math.min(10_000, BASE_BACKOFF_MS * 2 ** (attempt - 1)), false);
-          continue;
-        }
-        if (transient)
-          throw new TributaryError(
-            'upstream_unavailable',
-            `Slack ${method} failed after ${attempt} attempts: ${(err as Error).message}`,
-            { cause: err },
-          );
-        throw new TributaryError('upstream_error', `Slack ${method} failed: ${(err as Error).message}`, { cause: err });
+        const expired = err instanceof TributaryError && err.details?.slackError === 'token_expired';
+        if (!expired || refreshed || !this.refreshable) throw err;
+        refreshed = true;
+        const next = tokenOf(await ctx.credentials.refresh());
+        if (next === this.token) throw err;
+        this.token = next;
+        this.web = this.create(next);
       }
     }
   }
 
-  private async wait(ms: number, rateLimited: boolean): Promise<void> {
-    if (rateLimited) {
-      this.ctx.rateLimiter.pauseFor(ms);
-      this.ctx.countRateLimitWait(ms);
-      this.stats.rateLimited++;
-      this.stats.waitMs += ms;
+  /** One request: waits on the source's rate limiter, counts the call, maps Slack's error to ours. */
+  private async once<T>(method: string, args: Record<string, unknown>): Promise<T> {
+    const { ctx } = this;
+    if (ctx.signal.aborted) throw abortError(ctx.signal);
+    const waited = await ctx.rateLimiter.acquire(1, ctx.signal);
+    if (waited > 0) ctx.countRateLimitWait(waited);
+    ctx.countApiCall(1);
+    this.stats.calls++;
+    try {
+      return (await this.web.apiCall(method, args)) as T;
+    } catch (err) {
+      const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string } };
+      if (e.code === ErrorCode.RateLimitedError)
+        throw new TributaryError('rate_limited', `Slack ${method} rate limited`, {
+          retryAfterMs: Math.max(0, (e.retryAfter ?? 1) * 1000),
+          cause: err,
+        });
+      if (e.code === ErrorCode.PlatformError) {
+        const error = e.data?.error ?? 'unknown_error';
+        const known = PLATFORM_ERRORS[error];
+        throw new TributaryError(
+          known?.code ?? 'upstream_error',
+          `Slack ${method} failed: ${error}${known ? ` — ${known.fix}` : ''}`,
+          // An expired token is not fixed by asking again: only a refresh (in call) can fix it.
+          { cause: err, details: { slackError: error }, ...(error === 'token_expired' ? { retryable: false } : {}) },
+        );
+      }
+      const transient =
+        e.code === ErrorCode.RequestError || (e.code === ErrorCode.HTTPError && (e.statusCode ?? 500) >= 500);
+      if (transient)
+        throw new TributaryError('upstream_unavailable', `Slack ${method} failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      throw new TributaryError('upstream_error', `Slack ${method} failed: ${(err as Error).message}`, { cause: err });
     }
-    await this.ctx.clock.sleep(ms, this.ctx.signal);
   }
 
   /** users.info, cached for the client's life; unknown users resolve to undefined. */

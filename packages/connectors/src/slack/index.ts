@@ -93,7 +93,8 @@ export const slackConnector = defineConnector({
     const dmClient = dmClientOf(ctx, credential);
     const auth = await client.call<{ url?: string }>('auth.test');
     const all = await listConversations(client, ctx.config, dmClient);
-    const fresh = ctx.mode === 'full_refresh' || !ctx.checkpoint;
+    // A full refresh starts without a checkpoint; a retried one gets the checkpoint it committed and resumes.
+    const fresh = !ctx.checkpoint;
     const rs: ReadState = {
       ctx,
       client,
