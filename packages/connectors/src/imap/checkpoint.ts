@@ -1,48 +1,33 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { fromRanges, toRanges } from './uid-set.js';
 
 /**
- * Per folder: UIDVALIDITY, the highest UID read, HIGHESTMODSEQ after the folder was last read completely (CONDSTORE
- * servers), and the known messages as a UID set (`uids`, an IMAP sequence-set string) with the external id of each
- * (`ids`, in ascending UID order). `pending` holds ids whose message vanished from some folder and whose deletion is
- * decided on the run's last page (a message moved to another synced folder is not deleted).
+ * The checkpoint of an IMAP source: a flat marker. Everything per folder and per message is connector state:
+ * - `F:<folder>` → {@link ImapFolderState} (UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ after the folder was last read);
+ * - `u:<folder>\t<uid>` → the external id read from that UID ('' for a message that failed to parse);
+ * - `i:<id>` / `p:<id>`: how many UIDs hold each id, and ids parked for deletion (see `IdRefs`), so a message moved
+ *   to another synced folder is not deleted.
+ * The checkpoint stays a few bytes, and each page writes only the UIDs it read.
  */
+export const ImapCheckpointSchema = z.object({ format: z.literal('state-v1'), folders: z.number().int() });
+export type ImapCheckpoint = z.output<typeof ImapCheckpointSchema>;
+
+/** What a folder was when last read completely (or up to `uidNext - 1` mid-read). */
 export const ImapFolderStateSchema = z.object({
   uidValidity: z.string(),
-  lastUid: z.number().int().nonnegative(),
+  /** One above the highest UID read: UIDs from here on are new. */
+  uidNext: z.number().int().positive(),
+  /** HIGHESTMODSEQ once the folder was read to its end (CONDSTORE servers); absent mid-read. */
   modseq: z.string().optional(),
-  uids: z.string(),
-  ids: z.array(z.string()),
 });
 export type ImapFolderState = z.output<typeof ImapFolderStateSchema>;
 
-export const ImapCheckpointSchema = z.object({
-  folders: z.record(z.string(), ImapFolderStateSchema),
-  pending: z.array(z.string()).default([]),
-});
-export type ImapCheckpoint = z.output<typeof ImapCheckpointSchema>;
-
-/** A folder's known messages, uid → external id, in memory while a folder is synced. */
-export function knownMessages(state: ImapFolderState | undefined): Map<number, string> {
-  const map = new Map<number, string>();
-  if (!state) return map;
-  const uids = fromRanges(state.uids);
-  uids.forEach((uid, i) => {
-    const id = state.ids[i];
-    if (id !== undefined) map.set(uid, id);
-  });
-  return map;
+/** A folder's part of a state key: its path, or a hash of it when very long. */
+function folderPart(path: string): string {
+  return path.length <= 400 ? path : `#${createHash('sha256').update(path).digest('hex')}`;
 }
 
-/** Serializes a folder's known messages back into the checkpoint form. */
-export function folderState(
-  uidValidity: string,
-  lastUid: number,
-  modseq: string | undefined,
-  known: Map<number, string>,
-): ImapFolderState {
-  const uids = [...known.keys()].sort((a, b) => a - b);
-  const state: ImapFolderState = { uidValidity, lastUid, uids: toRanges(uids), ids: uids.map((u) => known.get(u)!) };
-  if (modseq !== undefined) state.modseq = modseq;
-  return state;
-}
+export const folderKey = (path: string): string => `F:${folderPart(path)}`;
+/** Prefix of a folder's UID records (the tab never occurs in a mailbox name: IMAP names are printable). */
+export const uidPrefix = (path: string): string => `u:${folderPart(path)}\t`;
+export const uidKey = (path: string, uid: number): string => `${uidPrefix(path)}${uid}`;

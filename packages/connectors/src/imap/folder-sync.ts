@@ -2,23 +2,40 @@ import type { Item, Page, ReadContext } from '@tributary/sdk';
 import type { ImapFlow, ListResponse } from 'imapflow';
 import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
-import { folderState, knownMessages, type ImapCheckpoint, type ImapFolderState } from './checkpoint.js';
+import type { IdRefs, StateBatch } from '../mail/state-batch.js';
+import { folderKey, uidKey, uidPrefix, type ImapCheckpoint, type ImapFolderState } from './checkpoint.js';
 import { displayPath, flagNames } from './client.js';
 import type { ImapConfig } from './config.js';
 import { toRanges } from './uid-set.js';
 
-/** The run's working state, shared by the folders of one read and snapshotted into each page's checkpoint. */
+/** The run's state writer and id counts, shared by the folders of one read. */
 export interface RunState {
-  folders: Record<string, ImapFolderState>;
-  pending: Set<string>;
+  batch: StateBatch;
+  refs: IdRefs;
+  checkpoint: ImapCheckpoint;
 }
 
-export const snapshot = (run: RunState): ImapCheckpoint => ({ folders: { ...run.folders }, pending: [...run.pending] });
+/** A folder's known messages (uid → external id) as committed. */
+export async function knownMessages(run: RunState, path: string): Promise<Map<number, string>> {
+  const known = new Map<number, string>();
+  const prefix = uidPrefix(path);
+  for await (const [k, id] of run.batch.committed(prefix)) known.set(Number(k.slice(prefix.length)), id as string);
+  return known;
+}
+
+/** Forgets every message of a folder (recreated, deleted or deselected): their ids may become deletes. */
+export async function forgetFolder(run: RunState, path: string, known?: Map<number, string>): Promise<void> {
+  for (const [uid, id] of known ?? (await knownMessages(run, path))) {
+    if (id) await run.refs.drop(id);
+    run.batch.remove(uidKey(path, uid));
+  }
+  run.batch.remove(folderKey(path));
+}
 
 /**
  * Syncs one folder: notices a UIDVALIDITY change (everything re-read; ids are Message-IDs, so no duplicates),
- * expunged UIDs (by comparing the UID set; their ids become pending deletes), flag changes (CONDSTORE `CHANGEDSINCE`)
- * and new UIDs, and yields pages of fetched messages.
+ * expunged UIDs (by comparing the UID set; their ids may become deletes at the end of the run), flag changes
+ * (CONDSTORE `CHANGEDSINCE`) and new UIDs, and yields pages of fetched messages with their state changes.
  */
 export async function* syncFolder(
   client: ImapFlow,
@@ -30,44 +47,46 @@ export async function* syncFolder(
   const mailbox = await client.mailboxOpen(box.path, { readOnly: true });
   const uidValidity = String(mailbox.uidValidity);
   const modseq = condstore && mailbox.highestModseq !== undefined ? String(mailbox.highestModseq) : undefined;
-  let prev = run.folders[box.path];
+  let prev = (await run.batch.get(folderKey(box.path))) as ImapFolderState | undefined;
   if (prev && prev.uidValidity !== uidValidity) {
     // The folder was recreated: old UIDs mean nothing now. Its messages are read again under the same ids.
-    for (const id of prev.ids) if (id) run.pending.add(id);
+    await forgetFolder(run, box.path);
     prev = undefined;
   }
   // Expunges and flag changes raise HIGHESTMODSEQ: an unchanged value means nothing to do.
   if (prev && modseq !== undefined && prev.modseq === modseq) return;
-  const known = knownMessages(prev);
+  const known = prev ? await knownMessages(run, box.path) : new Map<number, string>();
   const present = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
   const presentSet = new Set(present);
   for (const [uid, id] of known) {
     if (presentSet.has(uid)) continue;
     known.delete(uid);
-    if (id) run.pending.add(id);
+    if (id) await run.refs.drop(id);
+    run.batch.remove(uidKey(box.path, uid));
   }
-  let lastUid = prev?.lastUid ?? 0;
-  let fresh = present.filter((u) => u > lastUid);
+  let uidNext = prev?.uidNext ?? 1;
+  let fresh = present.filter((u) => u >= uidNext);
   if (!prev && ctx.since) {
     const recent = new Set((await client.search({ since: ctx.since }, { uid: true })) || []);
     fresh = fresh.filter((u) => recent.has(u));
   }
   let changed: number[] = [];
-  if (prev?.modseq !== undefined && modseq !== undefined && lastUid > 0) {
+  if (prev?.modseq !== undefined && modseq !== undefined && uidNext > 1) {
     const flagged = await client.fetchAll(
-      `1:${lastUid}`,
+      `1:${uidNext - 1}`,
       { uid: true, flags: true },
       { uid: true, changedSince: BigInt(prev.modseq) },
     );
     changed = flagged.map((m) => m.uid).filter((u) => known.has(u));
   }
   const save = (done: boolean): void => {
-    run.folders[box.path] = folderState(
+    const state: ImapFolderState = {
       uidValidity,
-      done ? Math.max(lastUid, present.at(-1) ?? 0) : lastUid,
-      done ? modseq : prev?.modseq,
-      known,
-    );
+      uidNext: done ? Math.max(uidNext, (present.at(-1) ?? 0) + 1) : uidNext,
+    };
+    const keep = done ? modseq : prev?.modseq;
+    if (keep !== undefined) state.modseq = keep;
+    run.batch.put(folderKey(box.path), state);
   };
   const todo = [...changed, ...fresh];
   const folder = displayPath(box);
@@ -79,6 +98,7 @@ export async function* syncFolder(
     // Streamed: one raw message in memory at a time (parsing issues no IMAP command, so it may run inside the loop).
     const query = { uid: true, source: true, flags: true, internalDate: true } as const;
     for await (const msg of client.fetch(toRanges(batch), query, { uid: true })) {
+      let id = '';
       try {
         if (!msg.source) throw new Error('the server sent no message body');
         const mail = await parseMail(msg.source, { attachmentText: ctx.features.attachments === true });
@@ -89,16 +109,21 @@ export async function* syncFolder(
         });
         if (!item.occurredAt && internalDate) item.occurredAt = internalDate;
         items.set(item.externalId, item);
-        known.set(msg.uid, item.externalId);
+        id = item.externalId;
       } catch (err) {
         errors.push({ message: `${folder} UID ${msg.uid}: ${(err as Error).message}` });
-        known.set(msg.uid, '');
       }
-      lastUid = Math.max(lastUid, msg.uid);
+      const old = known.get(msg.uid);
+      if (old !== id) {
+        if (id) await run.refs.add(id);
+        if (old) await run.refs.drop(old);
+        known.set(msg.uid, id);
+        run.batch.put(uidKey(box.path, msg.uid), id);
+      }
+      uidNext = Math.max(uidNext, msg.uid + 1);
     }
-    const last = i + ctx.config.pageSize >= todo.length;
-    save(last);
-    yield { items: [...items.values()], errors, checkpoint: snapshot(run) };
+    save(i + ctx.config.pageSize >= todo.length);
+    yield { items: [...items.values()], errors, state: run.batch.take(), checkpoint: run.checkpoint };
   }
   save(true);
 }

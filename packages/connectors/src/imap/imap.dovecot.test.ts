@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { TributaryError } from '@tributary/sdk';
+import { createMemoryState, TributaryError, type MemoryConnectorState } from '@tributary/sdk';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,12 +31,16 @@ const config = (extra: Record<string, unknown> = {}) => ({
 });
 const credentials = { kind: 'password' as const, username: 'alice', password: 'alice-password' };
 
-async function sync(checkpoint?: unknown) {
+/** One run; `from` is the previous run (its checkpoint and the connector state committed with it). */
+async function sync(from?: { checkpoint: unknown; state: MemoryConnectorState }) {
+  const state = createMemoryState(from?.state.snapshot());
   const pages = await collectPages(
     imapConnector,
-    createTestContext(imapConnector, { config: config(), credentials, checkpoint }),
+    createTestContext(imapConnector, { config: config(), credentials, checkpoint: from?.checkpoint, state }),
   );
+  for (const p of pages) state.apply(p.state);
   return {
+    state,
     items: pages.flatMap((p) => p.items ?? []),
     deletes: pages.flatMap((p) => p.deletes ?? []),
     errors: pages.flatMap((p) => p.errors ?? []),
@@ -87,7 +91,7 @@ describe('imap against a real Dovecot', () => {
       'Work',
       more.map((id) => synthetic(id)),
     );
-    const second = await sync(first.checkpoint);
+    const second = await sync(first);
     expect(second.items.map((i) => i.externalId).sort()).toEqual([...more].sort());
     expect(second.deletes).toEqual([]);
     apply(second);
@@ -96,7 +100,7 @@ describe('imap against a real Dovecot', () => {
     await admin.mailboxOpen('INBOX');
     await admin.messageDelete('1:5'); // sequence numbers: the first five INBOX messages
     await admin.mailboxClose();
-    const third = await sync(second.checkpoint);
+    const third = await sync(second);
     expect(third.items).toEqual([]);
     expect(third.deletes.sort()).toEqual(ids.slice(0, 5).map(norm).sort());
     apply(third);
@@ -105,7 +109,7 @@ describe('imap against a real Dovecot', () => {
     await admin.mailboxOpen('Archive');
     await admin.messageMove('1:3', 'Work');
     await admin.mailboxClose();
-    const fourth = await sync(third.checkpoint);
+    const fourth = await sync(third);
     expect(fourth.deletes).toEqual([]);
     expect(fourth.items.map((i) => [i.externalId, i.container]).sort()).toEqual(
       ids.slice(700, 703).map((id) => [norm(id), 'Work']),
@@ -122,14 +126,20 @@ describe('imap against a real Dovecot', () => {
       'Archive',
       ids.slice(703).map((id) => synthetic(id)),
     );
-    const fifth = await sync(fourth.checkpoint);
+    const fifth = await sync(fourth);
     expect(fifth.deletes).toEqual([]);
     expect(fifth.items).toHaveLength(297);
     apply(fifth);
     expect(memory.size).toBe(1005);
-    const sixth = await sync(fifth.checkpoint);
+    const sixth = await sync(fifth);
     expect(sixth.items).toEqual([]);
     expect(sixth.deletes).toEqual([]);
+    // Per-folder and per-message records live in connector state; the checkpoint is a flat marker.
+    expect(JSON.stringify(sixth.checkpoint).length).toBeLessThan(64);
+    const state = sixth.state.snapshot();
+    expect(Object.keys(state.get('F:Work') as object).sort()).toEqual(['modseq', 'uidNext', 'uidValidity']);
+    expect([...state.keys()].filter((k) => k.startsWith('u:')).length).toBe(1005);
+    expect([...state.keys()].filter((k) => k.startsWith('p:'))).toEqual([]);
   });
 
   it('maps a message read over IMAP and from an mbox export to the same id and content', async () => {
@@ -164,7 +174,7 @@ describe('imap against a real Dovecot', () => {
     await admin.mailboxOpen('INBOX');
     await admin.messageFlagsAdd('2', ['\\Flagged']);
     await admin.mailboxClose();
-    const second = await sync(first.checkpoint);
+    const second = await sync(first);
     expect(second.items.map((i) => [i.externalId, (i.metadata as any).flags])).toEqual([
       ['f2@test.example', ['flagged', 'seen']],
     ]);

@@ -1,5 +1,5 @@
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
-import { TributaryError } from '@tributary/sdk';
+import { createMemoryState, TributaryError, type MemoryConnectorState } from '@tributary/sdk';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import type { ImapFlow, ListResponse } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -46,12 +46,15 @@ function startWatch(extra: Record<string, unknown> = {}, features: Record<string
   return { abort, ctx, changes, done, idling };
 }
 
-async function sync(checkpoint?: unknown) {
+/** One run; `from` is the previous run (its checkpoint and the connector state committed with it). */
+async function sync(from?: { checkpoint: unknown; state: MemoryConnectorState }) {
+  const state = createMemoryState(from?.state.snapshot());
   const pages = await collectPages(
     imapConnector,
-    createTestContext(imapConnector, { config: config(), credentials, checkpoint }),
+    createTestContext(imapConnector, { config: config(), credentials, checkpoint: from?.checkpoint, state }),
   );
-  return { items: pages.flatMap((p) => p.items ?? []), checkpoint: pages.at(-1)!.checkpoint };
+  for (const p of pages) state.apply(p.state);
+  return { items: pages.flatMap((p) => p.items ?? []), checkpoint: pages.at(-1)!.checkpoint, state };
 }
 
 /** A TCP relay in front of Dovecot whose connections a test can cut, as a network failure would. */
@@ -97,7 +100,7 @@ describe('imap watch (IDLE) against a real Dovecot', () => {
     await deliver(admin, 'INBOX', [synthetic('pushed@test.example')]);
     await vi.waitFor(() => expect(w.changes).toContainEqual({ folder: 'INBOX' }), WAIT);
 
-    const second = await sync(first.checkpoint);
+    const second = await sync(first);
     expect(second.items.map((i) => i.externalId)).toEqual(['pushed@test.example']);
     w.abort.abort();
     await expect(w.done).resolves.toBeUndefined();

@@ -1,10 +1,11 @@
 import { defineConnector } from '@tributary/sdk';
 import type { ImapFlow } from 'imapflow';
 import { MAIL_STREAM } from '../mail/map.js';
-import { ImapCheckpointSchema } from './checkpoint.js';
+import { IdRefs, StateBatch } from '../mail/state-batch.js';
+import { folderKey, ImapCheckpointSchema } from './checkpoint.js';
 import { connect, displayPath, listFolders, resolveLogin, toImapError } from './client.js';
 import { ImapConfigSchema } from './config.js';
-import { snapshot, syncFolder, type RunState } from './folder-sync.js';
+import { forgetFolder, syncFolder, type RunState } from './folder-sync.js';
 import { watchImap } from './watch.js';
 
 /**
@@ -74,12 +75,17 @@ export const imapConnector = defineConnector({
         throw toImapError(err, ctx.config, user);
       });
       const condstore = client.capabilities.has('CONDSTORE');
-      const run: RunState = { folders: {}, pending: new Set(ctx.checkpoint?.pending ?? []) };
-      const selected = new Set(folders.map((f) => f.path));
-      for (const [path, state] of Object.entries(ctx.checkpoint?.folders ?? {})) {
-        if (selected.has(path)) run.folders[path] = state;
-        else for (const id of state.ids) if (id) run.pending.add(id); // folder deleted or no longer selected
-      }
+      const batch = new StateBatch(ctx.state, ctx.checkpoint === undefined);
+      const run: RunState = {
+        batch,
+        refs: new IdRefs(batch),
+        checkpoint: { format: 'state-v1', folders: folders.length },
+      };
+      // Folders read before but deleted or no longer selected: their messages may become deletes.
+      const selected = new Set(folders.map((f) => folderKey(f.path)));
+      const dropped: string[] = [];
+      for await (const [key] of batch.committed('F:')) if (!selected.has(key)) dropped.push(key.slice(2));
+      for (const path of dropped) await forgetFolder(run, path);
       for (const box of folders) {
         ctx.progress({ phase: displayPath(box) });
         try {
@@ -89,10 +95,8 @@ export const imapConnector = defineConnector({
           throw toImapError(err, ctx.config, user);
         }
       }
-      const live = new Set(Object.values(run.folders).flatMap((f) => f.ids));
-      const deletes = [...run.pending].filter((id) => !live.has(id));
-      run.pending.clear();
-      yield { items: [], deletes, checkpoint: snapshot(run) };
+      const deletes = await run.refs.settle();
+      yield { items: [], deletes, state: batch.take(), checkpoint: run.checkpoint };
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
       await client.logout().catch(() => client.close());
