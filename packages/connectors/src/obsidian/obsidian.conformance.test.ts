@@ -32,4 +32,8 @@ testConnector(obsidianConnector, {
     unlinkSync(path.join(vault, 'recipes', 'toast.md'));
     return { added: ['recipes/omelette.md'], changed: ['Home.md'], deleted: ['recipes/toast.md'] };
   },
+  grow() {
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(vault, `grown-${i}.md`), `# Grown ${i}\n\nA new note.\n`);
+    return 40;
+  },
 });

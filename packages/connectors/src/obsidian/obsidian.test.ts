@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Item, Page } from '@tributary/sdk';
+import { createMemoryState, type Item, type MemoryConnectorState, type Page } from '@tributary/sdk';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import { obsidianConnector } from './index.js';
 
@@ -32,15 +32,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-const read = (config: Record<string, unknown>, checkpoint?: unknown, since?: Date): Promise<Page[]> =>
-  collectPages(
-    obsidianConnector,
-    createTestContext(obsidianConnector, {
-      config,
-      ...(checkpoint ? { checkpoint } : {}),
-      ...(since ? { since } : {}),
-    }),
-  );
+/** Connector state as the engine keeps it: committed with each page, carried to the read that resumes. */
+let state: MemoryConnectorState = createMemoryState();
+const read = async (config: Record<string, unknown>, checkpoint?: unknown, since?: Date): Promise<Page[]> => {
+  const ctx = createTestContext(obsidianConnector, {
+    config,
+    ...(checkpoint ? { checkpoint, state } : {}),
+    ...(since ? { since } : {}),
+  });
+  const pages = await collectPages(obsidianConnector, ctx);
+  state = ctx.state as MemoryConnectorState;
+  return pages;
+};
 const itemsOf = (pages: Page[]): Item[] => pages.flatMap((p) => p.items ?? []);
 const deletesOf = (pages: Page[]): string[] => pages.flatMap((p) => p.deletes ?? []);
 const last = (pages: Page[]): Record<string, unknown> => pages[pages.length - 1]!.checkpoint;
@@ -121,6 +124,47 @@ describe('obsidian connector on the dataview test vault', () => {
     const fifth = await read({ vaultPath: vault }, last(fourth));
     expect(deletesOf(fifth)).toEqual(['books/The Great Gatsby.md']);
     expect(itemsOf(fifth).map((i) => i.externalId)).toEqual(['books/The Great Gatsby.md#2']);
+  });
+
+  it('keeps per-note records in connector state: one edit and one delete among 500 notes, a flat checkpoint', async () => {
+    for (let i = 0; i < 500; i++) write(`many/note-${String(i).padStart(3, '0')}.md`, `# Note ${i}\n\nBody ${i}.\n`);
+    const first = await read({ vaultPath: vault, pageSize: 50 });
+    const notes = markdownFiles(vault).length;
+    expect(itemsOf(first)).toHaveLength(notes);
+    // Every page's checkpoint is the same few bytes; the records went to state, at most a page's worth per page.
+    for (const page of first) {
+      expect(JSON.stringify(page.checkpoint).length).toBeLessThan(64);
+      expect(Object.keys(page.state?.set ?? {}).length).toBeLessThanOrEqual(50);
+    }
+    expect(last(first)).toEqual({ v: 2, complete: true });
+    expect(state.snapshot().size).toBe(notes);
+
+    appendFileSync(path.join(vault, 'many', 'note-250.md'), 'An edit.\n');
+    unlinkSync(path.join(vault, 'many', 'note-377.md'));
+    const inc = await read({ vaultPath: vault, pageSize: 50 }, last(first));
+    expect(itemsOf(inc).map((i) => i.externalId)).toEqual(['many/note-250.md']);
+    expect(deletesOf(inc)).toEqual(['many/note-377.md']);
+    expect(inc.flatMap((p) => p.state?.delete ?? [])).toEqual(['n:many/note-377.md']);
+    expect(state.snapshot().size).toBe(notes - 1);
+  });
+
+  it('a first sync bounded by backfillDays keeps its bound when resumed mid-scan', async () => {
+    const old = new Date('2020-01-01T00:00:00Z');
+    for (let i = 0; i < 12; i++) {
+      write(`aged/n${i}.md`, `aged ${i}`);
+      utimesSync(path.join(vault, 'aged', `n${i}.md`), old, old);
+    }
+    const since = new Date('2021-01-01T00:00:00Z');
+    const firstPage = (await read({ vaultPath: vault, pageSize: 3 }, undefined, since)).slice(0, 1);
+    expect(firstPage[0]!.checkpoint).toEqual({ v: 2, complete: false, sinceMs: since.getTime() });
+    state = createMemoryState();
+    state.apply(firstPage[0]!.state);
+    const rest = await read({ vaultPath: vault, pageSize: 3 }, firstPage[0]!.checkpoint);
+    expect(
+      itemsOf(rest)
+        .map((i) => i.externalId)
+        .filter((id) => id.startsWith('aged/')),
+    ).toEqual([]);
   });
 
   it('does not pair empty notes as renames', async () => {

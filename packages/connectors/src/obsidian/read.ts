@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Item, Page, ReadContext } from '@tributary/sdk';
 import { TributaryError } from '@tributary/sdk';
-import { noteId, type NoteState, type ObsidianCheckpoint } from './checkpoint.js';
+import {
+  NOTE_PREFIX,
+  noteId,
+  noteKey,
+  NoteStateSchema,
+  type NoteState,
+  type ObsidianCheckpoint,
+} from './checkpoint.js';
 import { MAX_NOTE_BYTES, type ObsidianConfig } from './config.js';
 import { toNoteItem } from './map.js';
 import { createLinkResolver, parseNote } from './parse.js';
@@ -28,17 +35,31 @@ function freeId(rel: string, used: Set<string>): string {
   for (let n = 2; ; n++) if (!used.has(`${rel}#${n}`)) return `${rel}#${n}`;
 }
 
+/** The notes' records committed so far (one pass over connector state, paged by the engine). */
+async function loadNotes(ctx: Ctx): Promise<Map<string, NoteState>> {
+  const prev = new Map<string, NoteState>();
+  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
+  if (!ctx.checkpoint) return prev;
+  for await (const [key, value] of ctx.state.list(NOTE_PREFIX)) {
+    const parsed = NoteStateSchema.safeParse(value);
+    // A record that does not parse is treated as unknown: the note is read again.
+    if (parsed.success) prev.set(key.slice(NOTE_PREFIX.length), parsed.data);
+  }
+  return prev;
+}
+
 /**
- * Reads a vault. Lists the notes (paths and stats only), then reads the ones whose mtime or size changed, hashing
- * them to tell a touch from an edit. A note that vanished while a new path with the same hash appeared is a rename:
- * it is yielded under its old externalId. Vanished notes are reported as deletes on the last page.
+ * Reads a vault. Lists the notes (paths and stats only), then reads the ones whose mtime or size changed since
+ * their connector-state record, hashing them to tell a touch from an edit. A note that vanished while a new path
+ * with the same hash appeared is a rename: it is yielded under its old externalId. Vanished notes are reported as
+ * deletes on the last page. Each page carries the records of its notes only, so bytes written are O(page).
  */
 export async function* readVault(ctx: Ctx): AsyncGenerator<Page<ObsidianCheckpoint>> {
   throwIfAborted(ctx.signal);
   const root = await openVault(ctx.config.vaultPath);
   const ignored = ignoreMatcher(ctx.config.ignore);
   const vaultName = path.basename(root);
-  const prev = ctx.checkpoint?.files ?? {};
+  const prev = await loadNotes(ctx);
 
   const skips: WalkSkip[] = [];
   const notes: NoteFile[] = [];
@@ -50,94 +71,118 @@ export async function* readVault(ctx: Ctx): AsyncGenerator<Page<ObsidianCheckpoi
   const present = new Set(notes.map((n) => n.rel));
   const resolve = createLinkResolver(present);
 
-  const files: Record<string, NoteState> = { ...prev };
   const goneByHash = new Map<string, string[]>();
-  for (const [p, st] of Object.entries(prev)) {
+  const usedIds = new Set<string>();
+  for (const [p, st] of prev) {
+    usedIds.add(noteId(p, st));
     // Empty notes all share one hash: matching them would pair unrelated notes, so they never count as renames.
     if (present.has(p) || st.h === '' || st.s === 0) continue;
     const list = goneByHash.get(st.h);
     if (list) list.push(p);
     else goneByHash.set(st.h, [p]);
   }
-  const usedIds = new Set(Object.entries(prev).map(([p, st]) => noteId(p, st)));
+  // The backfill bound holds for the whole first scan, across resumes; once a scan completed, new notes are read.
   const sinceMs = ctx.checkpoint
-    ? undefined
+    ? ctx.checkpoint.complete
+      ? undefined
+      : ctx.checkpoint.sinceMs
     : (ctx.since?.getTime() ??
       (ctx.config.backfillDays ? ctx.clock.now() - ctx.config.backfillDays * 86_400_000 : undefined));
+  const cursor = (complete: boolean): ObsidianCheckpoint => ({
+    v: 2,
+    complete,
+    ...(!complete && sinceMs !== undefined ? { sinceMs } : {}),
+  });
 
   let items: Item[] = [];
+  let set: Record<string, NoteState> = {};
+  let del: string[] = [];
+  let changes = 0;
+  const record = (rel: string, st: NoteState): void => {
+    set[noteKey(rel)] = st;
+    changes++;
+  };
   const errors: Array<{ externalId?: string; message: string }> = skips.map((s) => ({
     message: `${s.rel}: ${s.reason}`,
   }));
   let done = 0;
   for (const note of notes) {
     throwIfAborted(ctx.signal);
-    const old = prev[note.rel];
+    const old = prev.get(note.rel);
     if (old && old.m === note.m && old.s === note.s) continue;
-    if (!old && sinceMs !== undefined && note.m < sinceMs) {
-      files[note.rel] = { m: note.m, s: note.s, h: '' };
-      continue;
-    }
-    if (note.s > MAX_NOTE_BYTES) {
-      files[note.rel] = old ? { ...old, m: note.m, s: note.s } : { m: note.m, s: note.s, h: '' };
+    if (!old && sinceMs !== undefined && note.m < sinceMs) record(note.rel, { m: note.m, s: note.s, h: '' });
+    else if (note.s > MAX_NOTE_BYTES) {
+      record(note.rel, old ? { ...old, m: note.m, s: note.s } : { m: note.m, s: note.s, h: '' });
       errors.push({
         externalId: noteId(note.rel, old),
         message: `${note.rel}: ${note.s} bytes, over the ${MAX_NOTE_BYTES}-byte limit: skipped`,
       });
-      continue;
-    }
-    let buf: Buffer;
-    try {
-      buf = await readFile(note.abs);
-    } catch (err) {
-      errors.push({
-        externalId: noteId(note.rel, old),
-        message: `${note.rel}: cannot read (${(err as Error).message})`,
-      });
-      continue;
-    }
-    const h = createHash('sha256').update(buf).digest('hex');
-    if (old && old.h === h) {
-      files[note.rel] = { ...old, m: note.m, s: note.s }; // touched, not edited
-      continue;
-    }
-    let id: string;
-    if (old) id = noteId(note.rel, old);
-    else {
-      const from = goneByHash.get(h)?.shift();
-      if (from !== undefined) {
-        id = noteId(from, prev[from]);
-        delete files[from];
-      } else {
-        id = freeId(note.rel, usedIds);
-        usedIds.add(id);
+    } else {
+      let buf: Buffer | undefined;
+      try {
+        buf = await readFile(note.abs);
+      } catch (err) {
+        errors.push({
+          externalId: noteId(note.rel, old),
+          message: `${note.rel}: cannot read (${(err as Error).message})`,
+        });
+      }
+      if (buf) {
+        const h = createHash('sha256').update(buf).digest('hex');
+        if (old && old.h === h)
+          record(note.rel, { ...old, m: note.m, s: note.s }); // touched, not edited
+        else {
+          let id: string;
+          if (old) id = noteId(note.rel, old);
+          else {
+            const from = goneByHash.get(h)?.shift();
+            if (from !== undefined) {
+              id = noteId(from, prev.get(from));
+              prev.delete(from);
+              del.push(noteKey(from));
+            } else {
+              id = freeId(note.rel, usedIds);
+              usedIds.add(id);
+            }
+          }
+          record(note.rel, { m: note.m, s: note.s, h, ...(id !== note.rel ? { id } : {}) });
+          items.push(
+            toNoteItem({
+              path: note.rel,
+              externalId: id,
+              vaultName,
+              mtimeMs: note.m,
+              size: note.s,
+              parsed: parseNote(buf.toString('utf8')),
+              resolve,
+            }),
+          );
+        }
       }
     }
-    files[note.rel] = { m: note.m, s: note.s, h, ...(id !== note.rel ? { id } : {}) };
-    items.push(
-      toNoteItem({
-        path: note.rel,
-        externalId: id,
-        vaultName,
-        mtimeMs: note.m,
-        size: note.s,
-        parsed: parseNote(buf.toString('utf8')),
-        resolve,
-      }),
-    );
-    if (items.length >= ctx.config.pageSize) {
+    // A page holds at most pageSize notes' records (items or not), so a page's writes stay O(page).
+    if (changes >= ctx.config.pageSize) {
       done += items.length;
       ctx.progress({ phase: 'notes', done, total: notes.length });
-      yield { items, checkpoint: { files: { ...files } } };
+      yield { items, state: { set, delete: del }, checkpoint: cursor(false) };
       items = [];
+      set = {};
+      del = [];
+      changes = 0;
     }
   }
 
   const deletes: string[] = [];
-  for (const [p, st] of Object.entries(files)) {
+  for (const [p, st] of prev) {
     if (present.has(p)) continue;
     if (st.h !== '') deletes.push(noteId(p, st));
-    delete files[p];
+    del.push(noteKey(p));
   }
-  yield { items, deletes, ...(errors.length ? { errors } : {}), checkpoint: { files } };
+  yield {
+    items,
+    deletes,
+    state: { set, delete: del },
+    ...(errors.length ? { errors } : {}),
+    checkpoint: cursor(true),
+  };
 }
