@@ -91,18 +91,32 @@ export function createEngine(options: EngineOptions): Engine {
     });
     const controller = new AbortController();
     if (signal) signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    // check, discover, webhook and watch spend the same provider budget and follow the same retry policy as read.
+    const rateLimiter = options.rateLimiterFor?.(source, c) ?? unlimited;
+    const name = c.manifest.name;
+    const countApiCall = (): void => options.onEvent?.({ type: 'api_call', sourceId: source.id, connector: name });
+    const countRateLimitWait = (ms: number): void =>
+      options.onEvent?.({ type: 'rate_limit_wait', sourceId: source.id, connector: name, ms });
     return {
       sourceId: source.id,
       config,
       features: resolveFeatures(c.manifest, source.features),
       credentials,
-      http: createHttpClient({ clock, logger: log, fetch: options.fetch, retries: 2, signal: controller.signal }),
-      rateLimiter: unlimited,
+      http: createHttpClient({
+        clock,
+        logger: log,
+        fetch: options.fetch,
+        rateLimiter,
+        signal: controller.signal,
+        onRequest: countApiCall,
+        onRateLimitWait: countRateLimitWait,
+      }),
+      rateLimiter,
       logger: log,
       signal: controller.signal,
       clock,
-      countApiCall: () => undefined,
-      countRateLimitWait: () => undefined,
+      countApiCall,
+      countRateLimitWait,
     };
   };
 
