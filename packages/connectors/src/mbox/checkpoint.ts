@@ -18,7 +18,11 @@ export const MboxFileStateSchema = z.object({
 });
 export type MboxFileState = z.output<typeof MboxFileStateSchema>;
 
-export const MboxCheckpointSchema = z.object({ files: z.record(z.string(), MboxFileStateSchema) });
+/**
+ * The checkpoint is a flat marker: each file's {@link MboxFileState} is connector state under `f:<relative path>`,
+ * written by the page that read up to it, so a page writes only the files it touched.
+ */
+export const MboxCheckpointSchema = z.object({ format: z.literal('state-v1'), files: z.number().int() });
 export type MboxCheckpoint = z.output<typeof MboxCheckpointSchema>;
 
 const HEAD = 4096;

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { defineConnector, TributaryError, type Item, type Page } from '@tributary/sdk';
 import { MAIL_STREAM, toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
+import { StateBatch, stateKey } from '../mail/state-batch.js';
 import { identify, MboxCheckpointSchema, resumeOffset, type MboxCheckpoint, type MboxFileState } from './checkpoint.js';
 import { listMboxFiles } from './client.js';
 import { MboxConfigSchema } from './config.js';
@@ -52,16 +53,16 @@ export const mboxConnector = defineConnector({
         { cause: err },
       );
     });
-    const state: Record<string, MboxFileState> = {};
-    for (const f of files) {
-      const prev = ctx.checkpoint?.files[f.rel];
-      if (prev) state[f.rel] = prev;
-    }
+    const batch = new StateBatch(ctx.state, ctx.checkpoint === undefined);
+    const listed = new Set(files.map((f) => stateKey('f:', f.rel)));
+    // Files read before and gone now (or no longer matched): forget them.
+    for await (const [key] of batch.committed('f:')) if (!listed.has(key)) batch.remove(key);
+    const checkpoint: MboxCheckpoint = { format: 'state-v1', files: files.length };
     const since = ctx.since?.getTime();
     let items = new Map<string, Item>();
     let counted = 0;
     const page = (): Page<MboxCheckpoint> => {
-      const out = { items: [...items.values()], errors: errors.splice(0), checkpoint: { files: { ...state } } };
+      const out = { items: [...items.values()], errors: errors.splice(0), state: batch.take(), checkpoint };
       items = new Map();
       counted = 0;
       return out;
@@ -76,7 +77,8 @@ export const mboxConnector = defineConnector({
       }
       try {
         const s = await fh.stat();
-        const start = await resumeOffset(fh, s.size, s.mtimeMs, state[file.rel]);
+        const key = stateKey('f:', file.rel);
+        const start = await resumeOffset(fh, s.size, s.mtimeMs, (await batch.get(key)) as MboxFileState | undefined);
         if (start === 'skip') continue;
         const ident = await identify(fh, s.size, s.mtimeMs);
         let offset = start;
@@ -104,12 +106,12 @@ export const mboxConnector = defineConnector({
           }
           offset = msg.end;
           // Mid-file, the file counts as `offset` bytes long, so a resume from this page reads on from there.
-          state[file.rel] = { ...ident, size: offset, offset };
+          batch.put(key, { ...ident, size: offset, offset } satisfies MboxFileState);
           if (++counted >= ctx.config.pageSize) yield page();
         }
         if (!found && start === 0 && s.size > 0)
           errors.push({ message: `${file.rel}: not an mbox file (no "From " envelope line found).` });
-        state[file.rel] = { ...ident, offset: found ? offset : s.size };
+        batch.put(key, { ...ident, offset: found ? offset : s.size } satisfies MboxFileState);
       } finally {
         await fh.close();
       }

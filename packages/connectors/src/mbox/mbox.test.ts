@@ -1,6 +1,7 @@
-import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { createMemoryState, type MemoryConnectorState } from '@tributary/sdk';
 import { collectPages, createTestContext } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../mail/test-support/temp.js';
@@ -12,9 +13,14 @@ const mimekit = (f: string): string => testdata('email/mbox/mimekit', f);
 let cleanup: () => void = () => undefined;
 afterEach(() => cleanup());
 
-async function readAll(config: Record<string, unknown>, checkpoint?: unknown) {
-  const pages = await collectPages(mboxConnector, createTestContext(mboxConnector, { config, checkpoint }));
+/** One run; `from` is the previous run (its checkpoint and the connector state committed with it). */
+async function readAll(config: Record<string, unknown>, from?: { checkpoint: unknown; state: MemoryConnectorState }) {
+  const state = createMemoryState(from?.state.snapshot());
+  const ctx = createTestContext(mboxConnector, { config, checkpoint: from?.checkpoint, state });
+  const pages = await collectPages(mboxConnector, ctx);
+  for (const p of pages) state.apply(p.state);
   return {
+    state,
     pages,
     items: pages.flatMap((p) => p.items ?? []),
     errors: pages.flatMap((p) => p.errors ?? []),
@@ -103,16 +109,35 @@ describe('mbox framing and incremental reads', () => {
     appendFileSync(file, msg('five', 'fifth'));
     const whole = msg('six', 'sixth message');
     appendFileSync(file, whole.slice(0, 60)); // a writer caught mid-message
-    const second = await readAll({ path: file }, first.checkpoint);
+    const second = await readAll({ path: file }, first);
     expect(second.items.map((i) => i.externalId)).toEqual(['five@example.org']);
     expect(second.errors).toHaveLength(1);
     expect(second.errors[0]!.message).toMatch(/incomplete/);
     appendFileSync(file, whole.slice(60));
-    const third = await readAll({ path: file }, second.checkpoint);
+    const third = await readAll({ path: file }, second);
     expect(third.items.map((i) => i.externalId)).toEqual(['six@example.org']);
     expect(third.errors).toEqual([]);
-    const fourth = await readAll({ path: file }, third.checkpoint);
+    const fourth = await readAll({ path: file }, third);
     expect(fourth.items).toEqual([]);
+    // The file's offset and identity are connector state; the checkpoint is a flat marker.
+    expect(fourth.checkpoint).toEqual({ format: 'state-v1', files: 1 });
+    expect([...fourth.state.snapshot().keys()]).toEqual(['f:inbox.mbox']);
+  });
+
+  it('among many mbox files, reads only the messages appended to a few and forgets removed files', async () => {
+    const tmp = makeTempDir('mbox');
+    cleanup = tmp.cleanup;
+    const name = (i: number): string => path.join(tmp.dir, `box${i}.mbox`);
+    for (let i = 0; i < 200; i++) writeFileSync(name(i), msg(`a${i}`, 'first') + msg(`b${i}`, 'second'));
+    const first = await readAll({ path: tmp.dir, pageSize: 50 });
+    expect(first.items).toHaveLength(400);
+    for (const i of [3, 77, 150]) appendFileSync(name(i), msg(`c${i}`, 'third'));
+    for (const i of [10, 11]) rmSync(name(i));
+    const second = await readAll({ path: tmp.dir, pageSize: 50 }, first);
+    expect(second.items.map((i) => i.externalId)).toEqual(['c150@example.org', 'c3@example.org', 'c77@example.org']);
+    expect(second.pages.map((p) => Object.keys(p.state?.set ?? {}).length)).toEqual([3]);
+    expect(second.state.snapshot().size).toBe(198);
+    expect(JSON.stringify(second.checkpoint)).toBe('{"format":"state-v1","files":198}');
   });
 
   it('reads a rewritten file again from the start', async () => {
@@ -122,7 +147,7 @@ describe('mbox framing and incremental reads', () => {
     writeFileSync(file, msg('one', '1') + msg('two', '2'));
     const first = await readAll({ path: file });
     writeFileSync(file, msg('two', '2') + msg('three', '3'));
-    const second = await readAll({ path: file }, first.checkpoint);
+    const second = await readAll({ path: file }, first);
     expect(second.items.map((i) => i.externalId)).toEqual(['two@example.org', 'three@example.org']);
   });
 
