@@ -11,7 +11,9 @@ import {
   createSqliteQueue,
   createSqliteStore,
   createVault,
+  abortDeadRuns,
   loadKeyring,
+  protectedPathsOf,
   storeSourcePort,
   type Engine,
   type EngineEvent,
@@ -21,6 +23,7 @@ import {
   type Scheduler,
 } from '@tributary/engine';
 import { oauthClientsFromEnv } from './oauth-env.js';
+import { budgetsFromEnv } from './budgets-env.js';
 import {
   createLogger,
   createTokenBucket,
@@ -29,7 +32,10 @@ import {
   type AnyConnector,
   type LogRecord,
   type RateLimiter,
+  type RateLimitSpec,
 } from '@tributary/sdk';
+import { CONNECTOR_MODULES } from './connector-modules.js';
+import { createSyncThreadPool } from './sync-threads/pool.js';
 
 /** Name of the SQLite file inside the data dir (embedded mode). */
 export const DB_FILE = 'tributary.db';
@@ -40,6 +46,18 @@ export interface RuntimeOptions {
   connectors: AnyConnector[];
   log?: (record: LogRecord) => void;
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Where syncs run. `thread` (default): connectors loaded by {@link loadConnectors} sync in worker threads, off the
+   * event loop that serves the API and signals (connectors built in memory, as tests do, still run inline). `inline`:
+   * on this thread. `TRIBUTARY_SYNC_THREADS=0` also means inline.
+   */
+  syncIn?: 'thread' | 'inline';
+  /** Sync threads at most. @default TRIBUTARY_SYNC_THREADS, else 2 */
+  syncThreads?: number;
+  /** The process's rate limiters by provider account (a sync thread asks its parent's). @default one per account */
+  limiterFor?: (account: string, spec: RateLimitSpec) => RateLimiter;
+  /** Marks runs of dead processes `aborted` when the runtime opens. @default true */
+  recoverDeadRuns?: boolean;
 }
 
 /** Everything a Tributary process needs, wired for the deployment mode the environment selects. */
@@ -98,6 +116,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   try {
     await store.migrate();
+    // Runs left `running` by a killed process show as aborted from the next start of any process on.
+    if (options.recoverDeadRuns !== false)
+      await abortDeadRuns({ store, logger: createLogger(options.log ?? (() => undefined)) });
     if (distributed) {
       queue = createRedisQueue({ redis: redis!, prefix: tuning.queuePrefix, visibilityTimeoutMs: tuning.visibilityMs });
     } else {
@@ -115,6 +136,28 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const oauth = createOAuthFlow({ store, vault, clients: oauthClients });
     const limiters = new Map<string, RateLimiter>();
+    const limiterFor =
+      options.limiterFor ??
+      ((account: string, spec: RateLimitSpec): RateLimiter => {
+        let limiter = limiters.get(account);
+        if (!limiter) {
+          limiter = redis ? createRedisRateLimiter({ redis, account, spec }) : createTokenBucket(spec);
+          limiters.set(account, limiter);
+        }
+        return limiter;
+      });
+    const threads = syncThreadCount(options);
+    const pool =
+      threads > 0
+        ? createSyncThreadPool({
+            init: { dataDir: options.dataDir, env: { ...options.env }, connectorModules: [...CONNECTOR_MODULES] },
+            size: threads,
+            store,
+            limiterFor,
+            ...(options.log ? { log: options.log } : {}),
+            ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          })
+        : null;
     const engine = createEngine({
       ...(embedder ? { embedder } : {}),
       store,
@@ -126,17 +169,16 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       rateLimiterFor: (source, connector) => {
         const spec = connector.manifest.rateLimit;
         if (!spec) return unlimited;
-        const account = `${connector.manifest.name}:${source.ownerId}`;
-        let limiter = limiters.get(account);
-        if (!limiter) {
-          limiter = redis ? createRedisRateLimiter({ redis, account, spec }) : createTokenBucket(spec);
-          limiters.set(account, limiter);
-        }
-        return limiter;
+        return limiterFor(`${connector.manifest.name}:${source.ownerId}`, spec);
       },
       log: options.log,
       onEvent: options.onEvent,
       leaseTtlMs: tuning.syncLeaseMs,
+      // The trust boundary: no source reads the data dir (keyring, database); budgets stop runaway sources.
+      protectedPaths: protectedPathsOf(options.dataDir),
+      budgets: budgetsFromEnv(options.env),
+      ...(distributed ? {} : { diskPath: options.dataDir }),
+      ...(pool ? { syncExecutor: pool.executor } : {}),
     });
     // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
     const scheduler = createScheduler({
@@ -155,6 +197,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       oauth,
       redis,
       async close() {
+        // Running syncs are aborted and commit what they did before the store closes.
+        await pool?.close();
         await queue.close?.().catch(() => undefined);
         await engine.close();
         if (redis) redis.disconnect();
@@ -165,6 +209,20 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis?.disconnect();
     throw err;
   }
+}
+
+/** Sync threads of a runtime: 0 runs syncs inline. */
+function syncThreadCount(options: RuntimeOptions): number {
+  if (options.syncIn === 'inline') return 0;
+  const raw = options.env.TRIBUTARY_SYNC_THREADS;
+  if (options.syncThreads !== undefined) return raw === '0' ? 0 : options.syncThreads;
+  if (raw === undefined || raw === '') return 2;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new TributaryError('invalid_config', `TRIBUTARY_SYNC_THREADS="${raw}": use a whole number from 0 to 64.`, {
+      issues: [{ path: 'TRIBUTARY_SYNC_THREADS', message: 'invalid number' }],
+    });
+  return n;
 }
 
 /** Timing knobs, from the environment (documented in docs/deployment.md); defaults suit production. */
