@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What the connector remembers of one file: enough to tell "unchanged" without reading it. */
+/** What the connector remembers of one file (connector state `f:<path>`): enough to tell "unchanged" unread. */
 export const FileStateSchema = z.object({
   /** mtime in milliseconds. */
   m: z.number(),
@@ -11,8 +11,22 @@ export const FileStateSchema = z.object({
 });
 export type FileState = z.output<typeof FileStateSchema>;
 
-/** Cursor of the `files` connector: each synced file's root-relative path → {@link FileState}. */
-export const FilesCheckpointSchema = z.object({
-  files: z.record(z.string(), FileStateSchema),
-});
+/** Connector-state key of a file. The prefix leaves room for other kinds of records. */
+export const FILE_PREFIX = 'f:';
+export const fileKey = (rel: string): string => `${FILE_PREFIX}${rel}`;
+
+/**
+ * Cursor of the `files` connector: flat and small. Each file's {@link FileState} is connector state; the cursor
+ * says whether the first full walk finished and which backfill bound it uses. (A v1 checkpoint with a `files` map
+ * does not parse: the engine runs a clean re-sync, which finds every file unchanged.)
+ */
+export const FilesCheckpointSchema = z
+  .object({
+    v: z.literal(2),
+    /** True once a walk of the whole folder committed. */
+    complete: z.boolean(),
+    /** The first walk's backfill bound (epoch ms): older files are recorded, not read. */
+    sinceMs: z.number().optional(),
+  })
+  .strict();
 export type FilesCheckpoint = z.output<typeof FilesCheckpointSchema>;

@@ -35,4 +35,8 @@ testConnector(filesConnector, {
     unlinkSync(path.join(root, 'src/tool.py'));
     return { added: ['notes/new.md'], changed: ['docs/report.pdf'], deleted: ['src/tool.py'] };
   },
+  grow() {
+    for (let i = 0; i < 30; i++) put(`grown/note-${i}.md`, `# Grown ${i}\n\nA new file.\n`);
+    return 30;
+  },
 });

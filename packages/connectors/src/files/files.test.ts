@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Item, Page } from '@tributary/sdk';
+import { createMemoryState, type Item, type MemoryConnectorState, type Page } from '@tributary/sdk';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import { filesConnector } from './index.js';
 import { makeDocx, sampleFiles } from './test-support/documents.js';
@@ -20,11 +20,18 @@ function put(rel: string, data: string | Buffer): void {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
   writeFileSync(path.join(root, rel), data);
 }
-const read = (config: Record<string, unknown>, checkpoint?: unknown, since?: Date): Promise<Page[]> =>
-  collectPages(
-    filesConnector,
-    createTestContext(filesConnector, { config, ...(checkpoint ? { checkpoint } : {}), ...(since ? { since } : {}) }),
-  );
+/** Connector state as the engine keeps it: committed with each page, carried to the read that resumes. */
+let state: MemoryConnectorState = createMemoryState();
+const read = async (config: Record<string, unknown>, checkpoint?: unknown, since?: Date): Promise<Page[]> => {
+  const ctx = createTestContext(filesConnector, {
+    config,
+    ...(checkpoint ? { checkpoint, state } : {}),
+    ...(since ? { since } : {}),
+  });
+  const pages = await collectPages(filesConnector, ctx);
+  state = ctx.state as MemoryConnectorState;
+  return pages;
+};
 const itemsOf = (pages: Page[]): Item[] => pages.flatMap((p) => p.items ?? []);
 const errorsOf = (pages: Page[]): string[] => pages.flatMap((p) => p.errors ?? []).map((e) => e.message);
 const last = (pages: Page[]): Record<string, unknown> => pages[pages.length - 1]!.checkpoint;
@@ -138,6 +145,24 @@ describe('files connector: incremental reads', () => {
         .sort(),
     ).toEqual(['docs/memo.docx', 'notes/plan.md']);
     expect(inc.flatMap((p) => p.deletes ?? [])).toEqual(['src/main.ts']);
+  });
+
+  it('keeps per-file records in connector state: one edit and one delete among 300 files, a flat checkpoint', async () => {
+    for (let i = 0; i < 300; i++) put(`many/f-${String(i).padStart(3, '0')}.txt`, `file ${i}`);
+    const first = await read({ rootDir: root, pageSize: 40 });
+    for (const page of first) {
+      expect(JSON.stringify(page.checkpoint).length).toBeLessThan(64);
+      expect(Object.keys(page.state?.set ?? {}).length).toBeLessThanOrEqual(40);
+    }
+    expect(last(first)).toEqual({ v: 2, complete: true });
+    const records = state.snapshot().size;
+    expect(records).toBe(itemsOf(first).length);
+    put('many/f-123.txt', 'file 123, edited');
+    unlinkSync(path.join(root, 'many/f-250.txt'));
+    const inc = await read({ rootDir: root, pageSize: 40 }, last(first));
+    expect(itemsOf(inc).map((i) => i.externalId)).toEqual(['many/f-123.txt']);
+    expect(inc.flatMap((p) => p.deletes ?? [])).toEqual(['many/f-250.txt']);
+    expect(state.snapshot().size).toBe(records - 1);
   });
 
   it('reports files that leave the selection (a new exclude) as deletes', async () => {

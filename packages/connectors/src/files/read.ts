@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Item, Page, ReadContext } from '@tributary/sdk';
 import { TributaryError } from '@tributary/sdk';
-import type { FileState, FilesCheckpoint } from './checkpoint.js';
+import { FILE_PREFIX, fileKey, FileStateSchema, type FileState, type FilesCheckpoint } from './checkpoint.js';
 import type { FilesConfig } from './config.js';
 import { globMatcher, openRoot, walkRoot } from './client.js';
 import { UnreadableFile, extract } from './extract.js';
@@ -17,10 +17,23 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new TributaryError('aborted', 'The folder read was paused or cancelled.');
 }
 
+/** The files' records committed so far (one pass over connector state, paged by the engine). */
+async function loadFiles(ctx: Ctx): Promise<Map<string, FileState>> {
+  const prev = new Map<string, FileState>();
+  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
+  if (!ctx.checkpoint) return prev;
+  for await (const [key, value] of ctx.state.list(FILE_PREFIX)) {
+    const parsed = FileStateSchema.safeParse(value);
+    if (parsed.success) prev.set(key.slice(FILE_PREFIX.length), parsed.data);
+  }
+  return prev;
+}
+
 /**
  * Reads a folder. Files of a supported type that match `include` (when set) and not `exclude` are read when their
  * mtime or size changed, hashed to tell a touch from an edit, and extracted to text. Files that left the selection
- * (deleted, excluded, renamed) are reported as deletes on the last page.
+ * (deleted, excluded, renamed) are reported as deletes on the last page. Per-file records are connector state,
+ * written with the page that covers the file, so a page writes O(page) bytes.
  */
 export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>> {
   throwIfAborted(ctx.signal);
@@ -30,12 +43,25 @@ export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>
   const excluded = globMatcher(cfg.exclude, 'exclude');
   const rootName = path.basename(root);
   const maxBytes = cfg.maxFileSizeMb * 1024 * 1024;
-  const prev = ctx.checkpoint?.files ?? {};
-  const files: Record<string, FileState> = { ...prev };
+  const prev = await loadFiles(ctx);
   const seen = new Set<string>();
+  // The backfill bound holds for the whole first walk, across resumes; once a walk completed, new files are read.
   const sinceMs = ctx.checkpoint
-    ? undefined
+    ? ctx.checkpoint.complete
+      ? undefined
+      : ctx.checkpoint.sinceMs
     : (ctx.since?.getTime() ?? (cfg.backfillDays ? ctx.clock.now() - cfg.backfillDays * 86_400_000 : undefined));
+  const cursor = (complete: boolean): FilesCheckpoint => ({
+    v: 2,
+    complete,
+    ...(!complete && sinceMs !== undefined ? { sinceMs } : {}),
+  });
+  let set: Record<string, FileState> = {};
+  let changes = 0;
+  const record = (rel: string, st: FileState): void => {
+    set[fileKey(rel)] = st;
+    changes++;
+  };
 
   let items: Item[] = [];
   const errors: PageError[] = [];
@@ -48,6 +74,15 @@ export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>
   });
   for await (const f of walk) {
     throwIfAborted(ctx.signal);
+    // A page holds at most pageSize files' records (items or not), so a page's writes stay O(page).
+    if (changes >= cfg.pageSize || items.length >= cfg.pageSize) {
+      done += items.length;
+      ctx.progress({ phase: 'files', done });
+      yield { items, state: { set }, checkpoint: cursor(false) };
+      items = [];
+      set = {};
+      changes = 0;
+    }
     if (included && !included(f.rel)) continue;
     const type = fileTypeOf(path.basename(f.rel));
     if (!type) {
@@ -57,11 +92,11 @@ export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>
     }
     const m = f.stats.mtimeMs;
     const s = f.stats.size;
-    const old = prev[f.rel];
+    const old = prev.get(f.rel);
     seen.add(f.rel);
     if (old && old.m === m && old.s === s) continue;
     if (!old && sinceMs !== undefined && m < sinceMs) {
-      files[f.rel] = { m, s, h: '' };
+      record(f.rel, { m, s, h: '' });
       continue;
     }
     if (s > maxBytes) {
@@ -80,7 +115,7 @@ export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>
     }
     const h = createHash('sha256').update(buf).digest('hex');
     if (old && old.h === h) {
-      files[f.rel] = { m, s, h }; // touched, not edited
+      record(f.rel, { m, s, h }); // touched, not edited
       continue;
     }
     let extracted;
@@ -93,22 +128,23 @@ export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>
       if (!err.binary || included) errors.push({ externalId: f.rel, message: `${f.rel}: ${err.message}: skipped` });
       continue;
     }
-    files[f.rel] = { m, s, h };
+    record(f.rel, { m, s, h });
     items.push(toFileItem({ rel: f.rel, abs: f.abs, rootName, mtimeMs: m, size: s, type, extracted }));
-    if (items.length >= cfg.pageSize) {
-      done += items.length;
-      ctx.progress({ phase: 'files', done });
-      yield { items, checkpoint: { files: { ...files } } };
-      items = [];
-    }
   }
   throwIfAborted(ctx.signal);
 
   const deletes: string[] = [];
-  for (const [rel, st] of Object.entries(files)) {
+  const del: string[] = [];
+  for (const [rel, st] of prev) {
     if (seen.has(rel)) continue;
     if (st.h !== '') deletes.push(rel);
-    delete files[rel];
+    del.push(fileKey(rel));
   }
-  yield { items, deletes, ...(errors.length ? { errors } : {}), checkpoint: { files } };
+  yield {
+    items,
+    deletes,
+    state: { set, delete: del },
+    ...(errors.length ? { errors } : {}),
+    checkpoint: cursor(true),
+  };
 }
