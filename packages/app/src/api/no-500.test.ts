@@ -198,3 +198,22 @@ describe('config objects are strict', () => {
     await call('DELETE', '/sources/{id}', { params: { id: res.body.id } });
   });
 });
+
+describe('ingest', () => {
+  it('refuses items pushed into a pulled source (its full refresh would delete them): 409, nothing stored', async () => {
+    const pulled = (
+      await call('POST', '/sources', { body: { source_type: 'synthetic', name: 'pulled', config: { count: 3 } } })
+    ).body.id;
+    const before = await snapshot();
+    const checkpoint = await server.engine.store.getCheckpoint(pulled);
+    const res = await call('POST', '/sources/{id}/ingest', {
+      params: { id: pulled },
+      body: { items: [{ external_id: 'x', content: 'pushed' }], checkpoint: { offset: 99 } },
+    });
+    expectEnvelope(res, 409, 'conflict', 'path.id');
+    expect(res.body.error.message).toMatch(/push source/);
+    expect(await snapshot()).toEqual(before);
+    expect(await server.engine.store.getCheckpoint(pulled)).toEqual(checkpoint);
+    await call('DELETE', '/sources/{id}', { params: { id: pulled } });
+  });
+});

@@ -76,7 +76,7 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
       responses: {
         200: json(Started, 'The authorization URL (format=json)'),
         302: { description: "Redirect to the provider's consent page; sets the HttpOnly browser-binding cookie" },
-        ...errorResponses(400, 403, 404, 409),
+        ...errorResponses(400, 403, 404, 409, 501),
       },
     }),
     async (c) => {
@@ -123,7 +123,7 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
           description: 'Connected: an HTML page, or JSON with `Accept: application/json`',
           content: { 'text/html': { schema: z.string() }, 'application/json': { schema: Connected } },
         },
-        ...errorResponses(400, 401, 403, 409),
+        ...errorResponses(400, 401, 403, 409, 501),
       },
     }),
     async (c) => {
@@ -170,7 +170,7 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
       tags: ['sources', ...tags],
       summary: 'Disconnect a source: revoke the grant at the provider (when it can) and delete the stored credential',
       request: { params: IdParam },
-      responses: { 200: json(Disconnected, 'Disconnected'), ...errorResponses(403, 404) },
+      responses: { 200: json(Disconnected, 'Disconnected'), ...errorResponses(403, 404, 501) },
     }),
     async (c) => {
       const flow = requireFlow(deps);

@@ -33,7 +33,7 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
       tags,
       summary: 'Create a source',
       request: body(SourceCreateSchema),
-      responses: { 201: json(SourceSchema, 'Created'), ...errorResponses(400, 403, 404, 409, 413) },
+      responses: { 201: json(SourceSchema, 'Created'), ...errorResponses(400, 403, 404, 409, 413, 415) },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -80,7 +80,7 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
       tags,
       summary: 'Change a source',
       request: { params: IdParam, ...body(SourcePatchSchema) },
-      responses: { 200: json(SourceSchema), ...errorResponses(400, 403, 404, 409) },
+      responses: { 200: json(SourceSchema), ...errorResponses(400, 403, 404, 409, 415) },
     }),
     async (c) => {
       const source = await ownedSource(engine, principal(c), c.req.valid('param').id);

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { TributaryError } from '@tributary/sdk';
+import { normalizeRoots } from '@tributary/engine';
 import { requireAdmin } from '../../auth/authenticate.js';
 import { issueToken } from '../../auth/tokens.js';
 import type { MiddlewareHandler } from 'hono';
@@ -29,7 +30,7 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
       middleware: [adminOnly] as const,
       summary: 'Create a user (admin)',
       request: { body: { content: { 'application/json': { schema: UserCreateSchema } }, required: true } },
-      responses: { 201: json(UserSchema, 'Created'), ...errorResponses(400, 403, 409) },
+      responses: { 201: json(UserSchema, 'Created'), ...errorResponses(400, 403, 409, 415) },
     }),
     async (c) => {
       requireAdmin(principal(c));
@@ -38,12 +39,13 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
         throw new TributaryError('conflict', `User "${input.id}" exists.`, {
           issues: [{ path: 'id', message: 'taken' }],
         });
+      const roots = normalizeRoots(input.allowed_roots ?? []);
       const user = await store.createUser({
         name: input.name,
         isAdmin: input.is_admin ?? false,
         ...(input.id ? { id: input.id } : {}),
       });
-      return c.json(userWire(user), 201);
+      return c.json(userWire(roots.length ? ((await store.setUserAllowedRoots(user.id, roots)) ?? user) : user), 201);
     },
   );
 
@@ -73,7 +75,7 @@ export function registerUserRoutes(app: Api, deps: RouteDeps): void {
         params: IdParam,
         body: { content: { 'application/json': { schema: TokenCreateSchema } }, required: true },
       },
-      responses: { 201: json(NewTokenSchema, 'Created'), ...errorResponses(400, 403, 404) },
+      responses: { 201: json(NewTokenSchema, 'Created'), ...errorResponses(400, 403, 404, 415) },
     }),
     async (c) => {
       requireAdmin(principal(c));

@@ -60,7 +60,9 @@ export function errorResponses(
     404: 'Not found (or not yours).',
     409: 'Conflict with the current state.',
     413: 'Body or batch over the limit.',
+    415: 'The body is not JSON (send Content-Type: application/json).',
     429: 'Rate limited; see Retry-After.',
+    501: 'Not available on this server (OAuth without a vault).',
     503: 'The store is unavailable.',
   };
   const out: Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }> =
