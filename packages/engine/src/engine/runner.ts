@@ -3,7 +3,6 @@ import os from 'node:os';
 import {
   createHttpClient,
   createLogger,
-  createMemoryState,
   parseCheckpoint,
   parseConfig,
   resolveFeatures,
@@ -24,7 +23,11 @@ import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
 import { writePage } from './page-writer.js';
 import { planReadRetry, planRun, RUN_RETRY_BUDGET, type RunPlan } from './run-plan.js';
+import { whileStoreDown } from './store-retry.js';
 import { openSourceConfig } from './source-config.js';
+import { startBudgetMeter } from './budget.js';
+import { assertPathsAllowed, pathGuardFor } from './local-access.js';
+import { createRunState } from './state-view.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
 export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
@@ -167,6 +170,15 @@ export async function runSync(
     });
     const backfillDays =
       options.backfillDays ?? (typeof config.backfillDays === 'number' ? config.backfillDays : undefined);
+    // The trust boundary and the budgets hold for every run, whoever added the source and whatever changed since.
+    const paths = await pathGuardFor(store, deps.protectedPaths, source.ownerId);
+    assertPathsAllowed(connector, config, paths);
+    const budget = await startBudgetMeter(
+      store,
+      { sourceId: source.id, sourceName: source.name, ownerId: source.ownerId },
+      deps.budgets,
+      { dir: deps.diskPath, probe: deps.diskProbe },
+    );
 
     for (let attempt = 1; ; attempt++) {
       const pagesBefore = pages;
@@ -187,6 +199,7 @@ export async function runSync(
           mode !== 'incremental' && backfillDays !== undefined
             ? new Date(clock.now() - backfillDays * 86_400_000)
             : undefined;
+        const runState = createRunState(store, source.id, plan.checkpoint === undefined);
         const ctx: ReadContext<any, any> = {
           sourceId: source.id,
           config,
@@ -199,9 +212,9 @@ export async function runSync(
           clock,
           countApiCall: countApi,
           countRateLimitWait: countWait,
+          paths,
           checkpoint: plan.checkpoint,
-          // Placeholder until the store-backed view lands (next commit); no connector writes state yet.
-          state: createMemoryState(),
+          state: runState.view,
           mode,
           since,
           hints: options.hints ?? {},
@@ -210,6 +223,7 @@ export async function runSync(
         progress('reading');
         for await (const page of connector.read(ctx)) {
           if (stopRequested()) break;
+          await budget.admit(page.items ?? []);
           const extra = pending;
           pending = { apiCalls: 0, rateLimitWaitMs: 0 };
           const outcome = await writePage(
@@ -221,6 +235,7 @@ export async function runSync(
               items: page.items ?? [],
               deletes: page.deletes ?? [],
               checkpoint: page.checkpoint,
+              state: runState.changeFor(page),
               markSeen: plan.markSeen,
               // A source's first sync (until one succeeds, so a resumed backfill too) is a bulk load: index in merges.
               deferIndex: mode === 'backfill' || source.lastSyncAt === null,
@@ -232,9 +247,11 @@ export async function runSync(
             },
             deps.commitBatchSize ?? 1000,
           );
+          if (outcome.complete) runState.committed();
           for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
+          budget.record(outcome.created + outcome.updated, page.items ?? []);
           totals.itemsSeen += page.items?.length ?? 0;
           totals.created += outcome.created;
           totals.updated += outcome.updated;
@@ -307,7 +324,11 @@ export async function runSync(
       totals.apiCalls += pending.apiCalls;
       totals.rateLimitWaitMs += pending.rateLimitWaitMs;
     }
-    const done = await store.finishRun(run.id, { status: 'succeeded', mode: finalMode, counts: { ...totals } });
+    const outage = { clock, outageMs: deps.storeOutageMs ?? 60_000, logger: deps.logger };
+    const done = await whileStoreDown(
+      () => store.finishRun(run.id, { status: 'succeeded', mode: finalMode, counts: { ...totals } }),
+      outage,
+    );
     const latest = await store.getSource(source.id);
     // A pause during the run keeps the source paused.
     if (latest)
@@ -322,17 +343,22 @@ export async function runSync(
     const error = toTributaryError(err);
     // A failed run keeps what it committed searchable too (if the store is down, the next open catches up).
     await store.flushIndex().catch(() => undefined);
-    const done = await store.finishRun(run.id, {
-      status: 'failed',
-      mode: finalMode,
-      error: error.message,
-      errorCode: error.code,
-      counts: {
-        ...totals,
-        apiCalls: totals.apiCalls + pending.apiCalls,
-        rateLimitWaitMs: totals.rateLimitWaitMs + pending.rateLimitWaitMs,
-      },
-    });
+    // A store outage must not leave the run `running`: finishing it waits for the database (bounded).
+    const done = await whileStoreDown(
+      () =>
+        store.finishRun(run.id, {
+          status: 'failed',
+          mode: finalMode,
+          error: error.message,
+          errorCode: error.code,
+          counts: {
+            ...totals,
+            apiCalls: totals.apiCalls + pending.apiCalls,
+            rateLimitWaitMs: totals.rateLimitWaitMs + pending.rateLimitWaitMs,
+          },
+        }),
+      { clock, outageMs: deps.storeOutageMs ?? 60_000, logger: deps.logger },
+    );
     await store.updateSource(source.id, { status: 'error', errorMessage: `${error.code}: ${error.message}` });
     const latest = await store.getSource(source.id);
     if (latest) deps.onEvent?.({ type: 'run_finished', run: done, source: latest });

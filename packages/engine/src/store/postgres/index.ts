@@ -4,7 +4,7 @@ import { TributaryError, type Logger } from '@tributary/sdk';
 import type { MemoryStore, MigrationStatus } from '../types.js';
 import { createPgAdmin } from './admin.js';
 import { getStatePg, listStatePg } from './connector-state.js';
-import { connect, transaction } from './db.js';
+import { connect, transaction, withPgErrors } from './db.js';
 import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
 import { createPgReads } from './reads.js';
 import { createPgSearch } from './search.js';
@@ -47,8 +47,11 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     max: options.maxConnections ?? 10,
     options: `-c search_path=${schema}`,
   });
-  // An idle client losing its connection (server restart) must not crash the process; the next query reconnects.
+  // A client losing its connection (server restart) must not crash the process: pg emits 'error' on the pool for
+  // idle clients and on the client itself for checked-out ones. The failed query rejects (mapped to
+  // `store_unavailable` by withPgErrors); the next one reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const clock = options.now ?? (() => new Date());
   const now = (): string => clock().toISOString();
   const admin = createPgAdmin(pool, now, () => clock().getTime());
@@ -64,7 +67,8 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     return { current: Number(current), latest: LATEST_PG_VERSION };
   };
 
-  return {
+  // Driver errors are mapped once, here at the store boundary (connection loss → retryable store_unavailable).
+  return withPgErrors({
     kind: 'postgres',
     pool,
     async migrate() {
@@ -203,5 +207,5 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     kvGet: admin.kvGet as MemoryStore['kvGet'],
     kvTake: admin.kvTake as MemoryStore['kvTake'],
     kvDelete: admin.kvDelete,
-  };
+  });
 }
