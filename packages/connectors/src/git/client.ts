@@ -4,6 +4,7 @@ import { TributaryError, isInside } from '@tributary/sdk';
 import { gitFailure, gitOk, runGit, streamGit } from './process.js';
 import { MAX_PATCH_CHARS } from './config.js';
 import { parseLogRecord, webCommitBase, type RawCommit } from './map.js';
+import { readAheadGit } from './read-ahead.js';
 
 /** An opened, validated repository. */
 export interface Repo {
@@ -183,42 +184,45 @@ export function revList(repo: Repo, o: RevListOptions): AsyncGenerator<string> {
 const LOG_FORMAT = '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f';
 const RECORD_START = /^[0-9a-f]{40}([0-9a-f]{24})?\x1f/;
 
+/** Which commits {@link logCommits} prints: a revision range (as for {@link revList}), or listed shas in order. */
+export type LogSelection = { range: RevListOptions } | { shas: string };
+
 /**
- * Details of a batch of commits (one page): message, people, dates, parents, numstat. One `git log` for the batch,
- * parsed record by record as it streams.
+ * Streams commit details (message, people, dates, parents, numstat) from ONE `git log` process, parsed record by
+ * record as git prints them, read ahead by a worker thread with backpressure (see read-ahead.ts). A range walks
+ * the history in the same order as {@link revList} with the same options; `shas` (newline-separated) prints
+ * exactly those commits in that order.
  */
-export async function logCommits(repo: Repo, shas: string[], signal?: AbortSignal): Promise<Map<string, RawCommit>> {
-  const out = new Map<string, RawCommit>();
-  const args = [
-    'log',
-    '--no-walk=unsorted',
-    '--stdin',
-    LOG_FORMAT,
-    '--numstat',
-    '--diff-merges=first-parent',
-    '--no-renames',
-    '--no-ext-diff',
-    '--no-textconv',
-  ];
-  let pending: string | undefined;
-  const flush = (): void => {
-    if (pending === undefined) return;
-    const c = parseLogRecord(pending);
-    if (c) out.set(c.sha, c);
-  };
-  for await (const piece of streamGit(repo.dir, args, '\x1e', {
-    signal,
-    input: shas.join('\n') + '\n',
-    maxRecordChars: 2_000_000,
-  })) {
-    // A commit message may itself contain \x1e: a piece that does not start with "<sha>\x1f" continues the record.
-    if (RECORD_START.test(piece) || pending === undefined) {
-      flush();
-      pending = piece;
-    } else pending += '\x1e' + piece;
+export async function* logCommits(repo: Repo, sel: LogSelection, signal?: AbortSignal): AsyncGenerator<RawCommit> {
+  const args = ['log', LOG_FORMAT, '--numstat', '--diff-merges=first-parent', '--no-renames', '--no-ext-diff'];
+  args.push('--no-textconv', '--stdin');
+  let input: string;
+  if ('shas' in sel) {
+    args.push('--no-walk=unsorted');
+    input = sel.shas;
+  } else {
+    const o = sel.range;
+    args.push('--topo-order');
+    if (o.reverse) args.push('--reverse');
+    if (o.maxCount !== undefined) args.push(`--max-count=${o.maxCount}`);
+    if (o.sinceTs !== undefined) args.push(`--max-age=${o.sinceTs}`);
+    input = [...o.include, ...o.exclude.map((s) => `^${s}`)].join('\n') + '\n';
+    // --full-diff: the patterns choose commits; the files listed stay all of the commit's files.
+    if (o.patterns.length) args.push('--full-diff', '--', ...o.patterns);
   }
-  flush();
-  return out;
+  let pending: string | undefined;
+  for await (const piece of readAheadGit(repo.dir, args, '\x1e', { signal, input, maxRecordChars: 2_000_000 })) {
+    // A commit message may itself contain \x1e: a piece that does not start with "<sha>\x1f" continues the record.
+    if (pending !== undefined && !RECORD_START.test(piece)) {
+      pending += '\x1e' + piece;
+      continue;
+    }
+    const c = pending === undefined ? undefined : parseLogRecord(pending);
+    pending = piece;
+    if (c) yield c;
+  }
+  const c = pending === undefined ? undefined : parseLogRecord(pending);
+  if (c) yield c;
 }
 
 /** The patch of one commit, cut at {@link MAX_PATCH_CHARS} (git is stopped there, the rest is never read). */

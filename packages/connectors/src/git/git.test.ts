@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Item, Page } from '@tributary/sdk';
 import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import { gitConnector } from './index.js';
+import { generateBenchRepo } from './bench-repo.js';
 import { TestRepo } from './test-support/repo.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -174,6 +175,27 @@ describe('git connector: large and real repositories', () => {
     // Crash after page 3: the resume yields exactly the rest.
     const rest = itemsOf(await read({ rootDir: r.dir }, pages[3]!.checkpoint));
     expect(rest.map((i) => i.externalId)).toEqual(items.slice(4 * 500).map((i) => i.externalId));
+  });
+
+  it('streams a history with merges in one pass, and resumes exactly after a stop in the middle of it', async () => {
+    const r = newRepo();
+    await generateBenchRepo(r.dir, 600); // merges of topic branches every ~40 commits
+    const order = r.git('rev-list', '--topo-order', '--reverse', 'main').split('\n');
+    const config = { rootDir: r.dir, pageSize: 50 };
+    // The consumer stops after 3 pages, mid-pass (as a crash or a pause would): git is stopped with it.
+    const firstPages: Page[] = [];
+    for await (const page of gitConnector.read(createTestContext(gitConnector, { config }))) {
+      firstPages.push(page as Page);
+      if (firstPages.length === 3) break;
+    }
+    const head = itemsOf(firstPages).map((i) => i.externalId);
+    expect(head).toEqual(order.slice(0, 150));
+    expect(last(firstPages)).toMatchObject({ lastSha: order[149] });
+    const rest = await read(config, last(firstPages));
+    expect(itemsOf(rest).map((i) => i.externalId)).toEqual(order.slice(150));
+    expect(last(rest)).toEqual({ tips: { main: order[order.length - 1] } });
+    const merge = itemsOf(rest).find((i) => (i.metadata!.parents as string[]).length === 2)!;
+    expect(merge.metadata!.files).not.toEqual([]); // the merge lists what it brought in against its first parent
   });
 
   it("reads this project's own repository", async () => {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { TributaryError } from '@tributary/sdk';
 
 /** Options that make git's output stable whatever the user's git config says. */
-const STABLE_CONFIG = [
+export const STABLE_CONFIG = [
   '-c',
   'core.quotePath=false',
   '-c',
@@ -48,7 +48,7 @@ function startGit(cwd: string, args: string[], opts: GitRunOptions): ChildProces
   return child;
 }
 
-function spawnError(err: unknown, args: string[]): TributaryError {
+export function spawnError(err: unknown, args: string[]): TributaryError {
   const e = err as NodeJS.ErrnoException;
   if (e?.name === 'AbortError') return new TributaryError('aborted', 'The git read was aborted.', { cause: err });
   if (e?.code === 'ENOENT') {

@@ -9,12 +9,13 @@ import {
   currentBranch,
   logCommits,
   notReachableFrom,
+  type LogSelection,
   openRepo,
   resolveBranches,
   revList,
   type Repo,
 } from './client.js';
-import { toItem } from './map.js';
+import { toItem, type RawCommit } from './map.js';
 
 type Ctx = ReadContext<GitConfig, GitCheckpoint>;
 
@@ -121,54 +122,63 @@ export async function* readCommits(ctx: Ctx): AsyncGenerator<Page<GitCheckpoint>
     if (deletes.length) yield { deletes, checkpoint: passCheckpoint(pass, {}) };
   }
 
+  const range = {
+    include: newTips,
+    exclude: oldTips,
+    patterns: ctx.config.patterns,
+    reverse: true,
+    maxCount: ctx.config.maxCommits,
+    sinceTs: pass.sinceTs,
+    signal: ctx.signal,
+  };
+  // A fresh pass is ONE `git log` over the range. A resume lists the pass again with the cheap `git rev-list` (same
+  // walk, same order), drops what was yielded up to `lastSha`, and prints the rest with one `git log`. If the
+  // resume point is not found (the config changed in between), the pass is read again from its start: the engine
+  // recognises what it already has.
+  let selection: LogSelection = { range };
+  if (pass.lastSha !== undefined) {
+    const rest = await commitsAfter(revList(repo, range), pass.lastSha);
+    if (rest === undefined) {
+      ctx.logger.warn('git: resume point not found in the pass; reading the pass again from its start', {
+        lastSha: pass.lastSha,
+      });
+    } else selection = { shas: rest };
+  }
+
   let done = 0;
-  const emitPage = async (shas: string[]): Promise<Page<GitCheckpoint>> => {
-    const items = await toItems(ctx, repo, pass, shas);
+  let batch: RawCommit[] = [];
+  const emitPage = async (): Promise<Page<GitCheckpoint>> => {
+    const items = await toItems(ctx, repo, pass, batch);
+    const lastSha = batch[batch.length - 1]!.sha;
+    batch = [];
     done += items.length;
     ctx.progress({ phase: 'commits', done });
-    return { items, checkpoint: passCheckpoint(pass, { lastSha: shas[shas.length - 1]! }) };
+    return { items, checkpoint: passCheckpoint(pass, { lastSha }) };
   };
-
-  // On a resume, replay the same rev-list and skip up to the last commit yielded. If it is not found (the config
-  // changed in between), read the pass again from its start: the engine recognises what it already has.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const skipTo = attempt === 0 ? pass.lastSha : undefined;
-    let skipping = skipTo !== undefined;
-    let batch: string[] = [];
-    for await (const sha of revList(repo, {
-      include: newTips,
-      exclude: oldTips,
-      patterns: ctx.config.patterns,
-      reverse: true,
-      maxCount: ctx.config.maxCommits,
-      sinceTs: pass.sinceTs,
-      signal: ctx.signal,
-    })) {
-      if (skipping) {
-        if (sha === skipTo) skipping = false;
-        continue;
-      }
-      batch.push(sha);
-      if (batch.length >= pageSize) {
-        yield await emitPage(batch);
-        batch = [];
-        if (ctx.signal.aborted) return;
-      }
+  for await (const commit of logCommits(repo, selection, ctx.signal)) {
+    batch.push(commit);
+    if (batch.length >= pageSize) {
+      yield await emitPage();
+      if (ctx.signal.aborted) return;
     }
-    if (skipping) {
-      ctx.logger.warn('git: resume point not found in the pass; reading the pass again from its start', {
-        lastSha: skipTo,
-      });
-      continue;
-    }
-    const final = batch.length ? await emitPage(batch) : { items: [] as Item[] };
-    yield { ...final, checkpoint: { tips: pass.targets } };
-    return;
   }
+  const final = batch.length ? await emitPage() : { items: [] as Item[] };
+  yield { ...final, checkpoint: { tips: pass.targets } };
 }
 
-async function toItems(ctx: Ctx, repo: Repo, pass: Pass, shas: string[]): Promise<Item[]> {
-  const details = await logCommits(repo, shas, ctx.signal);
+/** The shas after `lastSha` in a listing (newline-joined, for git's stdin), or undefined when it is not there. */
+async function commitsAfter(shas: AsyncIterable<string>, lastSha: string): Promise<string | undefined> {
+  let found = false;
+  const rest: string[] = [];
+  for await (const sha of shas) {
+    if (found) rest.push(sha);
+    else found = sha === lastSha;
+  }
+  return found ? rest.join('\n') + '\n' : undefined;
+}
+
+async function toItems(ctx: Ctx, repo: Repo, pass: Pass, commits: RawCommit[]): Promise<Item[]> {
+  const shas = commits.map((c) => c.sha);
   const branchNames = Object.keys(pass.targets);
   const missingFrom = new Map<string, Set<string>>();
   if (branchNames.length > 1) {
@@ -177,11 +187,9 @@ async function toItems(ctx: Ctx, repo: Repo, pass: Pass, shas: string[]): Promis
     }
   }
   const items: Item[] = [];
-  for (const sha of shas) {
-    const c = details.get(sha);
-    if (!c) throw new TributaryError('upstream_error', `git log did not return commit ${sha} of "${repo.dir}"`);
-    const branches = branchNames.filter((b) => !missingFrom.get(b)?.has(sha));
-    const patch = ctx.features.diffs ? await commitPatch(repo, sha, ctx.signal) : undefined;
+  for (const c of commits) {
+    const branches = branchNames.filter((b) => !missingFrom.get(b)?.has(c.sha));
+    const patch = ctx.features.diffs ? await commitPatch(repo, c.sha, ctx.signal) : undefined;
     items.push(toItem(c, { repoName: repo.name, webBase: repo.webBase, branches, ...(patch ? { patch } : {}) }));
   }
   return items;
