@@ -37,6 +37,18 @@ export function prefixEnd(prefix: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The one lower bound of a keyset page: `key > after` when `after` is at or past the prefix, else `key >= prefix`.
+ * (Two lower bounds in one query make SQLite pick one for the index range and filter the other row by row, so a
+ * late page would rescan everything before it.)
+ */
+export function lowerBound(prefix: string, after: string | undefined): { key: string; inclusive: boolean } {
+  // Byte order, as the stores compare (JS `>=` compares UTF-16 units, which differs past the BMP).
+  return after !== undefined && Buffer.compare(Buffer.from(after), Buffer.from(prefix)) >= 0
+    ? { key: after, inclusive: false }
+    : { key: prefix, inclusive: true };
+}
+
 /** JSON text of a state value (`undefined` is stored as null, as JSON.stringify would in an array). */
 export function stateJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';

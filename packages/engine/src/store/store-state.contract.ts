@@ -60,6 +60,9 @@ export function stateContract(getStore: () => MemoryStore): void {
       expect(await listAll(store, s.id, 'zz')).toEqual([]);
       const rows = await store.listConnectorState(s.id, { prefix: 'a/', after: 'a/2', limit: 1 });
       expect(rows).toEqual([['a/3', 3]]);
+      // `after` outside the prefix: before it starts at the prefix, past it nothing is left.
+      expect((await store.listConnectorState(s.id, { prefix: 'a/', after: 'a', limit: 1 }))[0]![0]).toBe('a/1');
+      expect(await store.listConnectorState(s.id, { prefix: 'a/', after: 'a0', limit: 5 })).toEqual([]);
     });
 
     it('is per source; clear drops the old records in the same commit; purge and delete remove it', async () => {

@@ -1,4 +1,4 @@
-import { prefixEnd, stateJson, type StateChange, type StateListOptions } from '../connector-state.js';
+import { lowerBound, prefixEnd, stateJson, type StateChange, type StateListOptions } from '../connector-state.js';
 import type { Tx } from './db.js';
 
 // COLLATE "C": keys sort by bytes (code point order), like SQLite, so prefix scans are index ranges.
@@ -41,17 +41,14 @@ export async function getStatePg(tx: Tx, sourceId: string, keys: string[]): Prom
   return out;
 }
 
-export async function listStatePg(
-  tx: Tx,
-  sourceId: string,
-  opts: StateListOptions,
-): Promise<Array<[string, unknown]>> {
+export async function listStatePg(tx: Tx, sourceId: string, opts: StateListOptions): Promise<Array<[string, unknown]>> {
   const prefix = opts.prefix ?? '';
+  const from = lowerBound(prefix, opts.after);
   const rows = await tx.query<{ key: string; value: unknown }>(
     `SELECT key, value FROM connector_state
-     WHERE source_id = $1 AND key >= $2 AND key > $3 AND ($4::text IS NULL OR key < $4)
-     ORDER BY key LIMIT $5`,
-    [sourceId, prefix, opts.after ?? '', prefix ? (prefixEnd(prefix) ?? null) : null, opts.limit],
+     WHERE source_id = $1 AND key ${from.inclusive ? '>=' : '>'} $2 AND ($3::text IS NULL OR key < $3)
+     ORDER BY key LIMIT $4`,
+    [sourceId, from.key, prefix ? (prefixEnd(prefix) ?? null) : null, opts.limit],
   );
   return rows.rows.map((r) => [r.key, r.value]);
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { prefixEnd, stateJson, type StateChange, type StateListOptions } from '../connector-state.js';
+import { lowerBound, prefixEnd, stateJson, type StateChange, type StateListOptions } from '../connector-state.js';
 
 export const CONNECTOR_STATE_MIGRATION = `
 CREATE TABLE connector_state (
@@ -21,11 +21,14 @@ export function createConnectorState(db: Database.Database) {
   const getMany = db.prepare(
     'SELECT key, value FROM connector_state WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))',
   );
-  const list = db.prepare(
-    `SELECT key, value FROM connector_state
-     WHERE source_id = @sourceId AND key >= @from AND key > @after AND (@to IS NULL OR key < @to)
-     ORDER BY key LIMIT @limit`,
-  );
+  const listFrom = (op: '>=' | '>') =>
+    db.prepare(
+      `SELECT key, value FROM connector_state
+       WHERE source_id = @sourceId AND key ${op} @from AND (@to IS NULL OR key < @to)
+       ORDER BY key LIMIT @limit`,
+    );
+  const listIncl = listFrom('>=');
+  const listExcl = listFrom('>');
   return {
     /** Call inside the commit transaction. */
     apply(sourceId: string, change: StateChange | undefined): void {
@@ -45,10 +48,10 @@ export function createConnectorState(db: Database.Database) {
     },
     list(sourceId: string, opts: StateListOptions): Array<[string, unknown]> {
       const prefix = opts.prefix ?? '';
-      const rows = list.all({
+      const from = lowerBound(prefix, opts.after);
+      const rows = (from.inclusive ? listIncl : listExcl).all({
         sourceId,
-        from: prefix,
-        after: opts.after ?? '',
+        from: from.key,
         to: prefix ? (prefixEnd(prefix) ?? null) : null,
         limit: opts.limit,
       }) as Row[];
