@@ -12,6 +12,7 @@ import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
 import { createTrust } from './trust.js';
 import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
+import { secureDatabaseFiles } from './file-mode.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its folder), or ':memory:'. */
@@ -32,6 +33,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   let db: Database.Database;
   try {
+    secureDatabaseFiles(options.path);
     db = new Database(options.path);
   } catch (err) {
     throw new TributaryError(
@@ -41,6 +43,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     );
   }
   db.pragma('journal_mode = WAL');
+  secureDatabaseFiles(options.path); // the WAL and SHM now exist: owner-only whatever the umask
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 10000');
