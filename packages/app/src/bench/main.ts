@@ -20,6 +20,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   workers: async () => (await import('./distributed-bench.js')).benchWorkersPhase(),
   logs: async () => (await import('./connectors-bench.js')).benchLogsPhase(),
   mbox: async () => (await import('./connectors-bench.js')).benchMboxPhase(),
+  obsidian: async () => (await import('./connectors-bench.js')).benchObsidianPhase(),
   git: async () => (await import('./git-bench.js')).benchGitPhase(),
   maildir: async () => (await import('./maildir-bench.js')).benchMaildirPhase(),
   api: async () => (await import('./api-bench.js')).benchApi(),
