@@ -225,6 +225,55 @@ export function queueContract(
       expect(await q.stats()).toEqual({ depth: 2, delayed: 2, inFlight: 1, retries: 1, deadLetters: 1 });
     });
 
+    it('batched: enqueueMany → reserveMany → ackMany deliver each job once, in order, as the single calls do', async () => {
+      const queued = await q.enqueueMany([
+        job('s1'),
+        job('s2', { dedupKey: 'source:s2' }),
+        job('s2', { dedupKey: 'source:s2' }),
+        job('s3', { delayMs: 5000 }),
+        job('s4'),
+      ]);
+      expect(queued[2]).toEqual({ id: queued[1]!.id, deduplicated: true });
+      expect(new Set(queued.map((r) => r.id)).size).toBe(4);
+      expect(await q.enqueueMany([])).toEqual([]);
+      // One bad job refuses the whole batch before anything is written.
+      await expect(q.enqueueMany([job('s5'), job('')])).rejects.toMatchObject({ code: 'invalid_input' });
+      expect(await q.stats()).toMatchObject({ depth: 4, delayed: 1 });
+
+      const first = await q.reserveMany('c1', 2);
+      expect(first.map((r) => r.job.payload.sourceId)).toEqual(['s1', 's2']);
+      expect(first[1]!.job).toMatchObject({ attempts: 1, dedupKey: null });
+      const rest = await q.reserveMany('c2', 10);
+      expect(rest.map((r) => [r.job.payload.sourceId, r.consumer])).toEqual([['s4', 'c2']]);
+      expect(await q.reserveMany('c3', 10)).toEqual([]);
+      expect(await q.ackMany([...first, ...rest])).toEqual([true, true, true]);
+      expect(await q.ackMany(first)).toEqual([false, false]);
+      expect(await q.stats()).toMatchObject({ depth: 1, delayed: 1, inFlight: 0 });
+    });
+
+    it('reserveMany takes abandoned jobs first and dead-letters those out of attempts, like reserve', async () => {
+      const [a, b] = await q.enqueueMany([job('s1'), job('s2')]);
+      const dying = await q.reserveMany('dying', 5);
+      expect(dying).toHaveLength(2);
+      await h.elapseLeaseTime(visibilityTimeoutMs + 100);
+      await q.enqueue(job('s3'));
+      const again = await q.reserveMany('c2', 5);
+      expect(again.map((r) => [r.job.id, r.job.attempts])).toEqual([
+        [a!.id, 2],
+        [b!.id, 2],
+        [expect.any(String), 1],
+      ]);
+      expect(await q.ackMany(dying)).toEqual([false, false]); // the lease moved on
+      expect(await q.ack(again[0]!)).toBe(true);
+      await h.elapseLeaseTime(visibilityTimeoutMs + 100);
+      expect((await q.reserveMany('c3', 5)).map((r) => r.job.attempts)).toEqual([3, 2]);
+      await h.elapseLeaseTime(visibilityTimeoutMs + 100);
+      // b used its three attempts: dead-lettered; the third job comes back a third time.
+      const last = await q.reserveMany('c4', 5);
+      expect(last.map((r) => r.job.attempts)).toEqual([3]);
+      expect((await q.listDeadLetters()).map((d) => d.job.id)).toEqual([b!.id]);
+    });
+
     it('survives a restart: waiting jobs, dead letters and counters are durable', async () => {
       const { id } = await q.enqueue(job('s1', { dedupKey: 'source:s1' }));
       await q.enqueue(job('s2'));

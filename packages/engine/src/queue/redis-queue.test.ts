@@ -53,6 +53,17 @@ describe('redis queue after a Redis restart', () => {
       const r = await q.reserve('c1');
       expect(r?.job.payload.sourceId).toBe('s1');
       expect(await q.ack(r!)).toBe(true);
+      // The pipelined batch calls too: every call refused with NOSCRIPT runs once after the reload, none twice.
+      await admin.script('FLUSH');
+      const payload = (sourceId: string) => ({ type: 'rss:sync', payload: { sourceId, userId: 'u1', options: {} } });
+      const queued = await q.enqueueMany([payload('a'), payload('b'), payload('c')]);
+      expect(new Set(queued.map((j) => j.id)).size).toBe(3);
+      await admin.script('FLUSH');
+      const batch = await q.reserveMany('c1', 10);
+      expect(batch.map((j) => j.job.payload.sourceId)).toEqual(['a', 'b', 'c']);
+      await admin.script('FLUSH');
+      expect(await q.ackMany(batch)).toEqual([true, true, true]);
+      expect(await q.stats()).toMatchObject({ depth: 0, inFlight: 0 });
     } finally {
       await q.close();
       await deleteRedisPrefix(admin, prefix);

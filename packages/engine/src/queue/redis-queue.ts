@@ -2,19 +2,33 @@ import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '@tributary/sdk';
 import { retryDelay } from './backoff.js';
 import { failureText, newJobId, validateEnqueue } from './job-input.js';
-import { ACK, ENQUEUE, FAIL, HEARTBEAT, RELEASE, REQUEUE, RESERVE } from './redis-scripts.js';
+import {
+  ACK,
+  ACK_MANY,
+  ENQUEUE,
+  ENQUEUE_MANY,
+  FAIL,
+  HEARTBEAT,
+  RELEASE,
+  REQUEUE,
+  RESERVE,
+  RESERVE_MANY,
+} from './redis-scripts.js';
 import { luaScript } from './redis-script.js';
 
 const scripts = {
   enqueue: luaScript(ENQUEUE),
   reserve: luaScript(RESERVE),
+  reserveMany: luaScript(RESERVE_MANY),
+  enqueueMany: luaScript(ENQUEUE_MANY),
+  ackMany: luaScript(ACK_MANY),
   heartbeat: luaScript(HEARTBEAT),
   ack: luaScript(ACK),
   fail: luaScript(FAIL),
   release: luaScript(RELEASE),
   requeue: luaScript(REQUEUE),
 };
-import type { DeadLetter, JobQueue, QueueOptions, QueueStats, ReservedJob, SyncJob } from './types.js';
+import type { DeadLetter, EnqueueResult, JobQueue, QueueOptions, QueueStats, ReservedJob, SyncJob } from './types.js';
 
 export interface RedisQueueOptions extends QueueOptions {
   /** A connection to use (the caller closes it) or a `redis://` URL (the queue opens and closes its own). */
@@ -90,6 +104,26 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
 
   const lease = (r: ReservedJob): string[] => [r.receipt, r.consumer, String(r.job.attempts), group];
 
+  const toReserved = (flat: string[], consumer: string): ReservedJob => {
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+    return { job: toJob(h), consumer, receipt: h.entry ?? '' };
+  };
+  // Pipelines and multi-job scripts stay under this many jobs: a bounded reply, and Lua's stack limit for unpack.
+  const BATCH = 1000;
+  const withNoGroupRetry = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await ensureGroup();
+    try {
+      return await fn();
+    } catch (err) {
+      // The stream or group was deleted under us (FLUSHALL, a manual cleanup): recreate it once.
+      if (!/NOGROUP/.test((err as Error).message)) throw err;
+      groupReady = null;
+      await ensureGroup();
+      return fn();
+    }
+  };
+
   const reserveOnce = async (consumer: string): Promise<ReservedJob | null> => {
     const now = clock.now();
     const flat = (await scripts.reserve.run(
@@ -126,6 +160,64 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
         ],
       )) as [string, number];
       return { id: resultId, deduplicated: dup === 1 };
+    },
+    async enqueueMany(inputs) {
+      for (const input of inputs) validateEnqueue(input);
+      await ensureGroup();
+      const out: EnqueueResult[] = [];
+      for (let from = 0; from < inputs.length; from += BATCH) {
+        const now = clock.now();
+        const args: string[] = [keys.jobPrefix, keys.dedupPrefix, iso(now)];
+        for (const input of inputs.slice(from, from + BATCH)) {
+          const delay = input.delayMs ?? 0;
+          args.push(
+            newJobId(),
+            input.type,
+            JSON.stringify(input.payload),
+            String(input.maxAttempts ?? defaultMaxAttempts),
+            input.dedupKey ?? '',
+            String(delay > 0 ? now + delay : 0),
+          );
+        }
+        const flat = (await scripts.enqueueMany.run(redis, [keys.stream, keys.delayed], args)) as Array<
+          string | number
+        >;
+        for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: String(flat[i]), deduplicated: flat[i + 1] === 1 });
+      }
+      return out;
+    },
+    async reserveMany(consumer, max) {
+      const want = Math.min(BATCH, Math.floor(max));
+      if (!(want >= 1)) return [];
+      return withNoGroupRetry(async () => {
+        const now = clock.now();
+        const flats = (await scripts.reserveMany.run(
+          redis,
+          [keys.stream, keys.delayed, keys.dead],
+          [
+            group,
+            consumer,
+            String(now),
+            String(visibilityMs),
+            keys.jobPrefix,
+            keys.dedupPrefix,
+            iso(now),
+            String(want),
+          ],
+        )) as string[][];
+        return flats.map((flat) => toReserved(flat, consumer));
+      });
+    },
+    async ackMany(reserved) {
+      const out: boolean[] = [];
+      for (let from = 0; from < reserved.length; from += BATCH) {
+        const args: string[] = [group, keys.jobPrefix];
+        for (const r of reserved.slice(from, from + BATCH))
+          args.push(r.job.id, r.receipt, r.consumer, String(r.job.attempts));
+        const flags = (await scripts.ackMany.run(redis, [keys.stream], args)) as number[];
+        for (const f of flags) out.push(f === 1);
+      }
+      return out;
     },
     async reserve(consumer) {
       await ensureGroup();

@@ -151,3 +151,129 @@ redis.call('HSET', h, 'state', 'queued', 'attempts', 0, 'deadEntry', '', 'failed
 redis.call('XADD', KEYS[3], '*', 'job', ARGV[1])
 return 1
 `;
+
+/**
+ * Up to ARGV[8] jobs in one call, with RESERVE's rules per job: due delayed jobs promoted first, then abandoned
+ * entries (one XAUTOCLAIM pass over the pending list, not one per job), then new ones (one XREADGROUP COUNT n).
+ * KEYS and ARGV[1..7] as RESERVE. Returns a list of jobs as flat field/value lists (empty when nothing is visible).
+ */
+export const RESERVE_MANY = `
+local stream, delayed, dead = KEYS[1], KEYS[2], KEYS[3]
+local group, consumer, max = ARGV[1], ARGV[2], tonumber(ARGV[8])
+local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', ARGV[3], 'LIMIT', 0, 1000)
+for _, id in ipairs(due) do
+  redis.call('XADD', stream, '*', 'job', id)
+  redis.call('HSET', ARGV[5] .. id, 'state', 'queued')
+  redis.call('ZREM', delayed, id)
+end
+local out = {}
+for _ = 1, 50 do
+  local entries = {}
+  local cursor = '0-0'
+  for _ = 1, 100 do
+    local claimed = redis.call('XAUTOCLAIM', stream, group, consumer, ARGV[4], cursor, 'COUNT', max - #out - #entries)
+    for _, e in ipairs(claimed[2]) do
+      if e then entries[#entries + 1] = {e, true} end
+    end
+    cursor = claimed[1]
+    if cursor == '0-0' or #out + #entries >= max then break end
+  end
+  if #out + #entries < max then
+    local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', max - #out - #entries, 'STREAMS', stream, '>')
+    if read and read[1] then
+      for _, e in ipairs(read[1][2]) do entries[#entries + 1] = {e, false} end
+    end
+  end
+  if #entries == 0 then return out end
+  for _, pair in ipairs(entries) do
+    local entry, reclaimed = pair[1], pair[2]
+    local entryId, id = entry[1], entry[2][2]
+    local h = ARGV[5] .. id
+    -- One HMGET instead of a call per field: this loop runs for every job of the batch.
+    local f = redis.call('HMGET', h, 'id', 'attempts', 'maxAttempts', 'consumer', 'dedupKey', 'type', 'payload',
+      'enqueuedAt', 'lastError')
+    if not f[1] then
+      redis.call('XACK', stream, group, entryId)
+      redis.call('XDEL', stream, entryId)
+    else
+      local attempts = tonumber(f[2])
+      if reclaimed and attempts >= tonumber(f[3]) then
+        local msg = 'lease expired ' .. attempts .. ' times (consumer ' .. f[4] .. ' stopped heartbeating)'
+        local deadEntry = redis.call('XADD', dead, '*', 'job', id, 'error', msg)
+        redis.call('HSET', h, 'state', 'dead', 'lastError', msg, 'failedAt', ARGV[7], 'deadEntry', deadEntry,
+          'entry', '', 'consumer', '')
+        redis.call('XACK', stream, group, entryId)
+        redis.call('XDEL', stream, entryId)
+      else
+        redis.call('HSET', h, 'attempts', attempts + 1, 'state', 'leased', 'entry', entryId, 'consumer', consumer,
+          'dedupKey', '')
+        local dk = f[5]
+        if dk and dk ~= '' and redis.call('GET', ARGV[6] .. dk) == id then redis.call('DEL', ARGV[6] .. dk) end
+        -- The job as the caller sees it after this lease (what HGETALL would return, without reading it again).
+        out[#out + 1] = {'id', id, 'type', f[6], 'payload', f[7], 'attempts', attempts + 1, 'maxAttempts', f[3],
+          'enqueuedAt', f[8], 'lastError', f[9] or '', 'dedupKey', '', 'entry', entryId}
+      end
+    end
+  end
+  if #out >= max then return out end
+end
+return out
+`;
+
+/**
+ * ENQUEUE for many jobs in one call. KEYS: stream, delayed · ARGV: jobPrefix, dedupPrefix, enqueuedAt, then six
+ * per job: id, type, payload, maxAttempts, dedupKey ('' = none), visibleAt (0 = now).
+ * Returns {id, deduplicated (0/1)} per job, flattened.
+ */
+export const ENQUEUE_MANY = `
+local out = {}
+for i = 4, #ARGV, 6 do
+  local id, dk = ARGV[i], ARGV[i + 4]
+  local existing = nil
+  if dk ~= '' and not redis.call('SET', ARGV[2] .. dk, id, 'NX') then existing = redis.call('GET', ARGV[2] .. dk) end
+  if existing then
+    out[#out + 1] = existing
+    out[#out + 1] = 1
+  else
+    local delayed = tonumber(ARGV[i + 5]) > 0
+    redis.call('HSET', ARGV[1] .. id, 'id', id, 'type', ARGV[i + 1], 'payload', ARGV[i + 2], 'attempts', 0,
+      'maxAttempts', ARGV[i + 3], 'enqueuedAt', ARGV[3], 'dedupKey', dk, 'lastError', '',
+      'state', delayed and 'delayed' or 'queued', 'entry', '', 'consumer', '')
+    if delayed then
+      redis.call('ZADD', KEYS[2], ARGV[i + 5], id)
+    else
+      redis.call('XADD', KEYS[1], '*', 'job', id)
+    end
+    out[#out + 1] = id
+    out[#out + 1] = 0
+  end
+end
+return out
+`;
+
+/**
+ * ACK for many jobs in one call, each with the ownership check of ACK; one XACK, XDEL and DEL for all that pass.
+ * KEYS: stream · ARGV: group, jobPrefix, then four per job: id, entry, consumer, attempts. Returns 1/0 per job
+ * (a job listed twice is acked once).
+ */
+export const ACK_MANY = `
+local entries, hashes, out, seen = {}, {}, {}, {}
+for i = 3, #ARGV, 4 do
+  local h = ARGV[2] .. ARGV[i]
+  local f = redis.call('HMGET', h, 'state', 'entry', 'consumer', 'attempts')
+  if not seen[h] and f[1] == 'leased' and f[2] == ARGV[i + 1] and f[3] == ARGV[i + 2] and f[4] == ARGV[i + 3] then
+    seen[h] = true
+    entries[#entries + 1] = ARGV[i + 1]
+    hashes[#hashes + 1] = h
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+if #entries > 0 then
+  redis.call('XACK', KEYS[1], ARGV[1], unpack(entries))
+  redis.call('XDEL', KEYS[1], unpack(entries))
+  redis.call('DEL', unpack(hashes))
+end
+return out
+`;

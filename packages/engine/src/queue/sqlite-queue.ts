@@ -172,6 +172,20 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
     }
   });
 
+  const enqueueManyTx = db.transaction((inputs: EnqueueInput[]): EnqueueResult[] => inputs.map((i) => enqueueTx(i)));
+  const reserveManyTx = db.transaction((consumer: string, max: number): ReservedJob[] => {
+    const out: ReservedJob[] = [];
+    while (out.length < max) {
+      const r = reserveTx(consumer);
+      if (!r) break;
+      out.push(r);
+    }
+    return out;
+  });
+  const ackManyTx = db.transaction((reserved: ReservedJob[]): boolean[] =>
+    reserved.map((r) => stmt.remove.run(r.job.id, r.receipt).changes === 1),
+  );
+
   const failTx = db.transaction((reserved: ReservedJob, failure: FailureInfo): FailOutcome => {
     const row = stmt.owned.get(reserved.job.id, reserved.receipt);
     if (!row) return { outcome: 'lost' };
@@ -194,6 +208,16 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
     },
     async reserve(consumer) {
       return reserveTx.immediate(consumer);
+    },
+    async enqueueMany(inputs) {
+      for (const input of inputs) validateEnqueue(input);
+      return inputs.length ? enqueueManyTx.immediate(inputs) : [];
+    },
+    async reserveMany(consumer, max) {
+      return max >= 1 ? reserveManyTx.immediate(consumer, Math.floor(max)) : [];
+    },
+    async ackMany(reserved) {
+      return reserved.length ? ackManyTx.immediate(reserved) : [];
     },
     async heartbeat(reserved) {
       return stmt.extend.run(clock.now() + visibilityMs, reserved.job.id, reserved.receipt).changes === 1;

@@ -108,6 +108,16 @@ export interface JobQueue {
   enqueue(input: EnqueueInput): Promise<EnqueueResult>;
   /** Delivers the next visible job to `consumer` (or null), leasing it for the visibility timeout. Never blocks. */
   reserve(consumer: string): Promise<ReservedJob | null>;
+  /**
+   * Batched forms for schedulers and busy workers: one round trip (one transaction on SQLite, one pipeline or
+   * script on Redis) for many jobs. Each job behaves exactly as with the single call; the batch as a whole is not
+   * atomic. `enqueueMany` validates every input before writing any (`invalid_input` stores nothing).
+   */
+  enqueueMany(inputs: EnqueueInput[]): Promise<EnqueueResult[]>;
+  /** Up to `max` visible jobs for `consumer`, abandoned ones first, each leased as by `reserve`. */
+  reserveMany(consumer: string, max: number): Promise<ReservedJob[]>;
+  /** Acks each job as `ack` would; results in input order. */
+  ackMany(reserved: ReservedJob[]): Promise<boolean[]>;
   /** Extends the lease by the visibility timeout. False when the lease was lost (expired and redelivered). */
   heartbeat(reserved: ReservedJob): Promise<boolean>;
   /** Done: removes the job. False when the lease was lost (the job stays with its new consumer). */
