@@ -8,6 +8,12 @@ export const syntheticConfig = z
       .enum(['chat', 'documents'])
       .default('chat')
       .describe('Chat-sized messages or multi-section markdown documents.'),
+    text: z
+      .enum(['uniform', 'zipf'])
+      .default('uniform')
+      .describe(
+        'Word distribution: `uniform` (~80 words, every word in ~20% of items: the worst case for search) or `zipf` (20,000 words, Zipf s≈1 like real text).',
+      ),
     seed: z.number().int().default(1).describe('Changes every generated text.'),
     revision: z
       .record(z.string().regex(/^\d+$/), z.number().int().min(1))

@@ -32,7 +32,7 @@ export const synthetic = defineConnector({
     return { ok: true, message: 'Synthetic source ready.' };
   },
   async *read(ctx) {
-    const { count, pageSize, kind, seed, revision, deleted, latencyMs } = ctx.config;
+    const { count, pageSize, kind, seed, revision, deleted, latencyMs, text } = ctx.config;
     const deletedSet = new Set(deleted);
     const minIndex = ctx.since ? Math.max(0, Math.ceil((ctx.since.getTime() - SYNTHETIC_START) / 60_000)) : 0;
     let position = Math.max(ctx.checkpoint?.position ?? 0, minIndex);
@@ -42,7 +42,7 @@ export const synthetic = defineConnector({
       const items = Object.entries(revision)
         .map(([i]) => Number(i))
         .filter((i) => i < position && !deletedSet.has(i))
-        .map((i) => syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
+        .map((i) => syntheticItem(i, { seed, kind, text, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
       const deletes = deleted.filter((i) => i < position).map((i) => (kind === 'chat' ? `msg-${i}` : `doc-${i}`));
       yield { items, deletes, checkpoint: { position, changes: signature } };
     }
@@ -53,7 +53,7 @@ export const synthetic = defineConnector({
       const items = [];
       for (let i = position; i < end; i++) {
         if (deletedSet.has(i)) continue;
-        items.push(syntheticItem(i, { seed, kind, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
+        items.push(syntheticItem(i, { seed, kind, text, revision: revision[String(i)] ?? 1, start: SYNTHETIC_START }));
       }
       position = end;
       const page: Page<{ position: number; changes: string }> = { items, checkpoint: { position, changes: signature } };

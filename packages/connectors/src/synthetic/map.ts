@@ -1,4 +1,5 @@
 import type { Item } from '@tributary/sdk';
+import { zipfSentence } from './zipf.js';
 
 const WORDS = (
   'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo ' +
@@ -19,7 +20,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function sentence(next: () => number, words: number): string {
+function uniformSentence(next: () => number, words: number): string {
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(next() * WORDS.length)]!);
   return out.join(' ');
@@ -28,16 +29,18 @@ function sentence(next: () => number, words: number): string {
 /** Items are spread one minute apart from `start`, so an item's fields never depend on how many there are. */
 export function syntheticItem(
   index: number,
-  opts: { seed: number; kind: 'chat' | 'documents'; revision: number; start: number },
+  opts: { seed: number; kind: 'chat' | 'documents'; revision: number; start: number; text?: 'uniform' | 'zipf' },
 ): Item {
   const next = rng(opts.seed * 1_000_003 + index * 7919 + opts.revision * 104_729);
+  const zipf = opts.text === 'zipf';
+  const sentence = zipf ? zipfSentence : uniformSentence;
   const occurredAt = new Date(opts.start + index * 60_000).toISOString();
   const rev = opts.revision > 1 ? ` (edited r${opts.revision})` : '';
   if (opts.kind === 'chat') {
     return {
       externalId: `msg-${index}`,
       stream: 'messages',
-      content: `${sentence(next, 8 + Math.floor(next() * 20))} #${WORDS[index % WORDS.length]} item${index}${rev}`,
+      content: `${sentence(next, zipf ? 15 + Math.floor(next() * 15) : 8 + Math.floor(next() * 20))} #${WORDS[index % WORDS.length]} item${index}${rev}`,
       contentType: 'text',
       author: `user${index % 50}`,
       container: `channel-${index % 10}`,
