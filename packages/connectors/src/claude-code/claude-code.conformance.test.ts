@@ -48,6 +48,16 @@ testConnector(claudeCodeConnector, {
     appendFileSync(fileOf('b'), builders.b.say('One more thing: I also updated the changelog.'));
     return { added: [`${sessions.a.id}:${uuidOf(prompt)}`], changed: [lastTurnOfB], deleted: [] };
   },
+  grow() {
+    // 12 new session files, one turn each: the checkpoint must not grow with the number of files.
+    for (let i = 0; i < 12; i++) {
+      const id = `33333333-3333-4333-8333-${String(i).padStart(12, '0')}`;
+      const s = createSession(id, '/home/ada/more');
+      mkdirSync(path.join(projects, '-home-ada-more'), { recursive: true });
+      writeFileSync(path.join(projects, '-home-ada-more', `${id}.jsonl`), s.prompt(`More ${i}`) + s.say('Done.'));
+    }
+    return 12;
+  },
   waivers: {
     'deletions:propagate':
       'transcripts are only appended; Claude Code deleting old session files must not erase the memories',

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { collectPages, createTestContext } from '@tributary/sdk/testing';
-import type { Item } from '@tributary/sdk';
+import { createMemoryState, type Item, type MemoryConnectorState } from '@tributary/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClaudeCodeCheckpoint } from './checkpoint.js';
 import { claudeCodeConnector } from './index.js';
@@ -15,19 +15,21 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Connector state as the engine keeps it: committed with each page, carried to the read that resumes. */
+let state: MemoryConnectorState = createMemoryState();
+
 async function read(
   config: Record<string, unknown>,
   checkpoint?: ClaudeCodeCheckpoint,
   since?: Date,
 ): Promise<{ items: Item[]; checkpoint: ClaudeCodeCheckpoint; errors: unknown[] }> {
-  const pages = await collectPages(
-    claudeCodeConnector,
-    createTestContext(claudeCodeConnector, {
-      config: { projectsDir: dir, ...config },
-      checkpoint,
-      ...(since ? { since } : {}),
-    }),
-  );
+  const ctx = createTestContext(claudeCodeConnector, {
+    config: { projectsDir: dir, ...config },
+    ...(checkpoint ? { checkpoint, state } : {}),
+    ...(since ? { since } : {}),
+  });
+  const pages = await collectPages(claudeCodeConnector, ctx);
+  state = ctx.state as MemoryConnectorState;
   return {
     items: pages.flatMap((p) => p.items ?? []),
     checkpoint: pages.at(-1)!.checkpoint,
@@ -133,6 +135,23 @@ describe('claude-code read', () => {
     const second = await read({}, first.checkpoint);
     expect(second.items.map((i) => i.title)).toEqual(['two']);
     expect(second.errors).toHaveLength(1);
+  });
+
+  it('keeps each session file cursor in connector state; a flat checkpoint; gone files drop their cursor', async () => {
+    const project = path.join(dir, 'p');
+    mkdirSync(project);
+    const builders = Array.from({ length: 30 }, (_, i) => createSession(`s-many-${i}`));
+    builders.forEach((s, i) => writeFileSync(path.join(project, `s-many-${i}.jsonl`), s.prompt(`q${i}`) + s.say('a')));
+    const first = await read({ pageSize: 4 });
+    expect(first.items).toHaveLength(30);
+    expect(first.checkpoint).toEqual({ v: 2 });
+    expect(state.snapshot().size).toBe(30);
+    appendFileSync(path.join(project, 's-many-7.jsonl'), builders[7]!.prompt('follow-up') + builders[7]!.say('b'));
+    rmSync(path.join(project, 's-many-20.jsonl'));
+    const second = await read({ pageSize: 4 }, first.checkpoint);
+    expect(second.items.map((i) => i.title)).toEqual(['follow-up']);
+    expect([...state.snapshot().keys()]).not.toContain('s:p/s-many-20.jsonl');
+    expect(state.snapshot().size).toBe(29);
   });
 
   it('a first sync bounded by backfillDays skips turns prompted before it', async () => {

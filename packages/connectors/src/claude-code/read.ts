@@ -1,5 +1,11 @@
 import type { Item, Page, ReadContext } from '@tributary/sdk';
-import type { ClaudeCodeCheckpoint, FileCursor } from './checkpoint.js';
+import {
+  FileCursorSchema,
+  SESSION_PREFIX,
+  sessionKey,
+  type ClaudeCodeCheckpoint,
+  type FileCursor,
+} from './checkpoint.js';
 import { listSessions, readJsonLines, type SessionFile } from './client.js';
 import type { ClaudeCodeConfig } from './config.js';
 import { isPrompt, renderTurn, toTurnItem, type TranscriptEvent, type Turn } from './map.js';
@@ -152,26 +158,44 @@ async function* readSession(
   };
 }
 
-/** One pass over every session file, from each file's cursor. */
+/** The session files' cursors committed so far (one pass over connector state, paged by the engine). */
+async function loadCursors(ctx: Ctx): Promise<Map<string, FileCursor>> {
+  const files = new Map<string, FileCursor>();
+  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
+  if (!ctx.checkpoint) return files;
+  for await (const [key, value] of ctx.state.list(SESSION_PREFIX)) {
+    const parsed = FileCursorSchema.safeParse(value);
+    if (parsed.success) files.set(key.slice(SESSION_PREFIX.length), parsed.data);
+  }
+  return files;
+}
+
+/**
+ * One pass over every session file, from each file's cursor. A page carries the cursors of the files it moved
+ * (connector state), so it writes O(page) bytes; cursors of session files that are gone are dropped at the end.
+ */
 export async function* readClaudeCode(ctx: Ctx): AsyncGenerator<Page<ClaudeCodeCheckpoint>> {
   const { config } = ctx;
-  const files: Record<string, FileCursor> = { ...(ctx.checkpoint?.files ?? {}) };
+  const files = await loadCursors(ctx);
   const sessions = await listSessions(config.projectsDir, config.includeSidechains);
   let items: Item[] = [];
   let errors: Errors = [];
-  const page = (): Page<ClaudeCodeCheckpoint> => {
+  let moved: Record<string, FileCursor> = {};
+  const page = (drop: string[] = []): Page<ClaudeCodeCheckpoint> => {
     const p: Page<ClaudeCodeCheckpoint> = {
       items,
-      checkpoint: { files: { ...files } },
+      state: { set: moved, ...(drop.length ? { delete: drop } : {}) },
+      checkpoint: { v: 2 },
       ...(errors.length ? { errors } : {}),
     };
     items = [];
     errors = [];
+    moved = {};
     return p;
   };
   for (const file of sessions) {
     ctx.signal.throwIfAborted();
-    const known = files[file.rel];
+    const known = files.get(file.rel);
     // A replaced or truncated file (new inode, or shorter than where we were) is read from the start.
     const cursor: FileCursor =
       known && known.ino === file.ino && file.size >= known.offset && file.size >= known.end
@@ -187,12 +211,14 @@ export async function* readClaudeCode(ctx: Ctx): AsyncGenerator<Page<ClaudeCodeC
     );
     for await (const { item, cursor: c } of steps) {
       if (item) items.push(item);
-      files[file.rel] = c;
-      if (items.length >= config.pageSize) {
+      files.set(file.rel, c);
+      moved[sessionKey(file.rel)] = c;
+      if (items.length >= config.pageSize || Object.keys(moved).length >= config.pageSize) {
         yield page();
         ctx.signal.throwIfAborted();
       }
     }
   }
-  yield page();
+  const present = new Set(sessions.map((s) => s.rel));
+  yield page([...files.keys()].filter((rel) => !present.has(rel)).map(sessionKey));
 }
