@@ -25,7 +25,11 @@ export const ERROR_CODES = {
   aborted: { retryable: false, description: 'The operation was paused or cancelled.' },
   incompatible_connector: { retryable: false, description: 'A connector needs another SDK version.' },
   unauthenticated: { retryable: false, description: 'An API token is missing, unknown or revoked.' },
-  forbidden: { retryable: false, description: 'The API token may not do this.' },
+  forbidden: { retryable: false, description: 'The API token (or the user behind it) may not do this.' },
+  budget_exceeded: {
+    retryable: false,
+    description: 'A source or user reached a budget (items, bytes, disk reserve); the run stopped, committed work kept.',
+  },
   payload_too_large: { retryable: false, description: 'A request body is over the size limit.' },
   unsupported_media_type: {
     retryable: false,

@@ -44,6 +44,8 @@ describe('createPathGuard', () => {
     }
     expect(admin.check(path.join(root, 'notes'))).toBe(path.join(root, 'notes'));
     expect(admin.denied(dir)).toBe(false); // an ancestor is fine: walkers skip the data dir inside it
+    expect(admin.overlaps(dir)).toBe(true);
+    expect(admin.overlaps(root)).toBe(false);
   });
 
   it('keeps a restricted user inside the allowed roots (symlinks and `..` resolved)', () => {

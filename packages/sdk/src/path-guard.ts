@@ -18,6 +18,11 @@ export interface PathGuard {
   check(target: string, field?: string): string;
   /** True when `target` must be skipped (protected, or outside the allowed roots). Never throws. */
   denied(target: string): boolean;
+  /**
+   * Whether a protected path lies inside `dir` (a root that contains the data dir). A tree walk whose root was
+   * checked and which never leaves it only needs per-entry {@link denied} checks when this is true.
+   */
+  overlaps(dir: string): boolean;
   /** The allowed roots (real paths), or null when every path outside the protected ones may be read. */
   readonly allowedRoots: readonly string[] | null;
 }
@@ -33,6 +38,7 @@ export interface PathGuardOptions {
 export const openPathGuard: PathGuard = {
   check: (target) => realOrResolved(target),
   denied: () => false,
+  overlaps: () => false,
   allowedRoots: null,
 };
 
@@ -69,6 +75,10 @@ export function createPathGuard(options: PathGuardOptions): PathGuard {
     },
     denied(target) {
       return reason(realOrResolved(target), path.resolve(target)) !== null;
+    },
+    overlaps(dir) {
+      const real = realOrResolved(dir);
+      return protectedReal.some((p) => isInside(real, p) || isInside(p, real));
     },
   };
 }

@@ -24,6 +24,7 @@ import { registerSearchRoutes } from './routes/search.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerUserRootRoutes } from './routes/user-roots.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { backgroundWebhookTrigger } from './webhook-dispatch.js';
 import { TributaryError } from '@tributary/sdk';
@@ -135,6 +136,7 @@ export function createApp(deps: AppDeps): TributaryApp {
   registerConnectorRoutes(api, routeDeps);
   registerSearchRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);
+  registerUserRootRoutes(api, routeDeps);
   registerWebhookRoutes(
     api,
     routeDeps,

@@ -24,6 +24,8 @@ export const HTTP_STATUS = {
   already_running: 409,
   unauthenticated: 401,
   forbidden: 403,
+  // Insufficient Storage: a budget or the disk reserve stops the write (the request itself is fine).
+  budget_exceeded: 507,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

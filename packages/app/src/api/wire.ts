@@ -171,7 +171,7 @@ export function memoryWire(m: MemoryWithVersions) {
 }
 
 export function userWire(u: UserRecord) {
-  return { id: u.id, name: u.name, is_admin: u.isAdmin, created_at: u.createdAt };
+  return { id: u.id, name: u.name, is_admin: u.isAdmin, allowed_roots: u.allowedRoots, created_at: u.createdAt };
 }
 
 export function tokenWire(t: TokenRecord) {

@@ -61,7 +61,14 @@ export const ERROR_TABLE = {
   },
   incompatible_connector: { exit: EXIT.failure, hint: 'Install a connector version built for this Tributary SDK.' },
   unauthenticated: { exit: EXIT.failure, hint: 'Pass a valid API token.' },
-  forbidden: { exit: EXIT.failure, hint: 'Use a token that may do this.' },
+  forbidden: {
+    exit: EXIT.failure,
+    hint: 'Use a token that may do this; a local path must be inside the allowed roots an admin granted you.',
+  },
+  budget_exceeded: {
+    exit: EXIT.failure,
+    hint: 'A budget stopped the run (see docs/configuration.md, TRIBUTARY_BUDGET_*); raise it or free disk space, then sync again.',
+  },
   payload_too_large: { exit: EXIT.failure, hint: 'Send less at once.' },
   unsupported_media_type: { exit: EXIT.failure, hint: 'Send the body as JSON (Content-Type: application/json).' },
   store_unavailable: {

@@ -5,6 +5,7 @@ import { MAIL_STREAM, toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listEml, readEml } from './client.js';
 import { EmlConfigSchema } from './config.js';
+import { withoutProtected } from '../lib/guard.js';
 
 /**
  * `eml`: a folder of .eml files. One item per message (external id = normalized Message-ID); a file's change
@@ -30,7 +31,8 @@ export const emlConnector = defineConnector({
   check: (ctx) => checkReadableDir(ctx.config.rootDir, 'rootDir'),
   async *read(ctx) {
     const listErrors: Array<{ message: string }> = [];
-    const entries = await listEml(ctx.config, listErrors);
+    const listed = await listEml(ctx.config, listErrors);
+    const entries = withoutProtected(ctx, ctx.config.rootDir, listed, (e) => e.file.abs);
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
     yield* syncFiles({

@@ -6,6 +6,7 @@ import { TributaryError } from '@tributary/sdk';
 import { FILE_PREFIX, fileKey, FileStateSchema, type FileState, type FilesCheckpoint } from './checkpoint.js';
 import type { FilesConfig } from './config.js';
 import { globMatcher, openRoot, walkRoot } from './client.js';
+import { guardedExclusion } from '../lib/guard.js';
 import { UnreadableFile, extract } from './extract.js';
 import { toFileItem } from './map.js';
 import { fileTypeOf } from './types.js';
@@ -67,7 +68,7 @@ export async function* readFiles(ctx: Ctx): AsyncGenerator<Page<FilesCheckpoint>
   const errors: PageError[] = [];
   let done = 0;
   const walk = walkRoot(root, {
-    excluded,
+    excluded: guardedExclusion(ctx, root, excluded),
     followSymlinks: cfg.followSymlinks,
     onOutside: (rel) => errors.push({ message: `${rel}: symbolic link pointing outside rootDir: not followed` }),
     signal: ctx.signal,

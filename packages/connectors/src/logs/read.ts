@@ -9,6 +9,7 @@ import {
   type LogsCheckpoint,
 } from './checkpoint.js';
 import { listLogFiles } from './client.js';
+import { guardOf } from '@tributary/sdk';
 import type { LogsConfig } from './config.js';
 import { detectFormat, PARSERS, type LogFormat, type ParserState } from './formats/index.js';
 import { addToGroup, toRequestItem, toWindowItem, type WindowGroup } from './map.js';
@@ -69,7 +70,10 @@ export async function* readLogs(ctx: Ctx): AsyncGenerator<Page<LogsCheckpoint>> 
   const windowMs = config.aggregateWindowMinutes * 60_000;
   const since = ctx.since?.getTime();
   const states: FileState[] = (ctx.checkpoint?.files ?? []).map((s) => ({ ...s }));
-  const assignments = await assignFiles(await listLogFiles(config.paths), states, now);
+  // Globs may reach anywhere below their base: every matched file passes the source's path guard.
+  const guard = guardOf(ctx);
+  const matched = (await listLogFiles(config.paths)).filter((f) => !guard.denied(f.path));
+  const assignments = await assignFiles(matched, states, now);
   let items: Item[] = [];
   let errors: Errors = [];
   const page = (): Page<LogsCheckpoint> => {

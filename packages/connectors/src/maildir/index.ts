@@ -6,6 +6,7 @@ import { MAIL_STREAM, toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listFolders, listMessages, readMessage } from './client.js';
 import { MaildirConfigSchema } from './config.js';
+import { withoutProtected } from '../lib/guard.js';
 
 /**
  * `maildir`: a Maildir / Maildir++ tree. One item per message (external id = normalized Message-ID) with its folder
@@ -36,7 +37,8 @@ export const maildirConnector = defineConnector({
   },
   async *read(ctx) {
     const listErrors: Array<{ message: string }> = [];
-    const entries = await listMessages(ctx.config, listErrors);
+    const listed = await listMessages(ctx.config, listErrors);
+    const entries = withoutProtected(ctx, ctx.config.rootDir, listed, (e) => e.abs);
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
     yield* syncFiles({

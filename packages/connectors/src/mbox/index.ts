@@ -7,6 +7,7 @@ import { identify, MboxCheckpointSchema, resumeOffset, type MboxCheckpoint, type
 import { listMboxFiles } from './client.js';
 import { MboxConfigSchema } from './config.js';
 import { splitMbox } from './split.js';
+import { withoutProtected } from '../lib/guard.js';
 
 /**
  * `mbox`: one mbox file or a folder of them, streamed (a multi-GB file is never loaded whole). One item per message
@@ -46,13 +47,14 @@ export const mboxConnector = defineConnector({
   },
   async *read(ctx) {
     const errors: Array<{ externalId?: string; message: string }> = [];
-    const files = await listMboxFiles(ctx.config, errors).catch((err: unknown) => {
+    const found = await listMboxFiles(ctx.config, errors).catch((err: unknown) => {
       throw new TributaryError(
         'invalid_config',
         `mbox path "${ctx.config.path}" cannot be read: ${(err as Error).message}`,
         { cause: err },
       );
     });
+    const files = withoutProtected(ctx, ctx.config.path, found, (f) => f.abs);
     const batch = new StateBatch(ctx.state, ctx.checkpoint === undefined);
     const listed = new Set(files.map((f) => stateKey('f:', f.rel)));
     // Files read before and gone now (or no longer matched): forget them.

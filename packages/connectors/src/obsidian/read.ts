@@ -15,6 +15,7 @@ import { MAX_NOTE_BYTES, type ObsidianConfig } from './config.js';
 import { toNoteItem } from './map.js';
 import { createLinkResolver, parseNote } from './parse.js';
 import { ignoreMatcher, openVault, walkVault, type WalkSkip } from './client.js';
+import { guardedExclusion } from '../lib/guard.js';
 
 type Ctx = ReadContext<ObsidianConfig, ObsidianCheckpoint>;
 
@@ -63,7 +64,7 @@ export async function* readVault(ctx: Ctx): AsyncGenerator<Page<ObsidianCheckpoi
 
   const skips: WalkSkip[] = [];
   const notes: NoteFile[] = [];
-  for await (const f of walkVault(root, ignored, (s) => skips.push(s), ctx.signal)) {
+  for await (const f of walkVault(root, guardedExclusion(ctx, root, ignored), (s) => skips.push(s), ctx.signal)) {
     if (f.rel.toLowerCase().endsWith('.md'))
       notes.push({ rel: f.rel, abs: f.abs, m: f.stats.mtimeMs, s: f.stats.size });
   }

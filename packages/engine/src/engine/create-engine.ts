@@ -18,6 +18,8 @@ import { validateCron } from '../scheduler/cron.js';
 import { writePage } from './page-writer.js';
 import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
 import { configToStore, openSourceConfig } from './source-config.js';
+import { startBudgetMeter } from './budget.js';
+import { assertPathsAllowed, pathGuardFor } from './local-access.js';
 import { LOCAL_USER_ID, type Engine, type EngineOptions, type IngestInput, type IngestResult } from './types.js';
 
 const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -83,6 +85,8 @@ export function createEngine(options: EngineOptions): Engine {
   const connectorContext = async (source: SourceRecord, signal?: AbortSignal): Promise<ConnectorContext<any>> => {
     const c = connector(source.sourceType);
     const config = parseConfig(c, await openSourceConfig(options, source));
+    const paths = await pathGuardFor(store, options.protectedPaths, source.ownerId);
+    assertPathsAllowed(c, config, paths);
     const credentials = options.credentials?.(source, c) ?? noCredentials;
     const credential = await credentials.get();
     const log = createLogger(options.log ?? (() => undefined), {
@@ -117,6 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
       clock,
       countApiCall,
       countRateLimitWait,
+      paths,
     };
   };
 
@@ -132,6 +137,8 @@ export function createEngine(options: EngineOptions): Engine {
         resolveFeatures(c.manifest, input.features ?? {});
         void config;
         const ownerId = input.ownerId ?? LOCAL_USER_ID;
+        // Local paths: inside the owner's allowed roots (admins: anywhere), never the server's data dir.
+        assertPathsAllowed(c, config, await pathGuardFor(store, options.protectedPaths, ownerId));
         // Store what the user wrote (defaults stay defaults and can change with the connector).
         if (input.id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(input.id)) {
           throw new TributaryError(
@@ -180,6 +187,11 @@ export function createEngine(options: EngineOptions): Engine {
         const config =
           patch.config !== undefined ? await configToStore(options, c, source.id, patch.config, source) : undefined;
         if (patch.features !== undefined) resolveFeatures(c.manifest, patch.features);
+        if (config !== undefined) {
+          const plain = parseConfig(c, await openSourceConfig(options, { id: source.id, config }));
+          const guard = await pathGuardFor(store, options.protectedPaths, source.ownerId);
+          assertPathsAllowed(c, plain, guard);
+        }
         return store.updateSource(source.id, config !== undefined ? { ...patch, config } : patch);
       },
       plainConfig: async (id) => openSourceConfig(options, await getSource(id)),
@@ -294,6 +306,14 @@ export function createEngine(options: EngineOptions): Engine {
         secrets: secretValues(c, await openSourceConfig(options, source), credential),
         redactionPatterns: options.redactionPatterns,
       });
+      // Pushed items count against the same budgets as pulled ones; over budget, nothing is stored.
+      const meter = await startBudgetMeter(
+        store,
+        { sourceId: source.id, sourceName: source.name, ownerId: source.ownerId },
+        options.budgets,
+        { dir: options.diskPath, probe: options.diskProbe },
+      );
+      await meter.admit(input.items);
       const run = await store.startRun({ sourceId: source.id, mode: 'push', trigger: 'push' });
       try {
         const outcome = await writePage(

@@ -112,6 +112,17 @@ export interface EngineOptions {
   /** Items per store transaction when a connector yields big pages. @default 1000 */
   commitBatchSize?: number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Never readable by any source, whatever the owner's roots: the data dir (keyring, database and its -wal/-shm).
+   * Sources of non-admin users read only inside the allowed roots an admin granted them (see local-access.ts).
+   */
+  protectedPaths?: string[];
+  /** Limits per run, source and user (defaults in budget.ts, documented in docs/configuration.md). */
+  budgets?: Partial<import('./budget.js').Budgets>;
+  /** The folder whose disk the free-space reserve guards (the data dir); unset: no disk guard. */
+  diskPath?: string;
+  /** Reads free space (tests inject a full disk). @default fs.statfs */
+  diskProbe?: import('./budget.js').DiskProbe;
   /** Lease time-to-live for one sync; renewed while the run is alive. @default 60000 */
   leaseTtlMs?: number;
   /**

@@ -1,5 +1,13 @@
 import { z } from '@hono/zod-openapi';
 
+/** Folders on the server a non-admin user's local sources may read; the data dir stays unreadable whatever. */
+export const AllowedRootsSchema = z
+  .array(z.string().min(1).max(4096).startsWith('/', 'must be an absolute path'))
+  .max(100)
+  .describe(
+    'Absolute folders on the server this user’s local sources (files, git, sqlite …) may read, resolved through symlinks. Empty: none.',
+  );
+
 export const UserCreateSchema = z
   .object({
     name: z.string().min(1).max(200),
@@ -10,13 +18,22 @@ export const UserCreateSchema = z
       .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, dot, dash or underscore')
       .optional(),
     is_admin: z.boolean().optional(),
+    allowed_roots: AllowedRootsSchema.optional(),
   })
   .strict()
   .openapi('UserCreate');
 
 export const UserSchema = z
-  .object({ id: z.string(), name: z.string(), is_admin: z.boolean(), created_at: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    is_admin: z.boolean(),
+    allowed_roots: z.array(z.string()).describe('Folders this user’s local sources may read (admins: anywhere).'),
+    created_at: z.string(),
+  })
   .openapi('User');
+
+export const AllowedRootsBodySchema = z.object({ allowed_roots: AllowedRootsSchema }).strict().openapi('AllowedRoots');
 
 export const TokenCreateSchema = z
   .object({

@@ -10,7 +10,9 @@ import {
   generateKey,
   keyringFromKey,
   LOCAL_USER_ID,
+  protectedPathsOf,
   type Engine,
+  type EngineOptions,
   type OAuthClients,
   type OAuthFlow,
   type Vault,
@@ -40,9 +42,17 @@ export interface TestServer {
 
 /** A real server on port 0 over a real SQLite engine in a temp dir. */
 export async function startTestServer(
-  options: { limits?: Partial<ApiLimits>; connectors?: AnyConnector[]; oauth?: OAuthClients } = {},
+  options: {
+    limits?: Partial<ApiLimits>;
+    connectors?: AnyConnector[];
+    oauth?: OAuthClients;
+    /** The data dir (protected like the runtime's). @default a new temp dir, removed on close */
+    dir?: string;
+    /** Extra engine options (budgets, a disk probe …). */
+    engine?: Partial<EngineOptions>;
+  } = {},
 ): Promise<TestServer> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-api-'));
+  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tributary-api-'));
   const store = createSqliteStore({ path: path.join(dir, 'tributary.db') });
   await store.migrate();
   const metrics = createMetrics({ defaultMetrics: false });
@@ -53,6 +63,9 @@ export async function startTestServer(
     store,
     connectors: options.connectors ?? builtinConnectors,
     onEvent: metrics.onEvent,
+    // As the runtime does: no source reads the data dir.
+    protectedPaths: protectedPathsOf(dir),
+    ...options.engine,
     ...(vault
       ? {
           credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
