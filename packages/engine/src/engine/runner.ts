@@ -27,8 +27,6 @@ import { whileStoreDown } from './store-retry.js';
 import { openSourceConfig } from './source-config.js';
 import { startBudgetMeter } from './budget.js';
 import { assertPathsAllowed, pathGuardFor } from './local-access.js';
-import { startBudgetMeter } from './budget.js';
-import { assertPathsAllowed, pathGuardFor } from './local-access.js';
 import { createRunState } from './state-view.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
@@ -181,15 +179,6 @@ export async function runSync(
       deps.budgets,
       { dir: deps.diskPath, probe: deps.diskProbe },
     );
-    // The trust boundary and the budgets hold for every run, whoever added the source and whatever changed since.
-    const paths = await pathGuardFor(store, deps.protectedPaths, source.ownerId);
-    assertPathsAllowed(connector, config, paths);
-    const budget = await startBudgetMeter(
-      store,
-      { sourceId: source.id, sourceName: source.name, ownerId: source.ownerId },
-      deps.budgets,
-      { dir: deps.diskPath, probe: deps.diskProbe },
-    );
 
     for (let attempt = 1; ; attempt++) {
       const pagesBefore = pages;
@@ -223,7 +212,6 @@ export async function runSync(
           clock,
           countApiCall: countApi,
           countRateLimitWait: countWait,
-          paths,
           paths,
           checkpoint: plan.checkpoint,
           state: runState.view,
@@ -263,7 +251,6 @@ export async function runSync(
           for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
-          budget.record(outcome.created + outcome.updated, page.items ?? []);
           budget.record(outcome.created + outcome.updated, page.items ?? []);
           totals.itemsSeen += page.items?.length ?? 0;
           totals.created += outcome.created;
