@@ -14,7 +14,6 @@ import {
   abortDeadRuns,
   loadKeyring,
   protectedPathsOf,
-  protectedPathsOf,
   storeSourcePort,
   type Engine,
   type EngineEvent,
@@ -24,7 +23,6 @@ import {
   type Scheduler,
 } from '@tributary/engine';
 import { oauthClientsFromEnv } from './oauth-env.js';
-import { budgetsFromEnv } from './budgets-env.js';
 import { budgetsFromEnv } from './budgets-env.js';
 import {
   createLogger,
@@ -176,10 +174,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       log: options.log,
       onEvent: options.onEvent,
       leaseTtlMs: tuning.syncLeaseMs,
-      // The trust boundary: no source reads the data dir (keyring, database); budgets stop runaway sources.
-      protectedPaths: protectedPathsOf(options.dataDir),
-      budgets: budgetsFromEnv(options.env),
-      ...(distributed ? {} : { diskPath: options.dataDir }),
       // The trust boundary: no source reads the data dir (keyring, database); budgets stop runaway sources.
       protectedPaths: protectedPathsOf(options.dataDir),
       budgets: budgetsFromEnv(options.env),
