@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { TributaryError } from '@tributary/sdk';
 import { normalizeRoots } from '@tributary/engine';
-import { normalizeRoots } from '@tributary/engine';
 import { requireAdmin } from '../../auth/authenticate.js';
 import { issueToken } from '../../auth/tokens.js';
 import type { MiddlewareHandler } from 'hono';
