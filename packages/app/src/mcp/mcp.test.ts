@@ -63,6 +63,27 @@ async function exerciseTools(client: Client, expectedSource: string): Promise<vo
   expect(badSince.isError).toBe(true);
   expect(badSince.content[0]!.text).toMatch(/since/);
 
+  // Interop: a numeric id, strict arguments with the documented error text, spec error codes.
+  const byNumber = parsed(await client.callTool({ name: 'get_memory', arguments: { id: Number(hits[0].memory_id) } }));
+  expect(byNumber.id).toBe(hits[0].memory_id);
+  for (const [name, args, field] of [
+    ['get_memory', { id: hits[0].memory_id, colour: 'red' }, 'colour'],
+    ['search_memories', { query: 'flamingo', q: 'flamingo' }, 'q'],
+    ['timeline', { limt: 5 }, 'limt'],
+    ['list_sources', { verbose: true }, 'verbose'],
+    ['get_memory', { id: 1.5 }, 'id'],
+    ['get_memory', {}, 'id'],
+  ] as const) {
+    const refused = (await client.callTool({ name, arguments: args })) as ToolResult;
+    expect(refused.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
+    expect(refused.content[0]!.text).toMatch(new RegExp(`^invalid_input: Invalid request: .*${field}`));
+  }
+  await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ code: -32602 });
+  await expect(client.readResource({ uri: 'tributary://sources/no-such-source' })).rejects.toMatchObject({
+    code: -32002,
+  });
+  await expect(client.readResource({ uri: 'tributary://nothing/here' })).rejects.toMatchObject({ code: -32002 });
+
   const resources = await client.listResources();
   expect(resources.resources.map((r) => r.uri)).toContain('tributary://sources');
   const list = await client.readResource({ uri: 'tributary://sources' });

@@ -1,15 +1,40 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  McpError,
+  ReadResourceRequestSchema,
+  type CallToolResult,
+  type ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { Engine } from '@tributary/engine';
-import { toTributaryError } from '@tributary/sdk';
+import { isTributaryError, toTributaryError } from '@tributary/sdk';
 import { ownedSource, type Caller } from '../api/context.js';
+import { validationError } from '../api/errors.js';
 import { fetchMemory, runSearch, runTimeline } from '../api/query.js';
-import { IdParam } from '../api/schemas/common.js';
 import { SearchQuerySchema, TimelineQuerySchema } from '../api/schemas/search.js';
 import { sourceWire, statsWire } from '../api/wire.js';
 
 /** `search_memories` takes `query` (the REST route's `q`); everything else is the REST schema as is. */
-export const SearchToolInput = SearchQuerySchema.omit({ q: true }).extend({ query: SearchQuerySchema.shape.q });
+export const SearchToolInput = SearchQuerySchema.omit({ q: true })
+  .extend({ query: SearchQuerySchema.shape.q })
+  .strict();
+
+/** `get_memory`: the id as given by search or timeline, as a string or as the number it looks like. */
+export const GetMemoryInput = z
+  .object({
+    id: z
+      .union([z.string().min(1).max(200), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+      .describe('memory_id from search_memories or timeline (a string or a number)'),
+  })
+  .strict();
+
+/** `list_sources` takes nothing, and says so: an argument is refused like any unknown argument. */
+const NoInput = z.object({}).strict();
+
+/** MCP's code for a resource that does not exist (spec: server/resources, "Error Handling"). */
+export const RESOURCE_NOT_FOUND = -32002;
 
 /** The server's name and version as MCP clients see them. */
 export const SERVER_INFO = { name: 'tributary', version: '1.0.0' };
@@ -49,10 +74,10 @@ export function createMcpServer(engine: Engine, caller: Caller): McpServer {
     {
       title: 'Get a memory',
       description: 'One memory by id (from search_memories or timeline): full content, metadata and earlier versions.',
-      inputSchema: IdParam,
+      inputSchema: GetMemoryInput,
       annotations: readOnly,
     },
-    (args) => run(() => fetchMemory(engine, caller, args.id)),
+    (args) => run(() => fetchMemory(engine, caller, String(args.id))),
   );
 
   server.registerTool(
@@ -60,6 +85,7 @@ export function createMcpServer(engine: Engine, caller: Caller): McpServer {
     {
       title: 'List sources',
       description: 'The synced sources with their status, last sync and counts.',
+      inputSchema: NoInput,
       annotations: readOnly,
     },
     () => run(() => listSources(engine, caller)),
@@ -106,14 +132,73 @@ export function createMcpServer(engine: Engine, caller: Caller): McpServer {
       }),
     }),
     { title: 'Source', description: 'One source with its stats', mimeType: 'application/json' },
-    async (uri, vars) => {
-      const source = await ownedSource(engine, caller, String(vars.id));
-      const body = { ...sourceWire(source, undefined), stats: statsWire(await engine.stats(source.id)) };
-      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(body, null, 2) }] };
-    },
+    async (uri, vars) => readSource(engine, caller, uri.href, String(vars.id)),
   );
 
+  replaceCallAndRead(server, engine, caller);
   return server;
+}
+
+/** `tributary://sources/{id}`: one of the caller's sources with its stats; any other is -32002, not found. */
+async function readSource(engine: Engine, caller: Caller, uri: string, id: string): Promise<ReadResourceResult> {
+  try {
+    const source = await ownedSource(engine, caller, id);
+    const body = { ...sourceWire(source, undefined), stats: statsWire(await engine.stats(source.id)) };
+    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(body, null, 2) }] };
+  } catch (err) {
+    if (isTributaryError(err) && err.code === 'not_found') throw resourceNotFound(uri);
+    throw err;
+  }
+}
+
+function resourceNotFound(uri: string): McpError {
+  return new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+}
+
+/**
+ * The SDK's own tools/call and resources/read answer in their words (`MCP error -32602: Input validation error …`,
+ * -32602 for a missing resource). These replace them so that every tool failure reads `<code>: <message>` as
+ * docs/mcp.md documents, unknown arguments are refused by the same strict schemas as everywhere, an unknown tool is
+ * -32602, and a missing resource is -32002 as the spec says. Tools are still listed by the SDK from the schemas.
+ */
+function replaceCallAndRead(server: McpServer, engine: Engine, caller: Caller): void {
+  const tools: Record<string, { schema: z.ZodType; call: (args: any) => Promise<unknown> }> = {
+    search_memories: {
+      schema: SearchToolInput,
+      call: ({ query, ...rest }) => runSearch(engine, caller, { ...rest, q: query }),
+    },
+    get_memory: { schema: GetMemoryInput, call: (args) => fetchMemory(engine, caller, String(args.id)) },
+    list_sources: { schema: NoInput, call: () => listSources(engine, caller) },
+    timeline: { schema: TimelineQuerySchema, call: (args) => runTimeline(engine, caller, args) },
+  };
+  server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const tool = Object.hasOwn(tools, request.params.name) ? tools[request.params.name] : undefined;
+    if (!tool) {
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Unknown tool "${request.params.name}"; tools: ${Object.keys(tools).join(', ')}.`,
+      );
+    }
+    const parsed = tool.schema.safeParse(request.params.arguments ?? {});
+    if (!parsed.success) return run(() => Promise.reject(validationError('json', parsed.error.issues)));
+    return run(() => tool.call(parsed.data));
+  });
+  server.server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+    const uri = request.params.uri;
+    if (uri === 'tributary://sources') {
+      const text = JSON.stringify(await listSources(engine, caller), null, 2);
+      return { contents: [{ uri, mimeType: 'application/json', text }] };
+    }
+    const m = /^tributary:\/\/sources\/([^/?#]+)$/.exec(uri);
+    let id: string | undefined;
+    try {
+      id = m ? decodeURIComponent(m[1]!) : undefined;
+    } catch {
+      // A malformed %-escape names no source.
+    }
+    if (id !== undefined) return readSource(engine, caller, uri, id);
+    throw resourceNotFound(uri);
+  });
 }
 
 async function listSources(engine: Engine, caller: Caller) {
