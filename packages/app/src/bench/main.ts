@@ -22,6 +22,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   mbox: async () => (await import('./connectors-bench.js')).benchMboxPhase(),
   obsidian: async () => (await import('./connectors-bench.js')).benchObsidianPhase(),
   git: async () => (await import('./git-bench.js')).benchGitPhase(),
+  search: async () => (await import('./search-bench.js')).benchSearchPhase(),
   maildir: async () => (await import('./maildir-bench.js')).benchMaildirPhase(),
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),

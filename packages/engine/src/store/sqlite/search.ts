@@ -41,6 +41,14 @@ export function filterSql(f: SearchFilters): { sql: string; params: unknown[] } 
   return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
 }
 
+/**
+ * Past this many matching chunks a query is "very common": bm25 over every match of a word found in 90% of a
+ * million chunks costs about a second, and such a word hardly discriminates anyway. Those queries are ranked by
+ * bm25 among the newest COMMON_MATCHES matching chunks only (chunk ids grow with ingestion), found by walking the
+ * index backwards from the newest match and stopping there: bounded cost whatever the store's size.
+ */
+export const COMMON_MATCHES = 20_000;
+
 function clampLimit(limit: number | undefined, max = 200): number {
   return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
 }
@@ -51,7 +59,10 @@ export function createSearch(db: Database.Database) {
   );
 
   const topChunks = db.prepare(
-    `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT ?`,
+    `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid >= ? ORDER BY score LIMIT ?`,
+  );
+  const nthNewest = db.prepare(
+    `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ${COMMON_MATCHES - 1}`,
   );
 
   const toHit = (row: any, match: string): SearchHit => {
@@ -87,7 +98,9 @@ export function createSearch(db: Database.Database) {
       // keep each memory's best chunk. Enough when the top chunks hold a full page of distinct, visible memories.
       const want = offset + limit;
       const budget = want * 4 + 40;
-      const top = topChunks.all(match, budget) as Array<{ chunk_id: number; score: number }>;
+      // The lowest chunk id ranked: 0 (all matches) unless the query is very common (see COMMON_MATCHES).
+      const floor = (nthNewest.get(match) as { rowid: number } | undefined)?.rowid ?? 0;
+      const top = topChunks.all(match, floor, budget) as Array<{ chunk_id: number; score: number }>;
       if (top.length) {
         const rows = db
           .prepare(
@@ -110,10 +123,11 @@ export function createSearch(db: Database.Database) {
       } else {
         return { hits: [] };
       }
-      // Slow path (selective filters, or many chunks per memory): rank every match, best chunk per memory.
+      // Slow path (selective filters, or many chunks per memory): rank every match (of the newest candidates of a
+      // very common query, then of all when those do not fill the page), best chunk per memory.
       const sql = `
         WITH ranked AS MATERIALIZED (
-          SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ?
+          SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid >= ?
         ),
         best AS (
           SELECT c.memory_id AS memory_id, ranked.chunk_id AS chunk_id, MIN(ranked.score) AS score
@@ -124,7 +138,9 @@ export function createSearch(db: Database.Database) {
         WHERE m.deleted_at IS NULL${f.sql}
         ORDER BY best.score, m.id
         LIMIT ? OFFSET ?`;
-      const rows = db.prepare(sql).all(match, ...f.params, limit, offset) as any[];
+      const slow = db.prepare(sql);
+      let rows = slow.all(match, floor, ...f.params, limit, offset) as any[];
+      if (floor > 0 && rows.length < limit) rows = slow.all(match, 0, ...f.params, limit, offset) as any[];
       return { hits: rows.map((r) => toHit(r, match)) };
     } catch (err) {
       throw asQueryError(err, query.text);
