@@ -139,9 +139,13 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     return result;
   });
 
-  const lookup = db.prepare(
-    `SELECT external_id, fingerprint FROM memories WHERE source_id = ? AND deleted_at IS NULL AND external_id IN (SELECT value FROM json_each(?))`,
-  );
+  // Rows as arrays, read in one call: the unchanged re-sync runs this for every page, and row objects and a
+  // per-row iterator cost more than the query itself.
+  const lookup = db
+    .prepare(
+      `SELECT external_id, fingerprint FROM memories WHERE source_id = ? AND deleted_at IS NULL AND external_id IN (SELECT value FROM json_each(?))`,
+    )
+    .raw(true);
   const unseen = db.prepare(
     `SELECT id FROM memories WHERE source_id = ? AND deleted_at IS NULL AND (seen_run IS NULL OR seen_run <> ?) LIMIT 1000`,
   );
@@ -164,12 +168,10 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     lookupFingerprints(sourceId: string, externalIds: string[]): Map<string, string> {
       const out = new Map<string, string>();
       if (!externalIds.length) return out;
-      for (const row of lookup.iterate(sourceId, JSON.stringify(externalIds)) as Iterable<{
-        external_id: string;
-        fingerprint: string;
-      }>) {
-        out.set(row.external_id, row.fingerprint);
-      }
+      for (const [externalId, fingerprint] of lookup.all(sourceId, JSON.stringify(externalIds)) as Array<
+        [string, string]
+      >)
+        out.set(externalId, fingerprint);
       return out;
     },
     tombstoneUnseen(sourceId: string, runId: string): number {
