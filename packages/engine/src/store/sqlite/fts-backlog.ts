@@ -108,7 +108,14 @@ export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptio
     flush,
     recover(nowMs) {
       const m = marker();
-      if (m && nowMs - Date.parse(m.touched_at) >= staleMs) flush();
+      if (!m || nowMs - Date.parse(m.touched_at) < staleMs) return;
+      try {
+        flush();
+      } catch (err) {
+        // Another process holds the write lock (its own sync, or its own recovery): it or a later open catches up.
+        // Opening the store must not fail for that; each merge step is its own transaction, so nothing is half done.
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      }
     },
     pending() {
       const m = marker();
