@@ -3,6 +3,7 @@ import { convert } from 'html-to-text';
 import PostalMime, { type Address, type Attachment, type Email } from 'postal-mime';
 import { decodeUtf7, hasUtf7Body, hasUtf7Words, repairEncodedWords } from './legacy-charsets.js';
 import { fallbackMessageId, normalizeMessageId, parseIdList } from './message-id.js';
+import { splitSimpleText } from './simple-body.js';
 
 /** One mailbox: `name` may be empty. */
 export interface MailAddress {
@@ -41,6 +42,8 @@ export interface ParsedMail {
 export interface ParseOptions {
   /** Extract the text of text-like attachments (feature `attachments`). */
   attachmentText?: boolean;
+  /** Always take postal-mime's full parse (tests comparing it with the fast path). */
+  fullParse?: boolean;
 }
 
 const MAX_ATTACHMENT_TEXT = 1_000_000;
@@ -56,11 +59,7 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
     throw new TributaryError('record_invalid', 'The message headers contain NUL bytes: not a mail message.');
   let email: Email;
   try {
-    // Attached messages (message/rfc822) are attachments, not body: a forward's original is not the sender's text.
-    email = await PostalMime.parse(repairEncodedWords(raw), {
-      attachmentEncoding: 'arraybuffer',
-      forceRfc822Attachments: true,
-    });
+    email = await postalParse(repairEncodedWords(raw), options.fullParse === true);
   } catch (err) {
     throw new TributaryError('record_invalid', `The message could not be parsed: ${(err as Error).message}`, {
       cause: err,
@@ -94,6 +93,17 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
     thread: references[0] ?? inReplyTo ?? messageId,
     attachments: email.attachments.map((a) => toAttachment(a, options.attachmentText === true)),
   };
+}
+
+/** postal-mime's parse, through the fast path of {@link splitSimpleText} when the message allows it. */
+async function postalParse(raw: Uint8Array, full: boolean): Promise<Email> {
+  // Attached messages (message/rfc822) are attachments, not body: a forward's original is not the sender's text.
+  const opts = { attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true } as const;
+  const simple = full ? undefined : splitSimpleText(raw);
+  if (!simple) return PostalMime.parse(raw, opts);
+  const email = await PostalMime.parse(simple.header, opts);
+  email.text = simple.text;
+  return email;
 }
 
 /** The bytes before the first blank line (at most 8 KiB): binary junk there means the file is not mail. */
