@@ -9,6 +9,8 @@ import { fmt, printTable } from './measure.js';
 /** One measured step: wall seconds of the work (Tributary: the sync run itself), peak RSS, and what it reported. */
 interface Step {
   seconds: number;
+  /** User + system CPU seconds: comparable across tools even when other work shares the machine. */
+  cpuSeconds: number | undefined;
   peakRssMb: number | undefined;
   note?: string;
 }
@@ -74,8 +76,13 @@ export async function benchMaildirPhase(): Promise<void> {
       if (s === undefined) return 'skipped';
       if (typeof s === 'string') return s;
       const ratio = base && typeof base !== 'string' ? `  (${fmt(s.seconds / base.seconds, 2)} × mu)` : '';
+      const cpuRatio =
+        base && typeof base !== 'string' && s.cpuSeconds !== undefined && base.cpuSeconds
+          ? ` (${fmt(s.cpuSeconds / base.cpuSeconds, 2)} × mu)`
+          : '';
+      const cpu = s.cpuSeconds === undefined ? '' : `, CPU ${fmt(s.cpuSeconds, 2)} s${cpuRatio}`;
       const rss = s.peakRssMb === undefined ? '' : `, peak RSS ${fmt(s.peakRssMb)} MB`;
-      return `${fmt(s.seconds, 2)} s${rss}${ratio}${s.note ? `  ${s.note}` : ''}`;
+      return `${fmt(s.seconds, 2)} s${ratio}${cpu}${rss}${s.note ? `  ${s.note}` : ''}`;
     };
     const rows: Array<[string, string]> = [];
     for (const [round, label] of [
@@ -126,6 +133,7 @@ function tributaryTool(work: string, maildir: string): Tool {
       if (out.status !== 'succeeded') throw new Error(`maildir sync ${out.status}: ${out.error}`);
       return {
         seconds: out.seconds as number,
+        cpuSeconds: out.cpuSeconds as number,
         peakRssMb: out.peakRssMb as number,
         note: `(+${out.created} ~${out.updated} -${out.deleted} =${out.unchanged} failed ${out.failed})`,
       };
@@ -161,12 +169,16 @@ function timedCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = proc
   const withTime = existsSync(TIME);
   const start = process.hrtime.bigint();
   const r = withTime
-    ? spawnSync(TIME, ['-f', 'BENCH-RSS %M', cmd, ...args], { encoding: 'utf8', env })
+    ? spawnSync(TIME, ['-f', 'BENCH-RSS %M %U %S', cmd, ...args], { encoding: 'utf8', env })
     : spawnSync(cmd, args, { encoding: 'utf8', env });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  const rss = /BENCH-RSS (\d+)/.exec(r.stderr ?? '');
-  return { seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : undefined };
+  const m = /BENCH-RSS (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return {
+    seconds,
+    cpuSeconds: m ? Number(m[2]) + Number(m[3]) : undefined,
+    peakRssMb: m ? Number(m[1]) / 1024 : undefined,
+  };
 }
 
 function onPath(cmd: string): boolean {

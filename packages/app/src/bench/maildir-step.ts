@@ -16,12 +16,16 @@ const engine = createEngine({ store, connectors: [maildirConnector] });
 const existing = (await engine.sources.list()).find((s) => s.name === 'bench-maildir');
 const source =
   existing ?? (await engine.sources.add({ connector: 'maildir', name: 'bench-maildir', config: { rootDir } }));
+const cpu = process.cpuUsage();
 const run = await timed(() => engine.sync(source.id));
+const used = process.cpuUsage(cpu);
 await engine.close();
 const r = run.result;
 console.log(
   JSON.stringify({
     seconds: run.seconds,
+    // CPU of every thread of the process: on a shared machine the fair comparison with mu and notmuch.
+    cpuSeconds: (used.user + used.system) / 1e6,
     peakRssMb: peakRssMb(),
     status: r.status,
     error: r.error,
