@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { loadConnectors } from '../runtime/connector-modules.js';
 import { needsConnectors } from './context.js';
 import { runtimeEngineFactory } from './engine-factory.js';
 import { processIo } from './io.js';
@@ -13,11 +12,29 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/**
+ * Signals: a command that handles them (sync, up, serve, worker) gets the first and stops cleanly; a second one, or a
+ * first one the command does not handle, exits at once; a clean stop that takes over 10 s ends the process anyway.
+ */
+let signalsSeen = 0;
+for (const [signal, exitCode] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    signalsSeen++;
+    if (signalsSeen > 1 || process.listenerCount(signal) < 2) process.exit(exitCode);
+    setTimeout(() => process.exit(exitCode), 10_000).unref();
+  });
+}
+
 /** The `tributary` executable. */
 const argv = process.argv.slice(2);
 // Loading every connector (and its libraries) costs a second; `search`, `status` … never run one.
 // Loaded by module specifier, so sync threads can load the same connectors (see runtime/connector-modules.ts).
-const connectors = needsConnectors(argv) ? await loadConnectors() : [];
+// Imported when a command runs, not before: `--help` and `--version` load neither connectors nor the engine.
+const connectors = async () =>
+  needsConnectors(argv) ? (await import('../runtime/connector-modules.js')).loadConnectors() : [];
 const code = await runCli(argv, processIo(), { connectors, openEngine: runtimeEngineFactory(process.env) });
 process.exitCode = code;
 // The engine is closed; if a stray handle (a library timer) still holds the loop, do not hang the shell.

@@ -24,6 +24,9 @@ export function startWorker(
     logger: options.logger,
     ...(options.consumerName ? { consumerName: options.consumerName } : {}),
     pollMs: runtime.mode === 'embedded' ? 500 : 1000,
+    // SIGTERM drains within 10 s: aborted syncs commit their page and stop; a job still running after this is
+    // released to the queue (its run is recorded aborted).
+    stopGraceMs: 8000,
   });
   worker.start();
   return worker;

@@ -1,15 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createLogger, TributaryError, type LogRecord } from '@tributary/sdk';
-import { openRuntime, type Runtime } from '../../runtime/open-runtime.js';
-import { startScheduler, startWorker } from '../../runtime/processes.js';
+import type { Runtime } from '../../runtime/open-runtime.js';
 import type { CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
 
+/**
+ * The modules of the long-running commands (runtime and its drivers, API server, metrics, watchers), imported when
+ * one of them runs: at the top of the CLI they would cost every `tributary --help` a second.
+ */
+export async function processModules() {
+  const [runtime, processes, watchers, oauthEnv, server, metrics] = await Promise.all([
+    import('../../runtime/open-runtime.js'),
+    import('../../runtime/processes.js'),
+    import('../../runtime/watchers.js'),
+    import('../../runtime/oauth-env.js'),
+    import('../../api/server.js'),
+    import('../../api/metrics.js'),
+  ]);
+  return { ...runtime, ...processes, ...watchers, ...oauthEnv, ...server, ...metrics };
+}
+
 /** Opens the runtime (embedded or distributed, by environment) for a long-running process. */
-export async function openProcessRuntime(ctx: CliContext, log: (r: LogRecord) => void): Promise<Runtime> {
+export async function openProcessRuntime(
+  ctx: CliContext,
+  log: (r: LogRecord) => void,
+  syncThreads?: number,
+): Promise<Runtime> {
   mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
-  return openRuntime({ dataDir: ctx.dataDir, env: ctx.io.env, connectors: ctx.connectors, log });
+  const { openRuntime } = await import('../../runtime/open-runtime.js');
+  return openRuntime({
+    dataDir: ctx.dataDir,
+    env: ctx.io.env,
+    connectors: ctx.connectors,
+    log,
+    ...(syncThreads !== undefined ? { syncThreads } : {}),
+  });
 }
 
 /** One log line per record on stderr: `time level message {fields}` (already redacted by the SDK logger). */
@@ -20,7 +46,7 @@ export function stderrLog(ctx: CliContext): (r: LogRecord) => void {
     );
 }
 
-/** Resolves on Ctrl-C or SIGTERM. */
+/** Resolves on Ctrl-C or SIGTERM (a second signal exits at once: see main.ts). */
 export function untilStopped(ctx: CliContext): Promise<void> {
   return new Promise((resolve) => {
     const off = ctx.io.onInterrupt(() => done());
@@ -49,7 +75,9 @@ export function registerProcesses(program: Command, ctx: CliContext, _state: Exi
     .action(async (opts: { concurrency: string }) => {
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
       const log = stderrLog(ctx);
-      const runtime = await openProcessRuntime(ctx, log);
+      // One sync thread per job slot: every job runs off the loop that answers signals.
+      const runtime = await openProcessRuntime(ctx, log, concurrency);
+      const { startWorker } = await import('../../runtime/processes.js');
       const logger = createLogger(log);
       try {
         const worker = startWorker(runtime, { concurrency, logger });
@@ -72,6 +100,7 @@ export function registerProcesses(program: Command, ctx: CliContext, _state: Exi
         throw new TributaryError('invalid_input', `--interval-ms "${opts.intervalMs}": use at least 100.`);
       const log = stderrLog(ctx);
       const runtime = await openProcessRuntime(ctx, log);
+      const { startScheduler } = await import('../../runtime/processes.js');
       const logger = createLogger(log);
       try {
         const loop = startScheduler(runtime, { logger, intervalMs, env: ctx.io.env });

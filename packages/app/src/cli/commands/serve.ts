@@ -2,16 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Engine, OAuthFlow } from '@tributary/engine';
-import { publicUrlFromEnv } from '../../runtime/oauth-env.js';
-import { openRuntime } from '../../runtime/open-runtime.js';
 import { TributaryError } from '@tributary/sdk';
-import { startServer } from '../../api/server.js';
-import { createMetrics, type Metrics } from '../../api/metrics.js';
+import type { Metrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
 import { engineOf } from '../engine-factory.js';
 import type { CliContext } from '../context.js';
 import { parsePositiveInt } from '../parse.js';
 import type { ExitState } from '../program.js';
+import { processModules, untilStopped } from './processes.js';
 
 interface ServeFlags {
   port: string;
@@ -30,6 +28,7 @@ export async function openServerEngine(
   metrics: Metrics,
 ): Promise<{ engine: Engine; oauth: OAuthFlow }> {
   mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
+  const { openRuntime } = await processModules();
   const runtime = await openRuntime({
     dataDir: ctx.dataDir,
     env: ctx.io.env,
@@ -56,6 +55,7 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
       const rate = opts.rateLimit === undefined ? undefined : Number(opts.rateLimit);
       if (rate !== undefined && !(rate >= 0))
         throw new TributaryError('invalid_input', `--rate-limit "${opts.rateLimit}": use a number ≥ 0.`);
+      const { createMetrics, publicUrlFromEnv, startServer } = await processModules();
       const metrics = createMetrics();
       const { engine, oauth } = await openServerEngine(ctx, metrics);
       const publicUrl = publicUrlFromEnv(ctx.io.env);
@@ -92,24 +92,11 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
           ctx.out.line(`Created the first admin API token; it is shown only once${where}:`);
           ctx.out.line(`  ${token}`);
         }
-        await waitForStop(ctx);
+        await untilStopped(ctx);
         ctx.out.note('Stopping…');
         await server.close();
       } finally {
         await engine.close();
       }
     });
-}
-
-/** Resolves on Ctrl-C or SIGTERM. */
-function waitForStop(ctx: CliContext): Promise<void> {
-  return new Promise((resolve) => {
-    const off = ctx.io.onInterrupt(() => done());
-    const done = (): void => {
-      off();
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGTERM', done);
-  });
 }

@@ -1,16 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLogger, TributaryError } from '@tributary/sdk';
-import { startServer } from '../../api/server.js';
-import { createMetrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
-import { startScheduler, startWorker } from '../../runtime/processes.js';
-import { startWatchers } from '../../runtime/watchers.js';
-import { openRuntime } from '../../runtime/open-runtime.js';
-import { publicUrlFromEnv } from '../../runtime/oauth-env.js';
 import type { CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
-import { stderrLog, untilStopped } from './processes.js';
+import { processModules, stderrLog, untilStopped } from './processes.js';
 import { mkdirSync } from 'node:fs';
 
 interface UpFlags {
@@ -45,6 +39,8 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
       mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
       const log = stderrLog(ctx);
       const logger = createLogger(log, { level: 'info' });
+      const { createMetrics, openRuntime, publicUrlFromEnv, startScheduler, startServer, startWatchers, startWorker } =
+        await processModules();
       const metrics = createMetrics();
       const runtime = await openRuntime({
         dataDir: ctx.dataDir,
@@ -52,6 +48,8 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
         connectors: ctx.connectors,
         log,
         onEvent: metrics.onEvent,
+        // The worker's jobs and syncs started over the API each get a thread.
+        syncThreads: Math.max(2, concurrency),
       });
       try {
         const token = await ensureBootstrapToken(runtime.store, runtime.mode === 'embedded' ? ctx.dataDir : undefined);

@@ -38,6 +38,8 @@ interface Pending {
 }
 
 interface Slot {
+  /** The id of the run this thread must stop, in shared memory: seen between two batches, even on a busy loop. */
+  abortFlag: Int32Array;
   /** Numbers this thread among all the pool started (keys its rate-limit requests). */
   n: number;
   worker: Worker;
@@ -158,12 +160,14 @@ export function createSyncThreadPool(options: SyncThreadPoolOptions): SyncThread
   };
 
   const spawn = (): Slot => {
-    const worker = startSyncThread(options.init);
+    const abortFlag = new SharedArrayBuffer(4);
+    const worker = startSyncThread({ ...options.init, abortFlag });
     let ready!: () => void;
     let failed!: (err: Error) => void;
     const slot: Slot = {
       n: ++started,
       worker,
+      abortFlag: new Int32Array(abortFlag),
       current: null,
       exited: false,
       ready: new Promise<void>((resolve, reject) => {
@@ -212,6 +216,7 @@ export function createSyncThreadPool(options: SyncThreadPoolOptions): SyncThread
       const signal = syncOptions.signal;
       const onAbort = (): void => {
         const reason = toTributaryError(signal?.reason ?? new TributaryError('aborted', 'Sync cancelled.'));
+        Atomics.store(slot.abortFlag, 0, id);
         slot.worker.postMessage({ type: 'abort', id, reason: toWireError(reason) });
       };
       slot.current = {
@@ -273,6 +278,7 @@ export function createSyncThreadPool(options: SyncThreadPoolOptions): SyncThread
                 const { resolve: ok, reject: ko } = pending;
                 pending.resolve = (run) => (ok(run), resolve());
                 pending.reject = (err) => (ko(err), resolve());
+                Atomics.store(s.abortFlag, 0, pending.id);
                 s.worker.postMessage({
                   type: 'abort',
                   id: pending.id,

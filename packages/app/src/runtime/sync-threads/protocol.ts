@@ -13,6 +13,11 @@ export interface ThreadInit {
   connectorModules: string[];
 }
 
+/** A thread's start data: {@link ThreadInit} and its abort flag (the id of the run to stop, shared memory). */
+export interface ThreadData extends ThreadInit {
+  abortFlag: SharedArrayBuffer;
+}
+
 /** The cloneable part of {@link SyncOptions} (the signal and progress callback stay on the coordinating side). */
 export type WireSyncOptions = Pick<SyncOptions, 'mode' | 'backfillDays' | 'trigger' | 'hints' | 'waitForLease'>;
 

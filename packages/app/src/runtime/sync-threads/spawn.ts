@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ThreadInit } from './protocol.js';
+import type { ThreadData } from './protocol.js';
 
 /**
  * Starts a sync thread. Built code (dist, what `tributary` runs) starts `thread-main.js` directly. Source runs (vitest,
@@ -10,7 +10,7 @@ import type { ThreadInit } from './protocol.js';
  * first: a worker thread cannot load `.ts` by itself, and `--import tsx` inherited from the parent registers its hooks
  * too late for the thread's entry module.
  */
-export function startSyncThread(init: ThreadInit): Worker {
+export function startSyncThread(init: ThreadData): Worker {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./thread-main.js', here), { workerData: init });
   const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));

@@ -1,9 +1,17 @@
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
 import { setImmediate as turnOfTheLoop } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { toTributaryError, type AnyConnector, type RateLimiter, type RateLimitSpec } from '@tributary/sdk';
+import {
+  toTributaryError,
+  TributaryError,
+  type AnyConnector,
+  type RateLimiter,
+  type RateLimitSpec,
+} from '@tributary/sdk';
 import { loadConnectors } from '../connector-modules.js';
 import { openRuntime, type Runtime } from '../open-runtime.js';
-import { cloneable, fromWireError, toWireError, type FromThread, type ThreadInit, type ToThread } from './protocol.js';
+import { cloneable, fromWireError, toWireError, type FromThread, type ThreadData, type ToThread } from './protocol.js';
 
 /**
  * A sync thread: its own runtime (store connection, vault, engine) on the parent's data dir and environment, its
@@ -11,7 +19,8 @@ import { cloneable, fromWireError, toWireError, type FromThread, type ThreadInit
  * logs back, and stops a run when the parent sends `abort` (the run commits what is done and ends `aborted`).
  */
 const port = parentPort!;
-const init = workerData as ThreadInit;
+const init = workerData as ThreadData;
+const abortFlag = new Int32Array(init.abortFlag);
 const post = (message: FromThread): void => port.postMessage(message);
 
 /** Rate limits stay shared by the whole process: this thread asks the parent's limiters. */
@@ -67,6 +76,30 @@ function yieldingBetweenPages(connector: AnyConnector): AnyConnector {
 
 const runs = new Map<number, { controller: AbortController; done: Promise<void> }>();
 
+/**
+ * Whether the parent flagged the running sync to stop (shared memory: read synchronously, so a stop is seen before the
+ * next batch commits, without waiting for the `abort` message to get through this thread's busy loop).
+ */
+function stopFlagged(): boolean {
+  const run = runs.get(Atomics.load(abortFlag, 0));
+  if (!run) return false;
+  if (!run.controller.signal.aborted) run.controller.abort(new TributaryError('aborted', 'Sync cancelled.'));
+  return true;
+}
+
+/**
+ * Sync threads yield the CPU to the thread that serves requests: on Linux a thread has its own nice value
+ * (setpriority on its thread id, found through /proc/thread-self). Elsewhere, or when not allowed, nothing changes.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, 10);
+  } catch {
+    // not Linux, or not permitted: normal priority
+  }
+}
+
 async function main(): Promise<void> {
   let runtime: Runtime;
   try {
@@ -86,6 +119,14 @@ async function main(): Promise<void> {
     port.close();
     return;
   }
+  lowerPriority();
+  // A flagged stop skips the batch about to commit (it is re-read by the next sync; nothing is lost or doubled).
+  const { store } = runtime;
+  const commitPage = store.commitPage.bind(store);
+  store.commitPage = async (input) => {
+    if (stopFlagged()) throw new TributaryError('aborted', 'Sync cancelled before this batch was committed.');
+    return commitPage(input);
+  };
 
   port.on('message', (message: ToThread) => {
     switch (message.type) {
