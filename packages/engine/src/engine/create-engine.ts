@@ -251,6 +251,16 @@ export function createEngine(options: EngineOptions): Engine {
         );
       }
       const c = connector(source.sourceType);
+      // A full refresh tombstones what the read does not yield: on a connector that cannot re-read everything
+      // (push: its items only arrive through ingest) it would delete them all.
+      if (syncOptions.mode === 'full_refresh' && c.manifest.capabilities?.fullRefresh === false) {
+        throw new TributaryError(
+          'conflict',
+          `Source "${source.name}" (${c.manifest.name}) cannot be fully refreshed: its connector does not re-read ` +
+            'everything, so a full refresh would delete what it holds. Run an incremental sync.',
+          { issues: [{ path: 'mode', message: 'full_refresh not supported by this connector' }] },
+        );
+      }
       const controller = new AbortController();
       const onAbort = (): void => controller.abort(syncOptions.signal?.reason);
       syncOptions.signal?.addEventListener('abort', onAbort, { once: true });
