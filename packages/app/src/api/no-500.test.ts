@@ -216,4 +216,21 @@ describe('ingest', () => {
     expect(await server.engine.store.getCheckpoint(pulled)).toEqual(checkpoint);
     await call('DELETE', '/sources/{id}', { params: { id: pulled } });
   });
+
+  it('refuses a full refresh of a push source, which would tombstone every pushed item', async () => {
+    await call('POST', '/sources/{id}/ingest', {
+      params: { id: sourceId },
+      body: { items: [{ external_id: 'kept', content: 'pushed and kept' }] },
+    });
+    const before = await snapshot();
+    for (const wait of ['true', 'false']) {
+      const res = await call('POST', '/sources/{id}/sync', {
+        params: { id: sourceId },
+        query: { mode: 'full_refresh', wait },
+      });
+      expectEnvelope(res, 409, 'conflict', 'mode');
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await server.engine.store.getMemoryByExternalId(sourceId, 'kept')).toMatchObject({ deletedAt: null });
+  });
 });
