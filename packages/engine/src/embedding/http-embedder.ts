@@ -12,7 +12,7 @@ export interface HttpEmbedderOptions {
   dimensions: number;
   /** Texts per request. @default 64 */
   batchSize?: number;
-  /** Attempts after the first for 429 / 5xx / network errors. @default 5 */
+  /** Attempts after the first for 429 / 5xx / network errors. @default the SDK request budget (3) */
   retries?: number;
   fetch?: typeof globalThis.fetch;
   /** Tests inject a fake clock so retries do not sleep. */
@@ -32,7 +32,7 @@ export function createHttpEmbedder(options: HttpEmbedderOptions): Embedder {
   const base = options.url.replace(/\/+$/, '').replace(/\/v1$/, '');
   const endpoint = `${base}/v1/embeddings`;
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
-  const http = createHttpClient({ fetch: options.fetch, clock: options.clock, retries: options.retries ?? 5 });
+  const http = createHttpClient({ fetch: options.fetch, clock: options.clock, retries: options.retries });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
 
