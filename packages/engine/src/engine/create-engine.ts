@@ -133,12 +133,15 @@ export function createEngine(options: EngineOptions): Engine {
         const c = connector(input.connector);
         validateName(input.name);
         validateSchedule(input.schedule);
+        // Paths first, before the config is parsed: a schema may look at the disk (obsidian's vault check).
+        const guard = await pathGuardFor(store, options.protectedPaths, input.ownerId ?? LOCAL_USER_ID);
+        assertPathsAllowed(c, input.config ?? {}, guard, { raw: true });
         const config = parseConfig(c, input.config ?? {}) as Record<string, unknown>;
         resolveFeatures(c.manifest, input.features ?? {});
         void config;
         const ownerId = input.ownerId ?? LOCAL_USER_ID;
         // Local paths: inside the owner's allowed roots (admins: anywhere), never the server's data dir.
-        assertPathsAllowed(c, config, await pathGuardFor(store, options.protectedPaths, ownerId));
+        assertPathsAllowed(c, config, guard);
         // Store what the user wrote (defaults stay defaults and can change with the connector).
         if (input.id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(input.id)) {
           throw new TributaryError(
@@ -184,14 +187,13 @@ export function createEngine(options: EngineOptions): Engine {
         const c = connector(source.sourceType);
         if (patch.name !== undefined) validateName(patch.name);
         validateSchedule(patch.schedule);
+        const guard = await pathGuardFor(store, options.protectedPaths, source.ownerId);
+        if (patch.config !== undefined) assertPathsAllowed(c, patch.config, guard, { raw: true });
         const config =
           patch.config !== undefined ? await configToStore(options, c, source.id, patch.config, source) : undefined;
         if (patch.features !== undefined) resolveFeatures(c.manifest, patch.features);
-        if (config !== undefined) {
-          const plain = parseConfig(c, await openSourceConfig(options, { id: source.id, config }));
-          const guard = await pathGuardFor(store, options.protectedPaths, source.ownerId);
-          assertPathsAllowed(c, plain, guard);
-        }
+        if (config !== undefined)
+          assertPathsAllowed(c, parseConfig(c, await openSourceConfig(options, { id: source.id, config })), guard);
         return store.updateSource(source.id, config !== undefined ? { ...patch, config } : patch);
       },
       plainConfig: async (id) => openSourceConfig(options, await getSource(id)),

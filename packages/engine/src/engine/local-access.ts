@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import {
   createPathGuard,
@@ -40,11 +41,18 @@ function pathFields(connector: AnyConnector): string[] {
 }
 
 /**
- * Refuses a (validated) config whose paths the guard denies, naming the field. A local connector whose path is left
+ * Refuses a config whose paths the guard denies, naming the field. `raw`: the config as the user sent it, checked
+ * before it is parsed (a schema may look at the disk, and must not tell a stranger what exists where); defaults are
+ * checked on the parsed config. A local connector whose path is left
  * to a default (the server account's home) is refused to restricted users: they must name a path in their roots.
  * @throws TributaryError `forbidden`
  */
-export function assertPathsAllowed(connector: AnyConnector, config: unknown, guard: PathGuard): void {
+export function assertPathsAllowed(
+  connector: AnyConnector,
+  config: unknown,
+  guard: PathGuard,
+  options: { raw?: boolean } = {},
+): void {
   const local = isLocalConnector(connector.manifest);
   const fields = pathFields(connector);
   const restricted = guard.allowedRoots !== null;
@@ -61,7 +69,7 @@ export function assertPathsAllowed(connector: AnyConnector, config: unknown, gua
       .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as any)[k] : undefined), config);
     const name = `config.${field}`;
     if (value === undefined || value === null) {
-      if (local && restricted)
+      if (local && restricted && !options.raw)
         throw new TributaryError(
           'forbidden',
           `${name}: set it to a path inside your allowed roots (its default is a location of the server account).`,
@@ -71,11 +79,16 @@ export function assertPathsAllowed(connector: AnyConnector, config: unknown, gua
     }
     const values = Array.isArray(value) ? value : [value];
     values.forEach((v, i) => {
-      if (typeof v !== 'string') return;
+      if (typeof v !== 'string' || v === '') return;
       const label = Array.isArray(value) ? `${name}.${i}` : name;
-      guard.check(staticPrefix(v, label), label);
+      guard.check(staticPrefix(options.raw ? expandHome(v) : v, label), label);
     });
   }
+}
+
+/** `~/x` as the connectors expand it (from the server account's home). */
+function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? path.join(homedir(), p.slice(2)) : p;
 }
 
 /** The folder a glob starts from (`/var/log/nginx/*.log` → `/var/log/nginx`); a plain path as is. */
