@@ -11,8 +11,7 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
   const insert = db.prepare(`
     INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
       occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags)
-    VALUES (@sourceId, @externalId, @stream, @title, @content, @contentType, @url, @author, @container, @thread,
-      @occurredAt, @now, @now, @contentHash, @fingerprint, 1, @seenRun, @metadata, @tags)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
     ON CONFLICT (source_id, external_id) DO NOTHING
     RETURNING id`);
   const existing = db.prepare(
@@ -81,7 +80,27 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
         metadata: JSON.stringify(item.metadata),
         tags: JSON.stringify(item.tags),
       };
-      const inserted = insert.get(params) as { id: number } | undefined;
+      // Positional binding: a backfill runs this once per item, and binding 17 named parameters costs more.
+      const inserted = insert.get(
+        params.sourceId,
+        params.externalId,
+        params.stream,
+        params.title,
+        params.content,
+        params.contentType,
+        params.url,
+        params.author,
+        params.container,
+        params.thread,
+        params.occurredAt,
+        ts,
+        ts,
+        params.contentHash,
+        params.fingerprint,
+        seenRun,
+        params.metadata,
+        params.tags,
+      ) as { id: number } | undefined;
       if (inserted) {
         writeChunks(inserted.id, item);
         result.created++;
