@@ -24,7 +24,11 @@ function message(n: number): string {
   );
 }
 
-async function engineFor(name: string, connector: typeof maildirConnector | typeof emlConnector, config: object) {
+async function engineFor(
+  name: string,
+  connector: typeof maildirConnector | typeof emlConnector,
+  config: Record<string, unknown>,
+) {
   const store = createSqliteStore({ path: path.join(tmp, `${name}.db`) });
   await store.migrate();
   const engine = createEngine({ store, connectors: [connector] });
