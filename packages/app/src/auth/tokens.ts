@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import { LOCAL_USER_ID, type MemoryStore, type TokenRecord } from '@tributary/engine';
+import type { MemoryStore, TokenRecord } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError } from '@tributary/sdk';
 
 /** Prefix of every API token: recognisable in a secret scanner. */

@@ -32,7 +32,8 @@ export class CliContext {
   constructor(
     readonly io: CliIo,
     readonly program: Command,
-    readonly connectors: AnyConnector[],
+    /** Replaced once by the program's pre-action hook when connectors load lazily. */
+    public connectors: AnyConnector[],
     private readonly factory: EngineFactory,
   ) {
     this.out = new Output(io);

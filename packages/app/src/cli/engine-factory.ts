@@ -1,4 +1,4 @@
-import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
+import type { Runtime } from '../runtime/open-runtime.js';
 import type { EngineFactory } from './context.js';
 
 /**
@@ -8,7 +8,11 @@ import type { EngineFactory } from './context.js';
  * `TRIBUTARY_SECRET_KEY` or the data dir's keyring file (created 0600 on first use).
  */
 export function runtimeEngineFactory(env: Record<string, string | undefined>): EngineFactory {
-  return async (dataDir, connectors) => engineOf(await openRuntime({ dataDir, env, connectors }));
+  // Imported on first use: the runtime pulls every driver (SQLite, pg, ioredis), which --help never needs.
+  return async (dataDir, connectors) => {
+    const { openRuntime } = await import('../runtime/open-runtime.js');
+    return engineOf(await openRuntime({ dataDir, env, connectors }));
+  };
 }
 
 /** The runtime's engine, whose `close()` closes the whole runtime (queue and Redis connection too). */

@@ -15,12 +15,14 @@ import { registerSync } from './commands/sync.js';
 import { registerServe } from './commands/serve.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerTokens } from './commands/tokens.js';
+import { registerUsers } from './commands/users.js';
 import { registerProcesses } from './commands/processes.js';
 import { registerVault } from './commands/vault.js';
 import { registerUp } from './commands/up.js';
 
 export interface RunOptions {
-  connectors: AnyConnector[];
+  /** The connectors, or how to load them: called only once a command runs (never for --help or --version). */
+  connectors: AnyConnector[] | (() => Promise<AnyConnector[]>);
   openEngine: EngineFactory;
   version?: string;
 }
@@ -37,7 +39,10 @@ export interface ExitState {
 export async function runCli(argv: string[], io: CliIo, options: RunOptions): Promise<number> {
   const program = new Command('tributary');
   const state: ExitState = { code: EXIT.ok };
-  const ctx = new CliContext(io, program, options.connectors, options.openEngine);
+  const load = options.connectors;
+  const ctx = new CliContext(io, program, Array.isArray(load) ? load : [], options.openEngine);
+  // Connectors (and their libraries) load when a command is about to run, so --help and --version stay instant.
+  if (!Array.isArray(load)) program.hook('preAction', async () => void (ctx.connectors = await load()));
   program
     .description('Sync the streams of your work into one searchable memory.')
     .version(options.version ?? '0.1.0', '-V, --version')
@@ -57,6 +62,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerServe(program, ctx, state);
   registerMcp(program, ctx, state);
   registerTokens(program, ctx, state);
+  registerUsers(program, ctx, state);
   registerProcesses(program, ctx, state);
   registerVault(program, ctx, state);
   registerUp(program, ctx, state);

@@ -2,16 +2,9 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import {
-  createOAuthFlow,
-  createVault,
-  loadKeyring,
-  LOCAL_USER_ID,
-  type ConnectionSummary,
-  type OAuthFlow,
-} from '@tributary/engine';
+import type { ConnectionSummary, OAuthFlow } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError, isTributaryError } from '@tributary/sdk';
-import { connectTarget, oauthClientsFromEnv } from '../../runtime/oauth-env.js';
 import type { CliContext } from '../context.js';
 import { parsePositiveInt } from '../parse.js';
 import type { ExitState } from '../program.js';
@@ -28,6 +21,9 @@ interface ConnectFlags {
 
 /** The flow over the CLI's store, with its own vault (same key: the env or the data dir's keyring). */
 async function openFlow(ctx: CliContext) {
+  // Imported here, not at the top: `tributary --help` must not load the engine (see docs/cli.md).
+  const { createOAuthFlow, createVault, loadKeyring } = await import('@tributary/engine');
+  const { oauthClientsFromEnv } = await import('../../runtime/oauth-env.js');
   const engine = await ctx.engine();
   const clients = oauthClientsFromEnv(ctx.io.env);
   const vault = createVault({
@@ -55,6 +51,7 @@ export function registerConnect(program: Command, ctx: CliContext, _state: ExitS
       const { engine, clients, flow } = await openFlow(ctx);
       const source = await engine.sources.get(sourceRef, LOCAL_USER_ID);
       const connector = ctx.connectors.find((c) => c.manifest.name === source.sourceType);
+      const { connectTarget } = await import('../../runtime/oauth-env.js');
       const target = connectTarget(connector?.manifest.auth, source.sourceType, opts.provider);
       // Fail on a missing client id before a listener or a browser is started.
       clients.assertConfigured(target.provider);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runMcpStdio } from '../../mcp/stdio.js';
 import type { CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
 
@@ -9,6 +8,7 @@ export function registerMcp(program: Command, ctx: CliContext, _state: ExitState
     .command('mcp')
     .description('serve the memory to an MCP client on stdin/stdout (local user); see docs/mcp.md')
     .action(async () => {
+      const { runMcpStdio } = await import('../../mcp/stdio.js'); // the MCP SDK loads only for this command
       const engine = await ctx.engine();
       // stdout carries the protocol: notes go to stderr.
       ctx.out.note(`Tributary MCP server on stdio (data dir ${ctx.dataDir}).`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { LOCAL_USER_ID, type SourceRecord } from '@tributary/engine';
+import type { SourceRecord } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import type { CliContext } from '../context.js';
 import { formatTime, table } from '../io.js';
 import { parsePositiveInt } from '../parse.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { LOCAL_USER_ID, type SearchHit, type SearchQuery } from '@tributary/engine';
+import type { SearchHit, SearchQuery } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import type { CliContext } from '../context.js';
 import { formatTime, normalizeSnippet } from '../io.js';
 import { collect, parsePositiveInt, parseTime } from '../parse.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { LOCAL_USER_ID, type SourcePatchInput } from '@tributary/engine';
+import type { SourcePatchInput } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError, parseConfig, resolveFeatures, type AnyConnector, type Credential } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import { table, formatTime } from '../io.js';

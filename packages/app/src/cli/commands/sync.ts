@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { LOCAL_USER_ID, type RunRecord, type SourceRecord } from '@tributary/engine';
+import type { RunRecord, SourceRecord } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError, toTributaryError } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../errors.js';
 import { formatDuration } from '../io.js';
 import { parsePositiveInt } from '../parse.js';
 import type { ExitState } from '../program.js';
-import { createProgressView } from '../progress.js';
 
 /** The `--json` shape of one run in `tributary sync` (and `tributary runs`). */
 export interface RunJson {
@@ -101,6 +101,7 @@ export function registerSync(program: Command, ctx: CliContext, state: ExitState
           removeHandler(); // a second Ctrl-C gets Node's default: exit now
         });
 
+        const { createProgressView } = await import('../progress.js'); // cli-progress: only when syncing
         const view = createProgressView(ctx.io, { quiet: opts.json === true });
         const results: RunJson[] = [];
         try {

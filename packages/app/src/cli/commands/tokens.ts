@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LOCAL_USER_ID } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError } from '@tributary/sdk';
 import { issueToken } from '../../auth/tokens.js';
 import type { CliContext } from '../context.js';
