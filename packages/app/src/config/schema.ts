@@ -33,10 +33,31 @@ export const DeclaredSourceSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('false keeps the source but pauses it.'),
 });
 
+/** A user of a multi-user server and the folders their local sources may read (admins grant them here or over the API). */
+export const DeclaredUserSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, dot, dash or underscore')
+    .max(100)
+    .describe('The user id (created when missing).'),
+  name: z.string().min(1).max(200).optional().describe('Display name for a new user. @default the id'),
+  allowedRoots: z
+    .array(z.string().min(1).max(4096).startsWith('/', 'must be an absolute path'))
+    .max(100)
+    .default([])
+    .describe(
+      'Folders on this server the user’s local sources (files, git, sqlite …) may read. The data dir never is. Empty: none.',
+    ),
+});
+
 export const ConfigFileSchema = z
   .strictObject({
     version: z.literal(1).default(1).describe('Format version of this file.'),
     sources: z.array(DeclaredSourceSchema).default([]),
+    users: z
+      .array(DeclaredUserSchema)
+      .default([])
+      .describe('Users whose allowed roots this file manages; users not listed are left as they are.'),
   })
   .superRefine((file, ctx) => {
     const seen = new Map<string, number>();

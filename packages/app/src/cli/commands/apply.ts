@@ -5,6 +5,7 @@ import { TributaryError, formatIssues, resolveFeatures, zodIssues, type ErrorIss
 import { loadConfigFile } from '../../config/load.js';
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
+import { applyUsers, formatUserChanges, planUsers } from '../../config/users.js';
 import { CONFIG_FILE, unknownConnector, type CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
 import { confirmDestructive } from '../source-view.js';
@@ -35,6 +36,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       const config = loadConfigFile(file, ctx.io.env);
       validateAgainstConnectors(ctx, config);
       const engine = await ctx.engine();
+      const userChanges = await planUsers(engine.store, config.users);
       // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
       const existing = await Promise.all(
         (await engine.sources.list(LOCAL_USER_ID)).map(async (s) => ({
@@ -63,8 +65,13 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         ctx.out.line(`Plan for ${file}:`);
         for (const l of formatPlan(plan)) ctx.out.line(`  ${colour(ctx, l)}`);
         if (plan.actions.length === 0) ctx.out.line('  (no sources declared)');
+        for (const l of formatUserChanges(userChanges)) ctx.out.line(`  ${colour(ctx, l)}`);
       }
       let applied = false;
+      if (!opts.dryRun && userChanges.length > 0) {
+        await applyUsers(engine.store, config.users, userChanges);
+        applied = true;
+      }
       if (!opts.dryRun && changes > 0) {
         if (
           summary.remove > 0 &&
@@ -89,10 +96,13 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
           summary,
           plan: plan.actions.map(planEntryJson),
           unmanaged: plan.unmanaged.map((s) => s.name),
+          users: userChanges,
         });
       }
       const counts = `${summary.create} to create, ${summary.update} to update, ${summary.remove} to remove, ${summary.unchanged} unchanged`;
       if (opts.dryRun) ctx.out.line(`Dry run: ${counts}. Nothing was changed.`);
+      else if (changes === 0 && userChanges.length > 0)
+        ctx.out.line(`Applied: ${userChanges.length} user change(s); the sources match the file.`);
       else if (changes === 0) ctx.out.line('Nothing to do: the sources match the file.');
       else ctx.out.line(`Applied: ${counts.replaceAll(' to ', ' ')}.`);
     });
