@@ -24,12 +24,16 @@ export const SlackExportConfigSchema = z.object({
 
 export type SlackExportConfig = z.output<typeof SlackExportConfigSchema>;
 
+/** Connector-state key of a day file: its record is the concatenated 8-hex digests of the items yielded from it. */
+export const DAY_PREFIX = 'd:';
+export const dayKey = (conversationId: string, day: string): string => `${DAY_PREFIX}${conversationId}/${day}`;
+
 /**
- * What was yielded from each day file: `<conversationId>/<day>` → the concatenated 8-hex digests of its items.
- * Exports are snapshots; reading a later export of the same workspace yields only new or changed messages.
+ * Cursor of `slack-export`: only a version. What was yielded from each day file is connector state
+ * (`d:<conversationId>/<day>` → digests), so reading a later export of the same workspace yields only new or
+ * changed messages while each page writes only its own day files. (A v1 checkpoint with the per-file map does not
+ * parse: the engine runs a clean re-sync, which finds every message unchanged.)
  */
-export const SlackExportCheckpointSchema = z.object({
-  files: z.record(z.string(), z.string()),
-});
+export const SlackExportCheckpointSchema = z.object({ v: z.literal(2) }).strict();
 
 export type SlackExportCheckpoint = z.output<typeof SlackExportCheckpointSchema>;

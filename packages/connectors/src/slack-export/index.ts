@@ -1,7 +1,13 @@
 import { defineConnector, TributaryError, type Item, type Page } from '@tributary/sdk';
 import { stat } from 'node:fs/promises';
 import { openSlackExport, parseJson } from './client.js';
-import { SlackExportCheckpointSchema, SlackExportConfigSchema, type SlackExportCheckpoint } from './config.js';
+import {
+  DAY_PREFIX,
+  dayKey,
+  SlackExportCheckpointSchema,
+  SlackExportConfigSchema,
+  type SlackExportCheckpoint,
+} from './config.js';
 import { itemDigest, mapDayFile, splitDigests } from './map.js';
 
 /** Items per page: whole day files are grouped until a page holds at least this many. */
@@ -65,8 +71,11 @@ export const slackExportConnector = defineConnector({
     try {
       const wanted = config.channels ? new Set(config.channels.map((c) => c.replace(/^#/, ''))) : undefined;
       const sinceDay = ctx.since?.toISOString().slice(0, 10);
-      const files: SlackExportCheckpoint['files'] = { ...(ctx.checkpoint?.files ?? {}) };
       const present = new Set<string>();
+      // A run without a checkpoint sees an empty state (the engine's rule): skip the lookups.
+      const known = async (keys: string[]): Promise<Map<string, unknown>> =>
+        ctx.checkpoint && keys.length ? ctx.state.getMany(keys) : new Map();
+      let set: Record<string, string> = {};
       const opts = {
         excludeBotMessages: config.excludeBotMessages,
         excludeSystemMessages: config.excludeSystemMessages,
@@ -76,23 +85,27 @@ export const slackExportConnector = defineConnector({
       let done = 0;
       let items: Item[] = [];
       let errors: NonNullable<Page['errors']> = [];
-      let dirty = false;
-      const flush = (): Page<SlackExportCheckpoint> => {
-        const page: Page<SlackExportCheckpoint> = { items, checkpoint: { files: { ...files } } };
+      const flush = (gone: string[] = []): Page<SlackExportCheckpoint> => {
+        const page: Page<SlackExportCheckpoint> = {
+          items,
+          state: { set, ...(gone.length ? { delete: gone } : {}) },
+          checkpoint: { v: 2 },
+        };
         if (errors.length) page.errors = errors;
         done += items.length;
         ctx.progress({ phase: 'messages', done });
         items = [];
         errors = [];
-        dirty = false;
+        set = {};
         return page;
       };
       for (const conv of exp.conversations) {
         if (wanted && !wanted.has(conv.channel.id) && !(conv.channel.name && wanted.has(conv.channel.name))) continue;
-        for (const day of conv.days) {
+        const days = conv.days.filter((day) => !(sinceDay && day < sinceDay));
+        const records = await known(days.map((day) => dayKey(conv.channel.id, day)));
+        for (const day of days) {
           if (ctx.signal.aborted) return;
-          if (sinceDay && day < sinceDay) continue;
-          const key = `${conv.channel.id}/${day}`;
+          const key = dayKey(conv.channel.id, day);
           present.add(key);
           const file = `${exp.prefix}${conv.folder}/${day}.json`;
           try {
@@ -103,7 +116,8 @@ export const slackExportConnector = defineConnector({
               opts,
               file,
             );
-            const before = splitDigests(files[key]);
+            const stored = records.get(key);
+            const before = splitDigests(typeof stored === 'string' ? stored : undefined);
             let digests = '';
             for (const item of mapped.items) {
               const digest = itemDigest(item);
@@ -111,22 +125,18 @@ export const slackExportConnector = defineConnector({
               if (!before.has(digest)) items.push(item);
             }
             errors.push(...mapped.errors);
-            if (files[key] !== digests) dirty = true;
-            files[key] = digests;
+            if (stored !== digests) set[key] = digests;
           } catch (err) {
-            // Not recorded in the checkpoint: a repaired file is read on the next sync.
+            // Not recorded in state: a repaired file is read on the next sync.
             errors.push({ message: (err as Error).message });
           }
-          if (items.length >= PAGE_ITEMS) yield flush();
+          if (items.length >= PAGE_ITEMS || Object.keys(set).length >= PAGE_ITEMS) yield flush();
         }
       }
-      // Day files gone from this export (or outside the selection now) leave the checkpoint, keeping it small.
-      for (const k of Object.keys(files)) {
-        if (present.has(k)) continue;
-        delete files[k];
-        dirty = true;
-      }
-      if (items.length || errors.length || dirty) yield flush();
+      // Day files gone from this export (or outside the selection now) leave the state, keeping it small.
+      const gone: string[] = [];
+      if (ctx.checkpoint) for await (const [k] of ctx.state.list(DAY_PREFIX)) if (!present.has(k)) gone.push(k);
+      yield flush(gone);
     } finally {
       exp.archive.close();
     }

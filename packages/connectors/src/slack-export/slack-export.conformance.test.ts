@@ -37,9 +37,18 @@ testConnector(slackExportConnector, {
     );
     return { added: ['C0JGLMMNX:1459500000.000001'], changed: ['C0JGLMMNX:1452845924.000009'], deleted: [] };
   },
+  grow() {
+    // Ten more days of the channel, one message each: the checkpoint must not grow with the day files.
+    for (let d = 1; d <= 10; d++) {
+      const ts = `14600${String(d).padStart(2, '0')}000.000001`;
+      writeFileSync(
+        path.join(dir(), 'enrique', `2016-05-${String(d).padStart(2, '0')}.json`),
+        JSON.stringify([{ type: 'message', user: 'U0BMYT2FL', ts, text: `day ${d}` }]),
+      );
+    }
+    return 10;
+  },
   waivers: {
     'deletions:propagate': 'An export is a snapshot without tombstones; the connector declares no deletions.',
-    'checkpoint:bounded':
-      'Open (issue 13): the per-file map of the export (one entry per channel-day file) is still in the checkpoint; it moves to connector state next.',
   },
 });

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import type { Item } from '@tributary/sdk';
+import { createMemoryState, type Item, type MemoryConnectorState } from '@tributary/sdk';
 import { slackExportConnector } from './index.js';
 import { SLACK_ZIP, exportFiles, unzipToTemp } from './test-data.js';
 
@@ -20,12 +20,16 @@ function rawMessages(): Array<{ channel: string; m: Record<string, unknown> }> {
   return out;
 }
 
+/** Connector state as the engine keeps it: committed with each page, carried to the read that resumes. */
+let state: MemoryConnectorState = createMemoryState();
+
 async function readAll(
   config: Record<string, unknown>,
   checkpoint?: unknown,
 ): Promise<{ items: Item[]; checkpoint: unknown; errors: unknown[] }> {
-  const ctx = createTestContext(slackExportConnector, { config, ...(checkpoint ? { checkpoint } : {}) });
+  const ctx = createTestContext(slackExportConnector, { config, ...(checkpoint ? { checkpoint, state } : {}) });
   const pages = await collectPages(slackExportConnector, ctx);
+  state = ctx.state as MemoryConnectorState;
   return {
     items: pages.flatMap((p) => p.items ?? []),
     checkpoint: pages.at(-1)?.checkpoint,
