@@ -38,7 +38,7 @@ export function parseJson(bytes: Uint8Array, file: string): unknown {
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw new TributaryError('record_invalid', `${file} is not valid JSON (${jsonErrorText(err)})`, { cause: err });
+    throw new TributaryError('record_invalid', `${file} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 
