@@ -69,6 +69,15 @@ export class PrivatePostgres {
     return this.pgCtl('restart');
   }
 
+  /** Stops the server (fast shutdown) and keeps the cluster, for {@link resume}. */
+  halt(): Promise<void> {
+    return this.pgCtl('stop');
+  }
+
+  resume(): Promise<void> {
+    return this.pgCtl('start');
+  }
+
   async stop(): Promise<void> {
     await this.pgCtl('stop', 'immediate').catch(() => undefined);
   }
