@@ -3,6 +3,7 @@ import type { ChatgptCheckpoint } from './checkpoint.js';
 import { locateConversations, streamJsonArray } from './client.js';
 import type { ChatgptExportConfig } from './config.js';
 import { conversationId, toConversationItem, type ExportConversation } from './map.js';
+import { jsonErrorText } from '../lib/json-error.js';
 
 type Ctx = ReadContext<ChatgptExportConfig, ChatgptCheckpoint>;
 type Errors = NonNullable<Page['errors']>;
@@ -47,7 +48,7 @@ export async function* readExport(ctx: Ctx): AsyncGenerator<Page<ChatgptCheckpoi
     try {
       c = JSON.parse(el.json) as ExportConversation;
     } catch (err) {
-      errors.push({ message: `conversation #${el.index} is not valid JSON: ${(err as Error).message}` });
+      errors.push({ message: `conversation #${el.index} is not valid JSON: ${jsonErrorText(err)}` });
       continue;
     }
     const id = conversationId(c);

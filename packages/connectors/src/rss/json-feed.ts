@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ParsedFeed } from './parse.js';
+import { jsonErrorText } from '../lib/json-error.js';
 
 /** JSON Feed 1.0 / 1.1 (https://jsonfeed.org/version/1.1), the fields Tributary keeps. */
 const AuthorSchema = z.object({ name: z.string().optional(), url: z.string().optional() }).loose();
@@ -43,7 +44,13 @@ function iso(value: string | undefined): string | undefined {
  * @throws Error naming the first invalid field
  */
 export function parseJsonFeed(text: string, encoding: string): ParsedFeed {
-  const result = JsonFeedSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`invalid JSON Feed: ${jsonErrorText(err)}`);
+  }
+  const result = JsonFeedSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`invalid JSON Feed: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

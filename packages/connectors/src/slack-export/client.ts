@@ -1,6 +1,7 @@
 import { TributaryError } from '@tributary/sdk';
 import type { SlackChannel, SlackUser } from '../slack-shared/index.js';
 import { openArchive, type ArchiveFiles as ExportArchive } from '../archive/index.js';
+import { jsonErrorText } from '../lib/json-error.js';
 
 /** One conversation of the export with its day files (`YYYY-MM-DD`, sorted). */
 export interface ExportConversation {
@@ -38,7 +39,7 @@ export function parseJson(bytes: Uint8Array, file: string): unknown {
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw new TributaryError('record_invalid', `${file} is not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new TributaryError('record_invalid', `${file} is not valid JSON (${jsonErrorText(err)})`, { cause: err });
   }
 }
 

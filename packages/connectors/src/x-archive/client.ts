@@ -1,6 +1,7 @@
 import { TributaryError } from '@tributary/sdk';
 import { z } from 'zod';
 import { openArchive } from '../archive/index.js';
+import { jsonErrorText } from '../lib/json-error.js';
 
 /** The fields of a tweet that Tributary reads (archive JSON: numbers are strings). */
 export const TweetSchema = z
@@ -85,7 +86,7 @@ export function parseYtd(text: string, file: string): unknown {
   try {
     return JSON.parse(body.trim().replace(/;$/, ''));
   } catch (err) {
-    throw new TributaryError('record_invalid', `${file} is not an X archive data file (${(err as Error).message})`, {
+    throw new TributaryError('record_invalid', `${file} is not an X archive data file (${jsonErrorText(err)})`, {
       cause: err,
     });
   }
