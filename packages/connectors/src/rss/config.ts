@@ -52,18 +52,21 @@ export function feedUrl(config: RssConfig): string | undefined {
   return undefined;
 }
 
-/** Entries remembered in the checkpoint beyond those in the current feed. */
+/** Entries remembered (connector state) beyond those in the current feed. */
 export const SEEN_LIMIT = 2000;
 
 /**
- * Feeds are not incremental upstream: every fetch returns the current entries. The checkpoint remembers a short
- * digest of each entry yielded (at most {@link SEEN_LIMIT} beyond the current feed) and the HTTP validators for
- * conditional GET, so a read yields only new or changed entries.
+ * Feeds are not incremental upstream: every fetch returns the current entries. Connector state remembers a short
+ * digest of each entry yielded (`e:<id>`, at most {@link SEEN_LIMIT} beyond the current feed); the checkpoint keeps
+ * only the HTTP validators for conditional GET. (A v1 checkpoint with a `seen` map does not parse: the engine runs a
+ * clean re-sync, which finds every entry unchanged.)
  */
-export const RssCheckpointSchema = z.object({
-  etag: z.string().optional(),
-  lastModified: z.string().optional(),
-  seen: z.record(z.string(), z.string()),
-});
+export const RssCheckpointSchema = z
+  .object({
+    v: z.literal(2),
+    etag: z.string().optional(),
+    lastModified: z.string().optional(),
+  })
+  .strict();
 
 export type RssCheckpoint = z.output<typeof RssCheckpointSchema>;

@@ -32,7 +32,5 @@ testConnector(rssConnector, {
   waivers: {
     'deletions:propagate':
       'Feeds drop old entries as new ones arrive; an entry leaving a feed is not a deletion, so the connector declares none.',
-    'checkpoint:bounded':
-      'Open (issue 13): the map of seen entry digests (capped at SEEN_LIMIT, ~6 KB here) is still in the checkpoint; it moves to connector state next.',
   },
 });
