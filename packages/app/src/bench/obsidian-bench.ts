@@ -39,44 +39,66 @@ export function writeVault(dir: string, n: number): void {
 export interface ObsidianSyncResult {
   notes: number;
   firstSeconds: number;
+  /** CPU time (user + system, all threads) of the first sync: robust to other load on a shared machine. */
+  firstCpuSeconds: number;
   unchangedSeconds: number;
   checkpointBytes: number;
   stateRecords: number;
 }
 
-/** First sync (and an unchanged re-sync) of a generated vault through the real engine on SQLite. */
-export async function benchObsidianVault(notes: number): Promise<ObsidianSyncResult> {
+/**
+ * First sync (and an unchanged re-sync) of a generated vault through the real engine on SQLite, `runs` times on
+ * fresh stores; the best run counts (this machine is shared: the minimum is the least disturbed measurement).
+ */
+export async function benchObsidianVault(notes: number, runs = 1): Promise<ObsidianSyncResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-obsidian-'));
   try {
     const vault = path.join(dir, 'vault');
     writeVault(vault, notes);
-    const store = createSqliteStore({ path: path.join(dir, 'store.db') });
-    await store.migrate();
-    const engine = createEngine({ store, connectors: [obsidianConnector as never] });
-    try {
-      const source = await engine.sources.add({ connector: 'obsidian', name: 'vault', config: { vaultPath: vault } });
-      const first = await timed(() => engine.sync(source.id));
-      if (first.result.created !== notes) throw new Error(`expected ${notes} notes, got ${first.result.created}`);
-      const again = await timed(() => engine.sync(source.id));
-      const checkpoint = await store.getCheckpoint(source.id);
-      let stateRecords = 0;
-      for (let after: string | undefined; ;) {
-        const rows = await store.listConnectorState(source.id, { after, limit: 5000 });
-        stateRecords += rows.length;
-        if (rows.length < 5000) break;
-        after = rows[rows.length - 1]![0];
-      }
-      return {
-        notes,
-        firstSeconds: first.seconds,
-        unchangedSeconds: again.seconds,
-        checkpointBytes: Buffer.byteLength(JSON.stringify(checkpoint)),
-        stateRecords,
+    let best: ObsidianSyncResult | undefined;
+    for (let run = 0; run < runs; run++) {
+      const r = await syncOnce(vault, path.join(dir, `store-${run}.db`), notes);
+      best = {
+        ...r,
+        firstSeconds: Math.min(r.firstSeconds, best?.firstSeconds ?? Infinity),
+        firstCpuSeconds: Math.min(r.firstCpuSeconds, best?.firstCpuSeconds ?? Infinity),
+        unchangedSeconds: Math.min(r.unchangedSeconds, best?.unchangedSeconds ?? Infinity),
       };
-    } finally {
-      await engine.close();
     }
+    return best!;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function syncOnce(vault: string, dbPath: string, notes: number): Promise<ObsidianSyncResult> {
+  const store = createSqliteStore({ path: dbPath });
+  await store.migrate();
+  const engine = createEngine({ store, connectors: [obsidianConnector as never] });
+  try {
+    const source = await engine.sources.add({ connector: 'obsidian', name: 'vault', config: { vaultPath: vault } });
+    const cpu = process.cpuUsage();
+    const first = await timed(() => engine.sync(source.id));
+    const used = process.cpuUsage(cpu);
+    if (first.result.created !== notes) throw new Error(`expected ${notes} notes, got ${first.result.created}`);
+    const again = await timed(() => engine.sync(source.id));
+    const checkpoint = await store.getCheckpoint(source.id);
+    let stateRecords = 0;
+    for (let after: string | undefined; ;) {
+      const rows = await store.listConnectorState(source.id, { after, limit: 5000 });
+      stateRecords += rows.length;
+      if (rows.length < 5000) break;
+      after = rows[rows.length - 1]![0];
+    }
+    return {
+      notes,
+      firstSeconds: first.seconds,
+      firstCpuSeconds: (used.user + used.system) / 1e6,
+      unchangedSeconds: again.seconds,
+      checkpointBytes: Buffer.byteLength(JSON.stringify(checkpoint)),
+      stateRecords,
+    };
+  } finally {
+    await engine.close();
   }
 }
