@@ -42,12 +42,12 @@ export function filterSql(f: SearchFilters): { sql: string; params: unknown[] } 
 }
 
 /**
- * Past this many matching chunks a query is "very common": bm25 over every match of a word found in 90% of a
- * million chunks costs about a second, and such a word hardly discriminates anyway. Those queries are ranked by
- * bm25 among the newest COMMON_MATCHES matching chunks only (chunk ids grow with ingestion), found by walking the
- * index backwards from the newest match and stopping there: bounded cost whatever the store's size.
+ * Ranking is bm25 over the newest COMMON_MATCHES matching chunks (chunk ids grow with ingestion): the index is walked
+ * backwards from the newest match and stops there. A query with fewer matches is ranked over all of them, exactly as
+ * plain bm25; a very common one (a word in 90% of a million chunks costs about a second of bm25 over every match,
+ * and hardly discriminates anyway) gets the best of its recent matches at a bounded cost whatever the store's size.
  */
-export const COMMON_MATCHES = 20_000;
+export const COMMON_MATCHES = 10_000;
 
 function clampLimit(limit: number | undefined, max = 200): number {
   return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
@@ -58,12 +58,10 @@ export function createSearch(db: Database.Database) {
     `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
   );
 
-  const topChunks = db.prepare(
-    `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid >= ? ORDER BY score LIMIT ?`,
-  );
-  const nthNewest = db.prepare(
-    `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ${COMMON_MATCHES - 1}`,
-  );
+  /** The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. */
+  const CANDIDATES = `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
+  // Ties broken by chunk id, as the page's sort does: pages of one query then never overlap.
+  const topChunks = db.prepare(`SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT ?`);
 
   const toHit = (row: any, match: string): SearchHit => {
     const snip =
@@ -98,9 +96,7 @@ export function createSearch(db: Database.Database) {
       // keep each memory's best chunk. Enough when the top chunks hold a full page of distinct, visible memories.
       const want = offset + limit;
       const budget = want * 4 + 40;
-      // The lowest chunk id ranked: 0 (all matches) unless the query is very common (see COMMON_MATCHES).
-      const floor = (nthNewest.get(match) as { rowid: number } | undefined)?.rowid ?? 0;
-      const top = topChunks.all(match, floor, budget) as Array<{ chunk_id: number; score: number }>;
+      const top = topChunks.all(match, COMMON_MATCHES, budget) as Array<{ chunk_id: number; score: number }>;
       if (top.length) {
         const rows = db
           .prepare(
@@ -126,9 +122,7 @@ export function createSearch(db: Database.Database) {
       // Slow path (selective filters, or many chunks per memory): rank every match (of the newest candidates of a
       // very common query, then of all when those do not fill the page), best chunk per memory.
       const sql = `
-        WITH ranked AS MATERIALIZED (
-          SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid >= ?
-        ),
+        WITH ranked AS MATERIALIZED (${CANDIDATES}),
         best AS (
           SELECT c.memory_id AS memory_id, ranked.chunk_id AS chunk_id, MIN(ranked.score) AS score
           FROM ranked JOIN chunks c ON c.id = ranked.chunk_id GROUP BY c.memory_id
@@ -139,8 +133,8 @@ export function createSearch(db: Database.Database) {
         ORDER BY best.score, m.id
         LIMIT ? OFFSET ?`;
       const slow = db.prepare(sql);
-      let rows = slow.all(match, floor, ...f.params, limit, offset) as any[];
-      if (floor > 0 && rows.length < limit) rows = slow.all(match, 0, ...f.params, limit, offset) as any[];
+      let rows = slow.all(match, COMMON_MATCHES, ...f.params, limit, offset) as any[];
+      if (rows.length < limit) rows = slow.all(match, -1, ...f.params, limit, offset) as any[];
       return { hits: rows.map((r) => toHit(r, match)) };
     } catch (err) {
       throw asQueryError(err, query.text);
