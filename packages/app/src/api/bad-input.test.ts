@@ -103,7 +103,7 @@ describe('bad input', () => {
       await call('POST', '/sources', { body: { source_type: 'push', name: 'cfg', config: { nope: 1 } } }),
       400,
       'invalid_config',
-      'config',
+      'config.nope',
     );
     expect(await snapshot()).toEqual(before);
   });

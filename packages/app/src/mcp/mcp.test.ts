@@ -78,7 +78,9 @@ async function exerciseTools(client: Client, expectedSource: string): Promise<vo
     expect(refused.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
     expect(refused.content[0]!.text).toMatch(new RegExp(`^invalid_input: Invalid request: .*${field}`));
   }
-  await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ code: -32602 });
+  const unknownTool = (await client.callTool({ name: 'no_such_tool', arguments: {} })) as ToolResult;
+  expect(unknownTool.isError).toBe(true);
+  expect(unknownTool.content[0]!.text).toMatch(/^not_found: Unknown tool "no_such_tool"; tools: search_memories/);
   await expect(client.readResource({ uri: 'tributary://sources/no-such-source' })).rejects.toMatchObject({
     code: -32002,
   });

@@ -1,7 +1,6 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
-  ErrorCode,
   McpError,
   ReadResourceRequestSchema,
   type CallToolResult,
@@ -9,7 +8,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Engine } from '@tributary/engine';
-import { isTributaryError, toTributaryError } from '@tributary/sdk';
+import { TributaryError, isTributaryError, toTributaryError } from '@tributary/sdk';
 import { ownedSource, type Caller } from '../api/context.js';
 import { validationError } from '../api/errors.js';
 import { fetchMemory, runSearch, runTimeline } from '../api/query.js';
@@ -158,8 +157,8 @@ function resourceNotFound(uri: string): McpError {
 /**
  * The SDK's own tools/call and resources/read answer in their words (`MCP error -32602: Input validation error …`,
  * -32602 for a missing resource). These replace them so that every tool failure reads `<code>: <message>` as
- * docs/mcp.md documents, unknown arguments are refused by the same strict schemas as everywhere, an unknown tool is
- * -32602, and a missing resource is -32002 as the spec says. Tools are still listed by the SDK from the schemas.
+ * docs/mcp.md documents (an unknown tool too), unknown arguments are refused by the same strict schemas as everywhere,
+ * and a missing resource is -32002 as the spec says. Tools are still listed by the SDK from the schemas.
  */
 function replaceCallAndRead(server: McpServer, engine: Engine, caller: Caller): void {
   const tools: Record<string, { schema: z.ZodType; call: (args: any) => Promise<unknown> }> = {
@@ -174,13 +173,17 @@ function replaceCallAndRead(server: McpServer, engine: Engine, caller: Caller): 
   server.server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const tool = Object.hasOwn(tools, request.params.name) ? tools[request.params.name] : undefined;
     if (!tool) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        `Unknown tool "${request.params.name}"; tools: ${Object.keys(tools).join(', ')}.`,
+      // As the official SDK answers (and the conformance suite expects): a tool result with isError, not a
+      // protocol error, so a model sees which tools exist.
+      return errorResult(
+        new TributaryError(
+          'not_found',
+          `Unknown tool "${request.params.name}"; tools: ${Object.keys(tools).join(', ')}.`,
+        ),
       );
     }
     const parsed = tool.schema.safeParse(request.params.arguments ?? {});
-    if (!parsed.success) return run(() => Promise.reject(validationError('json', parsed.error.issues)));
+    if (!parsed.success) return errorResult(validationError('json', parsed.error.issues));
     return run(() => tool.call(parsed.data));
   });
   server.server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
@@ -238,8 +241,13 @@ async function run(fn: () => Promise<unknown>): Promise<CallToolResult> {
       structuredContent: value as Record<string, unknown>,
     };
   } catch (err) {
-    const e = toTributaryError(err);
-    const message = e.code === 'internal' ? 'Internal error; see the server log.' : e.message;
-    return { isError: true, content: [{ type: 'text', text: `${e.code}: ${message}` }] };
+    return errorResult(err);
   }
+}
+
+/** The documented failure text: `<code>: <message>` (internal details stay in the server log). */
+function errorResult(err: unknown): CallToolResult {
+  const e = toTributaryError(err);
+  const message = e.code === 'internal' ? 'Internal error; see the server log.' : e.message;
+  return { isError: true, content: [{ type: 'text', text: `${e.code}: ${message}` }] };
 }
