@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineConnector, TributaryError, z, type SyncMode } from '@tributary/sdk';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSqliteStore } from '../store/sqlite/index.js';
+import type { MemoryStore } from '../store/types.js';
+import { createEngine } from './create-engine.js';
 import { createTestEngine } from './test-support/harness.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -80,5 +86,47 @@ describe('runner retries follow the run plan', () => {
     expect(run).toMatchObject({ status: 'succeeded', mode: 'full_refresh', unchanged: 5, deleted: 1 });
     expect(await engine.store.countMemories({ sourceId: source.id })).toBe(5);
     expect(await engine.store.getCheckpoint(source.id)).toEqual({ n: 5 });
+  });
+});
+
+describe('a store outage during a run', () => {
+  it('is waited out: the read resumes from its checkpoint, the finish is recorded, one succeeded run, exact', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-outage-'));
+    const real = createSqliteStore({ path: path.join(dir, 'db') });
+    await real.migrate();
+    // The database "restarts" twice during page 3 and once when the run is finished.
+    const down = new TributaryError('store_unavailable', 'PostgreSQL is unavailable: terminating connection');
+    let commitFailures = 2;
+    let finishFailures = 1;
+    const store: MemoryStore = {
+      ...real,
+      commitPage: async (input) => {
+        if ((input.checkpoint as { n?: number } | undefined)?.n === 3 && commitFailures-- > 0) throw down;
+        return real.commitPage(input);
+      },
+      finishRun: async (id, input) => {
+        if (finishFailures-- > 0) throw down;
+        return real.finishRun(id, input);
+      },
+    };
+    const s = scripted();
+    const slept: number[] = [];
+    const engine = createEngine({
+      store,
+      connectors: [s.connector],
+      clock: { now: () => Date.now(), sleep: async (ms) => void slept.push(ms) },
+    });
+    cleanups.push(async () => {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const source = await engine.sources.add({ connector: 'scripted', name: 'scripted' });
+    const run = await engine.sync(source.id);
+    expect(run).toMatchObject({ status: 'succeeded', created: 6 });
+    expect(s.reads.map((r) => r.checkpoint)).toEqual([undefined, { n: 2 }, { n: 2 }]);
+    expect(s.reads.map((r) => r.mode)).toEqual(['backfill', 'backfill', 'backfill']);
+    expect(slept).toHaveLength(3); // two read retries, one finish retry
+    expect((await engine.runs({ sourceId: source.id })).map((r) => r.status)).toEqual(['succeeded']);
+    expect(await real.countMemories({ sourceId: source.id })).toBe(6);
   });
 });
