@@ -115,8 +115,8 @@ it('SIGKILL at random moments during a 200k-item sync: resume loses and duplicat
 }, 240_000);
 
 it('SIGKILL in the middle of a deferred-index backfill (mid-page and mid-merge): search is exact after recovery', async () => {
-  const total = 60_000;
-  const merge = 7000; // a merge every 7 pages, so kills land between, during and right after merges
+  const total = 40_000;
+  const merge = 5000; // a merge every 5 pages, so kills land between, during and right after merges
   const t = await createTestEngine([synthetic]);
   cleanups.push(t.cleanup);
   const source = await t.engine.sources.add({
@@ -130,7 +130,7 @@ it('SIGKILL in the middle of a deferred-index backfill (mid-page and mid-merge):
 
   const kills: number[] = [];
   for (let i = 0; i < 4; i++) {
-    const after = 2 + Math.floor(Math.random() * 14);
+    const after = 2 + Math.floor(Math.random() * 10);
     const r = await runChild(t.dbPath, source.id, after, merge);
     if (!r.killed) break;
     kills.push(after);
@@ -168,7 +168,7 @@ it('SIGKILL in the middle of a deferred-index backfill (mid-page and mid-merge):
     expect(db.prepare(`SELECT count(*) AS n FROM fts_backlog`).get()).toEqual({ n: 0 });
     // Every item's unique word matches exactly one chunk.
     const match = db.prepare(`SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?`);
-    for (const i of [0, 6999, 7000, 30_001, total - 1]) expect(match.get(`item${i}`), `item${i}`).toEqual({ n: 1 });
+    for (const i of [0, 4999, 5000, 30_001, total - 1]) expect(match.get(`item${i}`), `item${i}`).toEqual({ n: 1 });
   } finally {
     db.close();
   }
