@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ export async function benchMaildirPhase(): Promise<void> {
     console.log(`\nmaildir bench skipped: no corpus repository (${reason}).`);
     return;
   }
-  // NEW more than the bench folder holds: the oldest NEW become the "new mail" of the incremental round.
+  // NEW more than the bench folder holds: the last NEW (newest commits) become the "new mail" of the incremental round.
   const corpus = await buildMaildirCorpus(repo, count + NEW);
   const work = mkdtempSync(path.join(os.tmpdir(), 'tributary-maildir-bench-'));
   try {
@@ -41,11 +41,7 @@ export async function benchMaildirPhase(): Promise<void> {
     const names = readdirSync(path.join(corpus.dir, 'cur')).sort((a, b) => parseInt(a) - parseInt(b));
     const held = names.slice(count);
     // Hard links: building the folder costs nothing and no indexer modifies message files.
-    execFileSync('cp', [
-      '-l',
-      ...names.slice(0, count).map((n) => path.join(corpus.dir, 'cur', n)),
-      path.join(maildir, 'cur'),
-    ]);
+    for (const n of names.slice(0, count)) linkSync(path.join(corpus.dir, 'cur', n), path.join(maildir, 'cur', n));
     const bytes = names.slice(0, count).reduce((s, n) => s + statSync(path.join(maildir, 'cur', n)).size, 0);
 
     const tools = {
@@ -66,8 +62,7 @@ export async function benchMaildirPhase(): Promise<void> {
       rounds.unchanged![name] = tool.run();
     }
     // 100 new (real, older patches) + 50 deleted, spread over the folder.
-    for (const n of held)
-      execFileSync('cp', ['-l', path.join(corpus.dir, 'cur', n), path.join(maildir, 'new', n.replace(/:2,S$/, ''))]);
+    for (const n of held) linkSync(path.join(corpus.dir, 'cur', n), path.join(maildir, 'new', n.replace(/:2,S$/, '')));
     const step = Math.floor(count / GONE);
     for (let i = 0; i < GONE; i++) rmSync(path.join(maildir, 'cur', names[i * step + 1]!));
     for (const [name, tool] of Object.entries(tools)) if (typeof tool !== 'string') rounds.changed![name] = tool.run();
