@@ -3,7 +3,7 @@ import { HEAD_BYTES, readHead, readRange, sha, type LogFile } from './client.js'
 import { LOG_FORMATS } from './formats/index.js';
 
 /**
- * What the checkpoint remembers of one log file's content. A file is recognised by its content, not its name: the
+ * What connector state remembers of one log file's content. A file is recognised by its content, not its name: the
  * hash of its first bytes (`headHash` over `headLen` bytes) and, to tell apart files that merely start alike, the
  * hash of the last line read before `offset` (`checkHash` over `checkLen` bytes). `dev`/`ino` find the same file
  * again after a rename; `gzKey` marks a compressed copy already read to its end.
@@ -33,7 +33,15 @@ export const FileStateSchema = z.object({
 });
 export type FileState = z.output<typeof FileStateSchema>;
 
-export const LogsCheckpointSchema = z.object({ files: z.array(FileStateSchema).default([]) });
+/** Connector-state key of a file's {@link FileState} (by its content id). */
+export const FILE_PREFIX = 'l:';
+export const fileKey = (id: string): string => `${FILE_PREFIX}${id}`;
+
+/**
+ * Cursor of `logs`: only a version. Each log file's {@link FileState} is connector state (`l:<id>`), written by the
+ * page that moved it. (A v1 checkpoint with the `files` array does not parse: the engine runs a clean re-sync.)
+ */
+export const LogsCheckpointSchema = z.object({ v: z.literal(2) }).strict();
 export type LogsCheckpoint = z.output<typeof LogsCheckpointSchema>;
 
 /** Entries not seen for this long are forgotten (their files were deleted by the rotation). */
@@ -138,7 +146,7 @@ export async function assignFiles(files: LogFile[], states: FileState[], now: nu
   );
 }
 
-/** Drops states of files gone for a long time, keeping the checkpoint small. */
+/** Drops states of files gone for a long time, keeping the state small. */
 export function pruneStates(states: FileState[], now: number): FileState[] {
   return states
     .filter((s) => now - s.seenAt < FORGET_AFTER_MS)

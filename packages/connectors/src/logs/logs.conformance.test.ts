@@ -46,6 +46,19 @@ testConnector(logsConnector, {
     appendFileSync(file, [200, 201, 202].map(line).join(''));
     return { added: idsOf(readFileSync(file, 'utf8'), 20), changed: [], deleted: [] };
   },
+  grow() {
+    // Eight more rotated files of one distinct line each: the checkpoint must not grow with the files.
+    for (let i = 2; i < 10; i++)
+      writeFileSync(
+        path.join(dir, `access.log.${i}.gz`),
+        gzipSync(
+          line(1000 + i)
+            .repeat(1)
+            .replace('alice', `u${i}`),
+        ),
+      );
+    return 8;
+  },
   waivers: { 'deletions:propagate': 'access logs are append-only: a request once logged is never deleted upstream' },
 });
 

@@ -34,7 +34,7 @@ describe('logs read', () => {
     const r = await readPass({ paths: [file] });
     expect(r.items.map((i) => i.title)).toEqual(['GET /a → 200', 'GET /b → 404']);
     expect(r.errors).toHaveLength(2); // the garbage line and the empty line
-    expect(r.checkpoint.files[0]!.malformed).toBe(2);
+    expect(r.files[0]!.malformed).toBe(2);
   });
 
   it('leaves a last line without newline for the next pass while the file is fresh, reads it once quiet', async () => {
@@ -46,7 +46,7 @@ describe('logs read', () => {
     utimesSync(file, mtime, mtime);
     const first = await readPass({ paths: [file] }, undefined, { now });
     expect(first.items).toHaveLength(1);
-    expect(first.checkpoint.files[0]!.offset).toBe(Buffer.byteLength(full));
+    expect(first.files[0]!.offset).toBe(Buffer.byteLength(full));
     // the writer finishes the line: read exactly once
     appendFileSync(file, full.slice(30).replace('/x', '/x'));
     const second = await readPass({ paths: [file] }, first.checkpoint, { now });
@@ -114,7 +114,7 @@ describe('logs read', () => {
     };
     writeFileSync(file, JSON.stringify(entry) + '\n');
     const r = await readPass({ paths: [path.join(dir, '*.log')] });
-    expect(r.checkpoint.files[0]!.format).toBe('json');
+    expect(r.files[0]!.format).toBe('json');
     expect(r.items[0]!.occurredAt).toBe('2025-11-21T10:00:00.500Z');
     expect(r.items[0]!.metadata).toMatchObject({
       method: 'GET',

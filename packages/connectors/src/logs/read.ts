@@ -2,6 +2,9 @@ import type { Item, Page, ReadContext } from '@tributary/sdk';
 import { readHead, readLines, sha, type Line } from './client.js';
 import {
   assignFiles,
+  FILE_PREFIX,
+  fileKey,
+  FileStateSchema,
   gzKeyOf,
   pruneStates,
   type Assignment,
@@ -38,8 +41,36 @@ function commit(state: FileState, at: Resume): void {
   }
 }
 
-function snapshot(states: FileState[], now: number): LogsCheckpoint {
-  return { files: pruneStates(states, now).map((s) => JSON.parse(JSON.stringify(s)) as FileState) };
+/** The file states committed so far (at most MAX_ENTRIES, so loading them all is bounded). */
+async function loadStates(ctx: Ctx): Promise<FileState[]> {
+  const states: FileState[] = [];
+  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
+  if (!ctx.checkpoint) return states;
+  for await (const [, value] of ctx.state.list(FILE_PREFIX)) {
+    const parsed = FileStateSchema.safeParse(value);
+    if (parsed.success) states.push(parsed.data);
+  }
+  return states;
+}
+
+/**
+ * The state change of a page: the file states that differ from what was last written (the file being read, new
+ * files, `seenAt` moves), and the pruned ones. `written` (id → JSON) is updated to what this page writes.
+ */
+function stateChange(states: FileState[], now: number, written: Map<string, string>): Page['state'] {
+  const kept = pruneStates(states, now);
+  const set: Record<string, FileState> = {};
+  const ids = new Set<string>();
+  for (const s of kept) {
+    ids.add(s.id);
+    const json = JSON.stringify(s);
+    if (written.get(s.id) === json) continue;
+    written.set(s.id, json);
+    set[fileKey(s.id)] = JSON.parse(json) as FileState;
+  }
+  const gone = [...written.keys()].filter((id) => !ids.has(id));
+  for (const id of gone) written.delete(id);
+  return { set, delete: gone.map(fileKey) };
 }
 
 async function formatOf(a: Assignment, config: LogsConfig): Promise<LogFormat | 'unknown'> {
@@ -61,7 +92,7 @@ async function formatOf(a: Assignment, config: LogsConfig): Promise<LogFormat | 
 
 /**
  * One pass over the configured logs: every file matched, from where its content was last read, to its current end.
- * Yields a page every `pageSize` items and a last page with the final checkpoint.
+ * Yields a page every `pageSize` items and a last page; each page carries the file states it changed.
  */
 export async function* readLogs(ctx: Ctx): AsyncGenerator<Page<LogsCheckpoint>> {
   const { config } = ctx;
@@ -69,7 +100,8 @@ export async function* readLogs(ctx: Ctx): AsyncGenerator<Page<LogsCheckpoint>> 
   const aggregate = ctx.features.aggregate === true;
   const windowMs = config.aggregateWindowMinutes * 60_000;
   const since = ctx.since?.getTime();
-  const states: FileState[] = (ctx.checkpoint?.files ?? []).map((s) => ({ ...s }));
+  const states = await loadStates(ctx);
+  const written = new Map(states.map((s) => [s.id, JSON.stringify(s)]));
   // Globs may reach anywhere below their base: every matched file passes the source's path guard.
   const guard = guardOf(ctx);
   const matched = (await listLogFiles(config.paths)).filter((f) => !guard.denied(f.path));
@@ -77,7 +109,12 @@ export async function* readLogs(ctx: Ctx): AsyncGenerator<Page<LogsCheckpoint>> 
   let items: Item[] = [];
   let errors: Errors = [];
   const page = (): Page<LogsCheckpoint> => {
-    const p: Page<LogsCheckpoint> = { items, checkpoint: snapshot(states, now), ...(errors.length ? { errors } : {}) };
+    const p: Page<LogsCheckpoint> = {
+      items,
+      state: stateChange(states, now, written),
+      checkpoint: { v: 2 },
+      ...(errors.length ? { errors } : {}),
+    };
     items = [];
     errors = [];
     return p;

@@ -45,8 +45,8 @@ describe('logs: every log under shared/testdata/logs', () => {
   for (const file of files) {
     const rel = path.relative(logsDir, file);
     it(`parse rate of ${rel}`, async () => {
-      const { items, checkpoint, errors } = await readPass({ paths: [file] });
-      const state = checkpoint.files[0]!;
+      const { items, files, errors } = await readPass({ paths: [file] });
+      const state = files[0]!;
       const total = ACCESS_LOGS[rel] ? requestLines(file) : allLines(file);
       const rate = items.length / total;
       console.log(
