@@ -102,6 +102,42 @@ describe('createHttpClient against a real server', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('treats a 403 with Retry-After as a rate limit (waited, counted), and a plain 403 as an answer', async () => {
+    let calls = 0;
+    handler = (req, res) => {
+      calls++;
+      if (req.url === '/forbidden') return res.writeHead(403).end('no');
+      if (calls === 1) return res.writeHead(403, { 'retry-after': '2' }).end('secondary rate limit');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    };
+    const clock = recordingClock();
+    const waits: number[] = [];
+    const http = createHttpClient({ clock, onRateLimitWait: (ms) => waits.push(ms) });
+    const result = http.fetch(`${base}/limited`);
+    await until(() => clock.pending() > 0, 'the rate-limit wait');
+    clock.advance(2000);
+    expect((await result).status).toBe(200);
+    expect(waits).toEqual([2000]);
+    expect((await http.fetch(`${base}/forbidden`)).status).toBe(403);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('buffer: a JSON body cut short is retried under the same budget, then returned whole', async () => {
+    let calls = 0;
+    handler = (_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(calls === 1 ? '{"items": [1, 2' : '{"items":[1,2,3]}');
+    };
+    const clock = recordingClock();
+    const http = createHttpClient({ clock, random: () => 1, baseDelayMs: 100 });
+    const result = http.fetch(`${base}/list`, { buffer: true });
+    await until(() => clock.pending() > 0, 'the backoff');
+    clock.advance(100);
+    expect(await (await result).json()).toEqual({ items: [1, 2, 3] });
+    expect(requests).toHaveLength(2);
+  });
+
   it('json() maps 401 to auth_invalid and 404 to not_found', async () => {
     handler = (req, res) => res.writeHead(req.url === '/private' ? 401 : 404).end('{"message":"nope"}');
     const http = createHttpClient({ clock: createManualClock() });
