@@ -132,7 +132,8 @@ export async function runSync(
   let finalMode: RunMode = requested;
   let plan: RunPlan | undefined;
   let firstPlan: RunPlan | undefined;
-  let failingSince = clock.now();
+  // When the current streak of failures began (reset by an attempt that committed pages).
+  let failingSince: number | undefined;
   try {
     progress('starting');
     const config = parseConfig(connector, await openSourceConfig(deps, source)) as Record<string, unknown>;
@@ -278,7 +279,8 @@ export async function runSync(
         const error = toTributaryError(err);
         if (stopRequested() && (error.code === 'aborted' || signal.aborted)) break;
         const progressed = pages > pagesBefore;
-        if (progressed) failingSince = clock.now();
+        if (progressed) failingSince = undefined;
+        failingSince ??= clock.now();
         const decision = planReadRetry({
           error,
           attempt,
