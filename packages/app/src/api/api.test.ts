@@ -217,7 +217,12 @@ describe('REST API', () => {
   it('lets an admin manage users and tokens', async () => {
     const user = await call('POST', '/users', { body: { id: 'bob', name: 'Bob' } });
     expect(user.status).toBe(201);
-    expect(user.body).toMatchObject({ id: 'bob', name: 'Bob', is_admin: false });
+    expect(user.body).toMatchObject({ id: 'bob', name: 'Bob', is_admin: false, allowed_roots: [] });
+    const roots = await call('PUT', '/users/{id}/allowed-roots', {
+      params: { id: 'bob' },
+      body: { allowed_roots: ['/srv/not-created-yet/bob'] },
+    });
+    expect(roots.body).toMatchObject({ id: 'bob', allowed_roots: ['/srv/not-created-yet/bob'] });
     expect((await call('GET', '/users')).body.users.map((u: { id: string }) => u.id).sort()).toEqual(['bob', 'local']);
     const token = await call('POST', '/users/{id}/tokens', { params: { id: 'bob' }, body: { name: 'laptop' } });
     expect(token.status).toBe(201);
