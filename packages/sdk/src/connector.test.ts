@@ -45,6 +45,7 @@ describe('defineConnector', () => {
       deletions: false,
       webhooks: false,
       fullRefresh: true,
+      local: false,
     });
     expect(c.manifest.kind).toBe('local');
   });
