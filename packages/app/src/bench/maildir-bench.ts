@@ -57,15 +57,16 @@ export async function benchMaildirPhase(): Promise<void> {
         continue;
       }
       process.stderr.write(`  [maildir] ${name}: initial index of ${fmt(count)} messages …\n`);
-      rounds.initial![name] = tool.run();
+      rounds.initial![name] = logged(name, 'initial', tool.run());
       sizes[name] = tool.size();
-      rounds.unchanged![name] = tool.run();
+      rounds.unchanged![name] = logged(name, 'unchanged', tool.run());
     }
-    // 100 new (real, older patches) + 50 deleted, spread over the folder.
+    // 100 new (real, newer patches) + 50 deleted, spread over the folder.
     for (const n of held) linkSync(path.join(corpus.dir, 'cur', n), path.join(maildir, 'new', n.replace(/:2,S$/, '')));
     const step = Math.floor(count / GONE);
     for (let i = 0; i < GONE; i++) rmSync(path.join(maildir, 'cur', names[i * step + 1]!));
-    for (const [name, tool] of Object.entries(tools)) if (typeof tool !== 'string') rounds.changed![name] = tool.run();
+    for (const [name, tool] of Object.entries(tools))
+      if (typeof tool !== 'string') rounds.changed![name] = logged(name, 'changed', tool.run());
 
     const show = (s: Step | string | undefined, base: Step | string | undefined): string => {
       if (s === undefined) return 'skipped';
@@ -108,6 +109,13 @@ export async function benchMaildirPhase(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Progress on stderr as each step ends (a full round takes minutes). */
+function logged(name: string, round: string, step: Step): Step {
+  const cpu = step.cpuSeconds === undefined ? '' : `, CPU ${fmt(step.cpuSeconds, 2)} s`;
+  process.stderr.write(`  [maildir] ${name} ${round}: ${fmt(step.seconds, 2)} s${cpu}\n`);
+  return step;
 }
 
 interface Tool {
