@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineConnector, TributaryError, z, type Item } from '@tributary/sdk';
+import { createPostgresStore } from '../store/postgres/index.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 import type { MemoryStore } from '../store/types.js';
 import { createEngine } from './create-engine.js';
@@ -67,12 +69,27 @@ afterEach(async () => {
   seenStates.length = 0;
 });
 
+const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let backend: 'sqlite' | 'postgres' = 'sqlite';
+
+/** A fresh store of the current backend: a SQLite file, or a private PostgreSQL schema dropped afterwards. */
+async function freshStore(dir: string): Promise<MemoryStore> {
+  if (backend === 'sqlite') return createSqliteStore({ path: path.join(dir, 'db.sqlite') });
+  const schema = `t_state_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  cleanups.push(async () => {
+    const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+  return createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 4 });
+}
+
 async function setup(
   files: Record<string, number>,
   opts: { commitBatchSize?: number; wrap?: (s: MemoryStore) => MemoryStore } = {},
 ) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-state-'));
-  const store = createSqliteStore({ path: path.join(dir, 'db.sqlite') });
+  const store = await freshStore(dir);
   await store.migrate();
   const engine = createEngine({
     store: opts.wrap ? opts.wrap(store) : store,
@@ -93,7 +110,11 @@ async function setup(
 
 const files = (n: number, rev = 1) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`n${i}`, rev]));
 
-describe('connector state through the runner', () => {
+describe.each(['sqlite', 'postgres'] as const)('connector state through the runner (%s)', (name) => {
+  beforeEach(() => {
+    backend = name;
+  });
+
   it('an edit and a delete among many notes are found via state; only they are read again', async () => {
     const t = await setup(files(10));
     expect(await t.engine.sync(t.source.id)).toMatchObject({ status: 'succeeded', created: 10 });
