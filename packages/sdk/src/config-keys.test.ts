@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineConnector, parseConfig } from './connector.js';
+import { canonicalConfig, defineConnector, parseConfig } from './connector.js';
 import { suggestKey, unknownConfigKeys } from './config-keys.js';
 
 const config = z.object({
@@ -84,5 +84,34 @@ describe('config keys', () => {
     expect(suggestKey('HOST', ['host'])).toBe('host');
     expect(suggestKey('passowrd', ['password'])).toBe('password');
     expect(suggestKey('colour', ['host', 'password'])).toBeUndefined();
+  });
+
+  it('accepts snake_case and kebab-case for every key the schema knows, at any depth, and leaves open objects alone', () => {
+    const nested = z.object({
+      sync: z
+        .object({ backfillDays: z.number().optional(), batchSize: z.number().default(1) })
+        .default({ batchSize: 1 }),
+      accounts: z.array(z.object({ userName: z.string() })).default([]),
+      either: z.union([z.object({ rootDir: z.string() }), z.object({ baseUrl: z.string() })]).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+    });
+    const c = { manifest: { name: 'n', config: nested } };
+    const raw = {
+      sync: { backfill_days: 90, 'batch-size': 5 },
+      accounts: [{ user_name: 'a' }],
+      either: { base_url: 'u' },
+      headers: { x_api_key: 'k' },
+    };
+    expect(canonicalConfig(c, raw)).toEqual({
+      sync: { backfillDays: 90, batchSize: 5 },
+      accounts: [{ userName: 'a' }],
+      either: { baseUrl: 'u' },
+      headers: { x_api_key: 'k' },
+    });
+    expect(raw.sync).toEqual({ backfill_days: 90, 'batch-size': 5 }); // a copy
+    expect(parseConfig(c, raw)).toMatchObject({ sync: { backfillDays: 90, batchSize: 5 } });
+    expect(() => parseConfig(c, { sync: { backfill_days: 1, backfillDays: 2 } })).toThrow(/same setting/);
+    // An unknown snake_case key is still refused, with the camelCase key it most likely meant.
+    expect(refusal({ host: 'h', vault_pth: '/v' }).message).toContain('Did you mean "vaultPath"?');
   });
 });

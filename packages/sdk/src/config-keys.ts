@@ -135,6 +135,69 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** `backfill_days` → `backfillDays`, `db-path` → `dbPath` (a key without `_`/`-` is returned as is). */
+export function camelKey(key: string): string {
+  return key.replace(/[_-]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/**
+ * Config keys as users write them: `raw` with explicit `aliases` renamed first, then, at any depth the schema
+ * describes, every snake_case or kebab-case key the schema does not know renamed to the camelCase key it does know
+ * (`filters.min_message_length` → `filters.minMessageLength`). Keys the schema knows, and keys of open objects (a
+ * record of user data), are never touched. What is left unknown is refused later by {@link assertKnownConfigKeys}.
+ * @throws TributaryError `invalid_config` when a key is given under two names (`backfill_days` and `backfillDays`)
+ */
+export function canonicalConfigKeys(schema: z.ZodType, raw: unknown, aliases?: ConfigAliases): unknown {
+  const root = inputSchema(schema);
+  const resolve = (node: JsonNode | undefined): JsonNode | undefined => {
+    let n = node;
+    for (let i = 0; n && typeof n.$ref === 'string' && i < 32; i++) {
+      const m = /^#\/(?:\$defs|definitions)\/(.+)$/.exec(n.$ref);
+      n = m ? (root.$defs ?? root.definitions)?.[m[1]!] : undefined;
+    }
+    return n;
+  };
+  // The properties an object value may have here: those of every branch it fits (unions, intersections).
+  const propsOf = (node: JsonNode | undefined, value: unknown, out: Record<string, JsonNode[]>): boolean => {
+    const n = resolve(node);
+    if (!n || typeof n !== 'object' || !fits(n, value)) return false;
+    let any = false;
+    for (const b of [...(n.anyOf ?? []), ...(n.oneOf ?? []), ...(n.allOf ?? [])]) any = propsOf(b, value, out) || any;
+    for (const [k, v] of Object.entries((n.properties ?? {}) as Record<string, JsonNode>)) {
+      (out[k] ??= []).push(v);
+      any = true;
+    }
+    return any;
+  };
+  const walk = (node: JsonNode | undefined, value: unknown, path: string[]): unknown => {
+    if (Array.isArray(value)) {
+      const n = resolve(node);
+      const items = n?.items && typeof n.items === 'object' ? (n.items as JsonNode) : undefined;
+      return items ? value.map((v, i) => walk(items, v, [...path, String(i)])) : value;
+    }
+    if (!isPlainObject(value)) return value;
+    const props: Record<string, JsonNode[]> = {};
+    if (!propsOf(node, value, props)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const camel = camelKey(key);
+      const name = Object.hasOwn(props, key) || !Object.hasOwn(props, camel) ? key : camel;
+      if (name !== key && Object.hasOwn(value, name)) {
+        const where = [...path, key].join('.');
+        throw new TributaryError(
+          'invalid_config',
+          `config.${where} and config.${[...path, name].join('.')} are the same setting: give one.`,
+          { issues: [{ path: `config.${where}`, message: `same as ${name}` }] },
+        );
+      }
+      const branches = props[name];
+      out[name] = branches ? branches.reduce((acc, b) => walk(b, acc, [...path, name]), v) : v;
+    }
+    return out;
+  };
+  return walk(root, applyConfigAliases(raw, aliases), []);
+}
+
 /**
  * `raw` with each alias renamed to its canonical key (a copy; `raw` is not changed).
  * @throws TributaryError `invalid_config` when an alias and its canonical key are both given

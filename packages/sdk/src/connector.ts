@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorContext, ReadContext, WebhookContext, WebhookOutcome, WebhookRequest } from './context.js';
 import { TributaryError, zodIssues, formatIssues } from './errors.js';
-import { applyConfigAliases, assertKnownConfigKeys, type ConfigAliases } from './config-keys.js';
+import { assertKnownConfigKeys, canonicalConfigKeys, type ConfigAliases } from './config-keys.js';
 import type { Checkpoint, Page } from './item.js';
 import { ManifestSchema, type ManifestData } from './manifest.js';
 
@@ -97,7 +97,7 @@ export function parseConfig<C extends z.ZodType>(
   connector: { manifest: { name: string; config: C; configAliases?: ConfigAliases } },
   raw: unknown,
 ): z.output<C> {
-  const input = applyConfigAliases(raw ?? {}, connector.manifest.configAliases);
+  const input = canonicalConfig(connector, raw);
   assertKnownConfigKeys(connector.manifest.name, connector.manifest.config, input);
   const result = connector.manifest.config.safeParse(input);
   if (!result.success) {
@@ -109,6 +109,22 @@ export function parseConfig<C extends z.ZodType>(
     );
   }
   return result.data;
+}
+
+/**
+ * A source's config with the keys users may write renamed to the connector's own (`db_path` → `dbPath`, explicit
+ * `manifest.configAliases`); values, defaults and unknown keys untouched. Store this, so secret fields are found by
+ * their canonical path and a stored config compares equal to its declaration.
+ * @throws TributaryError `invalid_config` when one setting is given under two names
+ */
+export function canonicalConfig(
+  connector: { manifest: { config: z.ZodType; configAliases?: ConfigAliases } },
+  raw: unknown,
+): Record<string, unknown> {
+  return canonicalConfigKeys(connector.manifest.config, raw ?? {}, connector.manifest.configAliases) as Record<
+    string,
+    unknown
+  >;
 }
 
 /**
