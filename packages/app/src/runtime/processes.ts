@@ -27,6 +27,9 @@ export function startWorker(
     // SIGTERM drains within 10 s: aborted syncs commit their page and stop; a job still running after this is
     // released to the queue (its run is recorded aborted).
     stopGraceMs: 8000,
+    // Well under the queue's visibility timeout: now that jobs run in threads, idle slots keep polling, and a job
+    // whose lease lapses between heartbeats is claimed by another consumer (and dead-lettered after 5 such claims).
+    heartbeatMs: Math.max(250, Math.floor(runtime.tuning.visibilityMs / 4)),
   });
   worker.start();
   return worker;
