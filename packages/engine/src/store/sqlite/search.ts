@@ -63,6 +63,22 @@ export function createSearch(db: Database.Database) {
   // Ties broken by chunk id, as the page's sort does: pages of one query then never overlap.
   const topChunks = db.prepare(`SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT ?`);
 
+  // One statement per filter shape (which filters are set, not their values: a bounded set), prepared once: preparing
+  // costs as much as running it for a rare word.
+  const rowsStatements = new Map<string, Database.Statement>();
+  const rowsOfChunks = (filterSql: string): Database.Statement => {
+    let stmt = rowsStatements.get(filterSql);
+    if (!stmt) {
+      stmt = db.prepare(
+        `SELECT c.id AS chunk_id, m.*, s.name AS source_name, s.source_type AS connector
+         FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
+         WHERE c.id IN (SELECT value FROM json_each(?)) AND m.deleted_at IS NULL${filterSql}`,
+      );
+      rowsStatements.set(filterSql, stmt);
+    }
+    return stmt;
+  };
+
   const toHit = (row: any, match: string): SearchHit => {
     const snip =
       (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
@@ -98,13 +114,7 @@ export function createSearch(db: Database.Database) {
       const budget = want * 4 + 40;
       const top = topChunks.all(match, COMMON_MATCHES, budget) as Array<{ chunk_id: number; score: number }>;
       if (top.length) {
-        const rows = db
-          .prepare(
-            `SELECT c.id AS chunk_id, m.*, s.name AS source_name, s.source_type AS connector
-             FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
-             WHERE c.id IN (SELECT value FROM json_each(?)) AND m.deleted_at IS NULL${f.sql}`,
-          )
-          .all(JSON.stringify(top.map((t) => t.chunk_id)), ...f.params) as any[];
+        const rows = rowsOfChunks(f.sql).all(JSON.stringify(top.map((t) => t.chunk_id)), ...f.params) as any[];
         const score = new Map(top.map((t) => [t.chunk_id, t.score]));
         const best = new Map<number, any>();
         for (const row of rows) {
