@@ -24,6 +24,7 @@ import {
 } from '@tributary/engine';
 import { oauthClientsFromEnv } from './oauth-env.js';
 import { budgetsFromEnv } from './budgets-env.js';
+import { defaultInterval } from './schedule-env.js';
 import {
   createLogger,
   createTokenBucket,
@@ -184,7 +185,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const scheduler = createScheduler({
       sources: storeSourcePort(store),
       queue,
-      policy: { webhookDebounceMs: 1500, webhookMaxWaitMs: 10_000 },
+      policy: {
+        webhookDebounceMs: 1500,
+        webhookMaxWaitMs: 10_000,
+        // Sources without a schedule are manual unless the operator set TRIBUTARY_DEFAULT_INTERVAL_MINUTES.
+        defaultIntervalMinutes: tuning.defaultIntervalMinutes,
+      },
     });
     return {
       tuning,
@@ -235,6 +241,8 @@ export interface RuntimeTuning {
   syncLeaseMs: number;
   /** A run whose heartbeat is older than this is marked failed and its job re-queued. */
   staleRunMs: number;
+  /** Interval of sources without a schedule (`TRIBUTARY_DEFAULT_INTERVAL_MINUTES`); null: they are manual. */
+  defaultIntervalMinutes: number | null;
 }
 
 export function runtimeTuning(env: Record<string, string | undefined>): RuntimeTuning {
@@ -255,5 +263,7 @@ export function runtimeTuning(env: Record<string, string | undefined>): RuntimeT
     visibilityMs: ms('TRIBUTARY_QUEUE_VISIBILITY_MS', 60_000),
     syncLeaseMs: ms('TRIBUTARY_SYNC_LEASE_MS', 60_000),
     staleRunMs: ms('TRIBUTARY_STALE_RUN_MS', 300_000),
+    defaultIntervalMinutes: defaultInterval(env.TRIBUTARY_DEFAULT_INTERVAL_MINUTES),
   };
 }
+

@@ -4,8 +4,12 @@ import { nextCronTime, validateCron } from './cron.js';
 
 /** Scheduling policy. Every duration in milliseconds. */
 export interface SchedulePolicy {
-  /** Interval of a source without a schedule. @default 60 (minutes) */
-  defaultIntervalMinutes: number;
+  /**
+   * Interval of a source without a schedule, only when the operator asked for one
+   * (`TRIBUTARY_DEFAULT_INTERVAL_MINUTES`). `null`: a source without a schedule is manual — the scheduler never
+   * enqueues it (webhooks and "sync now" still do). @default null
+   */
+  defaultIntervalMinutes: number | null;
   /** A webhook burst syncs once this long after its last event… @default 10000 */
   webhookDebounceMs: number;
   /** …or this long after its first event, whichever comes first (a steady stream still syncs). @default 60000 */
@@ -19,7 +23,7 @@ export interface SchedulePolicy {
 }
 
 export const DEFAULT_POLICY: SchedulePolicy = {
-  defaultIntervalMinutes: 60,
+  defaultIntervalMinutes: null,
   webhookDebounceMs: 10_000,
   webhookMaxWaitMs: 60_000,
   failureBackoffBaseMs: 60_000,
@@ -41,7 +45,9 @@ export interface SourceView {
   recentRuns: RunRecord[];
 }
 
-export type ScheduleStatus = 'scheduled' | 'due' | 'paused' | 'running' | 'backoff' | 'debouncing' | 'invalid';
+/** `manual`: no schedule (and no default interval): only "sync now" and webhooks sync it. */
+export type ScheduleStatus =
+  'scheduled' | 'due' | 'paused' | 'running' | 'backoff' | 'debouncing' | 'invalid' | 'manual';
 
 /** The scheduler's view of one source, for the API and dashboard. Times are ISO 8601. */
 export interface SourceScheduleState {
@@ -56,6 +62,8 @@ export interface SourceScheduleState {
   pendingWebhookEvents: number;
   /** Why the source cannot be scheduled (a bad cron expression). */
   error: string | null;
+  /** Where the schedule comes from: the source's own, the operator's default interval, or none (manual). */
+  scheduleFrom: 'source' | 'default' | 'none';
 }
 
 export interface PlannedJob {
@@ -89,6 +97,11 @@ export function syncJobFor(
 const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
 const time = (s: string | null | undefined): number | null => (s ? Date.parse(s) : null);
 
+/** A schedule that can fire on its own (an empty `{}` counts as none). */
+function hasOwnSchedule(source: SourceRecord): boolean {
+  return Boolean(source.schedule?.cron) || source.schedule?.intervalMinutes != null;
+}
+
 /** Consecutive failed runs at the head of the history (aborted runs — pauses — neither count nor break it). */
 function failures(runs: RunRecord[]): { count: number; lastAt: number | null } {
   let count = 0;
@@ -108,7 +121,9 @@ function failures(runs: RunRecord[]): { count: number; lastAt: number | null } {
  * - paused sources get nothing (pending webhook bursts are dropped);
  * - a source with a running sync gets nothing now (overlap); its webhook burst waits for the run to end;
  * - a scheduled sync is due `intervalMinutes` (or at the next cron time) after the later of the last run's start and
- *   the last enqueue; a source that never ran is due at once (its first backfill);
+ *   the last enqueue; a scheduled source that never ran is due at once (its first backfill);
+ * - a source without a schedule falls back to `policy.defaultIntervalMinutes`; when that is null it is manual and
+ *   never enqueued by a tick (only "sync now" and webhooks sync it);
  * - after N consecutive failed runs nothing scheduled or webhook-triggered runs before
  *   `lastFailure + min(max, base · 2^(N-1))`;
  * - a webhook burst syncs after `webhookDebounceMs` of quiet, or `webhookMaxWaitMs` after its first event.
@@ -139,6 +154,7 @@ export function planTick(
       lastEnqueuedAt: iso(m.lastEnqueuedAt),
       pendingWebhookEvents: m.webhook?.events ?? 0,
       error: null,
+      scheduleFrom: hasOwnSchedule(source) ? 'source' : policy.defaultIntervalMinutes !== null ? 'default' : 'none',
     };
     states.push(state);
 
@@ -153,11 +169,13 @@ export function planTick(
     const lastStart = time(recentRuns[0]?.startedAt) ?? time(source.lastSyncAt);
     const reference = Math.max(lastStart ?? -Infinity, m.lastEnqueuedAt ?? -Infinity);
     let dueAt: number | null;
+    const interval = source.schedule?.intervalMinutes ?? policy.defaultIntervalMinutes;
     try {
       if (source.schedule?.cron) validateCron(source.schedule.cron, policy.timezone);
-      if (!Number.isFinite(reference)) dueAt = now;
+      if (state.scheduleFrom === 'none') dueAt = null;
+      else if (!Number.isFinite(reference)) dueAt = now;
       else if (source.schedule?.cron) dueAt = nextCronTime(source.schedule.cron, reference, policy.timezone);
-      else dueAt = reference + (source.schedule?.intervalMinutes ?? policy.defaultIntervalMinutes) * 60_000;
+      else dueAt = reference + (interval ?? 0) * 60_000;
     } catch (err) {
       state.status = 'invalid';
       state.error = (err as Error).message;
@@ -196,7 +214,8 @@ export function planTick(
     }
 
     if (state.status !== 'invalid') {
-      if (dueAt !== null && dueAt <= now) {
+      if (dueAt === null) state.status = inBackoff ? 'backoff' : 'manual';
+      else if (dueAt <= now) {
         jobs.push({ sourceId: source.id, trigger: 'schedule', job: syncJobFor(source, 'schedule') });
         m.lastEnqueuedAt = now;
         state.lastEnqueuedAt = iso(now);

@@ -116,7 +116,7 @@ describe('scheduler', () => {
 
   it('syncs a new source at once, then every intervalMinutes after its last run started', async () => {
     src.add(source('a', { intervalMinutes: 15 }));
-    src.add(source('b')); // no schedule: the 60-minute default
+    src.add(source('b', { intervalMinutes: 60 }));
     const first = await scheduler.tick();
     expect(first.enqueued.map((e) => e.sourceId).sort()).toEqual(['a', 'b']);
     const jobs = await queue.reserve('t');
@@ -153,7 +153,7 @@ describe('scheduler', () => {
 
   it('reports a bad cron expression on the source and keeps scheduling the others', async () => {
     src.add(source('bad', { cron: 'every tuesday' }));
-    src.add(source('ok'));
+    src.add(source('ok', { intervalMinutes: 5 }));
     const result = await scheduler.tick();
     expect(result.enqueued.map((e) => e.sourceId)).toEqual(['ok']);
     expect(result.states.find((s) => s.sourceId === 'bad')).toMatchObject({
@@ -268,12 +268,54 @@ describe('scheduler', () => {
   });
 
   it('a full-refresh request does not collapse into a pending incremental sync', async () => {
-    src.add(source('x'));
+    src.add(source('x', { intervalMinutes: 30 }));
     await scheduler.tick();
     const full = await scheduler.triggerManual('x', { forceFullSync: true });
     expect(full.deduplicated).toBe(false);
     expect((await queue.getJob(full.id))?.payload.options).toEqual({ trigger: 'manual', forceFullSync: true });
     expect((await queue.stats()).depth).toBe(2);
+  });
+
+  it('never enqueues a source without a schedule (manual), over days of fake time; webhooks and sync now still do', async () => {
+    src.add(source('m')); // never ran, no schedule
+    src.add(source('ran')); // ran once, no schedule
+    src.addRun(run('ran', 'succeeded', T0 - 1000));
+    src.add(source('failed')); // its last run failed: no backoff retry either
+    src.addRun(run('failed', 'failed', T0 - 1000, T0));
+    for (let i = 0; i < 3 * 24 * 4; i++) {
+      expect((await scheduler.tick()).enqueued).toEqual([]);
+      clock.advance(15 * MIN);
+    }
+    expect((await queue.stats()).depth).toBe(0);
+    const state = (await scheduler.tick()).states.find((s) => s.sourceId === 'm');
+    expect(state).toMatchObject({ status: 'manual', nextDueAt: null, scheduleFrom: 'none' });
+    expect(await scheduler.stateOf('ran')).toMatchObject({ status: 'manual', nextDueAt: null });
+    expect(scheduler.defaultIntervalMinutes).toBeNull();
+    // "Sync now" and a webhook still sync a manual source.
+    await scheduler.triggerManual('m');
+    await scheduler.triggerWebhook('ran');
+    clock.advance(60_000);
+    await scheduler.tick();
+    expect((await drain()).sort()).toEqual(['m:manual', 'ran:webhook']);
+  });
+
+  it('a default interval applies only when the operator sets one', async () => {
+    const withDefault = createScheduler({ sources: src.p, queue, clock, policy: { defaultIntervalMinutes: 30 } });
+    expect(withDefault.defaultIntervalMinutes).toBe(30);
+    src.add(source('d'));
+    src.addRun(run('d', 'succeeded', T0));
+    expect(await withDefault.stateOf('d')).toMatchObject({
+      status: 'scheduled',
+      scheduleFrom: 'default',
+      nextDueAt: new Date(T0 + 30 * MIN).toISOString(),
+    });
+    clock.set(T0 + 30 * MIN);
+    expect((await withDefault.tick()).enqueued.map((e) => e.sourceId)).toEqual(['d']);
+    // stateOf is a dry run: asking never enqueues.
+    await drain();
+    clock.set(T0 + 120 * MIN);
+    expect((await withDefault.stateOf('d')).status).toBe('due');
+    expect((await queue.stats()).depth).toBe(0);
   });
 
   it('the loop ticks on its interval only while this process leads', async () => {

@@ -52,6 +52,13 @@ export interface Scheduler {
   triggerWebhook(sourceId: string, hints?: Record<string, unknown>): Promise<void>;
   /** The state of every source as of the last tick. */
   states(): SourceScheduleState[];
+  /**
+   * One source's state as of now (next due time, backoff, pending webhook events), computed without enqueuing
+   * anything — also in a process that does not lead the scheduler. @throws `not_found`
+   */
+  stateOf(sourceId: string): Promise<SourceScheduleState>;
+  /** The interval of sources without a schedule (`null`: they are manual). */
+  readonly defaultIntervalMinutes: number | null;
 }
 
 /** The scheduler: {@link planTick} over the store's sources and runs, with an in-memory memo between ticks. */
@@ -129,5 +136,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
 
     states: () => lastStates,
+
+    async stateOf(sourceId) {
+      const source = await requireSource(sourceId);
+      const recentRuns = source.status === 'paused' ? [] : await options.sources.recentRuns(sourceId);
+      // A dry plan over a copy of the memo: asking for the state never enqueues or forgets anything.
+      const plan = planTick([{ source, recentRuns }], new Map(memo), clock.now(), policy);
+      return plan.states[0]!;
+    },
+
+    defaultIntervalMinutes: policy.defaultIntervalMinutes,
   };
 }

@@ -6,6 +6,7 @@ import { formatTime, table } from '../io.js';
 import { parsePositiveInt } from '../parse.js';
 import type { ExitState } from '../program.js';
 import { describeSchedule } from '../source-view.js';
+import { defaultInterval } from '../../runtime/schedule-env.js';
 import { runJson, summaryLine } from './sync.js';
 
 /** `tributary runs [name]`, `tributary status`, `tributary stats [name]`. */
@@ -36,8 +37,29 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
       const engine = await ctx.engine();
       const sources = await engine.sources.list(LOCAL_USER_ID);
       const rows = await Promise.all(sources.map((s) => statusOf(ctx, s)));
-      if (opts.json) return ctx.out.json({ dataDir: ctx.dataDir, sources: rows });
+      // The operator's default interval (TRIBUTARY_DEFAULT_INTERVAL_MINUTES) is what the scheduler uses for
+      // sources without a schedule; unset, they are manual and the scheduler never syncs them.
+      const defaultIntervalMinutes = defaultInterval(ctx.io.env.TRIBUTARY_DEFAULT_INTERVAL_MINUTES);
+      const scheduleOf = (r: (typeof rows)[number]): string =>
+        r.schedule && (r.schedule.cron || r.schedule.intervalMinutes)
+          ? describeSchedule(r.schedule)
+          : defaultIntervalMinutes !== null
+            ? `every ${defaultIntervalMinutes}m (default)`
+            : 'manual';
+      if (opts.json)
+        return ctx.out.json({
+          dataDir: ctx.dataDir,
+          defaultIntervalMinutes,
+          sources: rows.map((r) => ({ ...r, effectiveSchedule: scheduleOf(r) })),
+        });
       ctx.out.line(ctx.out.dim(`Data dir: ${ctx.dataDir}`));
+      ctx.out.line(
+        ctx.out.dim(
+          defaultIntervalMinutes !== null
+            ? `Sources without a schedule sync every ${defaultIntervalMinutes}m (TRIBUTARY_DEFAULT_INTERVAL_MINUTES).`
+            : 'Sources without a schedule are manual: synced only by `tributary sync`, the API or webhooks.',
+        ),
+      );
       if (rows.length === 0)
         return ctx.out.line('No sources yet. Add one: tributary sources add <connector> --name <name> …');
       const lines = table(
@@ -46,7 +68,7 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
           r.name,
           r.connector,
           r.status,
-          describeSchedule(r.schedule),
+          scheduleOf(r),
           formatTime(r.lastSyncAt),
           String(r.memories),
           r.lastRun?.status ?? '-',
