@@ -65,10 +65,15 @@ it('`tributary up`: API, scheduler and worker in one process — a source added 
       });
     const created = await api('/sources', {
       method: 'POST',
-      body: JSON.stringify({ source_type: 'synthetic', name: 'demo', config: { count: 3000, pageSize: 500 } }),
+      body: JSON.stringify({
+        source_type: 'synthetic',
+        name: 'demo',
+        config: { count: 3000, pageSize: 500 },
+        schedule: { interval_minutes: 60 },
+      }),
     });
     expect(created.status).toBe(201);
-    // Nobody asks for a sync: the scheduler finds the never-synced source and the worker runs it.
+    // Nobody asks for a sync: the scheduler finds the never-synced scheduled source and the worker runs it.
     const deadline = Date.now() + 90_000;
     let hits: unknown[] = [];
     while (Date.now() < deadline) {
