@@ -94,9 +94,9 @@ describe('bad input', () => {
       'query.since',
     );
     expectEnvelope(
-      await call('POST', '/sources', { body: { source_type: 'push', name: 'bad name!' } }),
+      await call('POST', '/sources', { body: { source_type: 'push', name: 'bad\nname' } }),
       400,
-      'invalid_input',
+      'invalid_config',
       'name',
     );
     expectEnvelope(

@@ -18,11 +18,10 @@ import { validateCron } from '../scheduler/cron.js';
 import { writePage } from './page-writer.js';
 import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
 import { configToStore, openSourceConfig } from './source-config.js';
+import { splitSourceSettings, validateSourceName } from './source-settings.js';
 import { startBudgetMeter } from './budget.js';
 import { assertPathsAllowed, pathGuardFor } from './local-access.js';
 import { LOCAL_USER_ID, type Engine, type EngineOptions, type IngestInput, type IngestResult } from './types.js';
-
-const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** The engine facade every interface (CLI, REST, MCP, workers) uses. */
 export function createEngine(options: EngineOptions): Engine {
@@ -56,17 +55,8 @@ export function createEngine(options: EngineOptions): Engine {
     throw new TributaryError('not_found', `No source "${idOrName}". List them with \`tributary sources list\`.`);
   };
 
-  const validateName = (name: string): void => {
-    if (!NAME_RULE.test(name)) {
-      throw new TributaryError(
-        'invalid_config',
-        `Invalid source name "${name}": use letters, digits, dot, dash or underscore (max 100), starting with a letter or digit.`,
-        {
-          issues: [{ path: 'name', message: 'invalid name' }],
-        },
-      );
-    }
-  };
+  // Names are free text ("Work Slack"); ids stay restricted (see `add`).
+  const validateName = validateSourceName;
 
   // A schedule the scheduler could never run is refused when it is written, not found later in a tick.
   const validateSchedule = (schedule: SourceRecord['schedule'] | undefined): void => {
@@ -129,8 +119,12 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     connectors: { list: () => [...registry.values()], get: connector },
     sources: {
-      async add(input) {
-        const c = connector(input.connector);
+      async add(given) {
+        const c = connector(given.connector);
+        // Keys as users write them (snake_case, aliases) are stored under the connector's own names, and a
+        // `sync.interval_minutes` in the config becomes the schedule.
+        const split = splitSourceSettings(c, given.config ?? {}, given.schedule);
+        const input = { ...given, config: split.config, schedule: split.schedule };
         validateName(input.name);
         validateSchedule(input.schedule);
         // Paths first, before the config is parsed: a schema may look at the disk (obsidian's vault check).
@@ -182,9 +176,15 @@ export function createEngine(options: EngineOptions): Engine {
       },
       list: (ownerId) => store.listSources(ownerId ? { ownerId } : {}),
       get: getSource,
-      async update(id, patch) {
+      async update(id, given) {
         const source = await getSource(id);
         const c = connector(source.sourceType);
+        let patch = given;
+        if (given.config !== undefined) {
+          const split = splitSourceSettings(c, given.config, given.schedule);
+          patch = { ...given, config: split.config };
+          if (split.schedule !== undefined) patch.schedule = split.schedule;
+        }
         if (patch.name !== undefined) validateName(patch.name);
         validateSchedule(patch.schedule);
         const guard = await pathGuardFor(store, options.protectedPaths, source.ownerId);
@@ -324,6 +324,7 @@ export function createEngine(options: EngineOptions): Engine {
         { sourceId: source.id, sourceName: source.name, ownerId: source.ownerId },
         options.budgets,
         { dir: options.diskPath, probe: options.diskProbe },
+        { eager: true },
       );
       await meter.admit(input.items);
       const run = await store.startRun({ sourceId: source.id, mode: 'push', trigger: 'push' });

@@ -196,11 +196,16 @@ describe('sync runner', () => {
     await expect(
       engine.sources.add({ connector: 'synthetic', name: 'x', features: { bogus: true } }),
     ).rejects.toMatchObject({ code: 'invalid_config' });
-    await expect(engine.sources.add({ connector: 'synthetic', name: 'bad name!' })).rejects.toMatchObject({
-      code: 'invalid_config',
-    });
+    // Names are free text ("Work Slack"), but not empty, padded or multi-line.
+    for (const name of ['', ' padded', 'two\nlines', 'x'.repeat(201)]) {
+      await expect(engine.sources.add({ connector: 'synthetic', name })).rejects.toMatchObject({
+        code: 'invalid_config',
+        issues: [expect.objectContaining({ path: 'name' })],
+      });
+    }
     expect(await engine.sources.list()).toHaveLength(0);
-    const s = await engine.sources.add({ connector: 'synthetic', name: 'ok' });
+    const s = await engine.sources.add({ connector: 'synthetic', name: 'Work Slack (old) — #eng' });
+    expect((await engine.sources.get('Work Slack (old) — #eng')).id).toBe(s.id);
     await expect(engine.sources.update(s.id, { config: { pageSize: 0 } })).rejects.toMatchObject({
       code: 'invalid_config',
     });

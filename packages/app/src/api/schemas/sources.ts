@@ -8,14 +8,8 @@ const ScheduleSchema = z
   .strict()
   .openapi('Schedule');
 
-const NameSchema = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-    'use letters, digits, dot, dash or underscore, starting with a letter or digit',
-  );
+// A display name is free text ("Work Slack"); the engine refuses control characters and outer spaces.
+const NameSchema = z.string().min(1).max(200).describe('Display name, free text; the id is the stable handle.');
 
 /** `POST /sources`. */
 export const SourceCreateSchema = z
