@@ -58,9 +58,19 @@ describe('budgets', () => {
     expect(second.body.error?.code).toBe('budget_exceeded');
     expect(second.body.error.message).toMatch(/owner would hold more than 1500 items/);
     expect(await memories(alice, runaway)).toBe(1500);
+    // A total changes nothing by itself: the source is paused (not retried on its schedule) and says why.
+    const source = (await alice('GET', '/sources/{id}', { params: { id: runaway } })).body;
+    expect(source).toMatchObject({ status: 'paused' });
+    expect(source.error_message).toMatch(/^budget_exceeded: .*TRIBUTARY_BUDGET_USER_ITEMS/);
     const third = await sync(alice, runaway);
-    expect(third.status).toBe(507);
+    expect(third.status).toBe(409);
     expect(await memories(alice, runaway)).toBe(1500);
+    // Resumed without raising the limit: the total is known only once the run writes, so it passes it by at most
+    // that one page (100 items), then pauses again.
+    await alice('POST', '/sources/{id}/resume', { params: { id: runaway } });
+    expect((await sync(alice, runaway)).status).toBe(507);
+    expect(await memories(alice, runaway)).toBe(1600);
+    expect((await alice('GET', '/sources/{id}', { params: { id: runaway } })).body.status).toBe('paused');
     const push = await alice('POST', '/sources', { body: { source_type: 'push', name: 'pushed' } });
     const ingest = await alice('POST', '/sources/{id}/ingest', {
       params: { id: push.body.id },

@@ -57,8 +57,11 @@ export interface BudgetScope {
 export interface BudgetMeter {
   /** @throws TributaryError `budget_exceeded` (not retryable) naming the limit, before anything of the page is written */
   admit(items: readonly Item[]): Promise<void>;
-  /** What the page changed in the store (created + updated items and their share of the page's bytes). */
-  record(written: number, items: readonly Item[]): void;
+  /**
+   * What the page changed in the store (created + updated items and their share of the page's bytes).
+   * @throws TributaryError `budget_exceeded` (`details.pause`) when the totals are now over a limit
+   */
+  record(written: number, items: readonly Item[]): Promise<void>;
 }
 
 export function itemBytes(item: Item): number {
@@ -72,26 +75,44 @@ const human = (n: number): string =>
   n >= GiB ? `${(n / GiB).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${n} bytes`;
 
 /**
- * Starts the meter of a run: reads the source's and the owner's usage once (one aggregate query each), then keeps
- * counting in memory. Totals are checked conservatively (the whole next page counts as new), so a limit is never
- * passed by more than nothing, and a run that only re-reads unchanged items never trips a total.
- * @throws TributaryError `budget_exceeded` when a total or the disk reserve is already reached
+ * Starts the meter of a run. Per-run limits and the disk reserve are checked before every page. Totals need the
+ * source's and the owner's usage, an aggregate over their memories (about a second per 200k here), so a pulled run
+ * reads it only once it first writes something (an unchanged re-read never pays for it) and checks the totals after
+ * that page and before every later one: a run passes a total by at most its first writing page, and then pauses the
+ * source (`details.pause`: nothing changes by itself until the limit is raised or data purged). `eager` (push) reads
+ * the usage at once, so a push over a total stores nothing.
+ * @throws TributaryError `budget_exceeded` when the disk reserve (or, eager, a total) is already reached
  */
 export async function startBudgetMeter(
   store: Pick<MemoryStore, 'usage'>,
   scope: BudgetScope,
   limits: Partial<Budgets> | undefined,
   disk: { dir?: string; probe?: DiskProbe } = {},
+  options: { eager?: boolean } = {},
 ): Promise<BudgetMeter> {
   const b = { ...DEFAULT_BUDGETS, ...limits };
-  const [source, user] = await Promise.all([
-    store.usage({ sourceId: scope.sourceId }),
-    store.usage({ ownerId: scope.ownerId }),
-  ]);
   const run = { items: 0, bytes: 0, newItems: 0, newBytes: 0 };
+  /** Usage before this run's writes; unknown until the first write (or at once when eager). */
+  let base: { source: { items: number; bytes: number }; user: { items: number; bytes: number } } | undefined;
+  const loadBase = async (): Promise<void> => {
+    const [source, user] = await Promise.all([
+      store.usage({ sourceId: scope.sourceId }),
+      store.usage({ ownerId: scope.ownerId }),
+    ]);
+    // The store already holds what this run wrote: the baseline is what was there before it.
+    const less = (u: { items: number; bytes: number }) => ({
+      items: u.items - run.newItems,
+      bytes: u.bytes - run.newBytes,
+    });
+    base = { source: less(source), user: less(user) };
+  };
+  // The page admitted last and its size, so `record` does not measure it again.
+  let last: { items: readonly Item[]; bytes: number } | undefined;
+  const sizeOf = (items: readonly Item[]): number =>
+    last?.items === items ? last.bytes : items.reduce((n, i) => n + itemBytes(i), 0);
   const stop = (limit: string, message: string): never => {
     throw new TributaryError('budget_exceeded', `Source "${scope.sourceName}" stopped: ${message}`, {
-      details: { limit },
+      details: { limit, pause: limit.startsWith('source') || limit.startsWith('user') },
       issues: [{ path: `budget.${limit}`, message }],
     });
   };
@@ -107,6 +128,8 @@ export async function startBudgetMeter(
       );
   };
   const checkTotals = (items: number, bytes: number): void => {
+    if (!base) return;
+    const { source, user } = base;
     if (source.items + run.newItems + items > b.sourceItems)
       stop('sourceItems', `the source would hold more than ${b.sourceItems} items (TRIBUTARY_BUDGET_SOURCE_ITEMS).`);
     if (source.bytes + run.newBytes + bytes > b.sourceBytes)
@@ -116,12 +139,14 @@ export async function startBudgetMeter(
     if (user.bytes + run.newBytes + bytes > b.userBytes)
       stop('userBytes', `its owner would hold more than ${human(b.userBytes)} (TRIBUTARY_BUDGET_USER_BYTES).`);
   };
+  if (options.eager) await loadBase();
   checkTotals(0, 0);
   await checkDisk(0);
   return {
     async admit(items) {
       if (items.length === 0) return;
-      const bytes = items.reduce((n, i) => n + itemBytes(i), 0);
+      const bytes = sizeOf(items);
+      last = { items, bytes };
       if (run.items + items.length > b.runItems)
         stop(
           'runItems',
@@ -137,11 +162,13 @@ export async function startBudgetMeter(
       run.items += items.length;
       run.bytes += bytes;
     },
-    record(written, items) {
+    async record(written, items) {
       if (written <= 0 || items.length === 0) return;
-      const bytes = items.reduce((n, i) => n + itemBytes(i), 0);
+      const bytes = sizeOf(items);
       run.newItems += written;
       run.newBytes += Math.ceil((bytes * Math.min(written, items.length)) / items.length);
+      if (!base) await loadBase();
+      checkTotals(0, 0);
     },
   };
 }

@@ -272,6 +272,8 @@ export async function runSync(
             items: page.items?.length ?? 0,
           });
           progress('reading');
+          // After the counts: a total passed by this page stops the run with the page counted.
+          await budget.record(outcome.created + outcome.updated, page.items ?? []);
           if (!outcome.complete) break;
         }
         break;
@@ -361,7 +363,9 @@ export async function runSync(
         }),
       { clock, outageMs: deps.storeOutageMs ?? 60_000, logger: deps.logger },
     );
-    await store.updateSource(source.id, { status: 'error', errorMessage: `${error.code}: ${error.message}` });
+    // A total budget reached changes nothing by itself: the source pauses instead of retrying on its schedule.
+    const status = error.code === 'budget_exceeded' && error.details?.pause === true ? 'paused' : 'error';
+    await store.updateSource(source.id, { status, errorMessage: `${error.code}: ${error.message}` });
     const latest = await store.getSource(source.id);
     if (latest) deps.onEvent?.({ type: 'run_finished', run: done, source: latest });
     throw error;
