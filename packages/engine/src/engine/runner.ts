@@ -252,7 +252,6 @@ export async function runSync(
           for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
-          budget.record(outcome.created + outcome.updated, page.items ?? []);
           totals.itemsSeen += page.items?.length ?? 0;
           totals.created += outcome.created;
           totals.updated += outcome.updated;
