@@ -172,6 +172,44 @@ export function queueContract(
       expect(await q.fail(r!, { message: 'again' })).toEqual({ outcome: 'lost' });
     });
 
+    it('dead letters: listed oldest first, retried or discarded one by one; a live job is never discarded', async () => {
+      const ids: string[] = [];
+      for (const src of ['s1', 's2', 's3']) {
+        const { id } = await q.enqueue(job(src));
+        ids.push(id);
+        const r = await q.reserve('c1');
+        await q.fail(r!, { message: `${src} failed`, code: 'auth_invalid', retryable: false });
+        clock.advance(10);
+      }
+      const live = await q.enqueue(job('s4'));
+      expect((await q.listDeadLetters()).map((d) => [d.job.id, d.error])).toEqual([
+        [ids[0], 'auth_invalid: s1 failed'],
+        [ids[1], 'auth_invalid: s2 failed'],
+        [ids[2], 'auth_invalid: s3 failed'],
+      ]);
+      expect(await q.discardDeadLetter(live.id)).toBe(false);
+      expect(await q.discardDeadLetter('no-such-job')).toBe(false);
+      expect(await q.discardDeadLetter(ids[1]!)).toBe(true);
+      expect(await q.discardDeadLetter(ids[1]!)).toBe(false);
+      expect(await q.getJob(ids[1]!)).toBeNull();
+      expect(await q.requeueDeadLetter(ids[1]!)).toBe(false);
+      expect(await q.stats()).toMatchObject({ depth: 1, deadLetters: 2 });
+
+      // Durable: another handle sees the same dead letters and acts on them.
+      const other = await h.reopen();
+      expect((await other.listDeadLetters()).map((d) => d.job.id)).toEqual([ids[0], ids[2]]);
+      expect(await other.requeueDeadLetter(ids[2]!)).toBe(true);
+      expect(await other.discardDeadLetter(ids[2]!)).toBe(false);
+      expect((await q.listDeadLetters()).map((d) => d.job.id)).toEqual([ids[0]]);
+      const delivered: string[] = [];
+      for (let r = await q.reserve('c2'); r; r = await q.reserve('c2')) {
+        delivered.push(r.job.payload.sourceId);
+        await q.ack(r);
+      }
+      expect(delivered.sort()).toEqual(['s3', 's4']);
+      expect(await q.stats()).toMatchObject({ depth: 0, inFlight: 0, deadLetters: 1 });
+    });
+
     it('dead-letters a job whose consumers keep dying (lease expired maxAttempts times)', async () => {
       const { id } = await q.enqueue(job('s1'));
       for (let i = 0; i < 3; i++) {

@@ -11,6 +11,7 @@ import {
   HEARTBEAT,
   RELEASE,
   REQUEUE,
+  DISCARD,
   RESERVE,
   RESERVE_MANY,
 } from './redis-scripts.js';
@@ -27,6 +28,7 @@ const scripts = {
   fail: luaScript(FAIL),
   release: luaScript(RELEASE),
   requeue: luaScript(REQUEUE),
+  discard: luaScript(DISCARD),
 };
 import type { DeadLetter, EnqueueResult, JobQueue, QueueOptions, QueueStats, ReservedJob, SyncJob } from './types.js';
 
@@ -270,6 +272,9 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
     async requeueDeadLetter(jobId) {
       await ensureGroup();
       return (await scripts.requeue.run(redis, [jobKey(jobId), keys.dead, keys.stream], [jobId])) === 1;
+    },
+    async discardDeadLetter(jobId) {
+      return (await scripts.discard.run(redis, [jobKey(jobId), keys.dead], [jobId])) === 1;
     },
     async getJob(jobId) {
       const h = await redis.hgetall(jobKey(jobId));

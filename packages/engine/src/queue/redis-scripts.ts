@@ -152,6 +152,15 @@ redis.call('XADD', KEYS[3], '*', 'job', ARGV[1])
 return 1
 `;
 
+/** KEYS: jobHash, dead · ARGV: id. Deletes a dead letter for good (its stream entry and its hash). */
+export const DISCARD = `
+local h = KEYS[1]
+if redis.call('HGET', h, 'state') ~= 'dead' then return 0 end
+redis.call('XDEL', KEYS[2], redis.call('HGET', h, 'deadEntry'))
+redis.call('DEL', h)
+return 1
+`;
+
 /**
  * Up to ARGV[8] jobs in one call, with RESERVE's rules per job: due delayed jobs promoted first, then abandoned
  * entries (one XAUTOCLAIM pass over the pending list, not one per job), then new ones (one XREADGROUP COUNT n).

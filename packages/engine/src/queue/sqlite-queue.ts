@@ -113,6 +113,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
       `UPDATE queue_jobs SET state = 'queued', attempts = 0, available_at = ?, failed_at = NULL
        WHERE id = ? AND state = 'dead'`,
     ),
+    discard: db.prepare(`DELETE FROM queue_jobs WHERE id = ? AND state = 'dead'`),
     bump: db.prepare(
       `INSERT INTO queue_counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1`,
     ),
@@ -240,6 +241,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
     },
     async requeueDeadLetter(jobId) {
       return stmt.requeue.run(clock.now(), jobId).changes === 1;
+    },
+    async discardDeadLetter(jobId) {
+      return stmt.discard.run(jobId).changes === 1;
     },
     async getJob(jobId) {
       const row = stmt.byId.get(jobId);

@@ -130,6 +130,8 @@ export interface JobQueue {
   listDeadLetters(options?: { limit?: number }): Promise<DeadLetter[]>;
   /** Moves a dead letter back to the queue with a fresh attempt count. False when no such dead letter. */
   requeueDeadLetter(jobId: string): Promise<boolean>;
+  /** Deletes a dead letter for good (`tributary jobs discard`). False when no such dead letter. */
+  discardDeadLetter(jobId: string): Promise<boolean>;
   /** Any job by id (waiting, in flight or dead), for inspection. */
   getJob(jobId: string): Promise<SyncJob | null>;
   stats(): Promise<QueueStats>;
