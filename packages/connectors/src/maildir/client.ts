@@ -62,13 +62,25 @@ export async function listFolders(root: string, onError: (msg: string) => void):
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Lists the message files of the selected folders, sorted by key. */
-export async function listMessages(config: MaildirConfig, errors: Array<{ message: string }>): Promise<MaildirEntry[]> {
+/** The folders that includeFolders/excludeFolders select, sorted by name. */
+export async function selectFolders(
+  config: MaildirConfig,
+  errors: Array<{ message: string }>,
+): Promise<MaildirFolder[]> {
   const include = picomatch(config.includeFolders, { dot: true });
   const exclude = config.excludeFolders.length ? picomatch(config.excludeFolders, { dot: true }) : () => false;
-  const folders = (await listFolders(config.rootDir, (message) => errors.push({ message }))).filter(
+  return (await listFolders(config.rootDir, (message) => errors.push({ message }))).filter(
     (f) => include(f.name) && !exclude(f.name),
   );
+}
+
+/** Lists the message files of the selected folders (or of `folders`), sorted by key. */
+export async function listMessages(
+  config: MaildirConfig,
+  errors: Array<{ message: string }>,
+  folders?: MaildirFolder[],
+): Promise<MaildirEntry[]> {
+  folders ??= await selectFolders(config, errors);
   const out: MaildirEntry[] = [];
   for (const folder of folders) {
     for (const sub of ['cur', 'new'] as const) {

@@ -1,10 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { defineConnector } from '@tributary/sdk';
+import { defineConnector, type Page } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { FileSyncCheckpointSchema, syncFiles } from '../mail/file-sync.js';
+import { FileSyncCheckpointSchema, syncFiles, type FileSyncCheckpoint } from '../mail/file-sync.js';
 import { MAIL_STREAM, toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
-import { listFolders, listMessages, readMessage } from './client.js';
+import { listFolders, listMessages, readMessage, selectFolders } from './client.js';
+import { folderStamps, recordStamps, unchangedSince } from './dir-stamps.js';
 import { MaildirConfigSchema } from './config.js';
 import { withoutProtected } from '../lib/guard.js';
 
@@ -37,11 +38,22 @@ export const maildirConnector = defineConnector({
   },
   async *read(ctx) {
     const listErrors: Array<{ message: string }> = [];
-    const listed = await listMessages(ctx.config, listErrors);
+    const resumed = ctx.checkpoint !== undefined;
+    const folders = await selectFolders(ctx.config, listErrors);
+    const stamps = await folderStamps(folders);
+    if (resumed && !listErrors.length && (await unchangedSince(ctx.state, stamps))) {
+      // No folder changed since the last complete run: nothing to list, read or write.
+      yield { items: [], checkpoint: ctx.checkpoint! };
+      return;
+    }
+    const listed = await listMessages(ctx.config, listErrors, folders);
     const entries = withoutProtected(ctx, ctx.config.rootDir, listed, (e) => e.abs);
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
-    yield* syncFiles({
+    const trusted = listErrors.length === 0;
+    // The stamps go with the run's last page: only a complete run may vouch that nothing changed since.
+    let held: Page<FileSyncCheckpoint> | undefined;
+    for await (const page of syncFiles({
       entries,
       state: ctx.state,
       resumed: ctx.checkpoint !== undefined,
@@ -63,7 +75,19 @@ export const maildirConnector = defineConnector({
           },
         });
       },
-    });
+    })) {
+      if (held) yield held;
+      held = page;
+    }
+    const dirs = await recordStamps(ctx.state, resumed, stamps, trusted);
+    const state = held!.state ?? {};
+    yield {
+      ...held!,
+      state: {
+        set: { ...state.set, ...dirs.set },
+        delete: [...(state.delete ?? []), ...(dirs.delete ?? [])],
+      },
+    };
   },
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createMemoryState } from '@tributary/sdk';
 import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
@@ -100,5 +100,56 @@ describe('maildir connector on the stalwart Maildir++ tree', () => {
       ['m1@example.org', 'Archive'],
     ]);
     expect(third.flatMap((p) => p.deletes ?? [])).toEqual([]);
+  });
+});
+
+describe('maildir folder stamps', () => {
+  it('skips listing when no folder changed since the last complete run, and lists again once one did', async () => {
+    const tmp = makeTempDir('maildir-stamps');
+    cleanup = tmp.cleanup;
+    copyTree(realTree, tmp.dir);
+    const past = new Date(Date.now() - 60_000);
+    const settle = (): void => {
+      for (const f of ['', '.My Folder', '.My Folder.Nested Folder'])
+        for (const sub of ['cur', 'new']) utimesSync(path.join(tmp.dir, f, sub), past, past);
+    };
+    settle();
+    const config = { rootDir: tmp.dir };
+    const state = createMemoryState();
+    const run = async (checkpoint?: unknown) => {
+      const pages = await collectPages(
+        maildirConnector,
+        createTestContext(maildirConnector, { config, checkpoint, state }),
+      );
+      for (const p of pages) state.apply(p.state);
+      return pages;
+    };
+    const first = await run();
+    expect(first.flatMap((p) => p.items ?? [])).toHaveLength(6);
+    expect([...state.snapshot().keys()].filter((k) => k.startsWith('d:'))).toEqual([
+      'd:INBOX',
+      'd:My Folder',
+      'd:My Folder/Nested Folder',
+    ]);
+    // Nothing changed: one empty page, no state written.
+    const second = await run(first.at(-1)!.checkpoint);
+    expect(second).toEqual([{ items: [], checkpoint: first.at(-1)!.checkpoint }]);
+    // Proof the tree was not listed: a file removed behind the stamp's back (mtime put back) is not noticed…
+    const inbox = path.join(tmp.dir, 'cur');
+    rmSync(path.join(inbox, readdirSync(inbox).sort()[0]!));
+    settle();
+    expect((await run(first.at(-1)!.checkpoint)).flatMap((p) => p.deletes ?? [])).toEqual([]);
+    // …until a real change moves a stamp: then the whole diff runs and finds both.
+    writeFileSync(
+      path.join(tmp.dir, 'new', '1700000009.M1P1.host'),
+      'From: a@example.org\nMessage-ID: <s1@example.org>\n\nhi\n',
+    );
+    const third = await run(first.at(-1)!.checkpoint);
+    expect(third.flatMap((p) => p.items ?? []).map((i) => i.externalId)).toEqual(['s1@example.org']);
+    expect(third.flatMap((p) => p.deletes ?? [])).toHaveLength(1);
+    // A stamp younger than the settle time is not trusted: the next run lists again (and finds nothing new).
+    expect(state.snapshot().has('d:INBOX')).toBe(false);
+    const fourth = await run(third.at(-1)!.checkpoint);
+    expect(fourth.flatMap((p) => [...(p.items ?? []), ...(p.deletes ?? [])])).toEqual([]);
   });
 });
