@@ -1,4 +1,5 @@
-import { normalizeRoots, type MemoryStore } from '@tributary/engine';
+import type { MemoryStore } from '@tributary/engine';
+import { normalizeRoots } from '@tributary/engine/engine/local-access'; // light: loaded with `tributary --help`
 import type { ConfigFile } from './schema.js';
 
 /** One change `apply` makes to a declared user. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { normalizeRoots } from '@tributary/engine';
+// The light module, not the package entry: that one loads every driver, and this file loads with `--help`.
+import { normalizeRoots } from '@tributary/engine/engine/local-access';
 import { TributaryError } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import { formatTime, table } from '../io.js';
