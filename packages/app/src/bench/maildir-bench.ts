@@ -44,10 +44,14 @@ export async function benchMaildirPhase(): Promise<void> {
     for (const n of names.slice(0, count)) linkSync(path.join(corpus.dir, 'cur', n), path.join(maildir, 'cur', n));
     const bytes = names.slice(0, count).reduce((s, n) => s + statSync(path.join(maildir, 'cur', n)).size, 0);
 
+    // BENCH_MAILDIR_TOOLS=tributary,mu picks tools (e.g. to re-measure one while developing).
+    const only = process.env.BENCH_MAILDIR_TOOLS?.split(',');
+    const skip = (name: string): string | undefined =>
+      only && !only.includes(name) ? 'skipped (BENCH_MAILDIR_TOOLS)' : undefined;
     const tools = {
-      tributary: tributaryTool(work, maildir),
-      mu: muTool(work, maildir),
-      notmuch: notmuchTool(work, maildir),
+      tributary: skip('tributary') ?? tributaryTool(work, maildir),
+      mu: skip('mu') ?? muTool(work, maildir),
+      notmuch: skip('notmuch') ?? notmuchTool(work, maildir),
     };
     const rounds: Record<string, Record<string, Step | string>> = { initial: {}, unchanged: {}, changed: {} };
     const sizes: Record<string, number | string> = {};
@@ -84,7 +88,7 @@ export async function benchMaildirPhase(): Promise<void> {
     for (const [round, label] of [
       ['initial', 'initial index'],
       ['unchanged', 're-run, nothing changed'],
-      ['changed', `after ${NEW} new + ${GONE} deleted`],
+      ['changed', `after ${held.length} new + ${GONE} deleted`],
     ] as const) {
       for (const name of Object.keys(tools))
         rows.push([`${label}: ${name}`, show(rounds[round]![name], rounds[round]!.mu)]);
