@@ -55,7 +55,7 @@ describe('parseConfigText', () => {
       parseConfigText('sources:\n  - id: a\n    type: git\n    name: r\n    confg: {}\n', 'yaml', noFiles),
     );
     expect(e.code).toBe('invalid_config');
-    expect(e.issues?.[0]?.path).toBe('sources.0');
+    expect(e.issues?.[0]).toEqual({ path: 'sources.0.confg', message: 'unknown key (did you mean "config"?)' });
     expect(e.message).toContain('confg');
   });
 

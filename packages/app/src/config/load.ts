@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { TributaryError, formatIssues, zodIssues } from '@tributary/sdk';
+import { TributaryError, formatIssues, suggestKey, zodIssues, type ErrorIssue } from '@tributary/sdk';
 import { interpolate, type InterpolationSources } from './interpolate.js';
-import { ConfigFileSchema, type ConfigFile } from './schema.js';
+import {
+  ConfigFileSchema,
+  DeclaredScheduleKeys,
+  DeclaredSourceSchema,
+  DeclaredUserSchema,
+  type ConfigFile,
+} from './schema.js';
 
 export type ConfigFormat = 'json' | 'yaml';
 
@@ -26,7 +32,7 @@ export function parseConfigText(
   const resolved = interpolate(raw ?? {}, sources);
   const result = ConfigFileSchema.safeParse(resolved);
   if (!result.success) {
-    const issues = zodIssues(result.error.issues);
+    const issues = result.error.issues.flatMap(withSuggestions);
     throw new TributaryError('invalid_config', `${label} is invalid: ${formatIssues(issues)}`, { issues });
   }
   return result.data;
@@ -74,4 +80,32 @@ function parseYaml(text: string, label: string): unknown {
     });
   }
   return doc.toJS();
+}
+
+/** The keys a level of the file accepts, by its path (`[]`, `['sources', 0]`, `['sources', 0, 'schedule']`). */
+function knownKeysAt(path: ReadonlyArray<PropertyKey>): readonly string[] {
+  const p = path.map((x) => (typeof x === 'number' ? '#' : String(x))).join('.');
+  if (p === '') return ['version', 'sources', 'users'];
+  if (p === 'sources.#') return Object.keys(DeclaredSourceSchema.shape);
+  if (p === 'sources.#.schedule') return DeclaredScheduleKeys;
+  if (p === 'users.#') return Object.keys(DeclaredUserSchema.shape);
+  return [];
+}
+
+/** One issue per unknown key of the file itself, naming the key meant (`did you mean "schedule"?`). */
+function withSuggestions(issue: {
+  code?: string;
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  keys?: string[];
+}): ErrorIssue[] {
+  if (issue.code !== 'unrecognized_keys' || !issue.keys) return zodIssues([issue]);
+  const known = knownKeysAt(issue.path);
+  return issue.keys.map((key) => {
+    const meant = suggestKey(key, known);
+    return {
+      path: zodIssues([{ path: [...issue.path, key], message: '' }])[0]!.path,
+      message: meant ? `unknown key (did you mean "${meant}"?)` : `unknown key (known: ${known.join(', ')})`,
+    };
+  });
 }

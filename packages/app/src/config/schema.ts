@@ -13,17 +13,31 @@ export const DeclaredIdSchema = z
   .max(128)
   .describe('Stable key of the source in this file; keep it when you rename the source.');
 
-export const DeclaredScheduleSchema = z
-  .strictObject({
-    intervalMinutes: z.number().int().positive().optional().describe('Sync every N minutes.'),
-    cron: z.string().min(1).optional().describe('A cron expression (5 or 6 fields); wins over the interval.'),
-  })
-  .refine((s) => s.intervalMinutes !== undefined || s.cron !== undefined, 'set intervalMinutes or cron');
+export const DeclaredScheduleKeys = ['intervalMinutes', 'cron'] as const;
+
+export const DeclaredScheduleSchema = z.preprocess(
+  // `interval_minutes`, as the seed's files write it, is the same key.
+  (v) => {
+    if (typeof v !== 'object' || v === null || !('interval_minutes' in v) || 'intervalMinutes' in v) return v;
+    const { interval_minutes: intervalMinutes, ...rest } = v as Record<string, unknown>;
+    return { ...rest, intervalMinutes };
+  },
+  z
+    .strictObject({
+      intervalMinutes: z.number().int().positive().optional().describe('Sync every N minutes (or interval_minutes).'),
+      cron: z.string().min(1).optional().describe('A cron expression (5 or 6 fields); wins over the interval.'),
+    })
+    .refine((s) => s.intervalMinutes !== undefined || s.cron !== undefined, 'set intervalMinutes or cron'),
+);
 
 export const DeclaredSourceSchema = z.strictObject({
   id: DeclaredIdSchema,
   type: z.string().min(1).describe('The connector name (see `tributary connectors`).'),
-  name: z.string().min(1).max(200).describe('The source name used by the CLI, API and search filters.'),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('Display name, free text ("Work Slack"); the CLI, API and search filters accept it as well as the id.'),
   config: z
     .record(z.string(), z.unknown())
     .default({})

@@ -21,7 +21,14 @@ import { configToStore, openSourceConfig } from './source-config.js';
 import { splitSourceSettings, validateSourceName } from './source-settings.js';
 import { startBudgetMeter } from './budget.js';
 import { assertPathsAllowed, pathGuardFor } from './local-access.js';
-import { LOCAL_USER_ID, type Engine, type EngineOptions, type IngestInput, type IngestResult } from './types.js';
+import {
+  LOCAL_USER_ID,
+  type Engine,
+  type EngineOptions,
+  type IngestInput,
+  type IngestResult,
+  type NewSourceInput,
+} from './types.js';
 
 /** The engine facade every interface (CLI, REST, MCP, workers) uses. */
 export function createEngine(options: EngineOptions): Engine {
@@ -115,42 +122,48 @@ export function createEngine(options: EngineOptions): Engine {
     };
   };
 
+  // Everything `add` checks before it writes; `validate` (apply --dry-run) runs exactly this.
+  const checkNewSource = async (given: NewSourceInput) => {
+    const c = connector(given.connector);
+    // Keys as users write them (snake_case, aliases) are stored under the connector's own names, and a
+    // `sync.interval_minutes` in the config becomes the schedule.
+    const split = splitSourceSettings(c, given.config ?? {}, given.schedule);
+    const input = { ...given, config: split.config, schedule: split.schedule };
+    validateName(input.name);
+    validateSchedule(input.schedule);
+    // Paths first, before the config is parsed: a schema may look at the disk (obsidian's vault check).
+    const guard = await pathGuardFor(store, options.protectedPaths, input.ownerId ?? LOCAL_USER_ID);
+    assertPathsAllowed(c, input.config ?? {}, guard, { raw: true });
+    const config = parseConfig(c, input.config ?? {}) as Record<string, unknown>;
+    resolveFeatures(c.manifest, input.features ?? {});
+    void config;
+    const ownerId = input.ownerId ?? LOCAL_USER_ID;
+    // Local paths: inside the owner's allowed roots (admins: anywhere), never the server's data dir.
+    assertPathsAllowed(c, config, guard);
+    // Store what the user wrote (defaults stay defaults and can change with the connector).
+    if (input.id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(input.id)) {
+      throw new TributaryError(
+        'invalid_config',
+        `Invalid source id "${input.id}": use letters, digits, dot, dash, colon or underscore (max 128).`,
+        {
+          issues: [{ path: 'id', message: 'invalid id' }],
+        },
+      );
+    }
+    if (input.id !== undefined && (await store.getSource(input.id))) {
+      throw new TributaryError('conflict', `A source with id "${input.id}" already exists.`, {
+        issues: [{ path: 'id', message: 'already taken' }],
+      });
+    }
+    return { c, input, ownerId };
+  };
+
   const engine: Engine = {
     store,
     connectors: { list: () => [...registry.values()], get: connector },
     sources: {
       async add(given) {
-        const c = connector(given.connector);
-        // Keys as users write them (snake_case, aliases) are stored under the connector's own names, and a
-        // `sync.interval_minutes` in the config becomes the schedule.
-        const split = splitSourceSettings(c, given.config ?? {}, given.schedule);
-        const input = { ...given, config: split.config, schedule: split.schedule };
-        validateName(input.name);
-        validateSchedule(input.schedule);
-        // Paths first, before the config is parsed: a schema may look at the disk (obsidian's vault check).
-        const guard = await pathGuardFor(store, options.protectedPaths, input.ownerId ?? LOCAL_USER_ID);
-        assertPathsAllowed(c, input.config ?? {}, guard, { raw: true });
-        const config = parseConfig(c, input.config ?? {}) as Record<string, unknown>;
-        resolveFeatures(c.manifest, input.features ?? {});
-        void config;
-        const ownerId = input.ownerId ?? LOCAL_USER_ID;
-        // Local paths: inside the owner's allowed roots (admins: anywhere), never the server's data dir.
-        assertPathsAllowed(c, config, guard);
-        // Store what the user wrote (defaults stay defaults and can change with the connector).
-        if (input.id !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(input.id)) {
-          throw new TributaryError(
-            'invalid_config',
-            `Invalid source id "${input.id}": use letters, digits, dot, dash, colon or underscore (max 128).`,
-            {
-              issues: [{ path: 'id', message: 'invalid id' }],
-            },
-          );
-        }
-        if (input.id !== undefined && (await store.getSource(input.id))) {
-          throw new TributaryError('conflict', `A source with id "${input.id}" already exists.`, {
-            issues: [{ path: 'id', message: 'already taken' }],
-          });
-        }
+        const { c, input, ownerId } = await checkNewSource(given);
         // The id comes first: sealed secret config fields are bound to it.
         const id = input.id ?? randomUUID();
         const source = await store.createSource({
@@ -173,6 +186,9 @@ export function createEngine(options: EngineOptions): Engine {
           await options.storeCredential(source.id, input.credential);
         }
         return source;
+      },
+      async validate(given) {
+        await checkNewSource(given);
       },
       list: (ownerId) => store.listSources(ownerId ? { ownerId } : {}),
       get: getSource,

@@ -17,8 +17,7 @@ export function validateSourceName(name: string): void {
         ? `must be at most ${SOURCE_NAME_MAX} characters`
         : name !== name.trim()
           ? 'must not start or end with a space'
-          : // eslint-disable-next-line no-control-regex
-            /[\u0000-\u001f\u007f]/.test(name)
+          : /[\u0000-\u001f\u007f]/.test(name)
             ? 'must not contain control characters (newlines, tabs)'
             : undefined;
   if (problem) {

@@ -183,6 +183,8 @@ export interface Engine {
   sources: {
     /** @throws `invalid_config` (names the field), `not_found` (unknown connector), `conflict` (name taken) */
     add(input: NewSourceInput): Promise<SourceRecord>;
+    /** Every check `add` makes, writing nothing (for dry runs). @throws as `add` */
+    validate(input: NewSourceInput): Promise<void>;
     list(ownerId?: string): Promise<SourceRecord[]>;
     /** By id, or by name within the owner. @throws `not_found` */
     get(idOrName: string, ownerId?: string): Promise<SourceRecord>;

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { LOCAL_USER_ID, type Engine, type NewSourceInput } from '@tributary/engine';
-import { TributaryError, formatIssues, resolveFeatures, zodIssues, type ErrorIssue } from '@tributary/sdk';
+import {
+  LOCAL_USER_ID,
+  splitSourceSettings,
+  validateSourceName,
+  type Engine,
+  type NewSourceInput,
+} from '@tributary/engine';
+import { TributaryError, formatIssues, parseConfig, resolveFeatures, type ErrorIssue } from '@tributary/sdk';
 import { loadConfigFile } from '../../config/load.js';
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
@@ -33,8 +39,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
     .option('--json', 'print the plan and result as JSON')
     .action(async (opts: { file?: string; dryRun?: boolean; prune?: boolean; yes?: boolean; json?: boolean }) => {
       const file = opts.file === undefined ? path.join(ctx.dataDir, CONFIG_FILE) : path.resolve(ctx.io.cwd, opts.file);
-      const config = loadConfigFile(file, ctx.io.env);
-      validateAgainstConnectors(ctx, config);
+      const config = validateAgainstConnectors(ctx, loadConfigFile(file, ctx.io.env));
       const engine = await ctx.engine();
       const userChanges = await planUsers(engine.store, config.users);
       // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
@@ -59,6 +64,8 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
           }
         },
       });
+      // The engine's own checks of every new source (ids, paths inside allowed roots …), in dry runs too.
+      await validateCreates(engine, plan);
       const summary = planSummary(plan);
       const changes = summary.create + summary.update + summary.remove;
       if (!opts.json) {
@@ -108,46 +115,91 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
     });
 }
 
-/** Every declared source must name a known connector and carry a valid config and features — before anything changes. */
-function validateAgainstConnectors(ctx: CliContext, config: ConfigFile): void {
+/**
+ * Every declared source must name a known connector and carry a valid name, config and features — before anything
+ * changes. Returns the file with each config under the connector's key names (snake_case accepted) and
+ * `config.sync.interval_minutes` moved into the schedule, so the plan compares like with like.
+ */
+function validateAgainstConnectors(ctx: CliContext, file: ConfigFile): ConfigFile {
   const issues: ErrorIssue[] = [];
-  config.sources.forEach((s, i) => {
+  const at = (i: number, err: unknown, fallback: string): ErrorIssue[] =>
+    err instanceof TributaryError && err.issues?.length
+      ? err.issues.map((x) => ({ ...x, path: `sources.${i}.${x.path}` }))
+      : [{ path: `sources.${i}.${fallback}`, message: (err as Error).message }];
+  const sources = file.sources.map((s, i) => {
     const connector = ctx.connectors.find((c) => c.manifest.name === s.type);
+    try {
+      validateSourceName(s.name);
+    } catch (err) {
+      issues.push(...at(i, err, 'name'));
+    }
     if (!connector) {
       issues.push({ path: `sources.${i}.type`, message: unknownConnector(s.type, ctx.connectors).message });
-      return;
+      return s;
     }
-    const parsed = connector.manifest.config.safeParse(s.config);
-    if (!parsed.success) issues.push(...zodIssues(parsed.error.issues, `sources.${i}.config`));
+    let declared = s;
+    try {
+      const split = splitSourceSettings(connector, s.config, s.schedule);
+      declared = { ...s, config: split.config, schedule: split.schedule };
+      parseConfig(connector, declared.config);
+    } catch (err) {
+      issues.push(...at(i, err, 'config'));
+    }
     try {
       resolveFeatures(connector.manifest, s.features ?? {});
     } catch (err) {
       issues.push({ path: `sources.${i}.features`, message: (err as Error).message });
     }
+    return declared;
   });
-  if (issues.length > 0)
-    throw new TributaryError(
-      'invalid_config',
-      `Config file is invalid: ${formatIssues(issues)}. Nothing was changed.`,
-      { issues },
-    );
+  if (issues.length > 0) throw invalidFile(issues);
+  return { ...file, sources };
+}
+
+function invalidFile(issues: ErrorIssue[]): TributaryError {
+  return new TributaryError('invalid_config', `Config file is invalid: ${formatIssues(issues)}. Nothing was changed.`, {
+    issues,
+  });
+}
+
+async function validateCreates(engine: Engine, plan: Plan): Promise<void> {
+  const issues: ErrorIssue[] = [];
+  for (const a of plan.actions) {
+    if (a.op !== 'create') continue;
+    try {
+      await engine.sources.validate(toNewSource(a.declared));
+    } catch (err) {
+      if (!(err instanceof TributaryError)) throw err;
+      const where = `sources[id=${a.declared.id}]`;
+      issues.push(
+        ...(err.issues?.length
+          ? err.issues.map((x) => ({ ...x, path: `${where}.${x.path}` }))
+          : [{ path: where, message: err.message }]),
+      );
+    }
+  }
+  if (issues.length > 0) throw invalidFile(issues);
+}
+
+function toNewSource(d: ConfigFile['sources'][number]): NewSourceInput & { id?: string } {
+  // The declared id becomes the source id; matching falls back to the name.
+  const input: NewSourceInput & { id?: string } = {
+    id: d.id,
+    ownerId: LOCAL_USER_ID,
+    connector: d.type,
+    name: d.name,
+    config: d.config,
+    schedule: d.schedule ?? null,
+  };
+  if (d.features) input.features = d.features;
+  return input;
 }
 
 async function execute(engine: Engine, plan: Plan): Promise<void> {
   for (const action of plan.actions) {
     if (action.op === 'create') {
       const d = action.declared;
-      // The declared id becomes the source id when the engine accepts one; matching falls back to the name.
-      const input: NewSourceInput & { id?: string } = {
-        id: d.id,
-        ownerId: LOCAL_USER_ID,
-        connector: d.type,
-        name: d.name,
-        config: d.config,
-        schedule: d.schedule ?? null,
-      };
-      if (d.features) input.features = d.features;
-      const created = await engine.sources.add(input);
+      const created = await engine.sources.add(toNewSource(d));
       if (!d.enabled) await engine.sources.pause(created.id);
     } else if (action.op === 'update') {
       const d = action.declared;
