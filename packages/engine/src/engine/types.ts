@@ -142,7 +142,21 @@ export interface EngineOptions {
   log?: (record: import('@tributary/sdk').LogRecord) => void;
   /** Hook for metrics. */
   onEvent?: (event: EngineEvent) => void;
+  /**
+   * Where a sync runs (the runtime's worker-thread pool). It gets the source, its connector, the options (with the
+   * abort signal) and `inline`, which runs the sync on this thread (for connectors that cannot cross a thread).
+   * @default inline
+   */
+  syncExecutor?: SyncExecutor;
 }
+
+/** Runs one sync somewhere (see {@link EngineOptions.syncExecutor}); resolves with the finished run. */
+export type SyncExecutor = (
+  source: SourceRecord,
+  connector: AnyConnector,
+  options: SyncOptions,
+  inline: () => Promise<RunRecord>,
+) => Promise<RunRecord>;
 
 export type EngineEvent =
   | { type: 'run_finished'; run: RunRecord; source: SourceRecord }
@@ -153,22 +167,8 @@ export type EngineEvent =
       created: number;
       updated: number;
       deleted: number;
-  /**
-   * Where a sync runs (the runtime's worker-thread pool). It gets the source, its connector, the options (with the
-   * abort signal) and `inline`, which runs the sync on this thread (for connectors that cannot cross a thread).
-   * @default inline
-   */
-  syncExecutor?: SyncExecutor;
       unchanged: number;
       items: number;
-/** Runs one sync somewhere (see {@link EngineOptions.syncExecutor}); resolves with the finished run. */
-export type SyncExecutor = (
-  source: SourceRecord,
-  connector: AnyConnector,
-  options: SyncOptions,
-  inline: () => Promise<RunRecord>,
-) => Promise<RunRecord>;
-
     }
   | { type: 'api_call'; sourceId: string; connector: string }
   | { type: 'rate_limit_wait'; sourceId: string; connector: string; ms: number };
