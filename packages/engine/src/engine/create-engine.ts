@@ -13,6 +13,7 @@ import {
   unlimited,
 } from '@tributary/sdk';
 import { createPipeline, validateItem } from '../pipeline/prepare.js';
+import { reenrichMemories } from './reenrich.js';
 import type { RunRecord, SourceRecord } from '../store/types.js';
 import { validateCron } from '../scheduler/cron.js';
 import { writePage } from './page-writer.js';
@@ -333,6 +334,8 @@ export function createEngine(options: EngineOptions): Engine {
       const pipeline = createPipeline({
         secrets: secretValues(c, await openSourceConfig(options, source), credential),
         redactionPatterns: options.redactionPatterns,
+        connector: c.manifest.name,
+        enrichment: options.enrichment,
       });
       // Pushed items count against the same budgets as pulled ones; over budget, nothing is stored.
       const meter = await startBudgetMeter(
@@ -401,6 +404,11 @@ export function createEngine(options: EngineOptions): Engine {
     runs: (filter) => store.listRuns(filter),
     stats: async (sourceId) => store.sourceStats((await getSource(sourceId)).id),
     purge: async (sourceId) => store.purgeSourceData((await getSource(sourceId)).id),
+    reenrich: async (filter) =>
+      reenrichMemories(store, options.enrichment, {
+        ...filter,
+        sourceId: filter?.sourceId ? (await getSource(filter.sourceId)).id : undefined,
+      }),
     async close() {
       for (const c of running.values()) c.abort(new TributaryError('aborted', 'Engine closing.'));
       await store.close();

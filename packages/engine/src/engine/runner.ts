@@ -150,6 +150,8 @@ export async function runSync(
     const pipeline = createPipeline({
       secrets,
       redactionPatterns: deps.redactionPatterns,
+      connector: connector.manifest.name,
+      enrichment: deps.enrichment,
     });
     const rateLimiter = deps.rateLimiterFor?.(source, connector) ?? unlimited;
     const countApi = (n = 1): void => {

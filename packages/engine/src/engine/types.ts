@@ -109,6 +109,8 @@ export interface EngineOptions {
   rateLimiterFor?: (source: SourceRecord, connector: AnyConnector) => RateLimiter;
   /** Extra redaction patterns applied before anything is stored (on top of the defaults). */
   redactionPatterns?: RedactionPattern[];
+  /** Importance and domain stages: the user's identities and the domain taxonomy (pipeline/enrich). */
+  enrichment?: import('../pipeline/enrich/index.js').EnrichmentOptions;
   /** Items per store transaction when a connector yields big pages. @default 1000 */
   commitBatchSize?: number;
   fetch?: typeof globalThis.fetch;
@@ -224,5 +226,7 @@ export interface Engine {
   stats(sourceId: string): Promise<SourceStats>;
   /** Right to forget: nothing of the source's data remains (memories, versions, chunks, index, checkpoint). */
   purge(sourceId: string): Promise<number>;
+  /** Re-scores importance and domain of stored memories from stored content (no re-fetch). */
+  reenrich(filter?: { sourceId?: string; ownerId?: string }): Promise<import('./reenrich.js').ReenrichResult>;
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import type { PreparedItem } from '../store/types.js';
 import { chunkContent, type ChunkOptions } from './chunk.js';
 import { normalizeContent, normalizeTitle } from './normalize.js';
 import { extractTags } from './tags.js';
+import { createEnricher, type EnrichmentOptions } from './enrich/index.js';
 
 /** Bump when normalization, redaction or chunking changes meaning: fingerprints then differ and items re-process. */
 export const PIPELINE_VERSION = '1';
@@ -23,6 +24,10 @@ export interface PipelineOptions {
   /** Patterns on top of the defaults. */
   redactionPatterns?: RedactionPattern[];
   chunking?: ChunkOptions;
+  /** The source's connector: selects its importance weights and domain leanings. */
+  connector?: string;
+  /** Importance and domain settings (the user's identities, the domain taxonomy). */
+  enrichment?: EnrichmentOptions;
 }
 
 export interface ItemFailure {
@@ -33,7 +38,7 @@ export interface ItemFailure {
 export interface Pipeline {
   /** Fingerprint of a raw item: the unchanged fast path compares it with the stored one. */
   fingerprint(item: Item): string;
-  /** validate → redact → normalize → hash → tags → chunk. Invalid items come back as failures, not exceptions. */
+  /** validate → redact → normalize → hash → tags → importance → domain → chunk. Invalid items come back as failures, not exceptions. */
   prepare(item: Item, fingerprint: string): PreparedItem | ItemFailure;
 }
 
@@ -73,6 +78,7 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     .digest('hex')
     .slice(0, 12)}`;
 
+  const enricher = createEnricher(options.enrichment);
   const redactDeep = (value: unknown, depth = 0): unknown => {
     if (typeof value === 'string') return redact(value);
     if (depth > 6 || value === null || typeof value !== 'object') return value;
@@ -93,6 +99,13 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       const normalized = normalizeContent(redact(item.content), item.contentType);
       const title = normalizeTitle(item.title === undefined ? undefined : redact(item.title));
       const tags = extractTags(normalized.content, item.tags, normalized.contentType === 'code');
+      const metadata = item.metadata ? (redactDeep(item.metadata) as Record<string, unknown>) : {};
+      const author = item.author ?? null;
+      const container = item.container ?? null;
+      const enriched = enricher.enrich(
+        { title, content: normalized.content, author, container, tags, metadata },
+        options.connector,
+      );
       return {
         externalId: item.externalId,
         stream: item.stream,
@@ -100,12 +113,14 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
         content: normalized.content,
         contentType: normalized.contentType,
         url: item.url ?? null,
-        author: item.author ?? null,
-        container: item.container ?? null,
+        author,
+        container,
         thread: item.thread ?? null,
         occurredAt: item.occurredAt ? new Date(item.occurredAt).toISOString() : null,
         tags,
-        metadata: item.metadata ? (redactDeep(item.metadata) as Record<string, unknown>) : {},
+        metadata,
+        importance: enriched.importance,
+        domain: enriched.domain,
         contentHash: contentHash(item.stream, title, normalized.content),
         fingerprint,
         chunks: chunkContent(normalized.content, normalized.contentType, options.chunking),

@@ -99,6 +99,10 @@ export interface PreparedItem {
   occurredAt: string | null;
   tags: string[];
   metadata: Record<string, unknown>;
+  /** 0–1 from the item's signals (pipeline/enrich/importance.ts). */
+  importance: number;
+  /** Domain of the taxonomy (work, code …), null when nothing points to one. */
+  domain: string | null;
   /** sha256 of the normalized content + title: equal content from two paths hashes equal. */
   contentHash: string;
   /** Hash of the raw item as received (plus pipeline version): the fast path for unchanged re-reads. */
@@ -157,6 +161,9 @@ export interface MemoryRecord {
   deletedAt: string | null;
   tags: string[];
   metadata: Record<string, unknown>;
+  /** 0–1; null for memories stored before enrichment existed (until `reindex --enrichment`). */
+  importance: number | null;
+  domain: string | null;
 }
 
 export interface MemoryVersion {
@@ -176,6 +183,13 @@ export interface MemoryWithVersions extends MemoryRecord {
   versions: MemoryVersion[];
 }
 
+/** New importance and domain of one stored memory (`reindex --enrichment`). */
+export interface EnrichmentUpdate {
+  id: string;
+  importance: number;
+  domain: string | null;
+}
+
 export interface SearchFilters {
   /** Only this user's sources (every interface passes it; `undefined` = all, for admin tools). */
   ownerId?: string;
@@ -190,6 +204,10 @@ export interface SearchFilters {
   /** ISO 8601 bounds on `occurred_at`, inclusive. */
   since?: string;
   until?: string;
+  /** Only memories whose importance is at least this (0–1). */
+  minImportance?: number;
+  /** Only memories classified in one of these domains. */
+  domains?: string[];
 }
 
 export interface SearchQuery extends SearchFilters {
@@ -221,7 +239,9 @@ export interface SearchHit {
   thread: string | null;
   occurredAt: string | null;
   tags: string[];
-  /** Higher is better. */
+  importance: number | null;
+  domain: string | null;
+  /** Higher is better (relevance boosted by importance, see IMPORTANCE_BOOST). */
   score: number;
 }
 
@@ -363,6 +383,8 @@ export interface MemoryStore {
   getMemoryByExternalId(sourceId: string, externalId: string): Promise<MemoryRecord | null>;
   /** Live memories count (or with tombstones). */
   countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): Promise<number>;
+  /** Sets importance and domain of stored memories in place (re-scoring without re-fetch); returns rows changed. */
+  setEnrichment(updates: EnrichmentUpdate[]): Promise<number>;
   /** Streams every memory of a source (tombstones included when asked), for export. */
   exportMemories(
     sourceId: string,

@@ -1,5 +1,6 @@
 import { HEADLINE } from './search.js';
 import { vectorLiteral, vectorSql, type VectorState } from './vector.js';
+import { BOOST_SQL } from '../ranking.js';
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the head of each list so both lists count. */
 const RRF_K = 60;
@@ -49,10 +50,11 @@ export function hybridSql(
       SELECT id, sum(1.0 / (${RRF_K} + r)) AS score FROM (SELECT id, r FROM fts UNION ALL SELECT id, r FROM vec) u GROUP BY id
     ),
     page AS (
-      SELECT m.*, s.name AS source_name, s.source_type AS connector, fused.score, fts.text AS fts_text, vec.text AS vec_text
+      SELECT m.*, s.name AS source_name, s.source_type AS connector, fused.score * ${BOOST_SQL} AS score,
+        fts.text AS fts_text, vec.text AS vec_text
       FROM fused JOIN memories m ON m.id = fused.id JOIN data_sources s ON s.id = m.source_id
       LEFT JOIN fts ON fts.id = m.id LEFT JOIN vec ON vec.id = m.id
-      ORDER BY fused.score DESC, m.id
+      ORDER BY fused.score * ${BOOST_SQL} DESC, m.id
       LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}
     )
     SELECT page.*, CASE WHEN page.fts_text IS NOT NULL THEN ts_headline('simple', page.fts_text, q.query, '${HEADLINE}')

@@ -9,6 +9,7 @@ import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
 import { createPgReads } from './reads.js';
 import { createPgSearch } from './search.js';
 import { createPgTrust } from './trust.js';
+import { setEnrichmentPg } from './enrichment.js';
 import { migrateVectors, VECTORS_OFF, type VectorState } from './vector.js';
 import { commitPagePg } from './write-path.js';
 
@@ -192,6 +193,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     listUsers: admin.listUsers,
     setUserAllowedRoots: trust.setUserAllowedRoots,
     usage: trust.usage,
+    setEnrichment: (updates) => setEnrichmentPg(pool, updates),
     createToken: admin.createToken,
     findTokenByHash: admin.findTokenByHash,
     listTokens: admin.listTokens,

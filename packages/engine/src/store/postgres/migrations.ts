@@ -1,5 +1,6 @@
 import type { Migration } from '../sqlite/migrations.js';
 import { USER_ROOTS_MIGRATION_PG } from './trust.js';
+import { ENRICHMENT_MIGRATION_PG } from './enrichment.js';
 import { CONNECTOR_STATE_MIGRATION_PG } from './connector-state.js';
 
 /**
@@ -166,6 +167,7 @@ CREATE TABLE kv (
   },
   { version: 2, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION_PG },
   { version: 3, name: 'allowed roots of users', sql: USER_ROOTS_MIGRATION_PG },
+  { version: 4, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION_PG },
 ];
 
 export const LATEST_PG_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

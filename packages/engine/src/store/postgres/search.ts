@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../sqlite/search.js';
 import { json, toTimelineEntry } from '../sqlite/rows.js';
 import { hybridSql } from './hybrid-search.js';
 import { VECTORS_OFF, type VectorState } from './vector.js';
+import { BOOST_SQL } from '../ranking.js';
 
 /** The shared filters as SQL (aliases `m`, `s`), numbering parameters after `params`. */
 export function filterSql(f: SearchFilters, params: unknown[]): string {
@@ -21,6 +22,8 @@ export function filterSql(f: SearchFilters, params: unknown[]): string {
   if (f.tags?.length) parts.push(`m.tags ?| ${p(f.tags.map((t) => t.toLowerCase()))}::text[]`);
   if (f.since) parts.push(`m.occurred_at >= ${p(f.since)}`);
   if (f.until) parts.push(`m.occurred_at <= ${p(f.until)}`);
+  if (f.minImportance !== undefined) parts.push(`m.importance >= ${p(f.minImportance)}`);
+  if (f.domains?.length) parts.push(`m.domain = ANY(${p(f.domains)}::text[])`);
   return parts.length ? ` AND ${parts.join(' AND ')}` : '';
 }
 
@@ -45,6 +48,8 @@ export function toHit(row: any): SearchHit {
     thread: row.thread ?? null,
     occurredAt: row.occurred_at ?? null,
     tags: json(row.tags, []),
+    importance: row.importance === null || row.importance === undefined ? null : Number(row.importance),
+    domain: row.domain ?? null,
     score: Number(row.score),
   };
 }
@@ -80,10 +85,11 @@ export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () =>
         ORDER BY c.memory_id, ts_rank_cd(c.tsv, q.query) DESC, c.id
       ),
       page AS (
-        SELECT m.*, s.name AS source_name, s.source_type AS connector, best.score, best.text AS chunk_text
+        SELECT m.*, s.name AS source_name, s.source_type AS connector, best.score * ${BOOST_SQL} AS score,
+          best.text AS chunk_text
         FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
         WHERE m.deleted_at IS NULL${where}
-        ORDER BY best.score DESC, m.id
+        ORDER BY best.score * ${BOOST_SQL} DESC, m.id
         LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}
       )
       SELECT page.*, ts_headline('simple', page.chunk_text, q.query, '${HEADLINE}') AS snip FROM page, q ORDER BY page.score DESC, page.id`;
@@ -120,8 +126,8 @@ export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () =>
     const rows = (
       await pool.query(
         `SELECT m.id, m.source_id, m.external_id, m.stream, m.title, left(m.content, 300) AS preview, m.content_type, m.url, m.author, m.container,
-           m.thread, m.occurred_at, m.ingested_at, m.updated_at, m.content_hash, m.version, m.tags, m.metadata, s.name AS source_name,
-           coalesce(m.occurred_at, m.ingested_at) AS t
+           m.thread, m.occurred_at, m.ingested_at, m.updated_at, m.content_hash, m.version, m.tags, m.metadata, m.importance, m.domain,
+           s.name AS source_name, coalesce(m.occurred_at, m.ingested_at) AS t
          FROM memories m JOIN data_sources s ON s.id = m.source_id
          WHERE m.deleted_at IS NULL${where}
          ORDER BY t ${dir}, m.id ${dir} LIMIT $${params.push(limit + 1)}`,

@@ -23,10 +23,11 @@ export async function commitPagePg(
     const col = <K extends keyof PreparedItem>(k: K) => items.map((i) => i[k]);
     const inserted = await tx.query<{ id: string; external_id: string }>(
       `INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
-         occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags)
-       SELECT $1, x.e, x.s, x.t, x.c, x.ct, x.u, x.a, x.co, x.th, x.oa, $2, $2, x.h, x.f, 1, $3, x.m::jsonb, x.tg::jsonb
+         occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags, importance, domain)
+       SELECT $1, x.e, x.s, x.t, x.c, x.ct, x.u, x.a, x.co, x.th, x.oa, $2, $2, x.h, x.f, 1, $3, x.m::jsonb, x.tg::jsonb, x.im, x.dm
        FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) AS x(e, s, t, c, ct, u, a, co, th, oa, h, f, m, tg)
+                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[])
+         AS x(e, s, t, c, ct, u, a, co, th, oa, h, f, m, tg, im, dm)
        ON CONFLICT (source_id, external_id) DO NOTHING
        RETURNING id, external_id`,
       [
@@ -47,6 +48,8 @@ export async function commitPagePg(
         col('fingerprint'),
         items.map((i) => JSON.stringify(i.metadata)),
         items.map((i) => JSON.stringify(i.tags)),
+        col('importance'),
+        col('domain'),
       ],
     );
     const newIds = new Map(inserted.rows.map((r) => [r.external_id, r.id]));
@@ -93,7 +96,7 @@ export async function commitPagePg(
       await tx.query(
         `UPDATE memories SET stream = $2, title = $3, content = $4, content_type = $5, url = $6, author = $7, container = $8, thread = $9,
            occurred_at = $10, updated_at = $11, content_hash = $12, fingerprint = $13, version = $14, deleted_at = NULL,
-           seen_run = coalesce($15, seen_run), metadata = $16::jsonb, tags = $17::jsonb
+           seen_run = coalesce($15, seen_run), metadata = $16::jsonb, tags = $17::jsonb, importance = $18, domain = $19
          WHERE id = $1`,
         [
           row.id,
@@ -113,6 +116,8 @@ export async function commitPagePg(
           seenRun,
           JSON.stringify(item.metadata),
           JSON.stringify(item.tags),
+          item.importance,
+          item.domain,
         ],
       );
       await tx.query(`DELETE FROM chunks WHERE memory_id = $1`, [row.id]);

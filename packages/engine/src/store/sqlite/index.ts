@@ -11,6 +11,7 @@ import { createReads } from './reads.js';
 import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
 import { createTrust } from './trust.js';
+import { createEnrichment } from './enrichment.js';
 import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
 import { secureDatabaseFiles } from './file-mode.js';
 
@@ -70,6 +71,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
       admin: createAdmin(db, now, () => clock().getTime()),
       reads: createReads(db),
       trust: createTrust(db),
+      enrichment: createEnrichment(db),
       state: createConnectorState(db),
     };
   };
@@ -162,6 +164,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     listUsers: async () => ready().admin.listUsers(),
     setUserAllowedRoots: async (id, roots) => ready().trust.setUserAllowedRoots(id, roots),
     usage: async (filter) => ready().trust.usage(filter),
+    setEnrichment: async (updates) => ready().enrichment.setEnrichment(updates),
     createToken: async (input) => ready().admin.createToken(input),
     findTokenByHash: async (hash) => ready().admin.findTokenByHash(hash),
     listTokens: async (userId) => ready().admin.listTokens(userId),

@@ -1,6 +1,7 @@
 import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
 import { USER_ROOTS_MIGRATION } from './trust.js';
+import { ENRICHMENT_MIGRATION } from './enrichment.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -175,6 +176,7 @@ CREATE TABLE kv (
   { version: 2, name: 'deferred full-text indexing for bulk backfills', sql: FTS_BACKLOG_MIGRATION },
   { version: 3, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION },
   { version: 4, name: 'allowed roots of users', sql: USER_ROOTS_MIGRATION },
+  { version: 5, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

@@ -84,6 +84,8 @@ export function toMemory(row: Row): MemoryRecord {
     deletedAt: row.deleted_at ?? null,
     tags: json(row.tags, []),
     metadata: json(row.metadata, {}),
+    importance: row.importance === null || row.importance === undefined ? null : Number(row.importance),
+    domain: row.domain ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { TributaryError } from '@tributary/sdk';
 import { assertFtsQueryHasTerms, toFtsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { json, toTimelineEntry } from './rows.js';
+import { boostFactor, BOOST_SQL } from '../ranking.js';
 
 export const SNIPPET_OPEN = '<mark>';
 export const SNIPPET_CLOSE = '</mark>';
@@ -38,6 +39,11 @@ export function filterSql(f: SearchFilters): { sql: string; params: unknown[] } 
     parts.push('m.occurred_at <= ?');
     params.push(f.until);
   }
+  if (f.minImportance !== undefined) {
+    parts.push('m.importance >= ?');
+    params.push(f.minImportance);
+  }
+  inList('m.domain', f.domains);
   return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', params };
 }
 
@@ -97,6 +103,8 @@ export function createSearch(db: Database.Database) {
       thread: row.thread ?? null,
       occurredAt: row.occurred_at ?? null,
       tags: json(row.tags, []),
+      importance: row.importance ?? null,
+      domain: row.domain ?? null,
       score: -row.score,
     };
   };
@@ -118,7 +126,8 @@ export function createSearch(db: Database.Database) {
         const score = new Map(top.map((t) => [t.chunk_id, t.score]));
         const best = new Map<number, any>();
         for (const row of rows) {
-          row.score = score.get(row.chunk_id);
+          // bm25 is negative (lower is better): the boost makes important memories more negative.
+          row.score = score.get(row.chunk_id)! * boostFactor(row.importance);
           const seen = best.get(row.id);
           if (!seen || row.score < seen.score || (row.score === seen.score && row.chunk_id < seen.chunk_id))
             best.set(row.id, row);
@@ -137,10 +146,10 @@ export function createSearch(db: Database.Database) {
           SELECT c.memory_id AS memory_id, ranked.chunk_id AS chunk_id, MIN(ranked.score) AS score
           FROM ranked JOIN chunks c ON c.id = ranked.chunk_id GROUP BY c.memory_id
         )
-        SELECT m.*, s.name AS source_name, s.source_type AS connector, best.chunk_id, best.score
+        SELECT m.*, s.name AS source_name, s.source_type AS connector, best.chunk_id, best.score * ${BOOST_SQL} AS score
         FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
         WHERE m.deleted_at IS NULL${f.sql}
-        ORDER BY best.score, m.id
+        ORDER BY best.score * ${BOOST_SQL}, m.id
         LIMIT ? OFFSET ?`;
       const slow = db.prepare(sql);
       let rows = slow.all(match, COMMON_MATCHES, ...f.params, limit, offset) as any[];
@@ -169,7 +178,7 @@ export function createSearch(db: Database.Database) {
       .prepare(
         `SELECT m.id, m.source_id, m.external_id, m.stream, m.title, substr(m.content, 1, 300) AS preview, m.content_type, m.url, m.author,
            m.container, m.thread, m.occurred_at, m.ingested_at, m.updated_at, m.content_hash, m.version, m.deleted_at, m.tags, m.metadata,
-           s.name AS source_name, coalesce(m.occurred_at, m.ingested_at) AS t
+           m.importance, m.domain, s.name AS source_name, coalesce(m.occurred_at, m.ingested_at) AS t
          FROM memories m JOIN data_sources s ON s.id = m.source_id
          WHERE m.deleted_at IS NULL${f.sql}${cursorSql}
          ORDER BY t ${dir}, m.id ${dir} LIMIT ?`,

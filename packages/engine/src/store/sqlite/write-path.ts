@@ -10,8 +10,8 @@ import type { FtsBacklog } from './fts-backlog.js';
 export function createWritePath(db: Database.Database, now: () => string, backlog: FtsBacklog) {
   const insert = db.prepare(`
     INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
-      occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+      occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags, importance, domain)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
     ON CONFLICT (source_id, external_id) DO NOTHING
     RETURNING id`);
   const existing = db.prepare(
@@ -24,7 +24,8 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     UPDATE memories SET stream = @stream, title = @title, content = @content, content_type = @contentType, url = @url,
       author = @author, container = @container, thread = @thread, occurred_at = @occurredAt, updated_at = @now,
       content_hash = @contentHash, fingerprint = @fingerprint, version = @version, deleted_at = NULL,
-      seen_run = coalesce(@seenRun, seen_run), metadata = @metadata, tags = @tags
+      seen_run = coalesce(@seenRun, seen_run), metadata = @metadata, tags = @tags, importance = @importance,
+      domain = @domain
     WHERE id = @id`);
   const touchUnchanged = db.prepare(
     `UPDATE memories SET fingerprint = ?, seen_run = coalesce(?, seen_run) WHERE id = ?`,
@@ -79,6 +80,8 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
         seenRun,
         metadata: JSON.stringify(item.metadata),
         tags: JSON.stringify(item.tags),
+        importance: item.importance,
+        domain: item.domain,
       };
       // Positional binding: a backfill runs this once per item, and binding 17 named parameters costs more.
       const inserted = insert.get(
@@ -100,6 +103,8 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
         seenRun,
         params.metadata,
         params.tags,
+        params.importance,
+        params.domain,
       ) as { id: number } | undefined;
       if (inserted) {
         writeChunks(inserted.id, item);
