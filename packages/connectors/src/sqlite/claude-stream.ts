@@ -6,6 +6,8 @@ import { SqliteCheckpointSchema } from './checkpoint.js';
 import { expandHome } from './config.js';
 import { checkSpec } from './index.js';
 import { readSqlite, type SqliteReadSpec } from './read.js';
+import { withExchanges } from './claude-extract.js';
+import { watchChangeStream } from './claude-watch.js';
 
 /**
  * The `change_stream` table this preset reads. We do not have claude-chat-stream's real schema: this is the shape
@@ -37,8 +39,17 @@ export const ClaudeStreamConfigSchema = z.object({
   autoExtract: z
     .boolean()
     .default(false)
-    .describe('Tag every message `auto-extract`, asking the pipeline to extract facts from it.'),
-  pollIntervalMs: z.number().int().min(250).default(5000).describe('How often the scheduler reads new changes.'),
+    .describe(
+      'Extract from every message its code blocks (tags `code`, `lang:<language>`) and file paths (tag `file-paths`, metadata `filePaths`), and make each question and its answer one more memory (stream `exchanges`) in the chat’s thread.',
+    ),
+  pollIntervalMs: z
+    .number()
+    .int()
+    .min(250)
+    .default(5000)
+    .describe(
+      'How often the realtime watcher (under `up`/`worker`) looks for new rows; a new row is searchable within about 2 × this.',
+    ),
   pageSize: z.number().int().min(1).max(10_000).default(500).describe('Changes per page.'),
 });
 export type ClaudeStreamConfig = z.output<typeof ClaudeStreamConfigSchema>;
@@ -66,7 +77,6 @@ export function claudeStreamSpec(config: ClaudeStreamConfig): SqliteReadSpec {
       contentType: 'markdown',
       stream: 'messages',
       deleteWhen: { column: 'change_type', values: ['delete'] },
-      ...(config.autoExtract ? { tags: ['auto-extract'] } : {}),
     },
   };
 }
@@ -87,9 +97,19 @@ export const claudeStreamConnector = defineConnector({
     kind: 'local',
     config: ClaudeStreamConfigSchema,
     checkpoint: SqliteCheckpointSchema,
-    streams: ['messages'],
+    streams: ['messages', 'exchanges'],
     capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
+    features: {
+      realtime: {
+        default: true,
+        description: 'Watch chats.db every pollIntervalMs under `up`/`worker` and sync new rows within seconds.',
+      },
+    },
   },
   check: async (ctx) => checkSpec(claudeStreamSpec(ctx.config)),
-  read: (ctx) => readSqlite(ctx, claudeStreamSpec(ctx.config)),
+  read: (ctx) => {
+    const pages = readSqlite(ctx, claudeStreamSpec(ctx.config));
+    return ctx.config.autoExtract ? withExchanges(ctx, ctx.config.dbPath, pages) : pages;
+  },
+  watch: (ctx, onChange) => watchChangeStream(ctx, onChange),
 });

@@ -76,7 +76,7 @@ describe('config', () => {
 });
 
 describe('claude-stream mapping', () => {
-  it('maps a change row to a message item, tagged auto-extract when asked', () => {
+  it('maps a change row to a message item (auto_extract works on pages: claude-extract.test.ts)', () => {
     const row = {
       id: 9,
       chat_id: 'c1',
@@ -105,7 +105,7 @@ describe('claude-stream mapping', () => {
       row,
       claudeStreamSpec(ClaudeStreamConfigSchema.parse({ dbPath: '/x.db', autoExtract: true })).mapping,
     );
-    expect(tagged.kind === 'item' && tagged.item.tags).toEqual(['auto-extract']);
+    expect(tagged).toEqual(plain);
     expect(
       toRowOutcome(
         { ...row, content: null, change_type: 'delete' },
