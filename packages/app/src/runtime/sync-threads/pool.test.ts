@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, SyncProgress } from '@tributary/engine';
-import { TributaryError } from '@tributary/sdk';
+import { isMainThread } from 'node:worker_threads';
+import { synthetic } from '@tributary/connectors';
+import { defineConnector, TributaryError, type AnyConnector } from '@tributary/sdk';
 import { loadConnectors } from '../connector-modules.js';
 import { openRuntime, type Runtime } from '../open-runtime.js';
 
@@ -27,12 +29,22 @@ describe('syncs in worker threads (real SQLite, connectors loaded by module)', (
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-threads-'));
   const events: EngineEvent[] = [];
   let runtime: Runtime;
+  // A connector built in memory (as tests do) cannot be loaded by a thread: it must run inline, on this thread.
+  const readOn: boolean[] = [];
+  const inMemory = defineConnector({
+    ...synthetic,
+    manifest: { ...synthetic.manifest, name: 'in-memory' },
+    async *read(ctx) {
+      readOn.push(isMainThread);
+      yield* synthetic.read(ctx);
+    },
+  }) as AnyConnector;
 
   beforeAll(async () => {
     runtime = await openRuntime({
       dataDir: dir,
       env: { TRIBUTARY_SECRET_KEY: 'a'.repeat(64) },
-      connectors: await loadConnectors(),
+      connectors: [...(await loadConnectors()), inMemory],
       onEvent: (e) => events.push(e),
     });
   });
@@ -91,5 +103,9 @@ describe('syncs in worker threads (real SQLite, connectors loaded by module)', (
     expect(err).toBeInstanceOf(TributaryError);
     expect(err).toMatchObject({ code: 'already_running', retryable: true });
     await runtime.store.releaseLease(`sync:${source.id}`, `elsewhere:1:x`);
+
+    const local = await runtime.engine.sources.add({ connector: 'in-memory', name: 'local', config: { count: 10 } });
+    expect(await runtime.engine.sync(local.id)).toMatchObject({ status: 'succeeded', created: 10 });
+    expect(readOn).toEqual([true]);
   });
 });
