@@ -32,6 +32,8 @@ export async function runSearch(engine: Engine, p: Caller, q: SearchQueryInput) 
   if (q.tag?.length) query.tags = q.tag;
   if (q.since) query.since = q.since;
   if (q.until) query.until = q.until;
+  if (q.min_importance !== undefined) query.minImportance = q.min_importance;
+  if (q.domain?.length) query.domains = q.domain;
   const { hits } = await engine.search(query);
   return { query: q.q, hits: hits.map(hitWire) };
 }
@@ -45,6 +47,8 @@ export async function runTimeline(engine: Engine, p: Caller, q: TimelineQueryInp
   if (q.since) query.since = q.since;
   if (q.until) query.until = q.until;
   if (q.cursor) query.cursor = q.cursor;
+  if (q.min_importance !== undefined) query.minImportance = q.min_importance;
+  if (q.domain?.length) query.domains = q.domain;
   const { entries, nextCursor } = await engine.timeline(query);
   return { entries: entries.map(timelineWire), next_cursor: nextCursor };
 }

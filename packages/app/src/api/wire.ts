@@ -115,6 +115,8 @@ export function hitWire(h: SearchHit) {
     thread: h.thread,
     occurred_at: h.occurredAt,
     tags: h.tags,
+    importance: h.importance,
+    domain: h.domain,
   };
 }
 
@@ -133,6 +135,8 @@ export function timelineWire(e: TimelineEntry) {
     thread: e.thread,
     occurred_at: e.occurredAt,
     tags: e.tags,
+    importance: e.importance,
+    domain: e.domain,
   };
 }
 
@@ -159,6 +163,8 @@ export function memoryWire(m: MemoryWithVersions) {
     deleted_at: m.deletedAt,
     tags: m.tags,
     metadata: m.metadata,
+    importance: m.importance,
+    domain: m.domain,
     versions: m.versions.map((v) => ({
       version: v.version,
       title: v.title,

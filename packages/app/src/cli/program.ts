@@ -10,6 +10,7 @@ import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerReports } from './commands/reports.js';
 import { registerSearch } from './commands/search.js';
+import { registerReindex } from './commands/reindex.js';
 import { registerSources } from './commands/sources.js';
 import { registerSync } from './commands/sync.js';
 import { registerServe } from './commands/serve.js';
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerSources(program, ctx, state);
   registerSync(program, ctx, state);
   registerSearch(program, ctx, state);
+  registerReindex(program, ctx, state);
   registerReports(program, ctx, state);
   registerExport(program, ctx, state);
   registerApply(program, ctx, state);

@@ -10,6 +10,13 @@ const filters = {
   tag: csv('Tags'),
   since: isoTime('Only items that happened at or after this time'),
   until: isoTime('Only items that happened at or before this time'),
+  min_importance: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Only memories whose importance (0–1, see docs/architecture.md) is at least this'),
+  domain: csv('Domains (work, code, personal, finance, travel, health, learning, or your own taxonomy)'),
 };
 
 /** `GET /search` query, and the `search_memories` MCP tool input. */
@@ -40,6 +47,8 @@ export const SearchHitSchema = z
     thread: z.string().nullable(),
     occurred_at: z.string().nullable(),
     tags: z.array(z.string()),
+    importance: z.number().nullable().describe('0–1; null for memories stored before enrichment, until reindex'),
+    domain: z.string().nullable(),
   })
   .openapi('SearchHit');
 
@@ -53,6 +62,8 @@ export const TimelineQuerySchema = z
     since: filters.since,
     until: filters.until,
     source: filters.source,
+    min_importance: filters.min_importance,
+    domain: filters.domain,
     thread: z.string().min(1).max(1024).optional().describe('Only this conversation/thread'),
     limit: z.coerce.number().int().min(1).max(500).optional().describe('@default 50'),
     cursor: z.string().min(1).max(2000).optional().describe('next_cursor of the previous page'),
@@ -75,6 +86,8 @@ export const TimelineEntrySchema = z
     thread: z.string().nullable(),
     occurred_at: z.string().nullable(),
     tags: z.array(z.string()),
+    importance: z.number().nullable(),
+    domain: z.string().nullable(),
   })
   .openapi('TimelineEntry');
 
@@ -105,6 +118,8 @@ export const MemorySchema = z
     deleted_at: z.string().nullable(),
     tags: z.array(z.string()),
     metadata: z.record(z.string(), z.unknown()),
+    importance: z.number().nullable(),
+    domain: z.string().nullable(),
     versions: z.array(
       z.object({
         version: z.number(),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SearchHit, SearchQuery } from '@tributary/engine';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
+import { TributaryError } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import { formatTime, normalizeSnippet } from '../io.js';
 import { collect, parsePositiveInt, parseTime } from '../parse.js';
@@ -13,6 +14,8 @@ interface SearchFlags {
   since?: string;
   until?: string;
   limit?: string;
+  minImportance?: string;
+  domain?: string[];
   fts?: boolean;
   json?: boolean;
 }
@@ -34,7 +37,19 @@ export function hitJson(hit: SearchHit): Record<string, unknown> {
     occurredAt: hit.occurredAt,
     url: hit.url,
     tags: hit.tags,
+    importance: hit.importance,
+    domain: hit.domain,
   };
+}
+
+/** `--min-importance`: a number from 0 to 1, or a usage error that says so (exit 2, nothing searched). */
+function parseImportance(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new TributaryError('invalid_input', `--min-importance must be a number from 0 to 1, got "${raw}".`, {
+      issues: [{ path: '--min-importance', message: 'expected 0–1' }],
+    });
+  return n;
 }
 
 /** `tributary search <query>`. */
@@ -48,6 +63,8 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
     .option('--author <name>', 'only by this author; repeatable', collect, [])
     .option('--since <time>', 'only from this time on: 2024-05-01, 2024-05-01T10:00Z, or 7d / 12h / 2w ago')
     .option('--until <time>', 'only up to this time (same forms as --since)')
+    .option('--min-importance <x>', 'only memories of at least this importance (0 to 1)')
+    .option('--domain <name>', 'only this domain (work, code, personal …); repeatable', collect, [])
     .option('--limit <n>', 'how many results', '10')
     .option('--fts', 'pass the query to the full-text engine as is (its own operators)')
     .option('--json', 'print the hits as JSON')
@@ -63,6 +80,8 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
       if (opts.until) query.until = parseTime(opts.until, '--until');
       if (opts.connector?.length) query.connectors = opts.connector;
       if (opts.author?.length) query.authors = opts.author;
+      if (opts.minImportance !== undefined) query.minImportance = parseImportance(opts.minImportance);
+      if (opts.domain?.length) query.domains = opts.domain;
       const engine = await ctx.engine();
       if (opts.source?.length)
         query.sourceIds = await Promise.all(
@@ -78,7 +97,13 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
       hits.forEach((hit, i) => {
         const title = hit.title ?? hit.externalId;
         out.line(`${out.dim(`${i + 1}.`)} ${out.bold(title)}`);
-        const meta = [`${hit.sourceName} (${hit.connector})`, formatTime(hit.occurredAt), hit.author]
+        const meta = [
+          `${hit.sourceName} (${hit.connector})`,
+          formatTime(hit.occurredAt),
+          hit.author,
+          hit.domain,
+          hit.importance === null ? null : `importance ${hit.importance.toFixed(2)}`,
+        ]
           .filter(Boolean)
           .join(' · ');
         out.line(`   ${out.dim(meta)}`);
