@@ -1,14 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  LOCAL_USER_ID,
-  splitSourceSettings,
-  validateSourceName,
-  type Engine,
-  type NewSourceInput,
-} from '@tributary/engine';
+import type { Engine, NewSourceInput } from '@tributary/engine';
+// The light module, not the package entry (which loads every driver): this file loads with `tributary --help`.
+import { splitSourceSettings, validateSourceName } from '@tributary/engine/engine/source-settings';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError, formatIssues, parseConfig, resolveFeatures, type ErrorIssue } from '@tributary/sdk';
-import { loadConfigFile } from '../../config/load.js';
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
 import { applyUsers, formatUserChanges, planUsers } from '../../config/users.js';
@@ -39,6 +35,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
     .option('--json', 'print the plan and result as JSON')
     .action(async (opts: { file?: string; dryRun?: boolean; prune?: boolean; yes?: boolean; json?: boolean }) => {
       const file = opts.file === undefined ? path.join(ctx.dataDir, CONFIG_FILE) : path.resolve(ctx.io.cwd, opts.file);
+      const { loadConfigFile } = await import('../../config/load.js'); // YAML parser: only for this command
       const config = validateAgainstConnectors(ctx, loadConfigFile(file, ctx.io.env));
       const engine = await ctx.engine();
       const userChanges = await planUsers(engine.store, config.users);
