@@ -98,6 +98,9 @@ describe('the seed example’s Slack settings take effect (Slack twin)', () => {
       credential: { kind: 'token', token: 'xoxb-twin-bot' },
     });
     expect(source.schedule).toEqual({ intervalMinutes: 60 });
+    // The seeded DM is older than 90 days; a recent one must be read (dms.enabled, mode all).
+    const dm = twin.state.channels.find((c) => c.kind === 'im')!;
+    twin.state.post(dm.id, { user: dm.user!, text: 'a direct message that is long enough to keep' });
     const run = await server.engine.sync(source.id);
     expect(run.status).toBe('succeeded');
     const stored = [];
@@ -125,5 +128,7 @@ describe('the seed example’s Slack settings take effect (Slack twin)', () => {
     expect(seen.filter((c) => c?.kind === 'channel').every((c) => listed.has(c!.name!))).toBe(true);
     expect(seen.some((c) => c?.name === 'random')).toBe(false);
     expect(new Set(seen.filter((c) => c?.kind === 'channel').map((c) => c!.name))).toEqual(listed);
+    // dms.enabled with mode all: the DM is read too.
+    expect(seen.some((c) => c?.kind === 'im')).toBe(true);
   });
 });
