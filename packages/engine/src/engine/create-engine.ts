@@ -14,6 +14,8 @@ import {
 } from '@tributary/sdk';
 import { createPipeline, validateItem } from '../pipeline/prepare.js';
 import { reenrichMemories } from './reenrich.js';
+import { loadPrivacyRules, parsePrivacyRules, privacyPipelineOptions, savePrivacyRules } from './privacy.js';
+import { privacyDryRun, purgeMatching } from './privacy-scan.js';
 import type { RunRecord, SourceRecord } from '../store/types.js';
 import { validateCron } from '../scheduler/cron.js';
 import { writePage } from './page-writer.js';
@@ -333,7 +335,7 @@ export function createEngine(options: EngineOptions): Engine {
       const credential = await (options.credentials?.(source, c) ?? noCredentials).get().catch(() => undefined);
       const pipeline = createPipeline({
         secrets: secretValues(c, await openSourceConfig(options, source), credential),
-        redactionPatterns: options.redactionPatterns,
+        ...(await privacyPipelineOptions(store, source, options.redactionPatterns)),
         connector: c.manifest.name,
         enrichment: options.enrichment,
       });
@@ -404,6 +406,17 @@ export function createEngine(options: EngineOptions): Engine {
     runs: (filter) => store.listRuns(filter),
     stats: async (sourceId) => store.sourceStats((await getSource(sourceId)).id),
     purge: async (sourceId) => store.purgeSourceData((await getSource(sourceId)).id),
+    privacy: {
+      get: (ownerId) => loadPrivacyRules(store, ownerId),
+      set: (ownerId, rules) => savePrivacyRules(store, ownerId, rules),
+      dryRun: async (ownerId, rules) =>
+        privacyDryRun(
+          store,
+          ownerId,
+          rules === undefined ? await loadPrivacyRules(store, ownerId) : parsePrivacyRules(rules),
+        ),
+      purgeMatching: (ownerId, pattern, opts) => purgeMatching(store, ownerId, pattern, opts),
+    },
     reenrich: async (filter) =>
       reenrichMemories(store, options.enrichment, {
         ...filter,

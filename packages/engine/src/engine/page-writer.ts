@@ -81,7 +81,13 @@ export async function writePage(
     );
     const prepared: PreparedItem[] = [];
     const unchangedIds: string[] = [];
+    // Excluded by a privacy rule: nothing stored; a copy stored before the rule existed is tombstoned.
+    const excluded: string[] = [];
     batch.forEach((item, i) => {
+      if (pipeline.excluded(item)) {
+        excluded.push(item.externalId);
+        return;
+      }
       if (known.get(item.externalId) === fingerprints[i]) {
         unchangedIds.push(item.externalId);
         return;
@@ -112,7 +118,7 @@ export async function writePage(
       runId: page.runId,
       items: prepared,
       unchangedIds,
-      deletes: last ? page.deletes : [],
+      deletes: last ? [...excluded, ...page.deletes] : excluded,
       checkpoint: last ? page.checkpoint : undefined,
       state: last ? page.state : undefined,
       markSeen: page.markSeen,

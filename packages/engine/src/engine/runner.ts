@@ -19,6 +19,7 @@ import {
   type SyncMode,
 } from '@tributary/sdk';
 import { createPipeline } from '../pipeline/prepare.js';
+import { privacyPipelineOptions } from './privacy.js';
 import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types.js';
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
 import { writePage } from './page-writer.js';
@@ -149,7 +150,7 @@ export async function runSync(
     });
     const pipeline = createPipeline({
       secrets,
-      redactionPatterns: deps.redactionPatterns,
+      ...(await privacyPipelineOptions(store, source, deps.redactionPatterns)),
       connector: connector.manifest.name,
       enrichment: deps.enrichment,
     });

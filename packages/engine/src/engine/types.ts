@@ -228,5 +228,19 @@ export interface Engine {
   purge(sourceId: string): Promise<number>;
   /** Re-scores importance and domain of stored memories from stored content (no re-fetch). */
   reenrich(filter?: { sourceId?: string; ownerId?: string }): Promise<import('./reenrich.js').ReenrichResult>;
+  /** The user's privacy rules (engine/privacy.ts): applied before storage by every sync and ingest. */
+  privacy: {
+    get(ownerId: string): Promise<import('./privacy.js').PrivacyRules>;
+    /** @throws TributaryError `invalid_input` (schema or a regex), nothing changed */
+    set(ownerId: string, rules: unknown): Promise<import('./privacy.js').PrivacyRules>;
+    /** What these rules (default: the saved ones) would drop or redact in stored data; changes nothing. */
+    dryRun(ownerId: string, rules?: unknown): Promise<import('./privacy-scan.js').PrivacyReport>;
+    /** Erases stored memories matching `pattern` (see privacy-scan.ts). */
+    purgeMatching(
+      ownerId: string,
+      pattern: string,
+      options?: { flags?: string; dryRun?: boolean },
+    ): Promise<{ scanned: number; matched: number; purged: number }>;
+  };
   close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ export interface PipelineOptions {
   connector?: string;
   /** Importance and domain settings (the user's identities, the domain taxonomy). */
   enrichment?: EnrichmentOptions;
+  /** The user's exclusion rules (engine/privacy.ts): matching items are never stored. */
+  exclude?: Array<{ field: 'author' | 'container' | 'text'; pattern: RegExp }>;
 }
 
 export interface ItemFailure {
@@ -40,6 +42,8 @@ export interface Pipeline {
   fingerprint(item: Item): string;
   /** validate → redact → normalize → hash → tags → importance → domain → chunk. Invalid items come back as failures, not exceptions. */
   prepare(item: Item, fingerprint: string): PreparedItem | ItemFailure;
+  /** True when an exclusion rule drops the item: the page writer stores nothing of it (and tombstones an old copy). */
+  excluded(item: Item): boolean;
 }
 
 /** Schema validation alone (what push ingestion checks for a whole batch before anything is written). */
@@ -73,7 +77,12 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const redact = createRedactor(options.secrets ?? [], patterns);
   const salt = `${PIPELINE_VERSION}:${createHash('sha256')
     .update(
-      JSON.stringify([options.secrets?.length ?? 0, patterns.map((p) => p.pattern.source), options.chunking ?? {}]),
+      JSON.stringify([
+        options.secrets?.length ?? 0,
+        patterns.map((p) => p.pattern.source),
+        options.chunking ?? {},
+        (options.exclude ?? []).map((r) => [r.field, r.pattern.source, r.pattern.flags]),
+      ]),
     )
     .digest('hex')
     .slice(0, 12)}`;
@@ -88,7 +97,20 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
     return out;
   };
 
+  const exclude = options.exclude ?? [];
+  const matches = (re: RegExp, v: unknown): boolean => {
+    if (typeof v !== 'string' || !v) return false;
+    re.lastIndex = 0;
+    return re.test(v);
+  };
   return {
+    excluded(item) {
+      return exclude.some((r) =>
+        r.field === 'text'
+          ? matches(r.pattern, item.content) || matches(r.pattern, item.title)
+          : matches(r.pattern, item[r.field]),
+      );
+    },
     fingerprint(item) {
       return createHash('sha256').update(salt).update(JSON.stringify(item)).digest('base64url');
     },

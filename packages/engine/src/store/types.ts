@@ -385,6 +385,8 @@ export interface MemoryStore {
   countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): Promise<number>;
   /** Sets importance and domain of stored memories in place (re-scoring without re-fetch); returns rows changed. */
   setEnrichment(updates: EnrichmentUpdate[]): Promise<number>;
+  /** Privacy erase: tombstones these memories and removes their content, versions, chunks and index rows. */
+  eraseMemories(ids: string[]): Promise<number>;
   /** Streams every memory of a source (tombstones included when asked), for export. */
   exportMemories(
     sourceId: string,

@@ -10,6 +10,7 @@ import { createPgReads } from './reads.js';
 import { createPgSearch } from './search.js';
 import { createPgTrust } from './trust.js';
 import { setEnrichmentPg } from './enrichment.js';
+import { eraseMemoriesPg } from './erase.js';
 import { migrateVectors, VECTORS_OFF, type VectorState } from './vector.js';
 import { commitPagePg } from './write-path.js';
 
@@ -194,6 +195,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     setUserAllowedRoots: trust.setUserAllowedRoots,
     usage: trust.usage,
     setEnrichment: (updates) => setEnrichmentPg(pool, updates),
+    eraseMemories: (ids) => eraseMemoriesPg(pool, ids, now()),
     createToken: admin.createToken,
     findTokenByHash: admin.findTokenByHash,
     listTokens: admin.listTokens,

@@ -12,6 +12,7 @@ import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
 import { createTrust } from './trust.js';
 import { createEnrichment } from './enrichment.js';
+import { createErase } from './erase.js';
 import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
 import { secureDatabaseFiles } from './file-mode.js';
 
@@ -72,6 +73,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
       reads: createReads(db),
       trust: createTrust(db),
       enrichment: createEnrichment(db),
+      erase: createErase(db, now),
       state: createConnectorState(db),
     };
   };
@@ -165,6 +167,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     setUserAllowedRoots: async (id, roots) => ready().trust.setUserAllowedRoots(id, roots),
     usage: async (filter) => ready().trust.usage(filter),
     setEnrichment: async (updates) => ready().enrichment.setEnrichment(updates),
+    eraseMemories: async (ids) => ready().erase.eraseMemories(ids),
     createToken: async (input) => ready().admin.createToken(input),
     findTokenByHash: async (hash) => ready().admin.findTokenByHash(hash),
     listTokens: async (userId) => ready().admin.listTokens(userId),
