@@ -294,6 +294,21 @@ describe('REST API', () => {
     expect(none.status).toBe(404);
   });
 
+  it('seed routes: register, status, and the dead-letter queue (details in seed-ingest and dead-letters tests)', async () => {
+    const reg = await call('POST', '/sources/register', { body: { source_type: 'push', name: 'registered' } });
+    expect(reg.status).toBe(201);
+    const status = await call('GET', '/sources/{id}/status', { params: { id: reg.body.id } });
+    expect(status.body).toMatchObject({ id: reg.body.id, schedule_status: 'manual', next_sync_at: null });
+    expect((await call('GET', '/jobs/dead')).body).toEqual({ jobs: [] });
+    for (const action of ['retry', 'discard']) {
+      expect((await call('POST', `/jobs/dead/{id}/${action}`, { params: { id: 'nope' } })).status).toBe(404);
+      expect((await call('POST', `/jobs/dead/${action}`, { body: { all: true } })).body).toEqual({
+        count: 0,
+        jobs: [],
+      });
+    }
+  });
+
   it('exercised every operation of the OpenAPI document', () => {
     const documented = new Set<string>();
     for (const [p, item] of Object.entries<Record<string, unknown>>(doc.paths))

@@ -19,6 +19,9 @@ import { payloadTooLarge, toHttpError, validationError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { registerConnectorRoutes } from './routes/connectors.js';
 import { registerIngestRoutes } from './routes/ingest.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { registerSourceStatusRoutes } from './routes/source-status.js';
+import { statusScheduler } from './status-scheduler.js';
 import { OAUTH_CALLBACK_PATH, registerOAuthRoutes } from './routes/oauth.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerSourceRoutes } from './routes/sources.js';
@@ -129,10 +132,22 @@ export function createApp(deps: AppDeps): TributaryApp {
   app.use('/mcp', guard);
 
   const api = new OpenAPIHono<AppEnv>({ strict: false, defaultHook });
-  const routeDeps = { engine: deps.engine, limits, background, log };
+  const scheduler = deps.scheduler ?? statusScheduler(deps.engine);
+  const routeDeps = {
+    engine: deps.engine,
+    limits,
+    background,
+    log,
+    scheduler,
+    ...(deps.queue ? { queue: deps.queue } : {}),
+  };
+  const queue = deps.queue;
+  if (queue) metrics.trackDeadLetters(async () => (await queue.stats()).deadLetters);
   registerSystemRoutes(api, routeDeps, metrics);
   registerSourceRoutes(api, routeDeps);
   registerIngestRoutes(api, routeDeps);
+  registerJobRoutes(api, routeDeps);
+  registerSourceStatusRoutes(api, routeDeps);
   registerConnectorRoutes(api, routeDeps);
   registerSearchRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);

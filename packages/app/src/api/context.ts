@@ -44,6 +44,13 @@ export interface AppDeps {
    * Default: an incremental sync in this process's background.
    */
   triggerWebhookSync?: import('./webhook-dispatch.js').WebhookSyncTrigger;
+  /** The job queue behind `/jobs/dead…` and the `tributary_dead_letters` gauge; absent → those routes are 501. */
+  queue?: import('@tributary/engine').JobQueue;
+  /**
+   * The scheduler whose state `GET /sources/{id}/status` reports (next sync, backoff). Absent: one computed from
+   * the store with the default policy (sources without a schedule are manual).
+   */
+  scheduler?: Pick<import('@tributary/engine').Scheduler, 'stateOf' | 'defaultIntervalMinutes'>;
 }
 
 /** Whoever reads: an API token's user, or the local user of the stdio MCP server. */
@@ -65,6 +72,8 @@ export interface RouteDeps {
   limits: ApiLimits;
   background: BackgroundSyncs;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  queue?: AppDeps['queue'];
+  scheduler: NonNullable<AppDeps['scheduler']>;
 }
 
 /** The caller (set by the auth middleware on every authenticated route). */

@@ -10,6 +10,8 @@ export interface Metrics {
   setQueueDepth(depth: number, queue?: string): void;
   /** Records one HTTP request (the app's middleware calls it). */
   observeHttp(method: string, route: string, status: number, seconds: number): void;
+  /** `tributary_dead_letters` is read from here at every scrape (the queue's durable count, not a local counter). */
+  trackDeadLetters(count: () => Promise<number>): void;
 }
 
 /**
@@ -50,6 +52,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     help: 'Jobs waiting in the queue.',
     labelNames: ['queue'] as const,
     registers: [registry],
+  });
+  let deadLetterCount: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'tributary_dead_letters',
+    help: 'Jobs in the dead-letter queue (list them: tributary jobs dead).',
+    registers: [registry],
+    async collect() {
+      if (!deadLetterCount) return;
+      // A queue that cannot answer leaves the last value: a scrape must not fail because Redis blinked.
+      const n = await deadLetterCount().catch(() => undefined);
+      if (n !== undefined) this.set(n);
+    },
   });
   const httpRequests = new Counter({
     name: 'tributary_http_requests_total',
@@ -100,6 +114,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     setQueueDepth(depth, queue = 'ingestion') {
       queueDepth.set({ queue }, depth);
+    },
+    trackDeadLetters(count) {
+      deadLetterCount = count;
     },
     observeHttp(method, route, status, seconds) {
       const l = { method, route, status: String(status) };

@@ -18,6 +18,8 @@ export interface StartServerOptions {
   oauth?: AppDeps['oauth'];
   publicUrl?: AppDeps['publicUrl'];
   triggerWebhookSync?: AppDeps['triggerWebhookSync'];
+  queue?: AppDeps['queue'];
+  scheduler?: AppDeps['scheduler'];
   /** Adds routes (the dashboard) to the app before it starts serving. */
   configure?: (app: TributaryApp) => void;
 }
@@ -42,6 +44,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.oauth ? { oauth: options.oauth } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.triggerWebhookSync ? { triggerWebhookSync: options.triggerWebhookSync } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.scheduler ? { scheduler: options.scheduler } : {}),
   });
   options.configure?.(built);
   const server = await new Promise<ServerType>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { registerConnect } from './commands/connect.js';
 import { registerConnectors } from './commands/connectors.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerReports } from './commands/reports.js';
 import { registerSearch } from './commands/search.js';
 import { registerReindex } from './commands/reindex.js';
@@ -59,6 +60,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerSearch(program, ctx, state);
   registerReindex(program, ctx, state);
   registerReports(program, ctx, state);
+  registerJobs(program, ctx, state);
   registerExport(program, ctx, state);
   registerApply(program, ctx, state);
   registerServe(program, ctx, state);

@@ -30,6 +30,17 @@ export function startWorker(
     // Well under the queue's visibility timeout: now that jobs run in threads, idle slots keep polling, and a job
     // whose lease lapses between heartbeats is claimed by another consumer (and dead-lettered after 5 such claims).
     heartbeatMs: Math.max(250, Math.floor(runtime.tuning.visibilityMs / 4)),
+    onEvent: (event) => {
+      if (event.type !== 'job_dead') return;
+      // The source shows its last dead job's error, so `status` and GET /sources/{id} say why syncs stopped and
+      // what to do about it.
+      const { job, error } = event;
+      void runtime.store
+        .updateSource(job.payload.sourceId, {
+          errorMessage: `dead job ${job.id} after ${job.attempts} attempt(s): ${error} (tributary jobs retry ${job.id})`,
+        })
+        .catch(() => undefined);
+    },
   });
   worker.start();
   return worker;

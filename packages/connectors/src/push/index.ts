@@ -3,7 +3,8 @@ import { defineConnector, z } from '@tributary/sdk';
 /**
  * A source that is written to, not read from: external exporters (a Slack exporter in another language, a browser
  * extension) push items and their own checkpoint through `POST /api/v1/sources/{id}/ingest`. The checkpoint is the
- * exporter's own flat JSON object, stored with each batch and handed back on `GET /sources/{id}` so it can resume.
+ * exporter's own JSON value (object, string …), stored with each batch and handed back as given on
+ * `GET /sources/{id}` so it can resume.
  */
 export const push = defineConnector({
   manifest: {
@@ -23,7 +24,9 @@ export const push = defineConnector({
         description: z.string().max(500).optional().describe('Free text shown in listings.'),
       })
       .strict(),
-    checkpoint: z.record(z.string(), z.unknown()),
+    // The exporter's own cursor, any JSON value: the seed's IngestRequest documents a string ("1714557600.000100").
+    // The SDK types checkpoints as the flat objects pulled connectors write; a push source never reads its own.
+    checkpoint: z.json() as unknown as z.ZodType<Record<string, unknown>>,
     streams: ['messages', 'documents', 'events', 'pages'],
     capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: false },
     kind: 'local',

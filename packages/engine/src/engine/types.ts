@@ -1,7 +1,6 @@
 import type {
   AnyConnector,
   CheckResult,
-  Checkpoint,
   Clock,
   CredentialAccess,
   DiscoveredResource,
@@ -18,6 +17,7 @@ import type {
   SearchQuery,
   SourceRecord,
   SourceStats,
+  StoredCheckpoint,
   TimelineEntry,
   TimelineQuery,
 } from '../store/types.js';
@@ -60,7 +60,8 @@ export interface SyncProgress {
 export interface IngestInput {
   items: Item[];
   deletes?: string[];
-  checkpoint?: Checkpoint;
+  /** The exporter's cursor: any JSON value (the seed's is a string), stored and returned as given. */
+  checkpoint?: StoredCheckpoint | null;
 }
 
 export interface IngestResult {
@@ -69,7 +70,7 @@ export interface IngestResult {
   updated: number;
   unchanged: number;
   deleted: number;
-  checkpoint: Checkpoint | null;
+  checkpoint: StoredCheckpoint | null;
 }
 
 export interface NewSourceInput {

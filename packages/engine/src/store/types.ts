@@ -1,4 +1,7 @@
 import type { Checkpoint, ContentType } from '@tributary/sdk';
+
+/** A checkpoint as stored: a pulled connector's flat object, or a push exporter's own JSON value (a string …). */
+export type StoredCheckpoint = Checkpoint | string | number | boolean | unknown[];
 import type { StateChange, StateListOptions } from './connector-state.js';
 
 /**
@@ -28,8 +31,11 @@ export interface SourceRecord {
   status: SourceStatus;
   errorMessage: string | null;
   lastSyncAt: string | null;
-  /** The last committed checkpoint (the seed's `last_sync_position`). */
-  lastSyncPosition: Checkpoint | null;
+  /**
+   * The last committed checkpoint (the seed's `last_sync_position`): a connector's flat object, or whatever JSON a
+   * push exporter sent (the seed documents a string such as `"1714557600.000100"`), returned as given.
+   */
+  lastSyncPosition: StoredCheckpoint | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { TributaryError } from '@tributary/sdk';
+import type { StoredCheckpoint } from '@tributary/engine';
 import type { Api, RouteDeps } from '../context.js';
 import { ownedSource, principal } from '../context.js';
 import { IdParam, errorResponses, json } from '../schemas/common.js';
@@ -53,7 +54,8 @@ export function registerIngestRoutes(app: Api, deps: RouteDeps): void {
       const result = await deps.engine.ingest(source.id, {
         items: req.items.map(itemFromWire),
         ...(req.deleted ? { deletes: req.deleted } : {}),
-        ...(req.checkpoint ? { checkpoint: req.checkpoint } : {}),
+        // Any JSON value counts, "" and 0 included: only an absent checkpoint leaves the stored one as it is.
+        ...(req.checkpoint !== undefined ? { checkpoint: req.checkpoint as StoredCheckpoint | null } : {}),
       });
       return c.json(ingestResultWire(result), 200);
     },

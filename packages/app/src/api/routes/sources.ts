@@ -26,29 +26,31 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
   const connectorOf = (name: string) => engine.connectors.list().find((c) => c.manifest.name === name);
   const wire = (s: Parameters<typeof sourceWire>[0]) => sourceWire(s, connectorOf(s.sourceType));
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/sources',
-      tags,
-      summary: 'Create a source',
-      request: body(SourceCreateSchema),
-      responses: { 201: json(SourceSchema, 'Created'), ...errorResponses(400, 403, 404, 409, 413, 415) },
-    }),
-    async (c) => {
-      const input = c.req.valid('json');
-      const schedule = scheduleFromWire(input.schedule);
-      const source = await engine.sources.add({
-        ownerId: principal(c).user.id,
-        connector: input.source_type,
-        name: input.name,
-        ...(input.config ? { config: input.config } : {}),
-        ...(input.features ? { features: input.features } : {}),
-        ...(schedule !== undefined ? { schedule } : {}),
-      });
-      return c.json(wire(source), 201);
-    },
-  );
+  // `/sources/register` is the seed's name for the same operation (SEED-CONTRACTS §A): same body, same answer.
+  for (const path of ['/sources', '/sources/register'] as const)
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path,
+        tags,
+        summary: path === '/sources' ? 'Create a source' : 'Register a source (the same as POST /sources)',
+        request: body(SourceCreateSchema),
+        responses: { 201: json(SourceSchema, 'Created'), ...errorResponses(400, 403, 404, 409, 413, 415) },
+      }),
+      async (c) => {
+        const input = c.req.valid('json');
+        const schedule = scheduleFromWire(input.schedule);
+        const source = await engine.sources.add({
+          ownerId: principal(c).user.id,
+          connector: input.source_type,
+          name: input.name,
+          ...(input.config ? { config: input.config } : {}),
+          ...(input.features ? { features: input.features } : {}),
+          ...(schedule !== undefined ? { schedule } : {}),
+        });
+        return c.json(wire(source), 201);
+      },
+    );
 
   app.openapi(
     createRoute({

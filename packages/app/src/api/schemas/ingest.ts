@@ -41,15 +41,29 @@ export const IngestItemSchema = z
   .strict()
   .openapi('IngestItem');
 
+/** Largest checkpoint, as JSON text: a cursor is small (DESIGN §1); state belongs elsewhere. */
+export const MAX_CHECKPOINT_BYTES = 64 * 1024;
+
+/** Any JSON value up to {@link MAX_CHECKPOINT_BYTES}. */
+const CheckpointSchema = z.unknown().superRefine((v, ctx) => {
+  if (v === undefined) return;
+  const size = Buffer.byteLength(JSON.stringify(v), 'utf8');
+  if (size > MAX_CHECKPOINT_BYTES)
+    ctx.addIssue({
+      code: 'custom',
+      message: `checkpoint is ${size} bytes as JSON; at most ${MAX_CHECKPOINT_BYTES} (keep the cursor small)`,
+    });
+});
+
 /** `POST /sources/{id}/ingest`: the seed's IngestRequest plus `deleted`. */
 export const IngestRequestSchema = z
   .object({
     items: z.array(IngestItemSchema).describe('At most the server limit per request (1000 by default).'),
     deleted: z.array(z.string().min(1).max(1024)).optional().describe('External ids gone upstream: tombstoned.'),
-    checkpoint: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe("The exporter's own cursor, committed with this batch; returned as last_sync_position."),
+    checkpoint: CheckpointSchema.optional().describe(
+      'The exporter\'s own cursor, any JSON value (the seed\'s is a string like "1714557600.000100"), committed ' +
+        'with this batch and returned as given (last_sync_position, IngestResponse.checkpoint).',
+    ),
   })
   .strict()
   .openapi('IngestRequest');
@@ -61,7 +75,9 @@ export const IngestResponseSchema = z
     memories_updated: z.number(),
     memories_deleted: z.number(),
     duplicates_skipped: z.number(),
-    checkpoint: z.record(z.string(), z.unknown()).nullable(),
+    checkpoint: z
+      .unknown()
+      .describe('The checkpoint now stored, of the type it was sent as (string, object …); null when none yet.'),
   })
   .openapi('IngestResponse');
 

@@ -55,9 +55,10 @@ export const SourceSchema = z
     error_message: z.string().nullable(),
     last_sync_at: z.string().nullable(),
     last_sync_position: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .describe('The last committed checkpoint: an exporter resumes from here.'),
+      .unknown()
+      .describe(
+        "The last committed checkpoint, as set (a push exporter's string stays a string): resume from here. null: none.",
+      ),
     created_at: z.string(),
     updated_at: z.string(),
   })

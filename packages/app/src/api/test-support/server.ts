@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createEngine,
   createOAuthFlow,
+  createSqliteQueue,
   createSqliteStore,
   createVault,
   generateKey,
@@ -13,6 +14,7 @@ import {
   protectedPathsOf,
   type Engine,
   type EngineOptions,
+  type JobQueue,
   type OAuthClients,
   type OAuthFlow,
   type Vault,
@@ -31,6 +33,8 @@ export interface TestServer {
   url: string;
   engine: Engine;
   metrics: Metrics;
+  /** The SQLite job queue the API lists dead letters from. */
+  queue: JobQueue;
   dir: string;
   /** An admin token of the local user. */
   adminToken: string;
@@ -76,8 +80,11 @@ export async function startTestServer(
   });
   const flow = vault && options.oauth ? createOAuthFlow({ store, vault, clients: options.oauth }) : undefined;
   const { token } = await issueToken(store, { userId: LOCAL_USER_ID, name: 'test-admin' });
+  // The runtime's embedded queue: the jobs table in the same SQLite file (dead letters, their gauge).
+  const queue = createSqliteQueue({ db: store.db });
   const server = await startServer({
     engine,
+    queue,
     port: 0,
     metrics,
     limits: { rateLimit: false, ...options.limits },
@@ -89,9 +96,11 @@ export async function startTestServer(
     metrics,
     dir,
     adminToken: token,
+    queue,
     ...(vault && flow ? { vault, flow } : {}),
     async close() {
       await server.close();
+      await queue.close();
       await engine.close();
       rmSync(dir, { recursive: true, force: true });
     },

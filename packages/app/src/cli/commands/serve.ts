@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Engine, OAuthFlow } from '@tributary/engine';
+import type { Engine, JobQueue, OAuthFlow, Scheduler } from '@tributary/engine';
 import { TributaryError } from '@tributary/sdk';
 import type { Metrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
@@ -26,7 +26,7 @@ interface ServeFlags {
 export async function openServerEngine(
   ctx: CliContext,
   metrics: Metrics,
-): Promise<{ engine: Engine; oauth: OAuthFlow }> {
+): Promise<{ engine: Engine; oauth: OAuthFlow; queue: JobQueue; scheduler: Scheduler }> {
   mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
   const { openRuntime } = await processModules();
   const runtime = await openRuntime({
@@ -35,7 +35,7 @@ export async function openServerEngine(
     connectors: ctx.connectors,
     onEvent: metrics.onEvent,
   });
-  return { engine: engineOf(runtime), oauth: runtime.oauth };
+  return { engine: engineOf(runtime), oauth: runtime.oauth, queue: runtime.queue, scheduler: runtime.scheduler };
 }
 
 /** `tributary serve`: the REST API and `POST /mcp` until interrupted. */
@@ -57,7 +57,7 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
         throw new TributaryError('invalid_input', `--rate-limit "${opts.rateLimit}": use a number ≥ 0.`);
       const { createMetrics, publicUrlFromEnv, startServer } = await processModules();
       const metrics = createMetrics();
-      const { engine, oauth } = await openServerEngine(ctx, metrics);
+      const { engine, oauth, queue, scheduler } = await openServerEngine(ctx, metrics);
       const publicUrl = publicUrlFromEnv(ctx.io.env);
       try {
         const token = await ensureBootstrapToken(
@@ -70,6 +70,8 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
           host: opts.host,
           metrics,
           oauth,
+          queue,
+          scheduler,
           ...(publicUrl ? { publicUrl } : {}),
           limits: {
             ...(opts.maxBodyMb

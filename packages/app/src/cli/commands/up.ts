@@ -61,6 +61,8 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
           metrics,
           log: (m, f) => logger.info(m, f),
           oauth: runtime.oauth,
+          queue: runtime.queue,
+          scheduler: runtime.scheduler,
           ...(publicUrl ? { publicUrl } : {}),
         });
         const worker = startWorker(runtime, { concurrency, logger });
