@@ -93,15 +93,15 @@ export const slackConnector = defineConnector({
     const dmClient = dmClientOf(ctx, credential);
     const auth = await client.call<{ url?: string }>('auth.test');
     const all = await listConversations(client, ctx.config, dmClient);
-    // A full refresh starts without a checkpoint; a retried one gets the checkpoint it committed and resumes.
-    const fresh = !ctx.checkpoint;
+    // A full refresh starts without a checkpoint (and an empty state); a retried one gets the checkpoint it
+    // committed, with its state, and resumes.
     const rs: ReadState = {
       ctx,
       client,
       ...(dmClient ? { dmClient } : {}),
       ...(auth.url ? { workspaceUrl: auth.url } : {}),
       channelsById: new Map(all.map((c) => [c.id, toSlackChannel(c)])),
-      cursors: fresh ? {} : structuredClone(ctx.checkpoint!.channels),
+      stateReady: ctx.checkpoint !== undefined,
       done: 0,
     };
     const conversations = selectedConversations(all, ctx);

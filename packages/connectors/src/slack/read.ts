@@ -1,6 +1,16 @@
 import type { Item, Page, ReadContext } from '@tributary/sdk';
 import type { SlackChannel, SlackMessage } from '../slack-shared/index.js';
-import { compact, dateToTs, tsMinus, type ChannelCursor, type SlackCheckpoint } from './checkpoint.js';
+import {
+  channelKey,
+  ChannelCursorSchema,
+  compact,
+  dateToTs,
+  SLACK_CHECKPOINT,
+  threadPrefix,
+  tsMinus,
+  type ChannelCursor,
+  type SlackCheckpoint,
+} from './checkpoint.js';
 import type { SlackClient } from './client.js';
 import type { SlackConfig } from './config.js';
 import { isSelected, maxTs, toApiItem, toSlackChannel, tsAfter, userIdsOf, type ApiConversation } from './map.js';
@@ -68,7 +78,7 @@ async function fetchReplies(
   return out;
 }
 
-/** Shared per-read state: the client, names, and the whole checkpoint being advanced. */
+/** Shared per-read state: the clients, names, and whether connector state may be read yet. */
 export interface ReadState {
   ctx: Ctx;
   client: SlackClient;
@@ -76,7 +86,12 @@ export interface ReadState {
   dmClient?: SlackClient;
   workspaceUrl?: string;
   channelsById: Map<string, SlackChannel>;
-  cursors: Record<string, ChannelCursor>;
+  /**
+   * Whether `ctx.state` holds this run's records: true when the run resumed from a checkpoint, or once a page of
+   * this run was committed. A run without a checkpoint must not read state before its first commit (the engine
+   * clears the old records in that commit).
+   */
+  stateReady: boolean;
   done: number;
 }
 
@@ -109,19 +124,39 @@ function clientFor(rs: ReadState, channel: SlackChannel): SlackClient {
   return rs.dmClient && (channel.kind === 'im' || channel.kind === 'mpim') ? rs.dmClient : rs.client;
 }
 
-const snapshot = (rs: ReadState): SlackCheckpoint => ({ channels: structuredClone(rs.cursors) });
+const checkpoint = (): SlackCheckpoint => ({ ...SLACK_CHECKPOINT });
+
+/** Newest reply ts read per tracked thread, for the given state keys (none before state is readable). */
+async function trackedThreads(rs: ReadState, keys: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!rs.stateReady || keys.length === 0) return out;
+  for (const [k, v] of await rs.ctx.state.getMany(keys)) if (typeof v === 'string') out.set(k, v);
+  return out;
+}
+
+/** Replies after `seen`, or none when the parent was deleted (a deleted parent leaves nothing to track). */
+async function repliesOfOld(client: SlackClient, channel: string, parentTs: string, seen: string) {
+  return fetchReplies(client, channel, parentTs, seen).catch((err: unknown) => {
+    if ((err as { details?: { slackError?: string } }).details?.slackError === 'thread_not_found') return [];
+    throw err;
+  });
+}
 
 /**
- * Reads one conversation from its cursor: history newest first inside the window (everything on a first sync,
- * from `since` when bounded, else `recheckHours` before the newest message read), yielding new messages, messages
- * edited since the last sync, and new thread replies. One page per history call.
+ * Reads one conversation from its cursor (connector state `c:<id>`): history newest first inside the window
+ * (everything on a first sync, from `since` when bounded, else `recheckHours` before the newest message read),
+ * yielding new messages, messages edited since the last sync, and new thread replies. One page per history call;
+ * each page writes the cursor and the threads it touched (`t:<id>:<parent ts>`), so its state is O(page).
  */
 export async function* readChannel(rs: ReadState, channel: SlackChannel): AsyncGenerator<Page<SlackCheckpoint>> {
   const { ctx } = rs;
   const client = clientFor(rs, channel);
   const { config } = ctx;
   const recheck = config.sync.recheckHours * 3600;
-  let cur: ChannelCursor = rs.cursors[channel.id] ?? {};
+  const key = channelKey(channel.id);
+  const prefix = threadPrefix(channel.id);
+  const stored = rs.stateReady ? ChannelCursorSchema.safeParse(await ctx.state.get(key)) : undefined;
+  let cur: ChannelCursor = stored?.success ? stored.data : {};
   const windowStart = cur.hw ? tsMinus(cur.hw, recheck) : firstSyncStart(ctx);
   let scan: NonNullable<ChannelCursor['scan']> = cur.scan ?? compact({ oldest: windowStart });
   // An edit is new when it happened after the last completed scan, i.e. after its newest message and edits.
@@ -136,55 +171,67 @@ export async function* readChannel(rs: ReadState, channel: SlackChannel): AsyncG
       inclusive: false,
     });
     const messages = res.messages ?? [];
-    const threads = { ...(cur.threads ?? {}) };
+    const isActiveParent = (m: (typeof messages)[number]): boolean =>
+      config.filters.includeThreads && m.thread_ts === m.ts && (m.reply_count ?? 0) > 0 && !!m.latest_reply;
+    const known = await trackedThreads(
+      rs,
+      messages.filter(isActiveParent).map((m) => prefix + m.ts),
+    );
+    // State written by this page: the cursor, and the threads whose newest reply moved (or that leave tracking).
+    const set: Record<string, unknown> = {};
+    const del: string[] = [];
     const wanted: SlackMessage[] = [];
     let scanEdit = scan.edit;
     for (const m of messages) {
       const edited = m.edited?.ts;
       if (edited) scanEdit = maxTs(scanEdit, edited);
       if (tsAfter(m.ts, cur.hw) || (edited !== undefined && tsAfter(edited, editBar))) wanted.push(m);
-      if (
-        config.filters.includeThreads &&
-        m.thread_ts === m.ts &&
-        (m.reply_count ?? 0) > 0 &&
-        m.latest_reply &&
-        tsAfter(m.latest_reply, threads[m.ts])
-      ) {
-        const replies = await fetchReplies(client, channel.id, m.ts, threads[m.ts]);
+      const seen = known.get(prefix + m.ts);
+      if (isActiveParent(m) && tsAfter(m.latest_reply!, seen)) {
+        const replies = await fetchReplies(client, channel.id, m.ts, seen);
         wanted.push(...replies);
-        threads[m.ts] = maxTs(threads[m.ts], replies.at(-1)?.ts ?? m.latest_reply)!;
+        set[prefix + m.ts] = maxTs(seen, replies.at(-1)?.ts ?? m.latest_reply)!;
       }
     }
     const top = scan.top ?? messages[0]?.ts;
     const more = res.has_more === true && messages.length > 0;
     if (more) {
       scan = compact({ top, below: messages.at(-1)!.ts, oldest: scan.oldest, edit: scanEdit });
-      cur = compact({ ...cur, threads, scan });
+      cur = compact({ hw: cur.hw, edit: cur.edit, scan });
     } else {
-      // Active threads whose parent is older than the window: their new replies are not announced by history.
-      if (config.filters.includeThreads && scan.oldest !== undefined) {
-        for (const [parentTs, seen] of Object.entries(threads)) {
-          if (Number(parentTs) > Number(scan.oldest)) continue;
-          const replies = await fetchReplies(client, channel.id, parentTs, seen).catch((err: unknown) => {
-            // A deleted parent leaves nothing to track.
-            if ((err as { details?: { slackError?: string } }).details?.slackError === 'thread_not_found') return [];
-            throw err;
-          });
-          wanted.push(...replies);
-          threads[parentTs] = maxTs(seen, replies.at(-1)?.ts)!;
-        }
-      }
       const hw = maxTs(cur.hw, top);
       // Track threads while they are active within the re-check window; older ones are left to full refreshes.
       const keepAfter = hw ? Number(hw) - recheck : 0;
-      const active = Object.fromEntries(Object.entries(threads).filter(([, last]) => Number(last) > keepAfter));
-      cur = compact({ hw, edit: maxTs(cur.edit, scanEdit), threads: Object.keys(active).length ? active : undefined });
+      const tracked = new Map<string, string>();
+      if (rs.stateReady)
+        for await (const [k, v] of ctx.state.list(prefix)) {
+          if (typeof v === 'string') tracked.set(k, v);
+          else del.push(k);
+        }
+      for (const [k, v] of Object.entries(set)) tracked.set(k, v as string);
+      for (const [k, seen] of tracked) {
+        let last = seen;
+        const parentTs = k.slice(prefix.length);
+        // Active threads whose parent is older than the window: their new replies are not announced by history.
+        if (config.filters.includeThreads && scan.oldest !== undefined && Number(parentTs) <= Number(scan.oldest)) {
+          const replies = await repliesOfOld(client, channel.id, parentTs, seen);
+          wanted.push(...replies);
+          last = maxTs(seen, replies.at(-1)?.ts)!;
+          if (last !== seen) set[k] = last;
+        }
+        if (Number(last) <= keepAfter) {
+          del.push(k);
+          delete set[k];
+        }
+      }
+      cur = compact({ hw, edit: maxTs(cur.edit, scanEdit) });
     }
     const items = await toItems(rs, channel, wanted);
-    rs.cursors[channel.id] = cur;
+    set[key] = cur;
     rs.done += items.length;
     ctx.progress({ phase: `#${channel.name ?? channel.id}`, done: rs.done });
-    yield { items, checkpoint: snapshot(rs) };
+    yield { items, checkpoint: checkpoint(), state: { set, ...(del.length ? { delete: del } : {}) } };
+    rs.stateReady = true;
     if (!more) return;
   }
 }
@@ -221,11 +268,14 @@ export async function* readHinted(
       });
   const found = (res.messages ?? []).find((m) => m.ts === ts);
   if (hints.action === 'deleted' && !found) {
-    yield { items: [], deletes: [`${channel.id}:${ts}`], checkpoint: snapshot(rs) };
+    yield { items: [], deletes: [`${channel.id}:${ts}`], checkpoint: checkpoint() };
+    rs.stateReady = true;
     return;
   }
-  if (hints.action === 'changed' && found)
-    yield { items: await toItems(rs, channel, [found]), checkpoint: snapshot(rs) };
+  if (hints.action === 'changed' && found) {
+    yield { items: await toItems(rs, channel, [found]), checkpoint: checkpoint() };
+    rs.stateReady = true;
+  }
 }
 
 /** Conversations to read, selected by the config (and narrowed to `hints.channel` when a webhook asked). */

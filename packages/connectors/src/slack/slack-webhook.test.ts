@@ -95,7 +95,7 @@ describe('slack webhook', () => {
           config: { baseUrl: twin!.apiUrl },
           credentials,
           hints,
-          checkpoint: { channels: {} },
+          checkpoint: { v: 2 },
         }),
       );
     // Still there upstream (a forged or early event): nothing is deleted.

@@ -50,5 +50,16 @@ testConnector(slackConnector, {
       deleted: [`C00002:${gone.ts}`],
     };
   },
+  grow() {
+    // Ten more channels of one message each: a cursor per channel in the checkpoint would grow by one value per
+    // new item, so checkpoint:bounded fails unless cursors live in connector state.
+    const s = seed.state;
+    for (let c = 1; c <= 10; c++) {
+      const id = `C9${String(c).padStart(4, '0')}`;
+      s.addChannel({ id, name: `grown-${c}`, kind: 'channel' });
+      s.post(id, { user: 'U001', text: `First message in grown channel ${c}` });
+    }
+    return 10;
+  },
   deletionsByFullRefresh: true,
 });
