@@ -86,6 +86,25 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       expect(await store.getCheckpoint(s.id)).toBeNull();
     });
 
+    it("keeps a push exporter's checkpoint as the JSON value it was: a bare string stays a string", async () => {
+      const s = await newSource(store);
+      // The seed's IngestRequest documents `checkpoint?: string` (a Slack ts); numbers and arrays are JSON too.
+      for (const value of ['1714557600.000100', '', '{"not":"parsed"}', 42, 0, false, ['C1', '1.2'], { ts: '1.2' }]) {
+        await store.commitPage({
+          sourceId: s.id,
+          runId: null,
+          items: [],
+          deletes: [],
+          checkpoint: value as unknown as Record<string, unknown>,
+        });
+        expect(await store.getCheckpoint(s.id)).toEqual(value);
+        expect((await store.getSource(s.id))?.lastSyncPosition).toEqual(value);
+        expect((await store.listSources()).find((x) => x.id === s.id)?.lastSyncPosition).toEqual(value);
+      }
+      await store.setCheckpoint(s.id, 'set-directly' as unknown as Record<string, unknown>);
+      expect((await store.getSource(s.id))?.lastSyncPosition).toBe('set-directly');
+    });
+
     it('rolls back a failing page entirely: no items, no checkpoint', async () => {
       const s = await newSource(store);
       const items = prepared([chat('a', 'first'), chat('b', 'second')]);
@@ -127,11 +146,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     });
 
     it('leases: one holder at a time, renew, release, expiry', async () => {
-      expect(await store.acquireLease('sync:1', 'a', 60_000)).toBe(true);
       expect(await store.getLease('sync:1')).toBeNull();
-      expect(await store.acquireLease('sync:1', 'b', 60_000)).toBe(false);
+      expect(await store.acquireLease('sync:1', 'a', 60_000)).toBe(true);
       expect(await store.getLease('sync:1')).toMatchObject({ holder: 'a' });
       expect((await store.getLease('sync:1'))!.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+      expect(await store.acquireLease('sync:1', 'b', 60_000)).toBe(false);
       expect(await store.renewLease('sync:1', 'a', 60_000)).toBe(true);
       expect(await store.renewLease('sync:1', 'b', 60_000)).toBe(false);
       await store.releaseLease('sync:1', 'b'); // not the holder: no effect
