@@ -54,6 +54,8 @@ export async function startTestServer(
     dir?: string;
     /** Extra engine options (budgets, a disk probe …). */
     engine?: Partial<EngineOptions>;
+    /** The job queue behind /jobs/dead… (closed with the server). @default the jobs table in the same SQLite file */
+    queue?: JobQueue;
   } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tributary-api-'));
@@ -81,7 +83,7 @@ export async function startTestServer(
   const flow = vault && options.oauth ? createOAuthFlow({ store, vault, clients: options.oauth }) : undefined;
   const { token } = await issueToken(store, { userId: LOCAL_USER_ID, name: 'test-admin' });
   // The runtime's embedded queue: the jobs table in the same SQLite file (dead letters, their gauge).
-  const queue = createSqliteQueue({ db: store.db });
+  const queue = options.queue ?? createSqliteQueue({ db: store.db });
   const server = await startServer({
     engine,
     queue,
