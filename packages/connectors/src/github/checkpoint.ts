@@ -15,6 +15,10 @@ export const UpdatedCursorSchema = z.object({
 });
 export type UpdatedCursor = z.output<typeof UpdatedCursorSchema>;
 
+/**
+ * Where one repository stands, kept in connector state under `r:<owner/name>` (lower case), never in the
+ * checkpoint, so the checkpoint stays the same size whatever the number of repositories.
+ */
 export const RepoCursorSchema = z.object({
   /** Digest of the repository item last yielded. */
   meta: z.string().optional(),
@@ -38,9 +42,18 @@ export const RepoCursorSchema = z.object({
 });
 export type RepoCursor = z.output<typeof RepoCursorSchema>;
 
-/** One cursor per repository (`owner/name`, lower case). */
-export const GithubCheckpointSchema = z.object({ repos: z.record(z.string(), RepoCursorSchema) });
+/** State key of a repository's cursor. */
+export const repoKey = (fullName: string): string => `r:${fullName.toLowerCase()}`;
+
+/**
+ * The GitHub connector's checkpoint: a version tag only. Every repository's cursors (and the ids read at a cursor's
+ * exact second) are connector state committed with each page; an old checkpoint (`{ repos }`, v1) fails this schema
+ * and triggers a clean re-sync.
+ */
+export const GithubCheckpointSchema = z.object({ v: z.literal(2) }).strict();
 export type GithubCheckpoint = z.output<typeof GithubCheckpointSchema>;
+
+export const GITHUB_CHECKPOINT: GithubCheckpoint = { v: 2 };
 
 /** Drops undefined fields so a checkpoint survives a JSON round trip unchanged. */
 export function compact<T extends Record<string, unknown>>(o: T): T {

@@ -88,10 +88,11 @@ describe('github webhook', () => {
     );
     expect(issueOut.sync?.hints?.deletes).toEqual(['acme/widgets#2']);
     expect(commentOut.sync?.hints?.deletes).toEqual([`acme/widgets#4/comment/${comment.id}`]);
-    const full = await collectPages(
-      githubConnector,
-      createTestContext(githubConnector, { config: { repos: ['acme/widgets'], baseUrl: twin.url }, credentials }),
-    );
+    const fullCtx = createTestContext(githubConnector, {
+      config: { repos: ['acme/widgets'], baseUrl: twin.url },
+      credentials,
+    });
+    const full = await collectPages(githubConnector, fullCtx);
     const pages = await collectPages(
       githubConnector,
       createTestContext(githubConnector, {
@@ -99,6 +100,7 @@ describe('github webhook', () => {
         credentials,
         hints: issueOut.sync!.hints!,
         checkpoint: full.at(-1)!.checkpoint,
+        state: fullCtx.state,
       }),
     );
     expect(pages.flatMap((p) => p.deletes ?? [])).toEqual(['acme/widgets#2']);

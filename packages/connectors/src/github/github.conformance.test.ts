@@ -13,7 +13,8 @@ let twin: GithubTwin | undefined;
 
 testConnector(githubConnector, {
   get config() {
-    return { repos: ['acme/widgets'], baseUrl: twin?.url ?? 'http://127.0.0.1:9' };
+    // `acme/*` lists the owner's repositories, so the repositories grow() adds are read.
+    return { repos: ['acme/*'], baseUrl: twin?.url ?? 'http://127.0.0.1:9' };
   },
   credentials: { kind: 'token', token: 'ghp_twin' },
   badSetups: [
@@ -48,5 +49,17 @@ testConnector(githubConnector, {
       changed: [`${r}#${edited.number}`, `${r}#7`, `${r}#5/comment/${comment.id}`, `${r}:docs/guide-0.md`],
       deleted: [`${r}:src/mod-1.ts`],
     };
+  },
+  grow() {
+    // Three more repositories, each with a file, a commit and an issue (4 items with the repository itself): a
+    // cursor per repository in the checkpoint would grow by more values than that, so checkpoint:bounded fails
+    // unless the cursors live in connector state.
+    const { state } = seed;
+    for (let n = 1; n <= 3; n++) {
+      const repo = state.addRepo('acme', `grown-${n}`, { private: false, description: `Grown ${n}` });
+      state.commit(repo, { 'README.md': `# Grown ${n}\n` }, 'Initial commit');
+      state.addIssue(repo, { title: `First issue of grown ${n}`, body: 'Hello' });
+    }
+    return 12;
   },
 });

@@ -118,7 +118,7 @@ describe('github connector against the twin (1 repo: 100 issues, 60 PRs, 200 com
       'Edit two files',
     );
     t.resetCounts();
-    const inc = await read(t, {}, { checkpoint: full.pages.at(-1)!.checkpoint });
+    const inc = await read(t, {}, { checkpoint: full.pages.at(-1)!.checkpoint, state: full.ctx.state });
     const ids = inc.pages
       .flatMap((p) => p.items ?? [])
       .map((i) => i.externalId)
@@ -148,7 +148,7 @@ describe('github connector against the twin (1 repo: 100 issues, 60 PRs, 200 com
 
     // Nothing changed: a handful of calls (repo, issues, comments, review comments, branch) and no items.
     t.resetCounts();
-    const idle = await read(t, {}, { checkpoint: inc.pages.at(-1)!.checkpoint });
+    const idle = await read(t, {}, { checkpoint: inc.pages.at(-1)!.checkpoint, state: inc.ctx.state });
     expect(idle.state.size).toBe(0);
     expect(t.total()).toBe(5);
   });

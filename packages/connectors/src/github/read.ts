@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { abortError, type Page } from '@tributary/sdk';
-import type { GithubCheckpoint, RepoCursor } from './checkpoint.js';
+import { GITHUB_CHECKPOINT, repoKey, RepoCursorSchema, type GithubCheckpoint, type RepoCursor } from './checkpoint.js';
 import { createOctokit, githubToken, toGithubError } from './client.js';
 import { digest, toRepoItem, type ApiRepo } from './map.js';
 import { readComments, readReviewComments } from './streams/comments.js';
@@ -89,9 +89,10 @@ async function* readRepo(run: RepoRun, only: string | undefined): AsyncGenerator
 export async function* readGithub(ctx: GithubReadContext): AsyncGenerator<Page<GithubCheckpoint>> {
   if (ctx.signal.aborted) return;
   const octokit = createOctokit(ctx, githubToken(await ctx.credentials.get()));
-  // A full refresh starts without a checkpoint; a retried one gets the checkpoint it committed and resumes.
-  const fresh = !ctx.checkpoint;
-  const all: Record<string, RepoCursor> = fresh ? {} : structuredClone(ctx.checkpoint!.repos);
+  // A full refresh starts without a checkpoint (and an empty state); a retried one gets the checkpoint it
+  // committed, with its state, and resumes. A run without a checkpoint reads no state before its first commit
+  // (the engine clears the old records in that commit).
+  let stateReady = ctx.checkpoint !== undefined;
   const hintedRepo = typeof ctx.hints.repo === 'string' ? ctx.hints.repo.toLowerCase() : undefined;
   const hintedStream = typeof ctx.hints.stream === 'string' ? ctx.hints.stream : undefined;
   const repos = (await resolveRepos(octokit, ctx)).filter(
@@ -101,15 +102,22 @@ export async function* readGithub(ctx: GithubReadContext): AsyncGenerator<Page<G
   const deletes = Array.isArray(ctx.hints.deletes)
     ? ctx.hints.deletes.filter((d): d is string => typeof d === 'string' && d.length > 0)
     : [];
-  if (deletes.length) yield { items: [], deletes, checkpoint: { repos: structuredClone(all) } };
+  if (deletes.length) {
+    yield { items: [], deletes, checkpoint: { ...GITHUB_CHECKPOINT } };
+    stateReady = true;
+  }
   for (const repo of repos) {
     if (ctx.signal.aborted) return;
-    const key = repo.full_name.toLowerCase();
-    const cursor = (all[key] ??= {});
+    const key = repoKey(repo.full_name);
+    const stored = stateReady ? RepoCursorSchema.safeParse(await ctx.state.get(key)) : undefined;
+    const cursor: RepoCursor = stored?.success ? stored.data : {};
     const [owner, name] = repo.full_name.split('/') as [string, string];
-    const run: RepoRun = { ctx, octokit, repo, owner, name, fullName: repo.full_name, cursor, all, firstSince: since };
+    const run: RepoRun = { ctx, octokit, repo, owner, name, fullName: repo.full_name, cursor, key, firstSince: since };
     try {
-      yield* readRepo(run, hintedStream);
+      for await (const p of readRepo(run, hintedStream)) {
+        yield p;
+        stateReady = true;
+      }
     } catch (err) {
       // Octokit reports an aborted fetch as a 500 RequestError: a pause is not an upstream failure.
       if (ctx.signal.aborted) throw abortError(ctx.signal);

@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import type { Item, Page, ReadContext } from '@tributary/sdk';
-import type { GithubCheckpoint, RepoCursor } from '../checkpoint.js';
+import { GITHUB_CHECKPOINT, type GithubCheckpoint, type RepoCursor } from '../checkpoint.js';
 import type { GithubConfig } from '../config.js';
 import type { ApiRepo } from '../map.js';
 
@@ -15,17 +15,21 @@ export interface RepoRun {
   name: string;
   /** `owner/name` as GitHub spells it (item ids and containers). */
   fullName: string;
-  /** The mutable cursor of this repository (part of `all`). */
+  /** The mutable cursor of this repository, written to connector state (`key`) with each page. */
   cursor: RepoCursor;
-  /** Cursors of every repository, snapshotted into each page's checkpoint. */
-  all: Record<string, RepoCursor>;
+  /** State key of this repository's cursor (`r:<owner/name>`). */
+  key: string;
   /** Lower bound for first scans (maxAgeDays or the backfill window), ISO. */
   firstSince: string | undefined;
 }
 
-/** A page with the checkpoint of every repository as it stands now. */
+/** A page with this repository's cursor as it stands now (one state record: O(page), not O(repositories)). */
 export function page(run: RepoRun, items: Item[], deletes: string[] = []): Page<GithubCheckpoint> {
-  const out: Page<GithubCheckpoint> = { items, checkpoint: { repos: structuredClone(run.all) } };
+  const out: Page<GithubCheckpoint> = {
+    items,
+    checkpoint: { ...GITHUB_CHECKPOINT },
+    state: { set: { [run.key]: structuredClone(run.cursor) } },
+  };
   if (deletes.length) out.deletes = deletes;
   return out;
 }
