@@ -11,6 +11,7 @@ import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerReports } from './commands/reports.js';
 import { registerSearch } from './commands/search.js';
+import { registerPrivacy } from './commands/privacy.js';
 import { registerReindex } from './commands/reindex.js';
 import { registerSources } from './commands/sources.js';
 import { registerSync } from './commands/sync.js';
@@ -59,6 +60,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerSync(program, ctx, state);
   registerSearch(program, ctx, state);
   registerReindex(program, ctx, state);
+  registerPrivacy(program, ctx, state);
   registerReports(program, ctx, state);
   registerJobs(program, ctx, state);
   registerExport(program, ctx, state);

@@ -5,3 +5,6 @@ export { runSync, noCredentials, secretValues as sourceSecretValues } from './ru
 export { writePage } from './page-writer.js';
 export { DEFAULT_BUDGETS, type Budgets, type DiskProbe } from './budget.js';
 export { normalizeRoots, protectedPathsOf } from './local-access.js';
+export { PrivacyRulesSchema, parsePrivacyRules, type PrivacyRules } from './privacy.js';
+export type { PrivacyReport, PrivacySample } from './privacy-scan.js';
+export type { ReenrichResult } from './reenrich.js';

@@ -48,12 +48,22 @@ export function registerExport(program: Command, ctx: CliContext, state: ExitSta
 
   program
     .command('purge')
-    .argument('<name>', 'source name or id')
-    .description('forget everything synced from a source (memories, versions, index, checkpoint); the source stays')
+    .argument('[name]', 'source name or id')
+    .description(
+      'forget everything synced from a source (memories, versions, index, checkpoint; the source stays), or with --match every stored memory that matches',
+    )
+    .option('--match <regex>', 'erase stored memories whose text, title, author, container or metadata match')
+    .option('--flags <flags>', 'regex flags for --match: i, m, s, u')
+    .option('--dry-run', 'with --match: count the matches, erase nothing')
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--json', 'print the result as JSON')
-    .action(async (name: string, opts: { yes?: boolean; json?: boolean }) => {
+    .action(async (name: string | undefined, opts: PurgeFlags) => {
       const engine = await ctx.engine();
+      if (opts.match !== undefined) return purgeMatches(ctx, state, name, opts);
+      if (!name)
+        throw new TributaryError('invalid_input', 'Name the source to purge, or give --match <regex>.', {
+          issues: [{ path: 'name', message: 'required without --match' }],
+        });
       const source = await engine.sources.get(name, LOCAL_USER_ID);
       if (!(await confirmDestructive(ctx, opts.yes, `Forget everything synced from "${source.name}"?`))) {
         ctx.out.note('Cancelled; nothing was purged.');
@@ -64,4 +74,36 @@ export function registerExport(program: Command, ctx: CliContext, state: ExitSta
       if (opts.json) return ctx.out.json({ source: source.name, sourceId: source.id, purged });
       ctx.out.line(`Purged ${purged} memories of ${source.name}. A later sync reads everything again.`);
     });
+}
+
+interface PurgeFlags {
+  match?: string;
+  flags?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
+
+/** `purge --match`: tombstones matching memories and removes their content, versions and index rows. */
+async function purgeMatches(ctx: CliContext, state: ExitState, name: string | undefined, opts: PurgeFlags) {
+  if (name)
+    throw new TributaryError('invalid_input', '--match purges across all your sources; drop the source name.', {
+      issues: [{ path: 'name', message: 'not with --match' }],
+    });
+  const engine = await ctx.engine();
+  const pattern = opts.match!;
+  const counted = await engine.privacy.purgeMatching(LOCAL_USER_ID, pattern, { flags: opts.flags, dryRun: true });
+  if (opts.dryRun || counted.matched === 0) {
+    if (opts.json) return ctx.out.json(counted);
+    ctx.out.line(`${counted.matched} of ${counted.scanned} stored memories match /${pattern}/.`);
+    return;
+  }
+  if (!(await confirmDestructive(ctx, opts.yes, `Erase ${counted.matched} memories matching /${pattern}/?`))) {
+    ctx.out.note('Cancelled; nothing was purged.');
+    state.code = 1;
+    return;
+  }
+  const result = await engine.privacy.purgeMatching(LOCAL_USER_ID, pattern, { flags: opts.flags });
+  if (opts.json) return ctx.out.json(result);
+  ctx.out.line(`Erased ${result.purged} memories matching /${pattern}/ (content, versions and index gone).`);
 }
