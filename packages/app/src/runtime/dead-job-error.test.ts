@@ -23,7 +23,6 @@ const revoked = defineConnector({
   async check() {
     return { ok: true, message: 'ok' };
   },
-  // eslint-disable-next-line require-yield
   async *read() {
     throw new TributaryError('auth_invalid', 'The token was revoked.');
   },
