@@ -309,6 +309,16 @@ describe('REST API', () => {
     }
   });
 
+  it('privacy rules: read, replace, dry run, purge by match (details in enrichment.test.ts)', async () => {
+    expect((await call('GET', '/privacy/rules')).body).toEqual({ redact: [], exclude: [] });
+    const rules = { redact: [{ pattern: 'zz-never-\\d+' }], exclude: [] };
+    expect((await call('PUT', '/privacy/rules', { body: rules })).body).toEqual(rules);
+    expect((await call('POST', '/privacy/dry-run', { body: {} })).body).toMatchObject({ redacted: 0, dropped: 0 });
+    const purge = await call('POST', '/privacy/purge', { body: { match: 'zz-never-\\d+', dry_run: true } });
+    expect(purge.body).toMatchObject({ matched: 0, purged: 0 });
+    await call('PUT', '/privacy/rules', { body: { redact: [], exclude: [] } });
+  });
+
   it('exercised every operation of the OpenAPI document', () => {
     const documented = new Set<string>();
     for (const [p, item] of Object.entries<Record<string, unknown>>(doc.paths))

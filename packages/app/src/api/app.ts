@@ -24,6 +24,7 @@ import { registerSourceStatusRoutes } from './routes/source-status.js';
 import { statusScheduler } from './status-scheduler.js';
 import { OAUTH_CALLBACK_PATH, registerOAuthRoutes } from './routes/oauth.js';
 import { registerSearchRoutes } from './routes/search.js';
+import { registerPrivacyRoutes } from './routes/privacy.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps): TributaryApp {
   registerSourceStatusRoutes(api, routeDeps);
   registerConnectorRoutes(api, routeDeps);
   registerSearchRoutes(api, routeDeps);
+  registerPrivacyRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);
   registerUserRootRoutes(api, routeDeps);
   registerWebhookRoutes(

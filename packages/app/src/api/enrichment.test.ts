@@ -69,3 +69,40 @@ describe('importance and domain over REST (real SQLite)', () => {
     expect(SearchToolInput.safeParse({ query: 'x', min_importance: -1 }).success).toBe(false);
   });
 });
+
+describe('privacy rules over REST (real SQLite)', () => {
+  let server: TestServer;
+  let call: Client;
+  beforeAll(async () => {
+    server = await startTestServer();
+    call = createClient(server.url, server.adminToken);
+  });
+  afterAll(async () => server.close());
+
+  it('saves rules, applies them to new items, dry-runs and purges stored matches', async () => {
+    const id = (await call('POST', '/sources', { body: { source_type: 'push', name: 'p' } })).body.id as string;
+    const ingest = (items: unknown[]) => call('POST', '/sources/{id}/ingest', { params: { id }, body: { items } });
+    await ingest([item('old', 'old note with code 4242-77 ibis')]);
+    const bad = await call('PUT', '/privacy/rules', { body: { redact: [{ pattern: '[' }] } });
+    expect(bad.status).toBe(400);
+    const rules = { redact: [{ pattern: '\\d{4}-\\d{2}' }], exclude: [{ field: 'author', pattern: 'bot$' }] };
+    const dry = await call('POST', '/privacy/dry-run', { body: { rules } });
+    expect(dry.body).toMatchObject({ scanned: 1, redacted: 1, dropped: 0 });
+    expect((await call('GET', '/privacy/rules')).body).toEqual({ redact: [], exclude: [] });
+    expect((await call('PUT', '/privacy/rules', { body: rules })).status).toBe(200);
+    expect((await call('GET', '/privacy/rules')).body).toEqual(rules);
+
+    await ingest([item('new', 'new code 1234-56 ibis'), item('spam', 'ibis ad', { author: 'ad-bot' })]);
+    const hits = (await call('GET', '/search', { query: { q: 'ibis' } })).body.hits as any[];
+    expect(hits.map((h) => h.external_id).sort()).toEqual(['new', 'old']);
+    const memory = await call('GET', '/memories/{id}', {
+      params: { id: hits.find((h) => h.external_id === 'new').memory_id },
+    });
+    expect(memory.body.content).toBe('new code [REDACTED] ibis');
+
+    const purge = await call('POST', '/privacy/purge', { body: { match: '\\d{4}-\\d{2}' } });
+    expect(purge.body).toMatchObject({ matched: 1, purged: 1 });
+    const after = (await call('GET', '/search', { query: { q: 'ibis' } })).body.hits as any[];
+    expect(after.map((h) => h.external_id)).toEqual(['new']);
+  });
+});
