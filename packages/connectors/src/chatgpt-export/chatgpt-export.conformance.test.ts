@@ -43,5 +43,12 @@ testConnector(chatgptExportConnector, {
     write(next);
     return { added: ['conv-new'], changed: ['conv-2'], deleted: ['conv-4'] };
   },
+  // ten more conversations updated in the same second as the newest one: ids at the watermark live in connector
+  // state, so the checkpoint does not grow with them
+  grow() {
+    const ties = Array.from({ length: 10 }, (_, i) => simpleConversation(`tie-${i}`, T + 500, `Tie ${i}`, `Same ${i}`));
+    write([...initial(), ...ties]);
+    return 10;
+  },
   deletionsByFullRefresh: true,
 });

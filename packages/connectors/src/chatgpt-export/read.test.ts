@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { collectPages, createTestContext } from '@tributary/sdk/testing';
-import type { Item } from '@tributary/sdk';
+import type { ConnectorState, Item } from '@tributary/sdk';
+import type { MemoryConnectorState } from '@tributary/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatgptCheckpoint } from './checkpoint.js';
 import { streamJsonArray } from './client.js';
@@ -15,18 +16,26 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function read(
-  config: Record<string, unknown>,
-  checkpoint?: ChatgptCheckpoint,
-  since?: Date,
-): Promise<{ items: Item[]; checkpoint: ChatgptCheckpoint; errors: unknown[] }> {
-  const pages = await collectPages(
-    chatgptExportConnector,
-    createTestContext(chatgptExportConnector, { config, checkpoint, ...(since ? { since } : {}) }),
-  );
+interface ReadResult {
+  items: Item[];
+  checkpoint: ChatgptCheckpoint;
+  /** The connector state committed with the read's pages. */
+  state: ConnectorState;
+  errors: unknown[];
+}
+
+/** A read of the export, resumed from a previous read's checkpoint and state when given. */
+async function read(config: Record<string, unknown>, prev?: ReadResult, since?: Date): Promise<ReadResult> {
+  const ctx = createTestContext(chatgptExportConnector, {
+    config,
+    ...(prev ? { checkpoint: prev.checkpoint, state: prev.state as MemoryConnectorState } : {}),
+    ...(since ? { since } : {}),
+  });
+  const pages = await collectPages(chatgptExportConnector, ctx);
   return {
     items: pages.flatMap((p) => p.items ?? []),
     checkpoint: pages.at(-1)!.checkpoint,
+    state: ctx.state,
     errors: pages.flatMap((p) => p.errors ?? []),
   };
 }
@@ -95,7 +104,7 @@ describe('chatgpt-export read', () => {
     );
     const first = await read({ exportPath: dir });
     expect(first.items.map((i) => i.externalId)).toEqual(['c-1', 'c-2']);
-    expect((await read({ exportPath: dir }, first.checkpoint)).items).toEqual([]);
+    expect((await read({ exportPath: dir }, first)).items).toEqual([]);
     writeFileSync(
       file,
       JSON.stringify([
@@ -104,9 +113,25 @@ describe('chatgpt-export read', () => {
         simpleConversation('c-3', 2500, 'new', 'one'),
       ]),
     );
-    const second = await read({ exportPath: dir }, first.checkpoint);
+    const second = await read({ exportPath: dir }, first);
     expect(second.items.map((i) => i.externalId).sort()).toEqual(['c-1', 'c-3']);
     expect(second.items.find((i) => i.externalId === 'c-1')!.content).toContain('hello, again');
+  });
+
+  it('conversations sharing one update_time: ids kept in connector state, the checkpoint stays flat', async () => {
+    const file = path.join(dir, 'conversations.json');
+    const tied = Array.from({ length: 300 }, (_, i) => simpleConversation(`tie-${i}`, 4000, `q ${i}`, `a ${i}`));
+    writeFileSync(file, JSON.stringify(tied));
+    const first = await read({ exportPath: dir, pageSize: 50 });
+    expect(first.items).toHaveLength(300);
+    expect(first.checkpoint).toEqual({ v: 2, since: 4005 });
+    expect(await first.state.get('w:tie-299')).toBe(true);
+    // Re-read: nothing; one more conversation at the same second: only it.
+    expect((await read({ exportPath: dir, pageSize: 50 }, first)).items).toEqual([]);
+    writeFileSync(file, JSON.stringify([...tied, simpleConversation('tie-new', 4000, 'late', 'same second')]));
+    const second = await read({ exportPath: dir, pageSize: 50 }, first);
+    expect(second.items.map((i) => i.externalId)).toEqual(['tie-new']);
+    expect(JSON.stringify(second.checkpoint).length).toBeLessThan(100);
   });
 
   it('a first sync bounded by backfillDays skips conversations last updated before it', async () => {
