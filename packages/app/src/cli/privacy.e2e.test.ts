@@ -51,4 +51,25 @@ describe('privacy rules from the CLI', () => {
     expect(await ids('555')).toEqual([]);
     expect(await ids('heron')).toEqual(['b.txt']);
   });
+
+  it('rules in the config file: apply --dry-run refuses a bad regex like apply; apply saves them', async () => {
+    const file = path.join(tmp, 'privacy.yaml');
+    writeFileSync(file, 'privacy:\n  redact:\n    - pattern: "("\n');
+    for (const args of [['--dry-run'], []]) {
+      const r = await run('apply', '-f', file, ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/redact\.0\.pattern/);
+    }
+    writeFileSync(
+      file,
+      'privacy:\n  redact:\n    - pattern: "secret-\\\\w+"\n  exclude:\n    - field: container\n      pattern: "^#random$"\n',
+    );
+    expect((await run('apply', '-f', file, '--dry-run')).code).toBe(0);
+    expect((await run('privacy', 'show', '--json')).json().redact).toHaveLength(1); // dry run saved nothing
+    expect((await run('apply', '-f', file)).code).toBe(0);
+    expect((await run('privacy', 'show', '--json')).json()).toEqual({
+      redact: [{ pattern: 'secret-\\w+' }],
+      exclude: [{ field: 'container', pattern: '^#random$' }],
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrivacyRulesSchema } from '@tributary/engine/engine/privacy';
 
 /**
  * The declarative config file (`tributary.yaml` / `.json`): the sources this Tributary should have.
@@ -72,6 +73,9 @@ export const ConfigFileSchema = z
       .array(DeclaredUserSchema)
       .default([])
       .describe('Users whose allowed roots this file manages; users not listed are left as they are.'),
+    privacy: PrivacyRulesSchema.optional().describe(
+      'Redaction and exclusion rules of the local user (docs/api.md#privacy-rules); replace the saved ones when present.',
+    ),
   })
   .superRefine((file, ctx) => {
     const seen = new Map<string, number>();

@@ -4,6 +4,7 @@ import type { Engine, NewSourceInput } from '@tributary/engine';
 // The light module, not the package entry (which loads every driver): this file loads with `tributary --help`.
 import { splitSourceSettings, validateSourceName } from '@tributary/engine/engine/source-settings';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
+import { parsePrivacyRules } from '@tributary/engine/engine/privacy';
 import { TributaryError, formatIssues, parseConfig, resolveFeatures, type ErrorIssue } from '@tributary/sdk';
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
@@ -37,6 +38,8 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       const file = opts.file === undefined ? path.join(ctx.dataDir, CONFIG_FILE) : path.resolve(ctx.io.cwd, opts.file);
       const { loadConfigFile } = await import('../../config/load.js'); // YAML parser: only for this command
       const config = validateAgainstConnectors(ctx, loadConfigFile(file, ctx.io.env));
+      // Every regex compiled before anything changes, in dry runs too.
+      const privacy = config.privacy === undefined ? undefined : parsePrivacyRules(config.privacy);
       const engine = await ctx.engine();
       const userChanges = await planUsers(engine.store, config.users);
       // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
@@ -70,10 +73,16 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         for (const l of formatPlan(plan)) ctx.out.line(`  ${colour(ctx, l)}`);
         if (plan.actions.length === 0) ctx.out.line('  (no sources declared)');
         for (const l of formatUserChanges(userChanges)) ctx.out.line(`  ${colour(ctx, l)}`);
+        if (privacy)
+          ctx.out.line(`  privacy: ${privacy.redact.length} redaction and ${privacy.exclude.length} exclusion rule(s)`);
       }
       let applied = false;
       if (!opts.dryRun && userChanges.length > 0) {
         await applyUsers(engine.store, config.users, userChanges);
+        applied = true;
+      }
+      if (!opts.dryRun && privacy) {
+        await engine.privacy.set(LOCAL_USER_ID, privacy);
         applied = true;
       }
       if (!opts.dryRun && changes > 0) {
@@ -101,6 +110,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
           plan: plan.actions.map(planEntryJson),
           unmanaged: plan.unmanaged.map((s) => s.name),
           users: userChanges,
+          privacy: privacy ?? null,
         });
       }
       const counts = `${summary.create} to create, ${summary.update} to update, ${summary.remove} to remove, ${summary.unchanged} unchanged`;
