@@ -178,6 +178,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       // The trust boundary: no source reads the data dir (keyring, database); budgets stop runaway sources.
       protectedPaths: protectedPathsOf(options.dataDir),
       budgets: budgetsFromEnv(options.env),
+      // Who "the user" is for importance (own items, @mentions): TRIBUTARY_SELF, comma-separated names/handles.
+      enrichment: {
+        self: (options.env.TRIBUTARY_SELF ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      },
       ...(distributed ? {} : { diskPath: options.dataDir }),
       ...(pool ? { syncExecutor: pool.executor } : {}),
     });
@@ -266,4 +273,3 @@ export function runtimeTuning(env: Record<string, string | undefined>): RuntimeT
     defaultIntervalMinutes: defaultInterval(env.TRIBUTARY_DEFAULT_INTERVAL_MINUTES),
   };
 }
-
