@@ -167,34 +167,45 @@ export interface DomainClassifier {
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Compiles the taxonomy once (one regex per domain); classification reads at most the first 20 000 characters. */
+/**
+ * Compiles the taxonomy once into ONE regex over every keyword (a single pass over the text, whatever the number of
+ * domains); classification reads at most the first 20 000 characters. Word edges are Unicode-aware.
+ */
 export function createDomainClassifier(taxonomy: DomainTaxonomy = DEFAULT_DOMAINS): DomainClassifier {
-  const rules = Object.entries(taxonomy).map(([name, rule]) => ({
-    name,
-    connectors: new Set(rule.connectors ?? []),
-    pattern: rule.keywords.length
-      ? new RegExp(
-          `(?<![\\p{L}\\p{N}])(?:${rule.keywords.map((k) => escape(k.toLowerCase())).join('|')})(?![\\p{L}\\p{N}])`,
-          'gu',
-        )
-      : null,
-  }));
+  const rules = Object.entries(taxonomy).map(([name, rule]) => ({ name, connectors: new Set(rule.connectors ?? []) }));
+  // keyword → indexes of the domains that list it (a keyword may serve several).
+  const owners = new Map<string, number[]>();
+  rules.forEach((_, i) => {
+    for (const k of Object.values(taxonomy)[i]!.keywords) {
+      const key = k.toLowerCase();
+      owners.set(key, [...(owners.get(key) ?? []), i]);
+    }
+  });
+  // Longest first, so "pull request" wins over "pull" where both are keywords.
+  const keywords = [...owners.keys()].sort((a, b) => b.length - a.length);
+  const pattern = keywords.length
+    ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${keywords.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'gu')
+    : null;
   return {
     classify(item, connector) {
-      const text = [item.title ?? '', item.container ?? '', item.tags.join(' '), item.content.slice(0, 20_000)]
-        .join('\n')
-        .toLowerCase();
+      const scores = rules.map((rule) => (connector && rule.connectors.has(connector) ? CONNECTOR_WEIGHT : 0));
+      const hits = rules.map(() => 0);
+      if (pattern) {
+        const text = [item.title ?? '', item.container ?? '', item.tags.join(' '), item.content.slice(0, 20_000)]
+          .join('\n')
+          .toLowerCase();
+        for (const m of text.matchAll(pattern)) for (const i of owners.get(m[0])!) hits[i]!++;
+      }
       let best: string | null = null;
       let bestScore = 0;
-      for (const rule of rules) {
-        let score = connector && rule.connectors.has(connector) ? CONNECTOR_WEIGHT : 0;
-        // A tag naming the domain is decisive evidence.
-        if (item.tags.includes(rule.name)) score += 5;
-        if (rule.pattern) score += Math.min(10, text.match(rule.pattern)?.length ?? 0);
+      rules.forEach((rule, i) => {
+        // A tag naming the domain is decisive evidence; keyword hits count up to 10.
+        const score = scores[i]! + (item.tags.includes(rule.name) ? 5 : 0) + Math.min(10, hits[i]!);
         if (score > bestScore) {
           best = rule.name;
           bestScore = score;
         }
-      }
+      });
       return best;
     },
   };
