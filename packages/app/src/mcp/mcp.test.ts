@@ -39,6 +39,19 @@ async function exerciseTools(client: Client, expectedSource: string): Promise<vo
     url: expect.stringMatching(/^https:\/\/chat/),
   });
   expect(hits[0].snippet).toContain('«');
+  // Importance and domain: on every hit, and filters of the tool.
+  expect(hits[0]).toMatchObject({ importance: expect.any(Number), domain: 'work' });
+  const floor = Math.max(...hits.map((h: { importance: number }) => h.importance));
+  const important = parsed(
+    await client.callTool({
+      name: 'search_memories',
+      arguments: { query: 'flamingo', min_importance: floor, domain: 'work', limit: 50 },
+    }),
+  ).hits as Array<{ importance: number; domain: string }>;
+  expect(important.length).toBeGreaterThan(0);
+  expect(important.every((h) => h.importance >= floor && h.domain === 'work')).toBe(true);
+  const health = await client.callTool({ name: 'search_memories', arguments: { query: 'flamingo', domain: 'health' } });
+  expect(parsed(health).hits).toEqual([]);
 
   const memory = parsed(await client.callTool({ name: 'get_memory', arguments: { id: hits[0].memory_id } }));
   expect(memory).toMatchObject({ id: hits[0].memory_id, author: 'user2', versions: [] });
