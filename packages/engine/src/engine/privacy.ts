@@ -67,8 +67,7 @@ export async function loadPrivacyRules(store: MemoryStore, ownerId: string): Pro
 
 export async function savePrivacyRules(store: MemoryStore, ownerId: string, raw: unknown): Promise<PrivacyRules> {
   const rules = parsePrivacyRules(raw);
-  await store.kvDelete(NS, ownerId);
-  await store.kvPutIfAbsent(NS, ownerId, rules, FOREVER);
+  await store.kvPut(NS, ownerId, rules, FOREVER);
   return rules;
 }
 

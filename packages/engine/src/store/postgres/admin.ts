@@ -325,6 +325,13 @@ export function createPgAdmin(pool: pg.Pool, now: () => string, nowMs: () => num
       );
       return (r.rowCount ?? 0) > 0;
     },
+    kvPut: async (ns: string, key: string, value: unknown, ttlMs: number): Promise<void> => {
+      await pool.query(
+        `INSERT INTO kv (namespace, key, value, expires_at) VALUES ($1, $2, $3::jsonb, $4)
+         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+        [ns, key, JSON.stringify(value ?? null), nowMs() + ttlMs],
+      );
+    },
     kvGet: async (ns: string, key: string) =>
       (
         await pool.query('SELECT value FROM kv WHERE namespace = $1 AND key = $2 AND expires_at > $3', [

@@ -208,6 +208,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
     deleteCredential: admin.deleteCredential,
 
     kvPutIfAbsent: admin.kvPutIfAbsent,
+    kvPut: admin.kvPut,
     kvGet: admin.kvGet as MemoryStore['kvGet'],
     kvTake: admin.kvTake as MemoryStore['kvTake'],
     kvDelete: admin.kvDelete,

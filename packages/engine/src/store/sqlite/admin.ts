@@ -343,6 +343,12 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
           .run(ns, key, JSON.stringify(value ?? null), t + ttlMs, t).changes > 0
       );
     },
+    kvPut: (ns: string, key: string, value: unknown, ttlMs: number): void => {
+      db.prepare(
+        `INSERT INTO kv (namespace, key, value, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
+      ).run(ns, key, JSON.stringify(value ?? null), nowMs() + ttlMs);
+    },
     kvGet: (ns: string, key: string): unknown => {
       const row = db
         .prepare('SELECT value FROM kv WHERE namespace = ? AND key = ? AND expires_at > ?')

@@ -180,6 +180,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     deleteCredential: async (sourceId) => ready().admin.deleteCredential(sourceId),
 
     kvPutIfAbsent: async (ns, key, value, ttl) => ready().admin.kvPutIfAbsent(ns, key, value, ttl),
+    kvPut: async (ns, key, value, ttl) => ready().admin.kvPut(ns, key, value, ttl),
     kvGet: async <T>(ns: string, key: string) => ready().admin.kvGet(ns, key) as T | null,
     kvTake: async <T>(ns: string, key: string) => ready().admin.kvTake(ns, key) as T | null,
     kvDelete: async (ns, key) => ready().admin.kvDelete(ns, key),
