@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Tests that assert a latency (liveness, signals, realtime) run alone afterwards: vitest.timing.config.ts.
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.timing.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
