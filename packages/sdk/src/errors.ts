@@ -28,7 +28,8 @@ export const ERROR_CODES = {
   forbidden: { retryable: false, description: 'The API token (or the user behind it) may not do this.' },
   budget_exceeded: {
     retryable: false,
-    description: 'A source or user reached a budget (items, bytes, disk reserve); the run stopped, committed work kept.',
+    description:
+      'A source or user reached a budget (items, bytes, disk reserve); the run stopped, committed work kept.',
   },
   payload_too_large: { retryable: false, description: 'A request body is over the size limit.' },
   unsupported_media_type: {

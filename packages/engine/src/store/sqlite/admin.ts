@@ -253,8 +253,7 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     },
     getLease: (key: string): { holder: string; expiresAt: number } | null => {
       const row = db.prepare(`SELECT holder, expires_at FROM leases WHERE key = ?`).get(key) as
-        | { holder: string; expires_at: number }
-        | undefined;
+        { holder: string; expires_at: number } | undefined;
       return row ? { holder: row.holder, expiresAt: Number(row.expires_at) } : null;
     },
 
