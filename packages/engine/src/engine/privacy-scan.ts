@@ -66,7 +66,7 @@ export async function privacyDryRun(store: MemoryStore, ownerId: string, rules: 
 
 /**
  * `purge --match`: erases every stored memory of the user whose title, content, author, container or metadata
- * matches (tombstone, content, versions and index gone). `dryRun` only counts.
+ * matches, in its current or an earlier version (tombstone, content, versions and index gone). `dryRun` only counts.
  */
 export async function purgeMatching(
   store: MemoryStore,
@@ -80,6 +80,18 @@ export async function purgeMatching(
   for await (const { memory } of ownedMemories(store, ownerId)) {
     scanned++;
     if (countMatches(re, fields(memory))) ids.push(memory.id);
+    else if (memory.version > 1) {
+      // An earlier version may hold what the current one no longer shows: it must go too.
+      const versions = (await store.getMemory(memory.id))?.versions ?? [];
+      const old = versions.flatMap((v) => [v.title, v.content, JSON.stringify(v.metadata)]);
+      if (
+        countMatches(
+          re,
+          old.filter((x): x is string => !!x),
+        )
+      )
+        ids.push(memory.id);
+    }
   }
   if (options.dryRun) return { scanned, matched: ids.length, purged: 0 };
   let purged = 0;

@@ -49,15 +49,18 @@ describe.each(stores)('privacy rules on %s', (_name, make) => {
     const engine = createEngine({ store, connectors: [synthetic] });
     engines.push(engine);
     const s = await engine.sources.add({ connector: 'synthetic', name: 'chat' });
-    // Stored before any rule.
-    await engine.ingest(s.id, { items: [msg('old', 'call me at 555-0101 about the heron'), msg('ok', 'heron')] });
+    // Stored before any rule; `edited` had the number only in its first version.
+    await engine.ingest(s.id, {
+      items: [msg('old', 'call me at 555-0101 about the heron'), msg('ok', 'heron'), msg('edited', 'ring 555-0102')],
+    });
+    await engine.ingest(s.id, { items: [msg('edited', 'ring me (number removed)')] });
 
     await expect(engine.privacy.set('local', { redact: [{ pattern: '(' }] })).rejects.toMatchObject({
       code: 'invalid_input',
     });
     const rules = { redact: [{ pattern: '\\d{3}-\\d{4}' }], exclude: [{ field: 'author', pattern: '^spambot$' }] };
     const report = await engine.privacy.dryRun('local', rules);
-    expect(report).toMatchObject({ scanned: 2, redacted: 1, dropped: 0 });
+    expect(report).toMatchObject({ scanned: 3, redacted: 1, dropped: 0 });
     expect(report.samples[0]).toMatchObject({ externalId: 'old', action: 'redact', matches: 1 });
     expect(await engine.privacy.get('local')).toEqual({ redact: [], exclude: [] }); // dry run changed nothing
     await engine.privacy.set('local', rules);
@@ -71,10 +74,11 @@ describe.each(stores)('privacy rules on %s', (_name, make) => {
     expect((await engine.search({ text: '555' })).hits.map((h) => h.externalId)).toEqual(['old']);
 
     expect(await engine.privacy.purgeMatching('local', '\\d{3}-\\d{4}', { dryRun: true })).toMatchObject({
-      matched: 1,
+      matched: 2,
       purged: 0,
     });
-    expect(await engine.privacy.purgeMatching('local', '\\d{3}-\\d{4}')).toMatchObject({ matched: 1, purged: 1 });
+    expect(await engine.privacy.purgeMatching('local', '\\d{3}-\\d{4}')).toMatchObject({ matched: 2, purged: 2 });
+    expect((await store.getMemory((await store.getMemoryByExternalId(s.id, 'edited'))!.id))!.versions).toEqual([]);
     const gone = (await store.getMemoryByExternalId(s.id, 'old'))!;
     expect(gone.deletedAt).not.toBeNull();
     expect(gone.content).toBe('');
