@@ -21,7 +21,7 @@ const stored = (over: Partial<ExistingSource> = {}): ExistingSource => ({
   status: 'active',
   ...over,
 });
-const file = (...sources: DeclaredSource[]): ConfigFile => ({ version: 1, sources });
+const file = (...sources: DeclaredSource[]): ConfigFile => ({ version: 1, sources, users: [] });
 
 describe('planApply', () => {
   it('creates what is missing and keeps what matches', () => {

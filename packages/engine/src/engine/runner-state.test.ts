@@ -33,7 +33,7 @@ const notes = defineConnector({
     streams: ['notes'],
     capabilities: { incremental: true, deletions: true },
   },
-  check: async () => ({ ok: true }),
+  check: async () => ({ ok: true, message: 'ok' }),
   async *read(ctx) {
     let known = 0;
     for await (const _ of ctx.state.list('f:')) known++;

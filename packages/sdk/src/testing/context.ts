@@ -70,6 +70,8 @@ export type TestReadContext<C extends AnyConnector = AnyConnector> = Parameters<
   TestContextRecords & {
     /** Every `progress()` report, in order. */
     progressReports: Progress[];
+    /** The state this read sees; pass it to the next read's `state` to resume as the engine would. */
+    state: MemoryConnectorState;
   };
 
 /** Secret strings of a credential, so the collected logs are redacted like the engine's. */
