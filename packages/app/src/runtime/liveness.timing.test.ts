@@ -178,7 +178,7 @@ describe('liveness with syncs in worker threads (real processes)', () => {
     const dir = dataDir();
     const env = { HOME: dir };
     const cli = (...args: string[]) => runCli(['--data-dir', dir, ...args], env);
-    expect((await cli('sources', 'add', 'synthetic', '--name', 'victim', '--config', '{"count":20000}')).code).toBe(0);
+    expect((await cli('sources', 'add', 'synthetic', '--name', 'victim', '--config', '{"count":100000}')).code).toBe(0);
     const sync = startCli(['--data-dir', dir, 'sync', 'victim'], env);
     children.push(sync);
     const result = finished(sync);
@@ -197,7 +197,7 @@ describe('liveness with syncs in worker threads (real processes)', () => {
     const store = createSqliteStore({ path: path.join(dir, 'tributary.db') });
     try {
       const [source] = await store.listSources();
-      expect(await store.countMemories({ sourceId: source!.id, includeDeleted: true })).toBe(20_000);
+      expect(await store.countMemories({ sourceId: source!.id, includeDeleted: true })).toBe(100_000);
     } finally {
       await store.close();
     }
