@@ -9,6 +9,7 @@ import {
 import { listSessions, readJsonLines, type SessionFile } from './client.js';
 import type { ClaudeCodeConfig } from './config.js';
 import { isPrompt, renderTurn, toTurnItem, type TranscriptEvent, type Turn } from './map.js';
+import { loadStateRecords } from '../lib/state-records.js';
 
 type Ctx = ReadContext<ClaudeCodeConfig, ClaudeCodeCheckpoint>;
 type Errors = NonNullable<Page['errors']>;
@@ -159,15 +160,8 @@ async function* readSession(
 }
 
 /** The session files' cursors committed so far (one pass over connector state, paged by the engine). */
-async function loadCursors(ctx: Ctx): Promise<Map<string, FileCursor>> {
-  const files = new Map<string, FileCursor>();
-  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
-  if (!ctx.checkpoint) return files;
-  for await (const [key, value] of ctx.state.list(SESSION_PREFIX)) {
-    const parsed = FileCursorSchema.safeParse(value);
-    if (parsed.success) files.set(key.slice(SESSION_PREFIX.length), parsed.data);
-  }
-  return files;
+function loadCursors(ctx: Ctx): Promise<Map<string, FileCursor>> {
+  return loadStateRecords(ctx, SESSION_PREFIX, FileCursorSchema);
 }
 
 /**

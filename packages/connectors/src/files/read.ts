@@ -10,6 +10,7 @@ import { guardedExclusion } from '../lib/guard.js';
 import { UnreadableFile, extract } from './extract.js';
 import { toFileItem } from './map.js';
 import { fileTypeOf } from './types.js';
+import { loadStateRecords } from '../lib/state-records.js';
 
 type Ctx = ReadContext<FilesConfig, FilesCheckpoint>;
 type PageError = { externalId?: string; message: string };
@@ -19,15 +20,8 @@ function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** The files' records committed so far (one pass over connector state, paged by the engine). */
-async function loadFiles(ctx: Ctx): Promise<Map<string, FileState>> {
-  const prev = new Map<string, FileState>();
-  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
-  if (!ctx.checkpoint) return prev;
-  for await (const [key, value] of ctx.state.list(FILE_PREFIX)) {
-    const parsed = FileStateSchema.safeParse(value);
-    if (parsed.success) prev.set(key.slice(FILE_PREFIX.length), parsed.data);
-  }
-  return prev;
+function loadFiles(ctx: Ctx): Promise<Map<string, FileState>> {
+  return loadStateRecords(ctx, FILE_PREFIX, FileStateSchema);
 }
 
 /**

@@ -16,6 +16,7 @@ import { toNoteItem } from './map.js';
 import { createLinkResolver, parseNote } from './parse.js';
 import { ignoreMatcher, openVault, walkVault, type WalkSkip } from './client.js';
 import { guardedExclusion } from '../lib/guard.js';
+import { loadStateRecords } from '../lib/state-records.js';
 
 type Ctx = ReadContext<ObsidianConfig, ObsidianCheckpoint>;
 
@@ -37,16 +38,8 @@ function freeId(rel: string, used: Set<string>): string {
 }
 
 /** The notes' records committed so far (one pass over connector state, paged by the engine). */
-async function loadNotes(ctx: Ctx): Promise<Map<string, NoteState>> {
-  const prev = new Map<string, NoteState>();
-  // A run without a checkpoint sees an empty state (the engine's rule): skip the round trip.
-  if (!ctx.checkpoint) return prev;
-  for await (const [key, value] of ctx.state.list(NOTE_PREFIX)) {
-    const parsed = NoteStateSchema.safeParse(value);
-    // A record that does not parse is treated as unknown: the note is read again.
-    if (parsed.success) prev.set(key.slice(NOTE_PREFIX.length), parsed.data);
-  }
-  return prev;
+function loadNotes(ctx: Ctx): Promise<Map<string, NoteState>> {
+  return loadStateRecords(ctx, NOTE_PREFIX, NoteStateSchema);
 }
 
 /**
