@@ -20,12 +20,27 @@ export interface PrivacyReport {
   samples: PrivacySample[];
 }
 
+/** Time a scan may hold the event loop before it lets other work (requests, health checks) run. */
+const SLICE_MS = 10;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Every stored memory of the user, in pages. A store read resolves in a microtask, so without an explicit yield a
+ * scan of a large store would hold the event loop to its end: it gives way to the loop every SLICE_MS.
+ */
 async function* ownedMemories(
   store: MemoryStore,
   ownerId: string,
 ): AsyncGenerator<{ source: SourceRecord; memory: MemoryRecord }> {
+  let slice = performance.now();
   for (const source of await store.listSources({ ownerId }))
-    for await (const memory of store.exportMemories(source.id)) yield { source, memory };
+    for await (const memory of store.exportMemories(source.id)) {
+      yield { source, memory };
+      if (performance.now() - slice > SLICE_MS) {
+        await yieldToLoop();
+        slice = performance.now();
+      }
+    }
 }
 
 const fields = (m: MemoryRecord): string[] =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TributaryError, type Item, type RedactionPattern } from '@tributary/sdk';
 import type { MemoryRecord, MemoryStore } from '../store/types.js';
+import { LinearRegExp, UnsupportedRegexError } from './linear-regex.js';
 
 /*
  * Privacy rules users control: redaction patterns (replaced by [REDACTED] before storage) and exclusion rules (an
@@ -8,7 +9,11 @@ import type { MemoryRecord, MemoryStore } from '../store/types.js';
  * source (`sources`: ids or names). Kept per user in the store (kv namespace `privacy`), so the CLI, the API and
  * `apply` edit the same rules and every worker applies them at its next page.
  */
-const pattern = z.string().min(1).max(500).describe('A JavaScript regular expression (no slashes)');
+const pattern = z
+  .string()
+  .min(1)
+  .max(500)
+  .describe('A regular expression (no slashes), run in linear time: no backreferences or lookaround');
 const flags = z
   .string()
   .regex(/^[imsu]*$/, 'only i, m, s, u')
@@ -37,14 +42,21 @@ export const EMPTY_RULES: PrivacyRules = { redact: [], exclude: [] };
 const NS = 'privacy';
 const FOREVER = 100 * 365 * 24 * 3600_000;
 
-/** Compiles a user regex, or `invalid_input` naming where it is. */
+/**
+ * Compiles a user regex on the linear-time engine (see linear-regex.ts), or `invalid_input` naming where it is:
+ * not a regex at all, or syntax that cannot run in linear time (backreferences, lookaround).
+ */
 export function compileRegex(source: string, f: string | undefined, path: string): RegExp {
   try {
-    return new RegExp(source, `g${f ?? ''}`);
+    return new LinearRegExp(source, `g${f ?? ''}`);
   } catch (err) {
-    throw new TributaryError('invalid_input', `${path}: not a valid regular expression (${(err as Error).message}).`, {
+    const unsupported = err instanceof UnsupportedRegexError;
+    const reason = unsupported
+      ? `uses syntax the linear-time engine does not run (${err.message}); backreferences and lookaround are not supported`
+      : `not a valid regular expression (${(err as Error).message})`;
+    throw new TributaryError('invalid_input', `${path}: ${reason}.`, {
       cause: err,
-      issues: [{ path, message: 'invalid regular expression' }],
+      issues: [{ path, message: unsupported ? 'unsupported regular expression syntax' : 'invalid regular expression' }],
     });
   }
 }
