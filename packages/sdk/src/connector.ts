@@ -4,6 +4,7 @@ import { TributaryError, zodIssues, formatIssues } from './errors.js';
 import { assertKnownConfigKeys, canonicalConfigKeys, type ConfigAliases } from './config-keys.js';
 import type { Checkpoint, Page } from './item.js';
 import { ManifestSchema, type ManifestData } from './manifest.js';
+import { assertFeatureDefinitions, type FeatureDefinition } from './features.js';
 
 /** A resource a connector can offer in a picker: a channel, a repo, a folder, a calendar. */
 export interface DiscoveredResource {
@@ -30,6 +31,8 @@ export interface Manifest<Config extends z.ZodType = z.ZodType, K extends z.ZodT
    * before validation; every other unknown key is refused (see {@link parseConfig}).
    */
   configAliases?: ConfigAliases;
+  /** Features with their defaults, dependencies and (optionally) a zod schema of their own config. */
+  features?: Record<string, FeatureDefinition>;
 }
 
 export interface ConnectorDefinition<
@@ -84,7 +87,14 @@ export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Ch
     if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(f))
       throw new TributaryError('invalid_config', `Connector "${data.name}": feature name "${f}" must be camelCase`);
   }
-  return { ...definition, manifest: { ...definition.manifest, ...parsed.data, config, checkpoint } };
+  // The data schema strips each feature's zod `config`: put it back beside the parsed data.
+  const features: Record<string, FeatureDefinition> = {};
+  for (const [f, spec] of Object.entries(parsed.data.features)) {
+    const schema = definition.manifest.features?.[f]?.config;
+    features[f] = schema === undefined ? spec : { ...spec, config: schema };
+  }
+  assertFeatureDefinitions({ name: data.name, features });
+  return { ...definition, manifest: { ...definition.manifest, ...parsed.data, features, config, checkpoint } };
 }
 
 /**

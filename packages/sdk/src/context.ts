@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { FeatureSetting } from './features.js';
 import type { HttpClient } from './http.js';
 import type { Checkpoint } from './item.js';
 import type { Logger } from './logger.js';
@@ -38,8 +39,15 @@ export interface ConnectorContext<C = unknown> {
   sourceId: string;
   /** The validated config (defaults applied). */
   config: C;
-  /** Feature flags: manifest defaults overridden by the source's settings. */
+  /** Feature flags: manifest defaults overridden by the connector-wide and the source's settings. */
   features: Record<string, boolean>;
+  /**
+   * Each feature's state and validated config (same layers as `features`). Set by the engine; a host built for an
+   * older SDK may leave it out, so read it through {@link featureOf}.
+   */
+  featureSettings?: Record<string, FeatureSetting>;
+  /** Updates the metrics the manifest declares in `monitoring.metrics` (absent in hosts without metrics). */
+  metrics?: ConnectorMetrics;
   credentials: CredentialAccess;
   http: HttpClient;
   /** The source's rate limiter (shared across workers in distributed mode), for SDKs that do their own HTTP. */
@@ -56,6 +64,18 @@ export interface ConnectorContext<C = unknown> {
    * check the paths they open and skip the entries a tree walk meets that it denies; use {@link guardOf}.
    */
   paths?: PathGuard;
+}
+
+/**
+ * The connector's own metrics (declared in `manifest.monitoring.metrics`), exported on /metrics as
+ * `tributary_connector_<name>{connector, source}`. An undeclared name, a `set` on a counter or a negative
+ * `inc` of a counter is logged once and ignored: metrics never fail a sync.
+ */
+export interface ConnectorMetrics {
+  /** Adds to a counter (or a gauge). @default by 1 */
+  inc(name: string, by?: number): void;
+  /** Sets a gauge. */
+  set(name: string, value: number): void;
 }
 
 export type SyncMode = 'backfill' | 'incremental' | 'full_refresh';

@@ -9,6 +9,7 @@ export * from './item.js';
 export * from './context.js';
 export * from './state.js';
 export * from './manifest.js';
+export * from './features.js';
 export * from './connector.js';
 export * from './config-keys.js';
 export * from './json-schema.js';

@@ -21,7 +21,30 @@ export const AuthSpecSchema = z.discriminatedUnion('type', [
 ]);
 export type AuthSpec = z.input<typeof AuthSpecSchema>;
 
-export const FeatureSpecSchema = z.object({ default: z.boolean(), description: z.string().min(1) });
+/**
+ * A feature a connector offers (the data part; a code manifest may add `config`, a zod schema, see features.ts).
+ * `default` is its state when nobody set it; `dependsOn` names features it needs: it is off while one of them is.
+ */
+export const FeatureSpecSchema = z.object({
+  default: z.boolean(),
+  description: z.string().min(1),
+  dependsOn: z.array(z.string().min(1)).optional(),
+});
+
+/** An environment variable the connector needs in the host (checked at start; the connector never reads it). */
+export const EnvVarSpecSchema = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+  description: z.string().min(1),
+  /** A missing optional variable is reported but does not stop the connector's syncs. */
+  required: z.boolean().default(true),
+});
+
+/** A metric the connector updates through `ctx.metrics`, exported on /metrics with connector and source labels. */
+export const MetricSpecSchema = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case (a-z, 0-9, _)'),
+  type: z.enum(['counter', 'gauge']),
+  description: z.string().min(1),
+});
 
 export const RateLimitSpecSchema = z.object({
   requests: z.number().positive(),
@@ -56,6 +79,12 @@ export const ManifestSchema = z.object({
   rateLimit: RateLimitSpecSchema.optional(),
   /** Where the connector reads from: `local` (files on this machine) or `cloud` (an API). */
   kind: z.enum(['local', 'cloud']).default('local'),
+  /** Who wrote and maintains the connector. */
+  author: z.string().min(1).optional(),
+  /** The seed's `env_vars`: host environment the connector needs (a start-up message lists what is missing). */
+  envVars: z.array(EnvVarSpecSchema).default([]),
+  /** The seed's `monitoring.metrics`: counters and gauges the connector updates through `ctx.metrics`. */
+  monitoring: z.object({ metrics: z.array(MetricSpecSchema).default([]) }).optional(),
 });
 export type ManifestData = z.input<typeof ManifestSchema>;
 

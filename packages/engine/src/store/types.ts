@@ -3,6 +3,7 @@ import type { Checkpoint, ContentType } from '@tributary/sdk';
 /** A checkpoint as stored: a pulled connector's flat object, or a push exporter's own JSON value (a string …). */
 export type StoredCheckpoint = Checkpoint | string | number | boolean | unknown[];
 import type { StateChange, StateListOptions } from './connector-state.js';
+import type { ConnectorRegistryPort } from './registry.js';
 
 /**
  * The store port. Two adapters (SQLite embedded, PostgreSQL distributed) pass one contract suite
@@ -335,6 +336,8 @@ export interface MemoryStore {
   /** Cheap round trip for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Connectors known to this deployment, enabled or not, and their feature settings (registry.ts). */
+  connectorRegistry?: ConnectorRegistryPort;
 
   // sources
   createSource(input: NewSource): Promise<SourceRecord>;

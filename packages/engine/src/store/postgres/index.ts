@@ -9,6 +9,7 @@ import { LATEST_PG_VERSION, PG_MIGRATIONS } from './migrations.js';
 import { createPgReads } from './reads.js';
 import { createPgSearch } from './search.js';
 import { createPgTrust } from './trust.js';
+import { createPgRegistry } from './registry.js';
 import { setEnrichmentPg } from './enrichment.js';
 import { eraseMemoriesPg } from './erase.js';
 import { migrateVectors, VECTORS_OFF, type VectorState } from './vector.js';
@@ -72,6 +73,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
   // Driver errors are mapped once, here at the store boundary (connection loss → retryable store_unavailable).
   return withPgErrors({
     kind: 'postgres',
+    connectorRegistry: createPgRegistry(pool, now),
     pool,
     async migrate() {
       const client = await connect(pool);

@@ -1,6 +1,7 @@
 import type { Migration } from '../sqlite/migrations.js';
 import { USER_ROOTS_MIGRATION_PG } from './trust.js';
 import { ENRICHMENT_MIGRATION_PG } from './enrichment.js';
+import { REGISTRY_MIGRATION_PG } from './registry.js';
 import { CONNECTOR_STATE_MIGRATION_PG } from './connector-state.js';
 
 /**
@@ -168,6 +169,7 @@ CREATE TABLE kv (
   { version: 2, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION_PG },
   { version: 3, name: 'allowed roots of users', sql: USER_ROOTS_MIGRATION_PG },
   { version: 4, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION_PG },
+  { version: 5, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION_PG },
 ];
 
 export const LATEST_PG_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

@@ -7,6 +7,8 @@ import type { MemoryStore, MigrationStatus } from '../types.js';
 import { LATEST_SQLITE_VERSION, SQLITE_MIGRATIONS } from './migrations.js';
 import { createAdmin } from './admin.js';
 import { createConnectorState } from './connector-state.js';
+import { createSqliteRegistry } from './registry.js';
+import type { ConnectorRegistryPort } from '../registry.js';
 import { createReads } from './reads.js';
 import { createSearch } from './search.js';
 import { createWritePath } from './write-path.js';
@@ -75,6 +77,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
       enrichment: createEnrichment(db),
       erase: createErase(db, now),
       state: createConnectorState(db),
+      registry: createSqliteRegistry(db, now),
     };
   };
   const ready = (): ReturnType<typeof prepare> => {
@@ -121,6 +124,11 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
     async close() {
       if (db.open) db.close();
     },
+
+    // Each call goes through ready(): statements exist only once the schema is migrated.
+    connectorRegistry: new Proxy({} as ConnectorRegistryPort, {
+      get: (_t, key: keyof ConnectorRegistryPort) => ready().registry[key],
+    }),
 
     createSource: async (input) => ready().admin.createSource({ ...input, id: input.id ?? randomUUID() }),
     getSource: async (id) => ready().admin.getSource(id),

@@ -2,6 +2,8 @@ import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
 import { USER_ROOTS_MIGRATION } from './trust.js';
 import { ENRICHMENT_MIGRATION } from './enrichment.js';
+import { VECTORS_MIGRATION } from './vectors-schema.js';
+import { REGISTRY_MIGRATION } from './registry.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -177,6 +179,8 @@ CREATE TABLE kv (
   { version: 3, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION },
   { version: 4, name: 'allowed roots of users', sql: USER_ROOTS_MIGRATION },
   { version: 5, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION },
+  { version: 6, name: 'chunk hashes, embedding backlog, sqlite-vec bookkeeping', sql: VECTORS_MIGRATION },
+  { version: 6, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
