@@ -12,7 +12,7 @@ import type {
   SourceRecord,
   SourceStatus,
 } from '../types.js';
-import { toEnvelope, toRun, toSource, toToken, toUser } from '../sqlite/rows.js';
+import { toEnvelope, toRun, toSource, toToken, toUser } from '../rows.js';
 import { transaction, type Tx } from './db.js';
 
 /** Sources, runs, leases, users, tokens, credentials and the KV on PostgreSQL. */

@@ -1,4 +1,4 @@
-import type { Migration } from '../sqlite/migrations.js';
+import type { Migration } from '../migration.js';
 import { USER_ROOTS_MIGRATION_PG } from './trust.js';
 import { ENRICHMENT_MIGRATION_PG } from './enrichment.js';
 import { REGISTRY_MIGRATION_PG } from './registry.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { MemoryRecord, MemoryWithVersions, RunStatus, SourceStats } from '../types.js';
-import { json, toMemory } from '../sqlite/rows.js';
+import { json, toMemory } from '../rows.js';
 
 export function createPgReads(pool: pg.Pool) {
   return {

@@ -12,7 +12,7 @@ import type {
   SourceRecord,
   SourceStatus,
 } from '../types.js';
-import { toEnvelope, toRun, toSource, toToken, toUser } from './rows.js';
+import { toEnvelope, toRun, toSource, toToken, toUser } from '../rows.js';
 
 /** Sources, runs, leases, users, tokens, credentials and the small KV of the SQLite store. */
 export function createAdmin(db: Database.Database, now: () => string, nowMs: () => number) {

@@ -1,3 +1,4 @@
+import type { Migration } from '../migration.js';
 import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
 import { USER_ROOTS_MIGRATION } from './trust.js';
@@ -9,11 +10,7 @@ import { REGISTRY_MIGRATION } from './registry.js';
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
  * Table names follow the seed (`data_sources`, `data_source_sync_history`).
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export const SQLITE_MIGRATIONS: Migration[] = [
   {
@@ -179,8 +176,8 @@ CREATE TABLE kv (
   { version: 3, name: 'connector state beside the checkpoint', sql: CONNECTOR_STATE_MIGRATION },
   { version: 4, name: 'allowed roots of users', sql: USER_ROOTS_MIGRATION },
   { version: 5, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION },
-  { version: 6, name: 'chunk hashes, embedding backlog, sqlite-vec bookkeeping', sql: VECTORS_MIGRATION },
   { version: 6, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION },
+  { version: 7, name: 'chunk hashes, embedding backlog, sqlite-vec bookkeeping', sql: VECTORS_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

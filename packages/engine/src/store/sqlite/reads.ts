@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MemoryRecord, MemoryWithVersions, RunStatus, SourceStats } from '../types.js';
-import { json, toMemory } from './rows.js';
+import { json, toMemory } from '../rows.js';
 
 export function createReads(db: Database.Database) {
   const byId = db.prepare(

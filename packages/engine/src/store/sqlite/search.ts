@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { TributaryError } from '@tributary/sdk';
 import { assertFtsQueryHasTerms, toFtsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
-import { json, toTimelineEntry } from './rows.js';
+import { json, toTimelineEntry } from '../rows.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
 
 export const SNIPPET_OPEN = '<mark>';
@@ -193,27 +194,6 @@ export function createSearch(db: Database.Database) {
   }
 
   return { search, timeline };
-}
-
-export function encodeCursor(time: string, id: number): string {
-  return Buffer.from(JSON.stringify([time, id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): [string, number] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'number')
-      return [value[0], value[1]];
-  } catch {
-    // fall through
-  }
-  throw new TributaryError(
-    'invalid_input',
-    'The timeline cursor is not one this server gave out; start again without a cursor.',
-    {
-      issues: [{ path: 'cursor', message: 'malformed cursor' }],
-    },
-  );
 }
 
 function asQueryError(err: unknown, text: string): Error {

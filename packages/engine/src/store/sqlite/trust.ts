@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UserRecord } from '../types.js';
-import { toUser } from './rows.js';
+import { toUser } from '../rows.js';
 
 /** Migration: a user's allowed roots (JSON array of folders; NULL: none). */
 export const USER_ROOTS_MIGRATION = `ALTER TABLE users ADD COLUMN allowed_roots TEXT;`;
