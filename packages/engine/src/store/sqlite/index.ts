@@ -17,6 +17,9 @@ import { createEnrichment } from './enrichment.js';
 import { createErase } from './erase.js';
 import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
 import { secureDatabaseFiles } from './file-mode.js';
+import { createSqliteVectorIndex, loadSqliteVec, type SqliteVectorOptions } from './vectors.js';
+import { createSqliteEmbeddingQueue } from './vectors-queue.js';
+import { lazyPort, type VectorStore } from '../vector-queue.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its folder), or ':memory:'. */
@@ -27,13 +30,17 @@ export interface SqliteStoreOptions {
   cacheMb?: number;
   /** Deferred full-text indexing of bulk backfills (merge size, when a left-over backlog counts as abandoned). */
   ftsBacklog?: FtsBacklogOptions;
+  /** sqlite-vec search tuning (when the approximate path starts, its oversampling). */
+  vectors?: SqliteVectorOptions;
 }
 
 /**
  * The embedded store: one SQLite file in WAL mode (readers never block the writer), FTS5 for search.
  * better-sqlite3 is synchronous; the async port lets PostgreSQL share one interface.
  */
-export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { readonly db: Database.Database } {
+export function createSqliteStore(
+  options: SqliteStoreOptions,
+): MemoryStore & VectorStore & { readonly db: Database.Database } {
   if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   let db: Database.Database;
   try {
@@ -53,6 +60,7 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   db.pragma('busy_timeout = 10000');
   db.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
   db.pragma('temp_store = MEMORY');
+  loadSqliteVec(db);
 
   const clock = options.now ?? (() => new Date());
   const now = (): string => clock().toISOString();
@@ -77,6 +85,8 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
       enrichment: createEnrichment(db),
       erase: createErase(db, now),
       state: createConnectorState(db),
+      vectorIndex: createSqliteVectorIndex(db, now, options.vectors),
+      embeddingQueue: createSqliteEmbeddingQueue(db),
       registry: createSqliteRegistry(db, now),
     };
   };
@@ -98,7 +108,9 @@ export function createSqliteStore(options: SqliteStoreOptions): MemoryStore & { 
   return {
     kind: 'sqlite',
     db,
-    vectorSupport: () => ({ enabled: false, reason: 'embedded mode has full-text search only' }),
+    vectorSupport: () => ({ enabled: true, reason: 'sqlite-vec: vectors in the database file (cosine)' }),
+    vectorIndex: lazyPort(() => ready().vectorIndex),
+    embeddingQueue: lazyPort(() => ready().embeddingQueue),
     async migrate() {
       const apply = db.transaction(() => {
         const current = currentVersion();

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
 import { createConnectorState } from './connector-state.js';
 import type { FtsBacklog } from './fts-backlog.js';
+import { chunkHash } from '../vector-queue.js';
 
 /**
  * The write path: one page (items, unchanged ids, deletions, checkpoint, run counters) in ONE transaction.
@@ -33,7 +34,9 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
   const markSeen = db.prepare(
     `UPDATE memories SET seen_run = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL`,
   );
-  const insertChunk = db.prepare(`INSERT INTO chunks (memory_id, seq, heading, title, text) VALUES (?, ?, ?, ?, ?)`);
+  const insertChunk = db.prepare(
+    `INSERT INTO chunks (memory_id, seq, heading, title, text, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
   const deleteChunks = db.prepare(`DELETE FROM chunks WHERE memory_id = ?`);
   const tombstone = db.prepare(
     `UPDATE memories SET deleted_at = ?, updated_at = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL RETURNING id`,
@@ -50,8 +53,11 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     WHERE id = @runId`);
 
   const writeChunks = (memoryId: number | bigint, item: PreparedItem): void => {
-    for (const chunk of item.chunks)
-      insertChunk.run(memoryId, chunk.seq, chunk.heading, chunk.seq === 0 ? item.title : null, chunk.text);
+    // The content hash keys the chunk's vector (vector-queue.ts): equal text anywhere is embedded once.
+    for (const chunk of item.chunks) {
+      const title = chunk.seq === 0 ? item.title : null;
+      insertChunk.run(memoryId, chunk.seq, chunk.heading, title, chunk.text, chunkHash(chunk.seq, title, chunk.text));
+    }
   };
 
   const commit = db.transaction((input: CommitPageInput): CommitPageResult => {

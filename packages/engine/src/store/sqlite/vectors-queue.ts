@@ -1,0 +1,141 @@
+import type Database from 'better-sqlite3';
+import type { SearchFilters, SearchHit } from '../types.js';
+import type { VectorFilter, VectorMatch, VectorScope } from '../vector-port.js';
+import { chunkHash, embeddedText, type BacklogEntry, type ChunkInfo, type EmbeddingQueue } from '../vector-queue.js';
+import { filterSql } from './search.js';
+import { json } from './rows.js';
+
+/** Chunks hashed per transaction when filling hashes of chunks written before the column existed. */
+const FILL_BATCH = 2000;
+
+/** A vector hit's snippet: the start of its chunk (no words matched, so nothing is marked). */
+export const VECTOR_SNIPPET_CHARS = 200;
+
+/** The embedding backlog and chunk lookups of the embedded store (see ../vector-queue.ts). */
+export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueue {
+  const enabled = db.prepare(`SELECT coalesce((SELECT enabled FROM embedding_settings WHERE id = 1), 0)`).pluck();
+  const next = db.prepare(`SELECT seq, hash FROM embedding_backlog ORDER BY seq LIMIT ?`);
+  const done = db.prepare(`DELETE FROM embedding_backlog WHERE seq IN (SELECT value FROM json_each(?))`);
+  const size = db.prepare(`SELECT count(*) FROM embedding_backlog`).pluck();
+  const text = db.prepare(`SELECT seq, title, text FROM chunks WHERE content_hash = ? LIMIT 1`);
+  const scopes = db.prepare(
+    `SELECT DISTINCT s.owner_id AS ownerId, m.source_id AS sourceId
+     FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
+     WHERE c.content_hash = ? AND m.deleted_at IS NULL ORDER BY m.source_id`,
+  );
+  const unhashed = db.prepare(`SELECT id, seq, title, text FROM chunks WHERE content_hash IS NULL LIMIT ?`);
+  const setHash = db.prepare(`UPDATE chunks SET content_hash = ? WHERE id = ?`);
+  const fill = db.transaction((rows: Array<{ id: number; seq: number; title: string | null; text: string }>) => {
+    for (const r of rows) setHash.run(chunkHash(r.seq, r.title, r.text), r.id);
+  });
+  const queueAll = db.prepare(`
+    INSERT OR REPLACE INTO embedding_backlog (hash)
+    SELECT DISTINCT c.content_hash FROM chunks c JOIN memories m ON m.id = c.memory_id
+    WHERE m.deleted_at IS NULL AND c.content_hash IS NOT NULL`);
+
+  const placeSql = (filter: VectorFilter | undefined): { sql: string; params: unknown[] } => {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (filter?.ownerId !== undefined) {
+      parts.push('s.owner_id = ?');
+      params.push(filter.ownerId);
+    }
+    if (filter?.sourceIds) {
+      parts.push('m.source_id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.sourceIds));
+    }
+    return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+  };
+
+  return {
+    async enabled() {
+      return enabled.get() === 1;
+    },
+    async enable() {
+      db.prepare(`INSERT OR REPLACE INTO embedding_settings (id, enabled) VALUES (1, 1)`).run();
+    },
+    async next(limit) {
+      return next.all(Math.max(1, Math.floor(limit))) as BacklogEntry[];
+    },
+    async done(seqs) {
+      if (seqs.length) done.run(JSON.stringify(seqs));
+    },
+    async size() {
+      return size.get() as number;
+    },
+    async describe(hashes) {
+      return hashes.map((hash): ChunkInfo => {
+        const row = text.get(hash) as { seq: number; title: string | null; text: string } | undefined;
+        const live = scopes.all(hash) as VectorScope[];
+        return { hash, text: row && live.length ? embeddedText(row.seq, row.title, row.text) : null, scopes: live };
+      });
+    },
+    async enqueueAll() {
+      for (;;) {
+        const rows = unhashed.all(FILL_BATCH) as Array<{ id: number; seq: number; title: string | null; text: string }>;
+        if (!rows.length) break;
+        fill.immediate(rows);
+      }
+      return db.transaction(() => queueAll.run().changes).immediate();
+    },
+    async corpus(filter) {
+      const place = placeSql(filter);
+      return db
+        .prepare(
+          `SELECT count(DISTINCT c.content_hash) FROM chunks c JOIN memories m ON m.id = c.memory_id
+           JOIN data_sources s ON s.id = m.source_id WHERE m.deleted_at IS NULL AND c.content_hash IS NOT NULL${place.sql}`,
+        )
+        .pluck()
+        .get(...place.params) as number;
+    },
+    async hitsFor(matches: VectorMatch[], filters: SearchFilters) {
+      if (!matches.length) return [];
+      const f = filterSql(filters);
+      const rows = db
+        .prepare(
+          `WITH hits AS (
+             SELECT json_extract(value, '$[0]') AS hash, json_extract(value, '$[1]') AS distance, key AS ord
+             FROM json_each(?)
+           )
+           SELECT hits.distance, hits.ord, c.text AS chunk_text, m.*, s.name AS source_name, s.source_type AS connector
+           FROM hits JOIN chunks c ON c.content_hash = hits.hash JOIN memories m ON m.id = c.memory_id
+           JOIN data_sources s ON s.id = m.source_id
+           WHERE m.deleted_at IS NULL${f.sql}
+           ORDER BY hits.ord, m.id`,
+        )
+        .all(JSON.stringify(matches.map((mt) => [mt.hash, mt.distance])), ...f.params) as any[];
+      const seen = new Set<number>();
+      const out: Array<SearchHit & { distance: number }> = [];
+      for (const row of rows) {
+        if (seen.has(row.id)) continue;
+        seen.add(row.id);
+        out.push(toVectorHit(row));
+      }
+      return out;
+    },
+  };
+}
+
+function toVectorHit(row: any): SearchHit & { distance: number } {
+  const text = String(row.chunk_text);
+  return {
+    memoryId: String(row.id),
+    sourceId: row.source_id,
+    sourceName: row.source_name,
+    connector: row.connector,
+    externalId: row.external_id,
+    stream: row.stream,
+    title: row.title ?? null,
+    snippet: text.length > VECTOR_SNIPPET_CHARS ? `${text.slice(0, VECTOR_SNIPPET_CHARS)}…` : text,
+    url: row.url ?? null,
+    author: row.author ?? null,
+    container: row.container ?? null,
+    thread: row.thread ?? null,
+    occurredAt: row.occurred_at ?? null,
+    tags: json(row.tags, []),
+    importance: row.importance ?? null,
+    domain: row.domain ?? null,
+    score: 1 - Number(row.distance),
+    distance: Number(row.distance),
+  };
+}
