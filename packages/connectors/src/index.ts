@@ -7,6 +7,7 @@ import { chatgptExportConnector } from './chatgpt-export/index.js';
 import { claudeCodeConnector } from './claude-code/index.js';
 import { filesConnector } from './files/index.js';
 import { gitConnector } from './git/index.js';
+import { gmailConnector } from './gmail/index.js';
 import { githubConnector } from './github/index.js';
 import { icsConnector } from './ics/index.js';
 import { imapConnector } from './imap/index.js';
@@ -34,6 +35,7 @@ export const builtinConnectors: AnyConnector[] = [
   filesConnector,
   gitConnector,
   githubConnector,
+  gmailConnector,
   icsConnector,
   imapConnector,
   logsConnector,
