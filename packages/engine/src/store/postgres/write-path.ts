@@ -1,7 +1,8 @@
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
 import { applyStatePg } from './connector-state.js';
 import type { Tx } from './db.js';
-import { vectorLiteral, vectorSql, VECTORS_OFF, type VectorState } from './vector.js';
+import { VECTORS_OFF, type VectorState } from './vector.js';
+import { chunkHash } from '../vector-queue.js';
 
 type ChunkRow = [string | number, number, string | null, string | null, string, number[] | undefined];
 
@@ -186,28 +187,22 @@ export async function commitPagePg(
   return result;
 }
 
-/** Writes chunks; their embeddings too when the store keeps vectors (chunks without one get NULL). */
-async function insertChunks(tx: Tx, rows: ChunkRow[], vectors: VectorState): Promise<void> {
+/**
+ * Writes chunks with their content hashes (the key of their vectors, see vector-queue.ts). Embeddings are not
+ * written here: the embedding backlog, filled by a trigger in this transaction, gets them off the write path.
+ */
+async function insertChunks(tx: Tx, rows: ChunkRow[], _vectors: VectorState): Promise<void> {
   if (!rows.length) return;
-  const cols = [
-    rows.map((r) => r[0]),
-    rows.map((r) => r[1]),
-    rows.map((r) => r[2]),
-    rows.map((r) => r[3]),
-    rows.map((r) => r[4]),
-  ];
-  if (!vectors.enabled || !vectors.dimensions || !rows.some((r) => r[5])) {
-    await tx.query(
-      `INSERT INTO chunks (memory_id, seq, heading, title, text) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[])`,
-      cols,
-    );
-    return;
-  }
-  const dims = vectors.dimensions;
-  const { type } = vectorSql(vectors);
   await tx.query(
-    `INSERT INTO chunks (memory_id, seq, heading, title, text, embedding)
-     SELECT x.m, x.s, x.h, x.t, x.x, x.e::${type} FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS x(m, s, h, t, x, e)`,
-    [...cols, rows.map((r) => (r[5] ? vectorLiteral(r[5], dims) : null))],
+    `INSERT INTO chunks (memory_id, seq, heading, title, text, content_hash)
+     SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [
+      rows.map((r) => r[0]),
+      rows.map((r) => r[1]),
+      rows.map((r) => r[2]),
+      rows.map((r) => r[3]),
+      rows.map((r) => r[4]),
+      rows.map((r) => chunkHash(r[1], r[3], r[4])),
+    ],
   );
 }

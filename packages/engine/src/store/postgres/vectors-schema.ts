@@ -1,0 +1,47 @@
+/**
+ * Migration (PostgreSQL): chunk content hashes, the embedding backlog and the vector index's bookkeeping — the
+ * same design as SQLite's (../sqlite/vectors-schema.ts). A trigger on `chunks` queues the hash of every chunk
+ * written or removed, in that transaction, once an embedding model has been ensured. A hash queued again while a
+ * batch is in flight takes a new sequence number, so `done` of that batch does not remove it. The per-model
+ * `vec_m<n>` tables need pgvector and are made by `ensureModel` (vectors.ts).
+ */
+export const VECTORS_MIGRATION_PG = `
+ALTER TABLE chunks ADD COLUMN content_hash TEXT;
+CREATE INDEX chunks_content_hash ON chunks (content_hash) WHERE content_hash IS NOT NULL;
+
+CREATE TABLE embedding_settings (id INTEGER PRIMARY KEY CHECK (id = 1), enabled BOOLEAN NOT NULL);
+CREATE TABLE embedding_backlog (seq BIGSERIAL PRIMARY KEY, hash TEXT NOT NULL UNIQUE);
+
+CREATE FUNCTION tributary_embed_backlog() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE h TEXT;
+BEGIN
+  IF TG_OP = 'DELETE' THEN h := OLD.content_hash; ELSE h := NEW.content_hash; END IF;
+  IF h IS NOT NULL AND EXISTS (SELECT 1 FROM embedding_settings WHERE enabled) THEN
+    INSERT INTO embedding_backlog (hash) VALUES (h)
+    ON CONFLICT (hash) DO UPDATE SET seq = nextval(pg_get_serial_sequence('embedding_backlog', 'seq'));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER chunks_embed_ai AFTER INSERT OR DELETE ON chunks FOR EACH ROW EXECUTE FUNCTION tributary_embed_backlog();
+
+CREATE TABLE vector_models (
+  id TEXT PRIMARY KEY,
+  dimensions INTEGER NOT NULL,
+  tbl INTEGER NOT NULL UNIQUE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE vector_points (
+  id BIGSERIAL PRIMARY KEY,
+  model TEXT NOT NULL REFERENCES vector_models(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL,
+  UNIQUE (model, hash)
+);
+CREATE TABLE vector_scopes (
+  point_id BIGINT NOT NULL REFERENCES vector_points(id) ON DELETE CASCADE,
+  owner_id TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  PRIMARY KEY (point_id, source_id)
+);
+CREATE INDEX vector_scopes_owner ON vector_scopes (owner_id, point_id);
+CREATE INDEX vector_scopes_source ON vector_scopes (source_id, point_id);
+`;
