@@ -32,6 +32,13 @@ import { registerUserRootRoutes } from './routes/user-roots.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { backgroundWebhookTrigger } from './webhook-dispatch.js';
 import { TributaryError } from '@tributary/sdk';
+import {
+  createDashboardState,
+  DASHBOARD_PUBLIC,
+  mountDashboardStatic,
+  registerDashboardRoutes,
+  sessionPrincipal,
+} from './dashboard/index.js';
 
 /** Where the REST API lives. */
 export const API_PREFIX = '/api/v1';
@@ -62,6 +69,8 @@ export function createApp(deps: AppDeps): TributaryApp {
   const background: BackgroundSyncs = createBackgroundSyncs(log);
   const authenticate = createAuthenticator(deps.engine.store);
   const limiter = limits.rateLimit ? createRequestLimiter(limits.rateLimit) : undefined;
+  const dashboard = deps.dashboard ?? createDashboardState();
+  const signIn = `${API_PREFIX}${DASHBOARD_PUBLIC.path}`;
 
   // Every zod failure (body, query, path) becomes the one envelope with an issue per field.
   const defaultHook = (result: {
@@ -116,16 +125,21 @@ export function createApp(deps: AppDeps): TributaryApp {
     if (
       PUBLIC.has(c.req.path) ||
       OAUTH_CALLBACK_PATH.test(c.req.path.slice(API_PREFIX.length)) ||
-      c.req.path.startsWith(`${API_PREFIX}/webhooks/`)
+      c.req.path.startsWith(`${API_PREFIX}/webhooks/`) ||
+      (c.req.path === signIn && c.req.method === DASHBOARD_PUBLIC.method)
     )
       return next();
-    const p = await authenticate(c.req.header('authorization'));
+    // A dashboard session cookie (with its CSRF token on writes) stands for the token it signed in with.
+    const p =
+      (await sessionPrincipal(c, dashboard.sessions, deps.engine.store)) ??
+      (await authenticate(c.req.header('authorization')));
     limiter?.take(p.token.id);
     const isMetrics = c.req.path === `${API_PREFIX}/metrics`;
     if (p.token.scope === 'metrics' && !isMetrics)
       throw new TributaryError('forbidden', 'A metrics token may only read /metrics.');
     // MCP tools only read; every other non-GET request writes.
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.path !== '/mcp') requireWrite(p);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.path !== '/mcp' && c.req.path !== signIn)
+      requireWrite(p);
     c.set('principal', p);
     return next();
   };
@@ -160,6 +174,7 @@ export function createApp(deps: AppDeps): TributaryApp {
     deps.triggerWebhookSync ?? backgroundWebhookTrigger(deps.engine, (run) => background.start(run)),
   );
   registerOAuthRoutes(api, routeDeps, deps);
+  registerDashboardRoutes(api, routeDeps, dashboard);
   app.route(API_PREFIX, api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
@@ -179,6 +194,8 @@ export function createApp(deps: AppDeps): TributaryApp {
   app.get(`${API_PREFIX}/docs`, (c) => c.html(renderDocsPage((doc ??= openapi()))));
 
   app.all('/mcp', (c) => handleMcpHttp(deps.engine, c.get('principal'), c.req.raw));
+  // Last: the dashboard's pages and assets at / (never shadowing the API or MCP).
+  mountDashboardStatic(app, dashboard.staticDir);
 
   return Object.assign(app, { openapiDocument: () => (doc ??= openapi()), shutdown: () => background.abortAll() });
 }

@@ -51,6 +51,8 @@ export interface AppDeps {
    * the store with the default policy (sources without a schedule are manual).
    */
   scheduler?: Pick<import('@tributary/engine').Scheduler, 'stateOf' | 'defaultIntervalMinutes'>;
+  /** The dashboard's sessions and live progress (the process feeds engine events into it); created when absent. */
+  dashboard?: import('./dashboard/state.js').DashboardState;
 }
 
 /** Whoever reads: an API token's user, or the local user of the stdio MCP server. */

@@ -20,6 +20,7 @@ export interface StartServerOptions {
   triggerWebhookSync?: AppDeps['triggerWebhookSync'];
   queue?: AppDeps['queue'];
   scheduler?: AppDeps['scheduler'];
+  dashboard?: AppDeps['dashboard'];
   /** Adds routes (the dashboard) to the app before it starts serving. */
   configure?: (app: TributaryApp) => void;
 }
@@ -46,6 +47,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.triggerWebhookSync ? { triggerWebhookSync: options.triggerWebhookSync } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
   });
   options.configure?.(built);
   const server = await new Promise<ServerType>((resolve, reject) => {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Engine, JobQueue, OAuthFlow, Scheduler } from '@tributary/engine';
+import type { Engine, EngineEvent, JobQueue, OAuthFlow, Scheduler } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError } from '@tributary/sdk';
 import type { Metrics } from '../../api/metrics.js';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
@@ -26,6 +27,7 @@ interface ServeFlags {
 export async function openServerEngine(
   ctx: CliContext,
   metrics: Metrics,
+  onEvent?: (event: EngineEvent) => void,
 ): Promise<{ engine: Engine; oauth: OAuthFlow; queue: JobQueue; scheduler: Scheduler }> {
   mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
   const { openRuntime } = await processModules();
@@ -33,7 +35,10 @@ export async function openServerEngine(
     dataDir: ctx.dataDir,
     env: ctx.io.env,
     connectors: ctx.connectors,
-    onEvent: metrics.onEvent,
+    onEvent: (event) => {
+      metrics.onEvent(event);
+      onEvent?.(event);
+    },
   });
   return { engine: engineOf(runtime), oauth: runtime.oauth, queue: runtime.queue, scheduler: runtime.scheduler };
 }
@@ -57,7 +62,17 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
         throw new TributaryError('invalid_input', `--rate-limit "${opts.rateLimit}": use a number ≥ 0.`);
       const { createMetrics, publicUrlFromEnv, startServer } = await processModules();
       const metrics = createMetrics();
-      const { engine, oauth, queue, scheduler } = await openServerEngine(ctx, metrics);
+      const { createDashboardState, loginLink } = await import('../../api/dashboard/state.js');
+      // Embedded (SQLite, single user): the dashboard may be opened with a one-time link.
+      const embedded = !ctx.io.env.TRIBUTARY_DATABASE_URL;
+      const dashboard = createDashboardState({
+        loginLinks: embedded,
+        vault: () => ({
+          keySource: ctx.io.env.TRIBUTARY_SECRET_KEY ? 'env' : 'file',
+          encryption: 'AES-256-GCM',
+        }),
+      });
+      const { engine, oauth, queue, scheduler } = await openServerEngine(ctx, metrics, dashboard.progress.onEvent);
       const publicUrl = publicUrlFromEnv(ctx.io.env);
       try {
         const token = await ensureBootstrapToken(
@@ -72,6 +87,7 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
           oauth,
           queue,
           scheduler,
+          dashboard,
           ...(publicUrl ? { publicUrl } : {}),
           limits: {
             ...(opts.maxBodyMb
@@ -87,6 +103,7 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
         ctx.out.line(
           `Tributary API listening on ${server.url} (REST ${server.url}/api/v1, docs ${server.url}/api/v1/docs, MCP ${server.url}/mcp)`,
         );
+        if (embedded) ctx.out.line(`Dashboard: ${loginLink(dashboard, server.url, LOCAL_USER_ID)} (one-time link)`);
         if (token) {
           const where = ctx.io.env.TRIBUTARY_DATABASE_URL
             ? ''

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createLogger, TributaryError } from '@tributary/sdk';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { ensureBootstrapToken, TOKEN_FILE } from '../../auth/tokens.js';
 import type { CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
@@ -42,12 +43,20 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
       const { createMetrics, openRuntime, publicUrlFromEnv, startScheduler, startServer, startWatchers, startWorker } =
         await processModules();
       const metrics = createMetrics();
+      const { createDashboardState, loginLink } = await import('../../api/dashboard/state.js');
+      const dashboard = createDashboardState({
+        loginLinks: true,
+        vault: () => ({ keySource: ctx.io.env.TRIBUTARY_SECRET_KEY ? 'env' : 'file', encryption: 'AES-256-GCM' }),
+      });
       const runtime = await openRuntime({
         dataDir: ctx.dataDir,
         env: ctx.io.env,
         connectors: ctx.connectors,
         log,
-        onEvent: metrics.onEvent,
+        onEvent: (event) => {
+          metrics.onEvent(event);
+          dashboard.progress.onEvent(event);
+        },
         // The worker's jobs and syncs started over the API each get a thread.
         syncThreads: Math.max(2, concurrency),
       });
@@ -63,6 +72,7 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
           oauth: runtime.oauth,
           queue: runtime.queue,
           scheduler: runtime.scheduler,
+          dashboard,
           ...(publicUrl ? { publicUrl } : {}),
         });
         const worker = startWorker(runtime, { concurrency, logger });
@@ -77,6 +87,10 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
         queueGauge.unref();
         ctx.out.line(`Tributary is up (${runtime.mode} mode, data in ${ctx.dataDir})`);
         ctx.out.line(`  API  ${server.url}/api/v1   docs ${server.url}/api/v1/docs   MCP ${server.url}/mcp`);
+        // The one-time link signs in as the single local user: only in embedded mode.
+        dashboard.loginLinks = runtime.mode === 'embedded';
+        if (dashboard.loginLinks)
+          ctx.out.line(`  Dashboard  ${loginLink(dashboard, server.url, LOCAL_USER_ID)}  (one-time sign-in link)`);
         if (token) {
           ctx.out.line(
             `  First admin API token (shown once; saved to ${path.join(ctx.dataDir, TOKEN_FILE)}, mode 0600):`,
