@@ -1,5 +1,7 @@
-import { TributaryError } from '@tributary/sdk';
+import { embeddingsConfigFromEnv, type EmbeddingsConfig } from './config.js';
 import { createHttpEmbedder } from './http-embedder.js';
+import { createOllamaEmbedder } from './ollama-embedder.js';
+import { createOnnxEmbedder } from './onnx-embedder.js';
 
 /**
  * Turns texts into vectors. One embedder embeds both the stored chunks and the search queries, so their vectors
@@ -19,45 +21,31 @@ export interface Embedder {
 }
 
 /**
- * The embedder a deployment configures through the environment, or `undefined` when
- * `TRIBUTARY_EMBEDDINGS_URL` is unset (vector search off).
- *
- * - `TRIBUTARY_EMBEDDINGS_URL` — base URL of an OpenAI-compatible server (`https://api.openai.com`,
- *   `http://localhost:11434` for Ollama, `http://localhost:1234` for LM Studio)
- * - `TRIBUTARY_EMBEDDINGS_MODEL` — the model name (required with the URL)
- * - `TRIBUTARY_EMBEDDINGS_DIMENSIONS` — the model's vector length (required with the URL)
- * - `TRIBUTARY_EMBEDDINGS_API_KEY` — bearer token, when the server needs one
+ * The embedder an embeddings config describes (Ollama, OpenAI-compatible, local ONNX). Nothing is contacted here;
+ * an ONNX model folder is read (a missing file fails now, not at the first sync).
+ * @throws TributaryError `invalid_config`
+ */
+export function createEmbedder(config: EmbeddingsConfig, options: { fetch?: typeof globalThis.fetch } = {}): Embedder {
+  switch (config.provider) {
+    case 'ollama':
+      return createOllamaEmbedder({ ...config, fetch: options.fetch });
+    case 'openai':
+      return createHttpEmbedder({ ...config, fetch: options.fetch });
+    case 'onnx':
+      return createOnnxEmbedder(config);
+  }
+}
+
+/**
+ * The embedder a deployment configures through the environment (see {@link embeddingsConfigFromEnv}), or
+ * `undefined` when none is set (vector search off). `TRIBUTARY_EMBEDDINGS_URL` alone keeps meaning an
+ * OpenAI-compatible server, as before `TRIBUTARY_EMBEDDINGS_PROVIDER` existed.
  * @throws TributaryError `invalid_config` naming the variable that is missing or wrong
  */
 export function embedderFromEnv(
   env: Record<string, string | undefined>,
   options: { fetch?: typeof globalThis.fetch } = {},
 ): Embedder | undefined {
-  const url = env.TRIBUTARY_EMBEDDINGS_URL?.trim();
-  if (!url) return undefined;
-  const model = env.TRIBUTARY_EMBEDDINGS_MODEL?.trim();
-  if (!model)
-    throw new TributaryError(
-      'invalid_config',
-      'TRIBUTARY_EMBEDDINGS_URL is set but TRIBUTARY_EMBEDDINGS_MODEL is not: name the embeddings model (e.g. text-embedding-3-small, nomic-embed-text).',
-      { issues: [{ path: 'TRIBUTARY_EMBEDDINGS_MODEL', message: 'required when TRIBUTARY_EMBEDDINGS_URL is set' }] },
-    );
-  const rawDims = env.TRIBUTARY_EMBEDDINGS_DIMENSIONS?.trim() ?? '';
-  const dimensions = Number(rawDims);
-  if (!/^\d+$/.test(rawDims) || dimensions < 1 || dimensions > 16_000)
-    throw new TributaryError(
-      'invalid_config',
-      `TRIBUTARY_EMBEDDINGS_DIMENSIONS must be the model's vector length, a whole number from 1 to 16000 (got "${rawDims}").`,
-      { issues: [{ path: 'TRIBUTARY_EMBEDDINGS_DIMENSIONS', message: 'a whole number from 1 to 16000' }] },
-    );
-  try {
-    new URL(url);
-  } catch (err) {
-    throw new TributaryError('invalid_config', `TRIBUTARY_EMBEDDINGS_URL is not a valid URL: "${url}".`, {
-      cause: err,
-      issues: [{ path: 'TRIBUTARY_EMBEDDINGS_URL', message: 'not a URL' }],
-    });
-  }
-  const apiKey = env.TRIBUTARY_EMBEDDINGS_API_KEY?.trim() || undefined;
-  return createHttpEmbedder({ url, model, dimensions, apiKey, fetch: options.fetch });
+  const config = embeddingsConfigFromEnv(env);
+  return config && createEmbedder(config, options);
 }
