@@ -1,6 +1,6 @@
 import type { Item } from '@tributary/sdk';
 import { createPipeline, isFailure } from '../pipeline/prepare.js';
-import type { MemoryStore, PreparedItem } from './types.js';
+import type { MemoryStore, PreparedItem, SourceStore } from './types.js';
 
 export type MakeStore = () => Promise<MemoryStore>;
 
@@ -27,7 +27,7 @@ export function chat(id: string, content: string, extra: Partial<Item> = {}): It
 }
 
 export async function newSource(
-  store: MemoryStore,
+  store: Pick<SourceStore, 'createSource'>,
   name = 'src',
   extra: { ownerId?: string; sourceType?: string } = {},
 ) {

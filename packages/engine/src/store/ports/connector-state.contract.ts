@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryStore } from './types.js';
-import { chat, newSource, prepared } from './contract-support.js';
+import type { ConnectorStateStore } from './connector-state.js';
+import type { MemoryReadStore } from './memories.js';
+import type { SourceStore } from './sources.js';
+import type { WriteStore } from './write-path.js';
 
-const page = (sourceId: string, state: Parameters<MemoryStore['commitPage']>[0]['state'], checkpoint = { p: 1 }) => ({
+type StateStores = ConnectorStateStore & WriteStore & SourceStore & MemoryReadStore;
+import { chat, newSource, prepared } from '../contract-support.js';
+
+const page = (sourceId: string, state: Parameters<WriteStore['commitPage']>[0]['state'], checkpoint = { p: 1 }) => ({
   sourceId,
   runId: null,
   items: [],
@@ -11,7 +16,7 @@ const page = (sourceId: string, state: Parameters<MemoryStore['commitPage']>[0][
   state,
 });
 
-async function listAll(store: MemoryStore, sourceId: string, prefix?: string, limit = 2): Promise<string[]> {
+async function listAll(store: ConnectorStateStore, sourceId: string, prefix?: string, limit = 2): Promise<string[]> {
   const keys: string[] = [];
   let after: string | undefined;
   for (;;) {
@@ -23,7 +28,7 @@ async function listAll(store: MemoryStore, sourceId: string, prefix?: string, li
 }
 
 /** Connector state: per-source records written with a page, read by key and by prefix in byte order. */
-export function stateContract(getStore: () => MemoryStore): void {
+export function connectorStateContract(getStore: () => StateStores): void {
   describe('connector state', () => {
     it('sets, overwrites and deletes records with the page; JSON values round-trip', async () => {
       const store = getStore();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryStore } from './types.js';
-import { chat, newSource, prepared } from './contract-support.js';
+import type { SearchStore } from './search.js';
+import type { SourceStore } from './sources.js';
+import type { WriteStore } from './write-path.js';
+import { chat, newSource, prepared } from '../contract-support.js';
 
 const page = (from: number, to: number, word: string) =>
   prepared(Array.from({ length: to - from }, (_, k) => chat(`m${from + k}`, `${word} message number${from + k}`)));
@@ -9,7 +11,7 @@ const page = (from: number, to: number, word: string) =>
  * Bulk backfill (`deferIndex`): a backend may index such pages later, but after `flushIndex` — or after any page
  * committed without the flag — search sees exactly what is live: every deferred item, nothing deleted meanwhile.
  */
-export function bulkContract(getStore: () => MemoryStore): void {
+export function bulkContract(getStore: () => WriteStore & SourceStore & SearchStore): void {
   describe('bulk backfill (deferred indexing)', () => {
     it('deferred pages are searchable after flushIndex; deletions during the backlog never show up', async () => {
       const store = getStore();
