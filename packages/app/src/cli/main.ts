@@ -33,8 +33,15 @@ const argv = process.argv.slice(2);
 // Loading every connector (and its libraries) costs a second; `search`, `status` … never run one.
 // Loaded by module specifier, so sync threads can load the same connectors (see runtime/connector-modules.ts).
 // Imported when a command runs, not before: `--help` and `--version` load neither connectors nor the engine.
-const connectors = async () =>
-  needsConnectors(argv) ? (await import('../runtime/connector-modules.js')).loadConnectors() : [];
+// Plugins of the data dir load too (their code runs in sandboxes); a refused one is named on stderr, the rest run.
+const connectors = async (dataDir: string) =>
+  needsConnectors(argv)
+    ? (await import('../runtime/connector-modules.js')).loadConnectors(undefined, {
+        dataDir,
+        env: process.env,
+        onRefused: (line) => process.stderr.write(`warning: ${line}\n`),
+      })
+    : [];
 const code = await runCli(argv, processIo(), { connectors, openEngine: runtimeEngineFactory(process.env) });
 process.exitCode = code;
 // The engine is closed; if a stray handle (a library timer) still holds the loop, do not hang the shell.

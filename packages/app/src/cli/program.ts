@@ -24,8 +24,11 @@ import { registerVault } from './commands/vault.js';
 import { registerUp } from './commands/up.js';
 
 export interface RunOptions {
-  /** The connectors, or how to load them: called only once a command runs (never for --help or --version). */
-  connectors: AnyConnector[] | (() => Promise<AnyConnector[]>);
+  /**
+   * The connectors, or how to load them (given the data dir, whose plugins load too): called only once a command
+   * runs (never for --help or --version).
+   */
+  connectors: AnyConnector[] | ((dataDir: string) => Promise<AnyConnector[]>);
   openEngine: EngineFactory;
   version?: string;
 }
@@ -45,7 +48,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   const load = options.connectors;
   const ctx = new CliContext(io, program, Array.isArray(load) ? load : [], options.openEngine);
   // Connectors (and their libraries) load when a command is about to run, so --help and --version stay instant.
-  if (!Array.isArray(load)) program.hook('preAction', async () => void (ctx.connectors = await load()));
+  if (!Array.isArray(load)) program.hook('preAction', async () => void (ctx.connectors = await load(ctx.dataDir)));
   program
     .description('Sync the streams of your work into one searchable memory.')
     .version(options.version ?? '0.1.0', '-V, --version')

@@ -103,7 +103,9 @@ function lowerPriority(): void {
 async function main(): Promise<void> {
   let runtime: Runtime;
   try {
-    const connectors = (await loadConnectors(init.connectorModules)).map(yieldingBetweenPages);
+    const connectors = (await loadConnectors(init.connectorModules, { dataDir: init.dataDir, env: init.env })).map(
+      yieldingBetweenPages,
+    );
     runtime = await openRuntime({
       dataDir: init.dataDir,
       env: init.env,
