@@ -19,6 +19,8 @@ export function registerDashboardEvents(app: Api, deps: RouteDeps, state: Dashbo
     createRoute({
       method: 'get',
       path: '/dashboard/events',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags: ['dashboard'],
       summary: 'Live sync progress of your sources (text/event-stream: progress, finished)',
       responses: {

@@ -51,6 +51,8 @@ export function registerSessionRoutes(app: Api, deps: RouteDeps, state: Dashboar
     createRoute({
       method: 'post',
       path: '/dashboard/session',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'Sign in to the dashboard with an API token or a one-time link code; sets the session cookie',
       security: [],
@@ -104,6 +106,8 @@ export function registerSessionRoutes(app: Api, deps: RouteDeps, state: Dashboar
     createRoute({
       method: 'get',
       path: '/dashboard/session',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: "The signed-in user and the session's CSRF token",
       responses: { 200: json(SessionInfo), ...errorResponses() },
@@ -128,6 +132,8 @@ export function registerSessionRoutes(app: Api, deps: RouteDeps, state: Dashboar
     createRoute({
       method: 'delete',
       path: '/dashboard/session',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'Sign out: ends the session (and revokes the token a one-time link created)',
       responses: { 204: { description: 'Signed out' }, ...errorResponses(403) },

@@ -88,6 +88,8 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
     createRoute({
       method: 'get',
       path: '/dashboard/sources',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'Your sources with last run, next sync, memory count and live progress (the sources page)',
       responses: { 200: json(OverviewSchema), ...errorResponses() },
@@ -123,6 +125,8 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
     createRoute({
       method: 'post',
       path: '/dashboard/drafts',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'Save a new source paused and run its health check (resume it to switch it on)',
       request: body(SourceCreateSchema),
@@ -188,6 +192,8 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
     createRoute({
       method: 'get',
       path: '/dashboard/schedule',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'The next three times of a schedule (cron wins over interval_minutes); a bad cron is a 400 on `cron`',
       request: { query: ScheduleQuery },
@@ -212,6 +218,8 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
     createRoute({
       method: 'post',
       path: '/dashboard/sources/{id}/sync',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'Start a sync now (as POST /sources/{id}/sync) whose progress the dashboard streams live',
       request: { params: IdParam, query: SyncQuerySchema.omit({ wait: true }) },
@@ -249,6 +257,8 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
     createRoute({
       method: 'get',
       path: '/dashboard/vault',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
       tags,
       summary: 'Where the vault key comes from and how secrets are encrypted (never any key material)',
       responses: {
