@@ -24,6 +24,8 @@ import { configToStore, openSourceConfig } from './source-config.js';
 import { splitSourceSettings, validateSourceName } from './source-settings.js';
 import { startBudgetMeter } from './budget.js';
 import { assertPathsAllowed, pathGuardFor } from './local-access.js';
+import { createConnectorRegistry } from './connector-registry.js';
+import { createConnectorMetrics } from './connector-metrics.js';
 import {
   LOCAL_USER_ID,
   type Engine,
@@ -56,6 +58,13 @@ export function createEngine(options: EngineOptions): Engine {
     }
     return c;
   };
+  const connectorRegistry = createConnectorRegistry({
+    store,
+    connectors: registry,
+    connector,
+    origin: options.connectorOrigin,
+    env: options.env,
+  });
 
   const getSource = async (idOrName: string, ownerId?: string): Promise<SourceRecord> => {
     const byId = await store.getSource(idOrName);
@@ -101,10 +110,13 @@ export function createEngine(options: EngineOptions): Engine {
     const countApiCall = (): void => options.onEvent?.({ type: 'api_call', sourceId: source.id, connector: name });
     const countRateLimitWait = (ms: number): void =>
       options.onEvent?.({ type: 'rate_limit_wait', sourceId: source.id, connector: name, ms });
+    const featureSettings = await connectorRegistry.settingsFor(source);
     return {
       sourceId: source.id,
       config,
-      features: resolveFeatures(c.manifest, source.features),
+      features: Object.fromEntries(Object.entries(featureSettings).map(([k, f]) => [k, f.enabled])),
+      featureSettings,
+      metrics: createConnectorMetrics(c, source.id, options.onEvent, log),
       credentials,
       http: createHttpClient({
         clock,
@@ -163,7 +175,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const engine: Engine = {
     store,
-    connectors: { list: () => [...registry.values()], get: connector },
+    connectors: { list: () => [...registry.values()], get: connector, registry: connectorRegistry },
     sources: {
       async add(given) {
         const { c, input, ownerId } = await checkNewSource(given);
@@ -272,6 +284,7 @@ export function createEngine(options: EngineOptions): Engine {
         );
       }
       const c = connector(source.sourceType);
+      await connectorRegistry.assertRunnable(source);
       // A full refresh tombstones what the read does not yield: on a connector that cannot re-read everything
       // (push: its items only arrive through ingest) it would delete them all.
       if (syncOptions.mode === 'full_refresh' && c.manifest.capabilities?.fullRefresh === false) {

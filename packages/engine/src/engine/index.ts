@@ -1,5 +1,13 @@
 export * from './types.js';
 export * from './create-engine.js';
+export {
+  manifestHash,
+  missingEnvVars,
+  type ConnectorRegistry,
+  type ConnectorStatus,
+  type FeatureView,
+  type FeatureWrite,
+} from './connector-registry.js';
 export { splitSourceSettings, validateSourceName, SOURCE_NAME_MAX } from './source-settings.js';
 export { runSync, noCredentials, secretValues as sourceSecretValues } from './runner.js';
 export { writePage } from './page-writer.js';

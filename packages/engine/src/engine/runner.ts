@@ -5,7 +5,6 @@ import {
   createLogger,
   parseCheckpoint,
   parseConfig,
-  resolveFeatures,
   secretFieldPaths,
   toTributaryError,
   TributaryError,
@@ -29,6 +28,8 @@ import { openSourceConfig } from './source-config.js';
 import { startBudgetMeter } from './budget.js';
 import { assertPathsAllowed, pathGuardFor } from './local-access.js';
 import { createRunState } from './state-view.js';
+import { createConnectorRegistry } from './connector-registry.js';
+import { createConnectorMetrics } from './connector-metrics.js';
 
 /** Credentials that never exist: for connectors with `auth: none` or when no vault is configured. */
 export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
@@ -138,7 +139,13 @@ export async function runSync(
   try {
     progress('starting');
     const config = parseConfig(connector, await openSourceConfig(deps, source)) as Record<string, unknown>;
-    const features = resolveFeatures(connector.manifest, source.features);
+    // Feature settings are read from the store at every run: a change applies at the next run, no restart.
+    const featureSettings = await createConnectorRegistry({
+      store,
+      connectors: new Map([[connector.manifest.name, connector]]),
+      connector: () => connector,
+    }).settingsFor(source);
+    const features = Object.fromEntries(Object.entries(featureSettings).map(([k, f]) => [k, f.enabled]));
     const credentials = deps.credentials?.(source, connector) ?? noCredentials;
     const credential = await credentials.get().catch((err) => {
       throw toTributaryError(err);
@@ -208,6 +215,8 @@ export async function runSync(
           sourceId: source.id,
           config,
           features,
+          featureSettings,
+          metrics: createConnectorMetrics(connector, source.id, deps.onEvent, logger),
           credentials,
           http,
           rateLimiter,

@@ -97,6 +97,13 @@ export interface EngineOptions {
   store: MemoryStore;
   connectors: AnyConnector[];
   clock?: Clock;
+  /** Whether a connector is built in or an installed plugin (recorded in the registry). @default builtin */
+  connectorOrigin?: (connector: AnyConnector) => import('../store/registry.js').ConnectorOrigin;
+  /**
+   * The host environment, for the manifests' `envVars`: a source whose connector misses a required one does not
+   * run. Absent: not checked.
+   */
+  env?: Record<string, string | undefined>;
   /** Where credentials come from (the vault). Without it, connectors get no credentials. */
   credentials?: (source: SourceRecord, connector: AnyConnector) => CredentialAccess;
   /** Stores a credential for a source (the vault); used by `sources.add` with `credential`. */
@@ -174,7 +181,18 @@ export type EngineEvent =
       items: number;
     }
   | { type: 'api_call'; sourceId: string; connector: string }
-  | { type: 'rate_limit_wait'; sourceId: string; connector: string; ms: number };
+  | { type: 'rate_limit_wait'; sourceId: string; connector: string; ms: number }
+  | {
+      /** A connector's own metric (manifest `monitoring.metrics`), updated through `ctx.metrics`. */
+      type: 'connector_metric';
+      sourceId: string;
+      connector: string;
+      name: string;
+      metricType: 'counter' | 'gauge';
+      description: string;
+      op: 'inc' | 'set';
+      value: number;
+    };
 
 export interface Engine {
   readonly store: MemoryStore;
@@ -182,6 +200,8 @@ export interface Engine {
     list(): AnyConnector[];
     /** @throws TributaryError `not_found` naming the known connectors */
     get(name: string): AnyConnector;
+    /** The registry: enabled or not, versions, feature settings (connector-registry.ts). */
+    registry: import('./connector-registry.js').ConnectorRegistry;
   };
   sources: {
     /** @throws `invalid_config` (names the field), `not_found` (unknown connector), `conflict` (name taken) */

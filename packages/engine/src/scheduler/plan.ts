@@ -43,11 +43,13 @@ export interface SourceMemo {
 export interface SourceView {
   source: SourceRecord;
   recentRuns: RunRecord[];
+  /** Its connector is disabled in the registry: like paused, nothing runs (status `connector_disabled`). */
+  connectorDisabled?: boolean;
 }
 
 /** `manual`: no schedule (and no default interval): only "sync now" and webhooks sync it. */
 export type ScheduleStatus =
-  'scheduled' | 'due' | 'paused' | 'running' | 'backoff' | 'debouncing' | 'invalid' | 'manual';
+  'scheduled' | 'due' | 'paused' | 'running' | 'backoff' | 'debouncing' | 'invalid' | 'manual' | 'connector_disabled';
 
 /** The scheduler's view of one source, for the API and dashboard. Times are ISO 8601. */
 export interface SourceScheduleState {
@@ -118,7 +120,7 @@ function failures(runs: RunRecord[]): { count: number; lastAt: number | null } {
 /**
  * One scheduling decision, a pure function of (sources with their recent runs, memo, now): which syncs to enqueue
  * and the state of every source. Rules:
- * - paused sources get nothing (pending webhook bursts are dropped);
+ * - paused sources and sources of a disabled connector get nothing (pending webhook bursts are dropped);
  * - a source with a running sync gets nothing now (overlap); its webhook burst waits for the run to end;
  * - a scheduled sync is due `intervalMinutes` (or at the next cron time) after the later of the last run's start and
  *   the last enqueue; a scheduled source that never ran is due at once (its first backfill);
@@ -138,7 +140,7 @@ export function planTick(
   const states: SourceScheduleState[] = [];
   const next = new Map<string, SourceMemo>();
 
-  for (const { source, recentRuns } of views) {
+  for (const { source, recentRuns, connectorDisabled } of views) {
     const m: SourceMemo = { ...memo.get(source.id) };
     const fail = failures(recentRuns);
     const backoffUntil =
@@ -158,9 +160,9 @@ export function planTick(
     };
     states.push(state);
 
-    if (source.status === 'paused') {
+    if (source.status === 'paused' || connectorDisabled) {
       delete m.webhook;
-      state.status = 'paused';
+      state.status = source.status === 'paused' ? 'paused' : 'connector_disabled';
       state.pendingWebhookEvents = 0;
       next.set(source.id, m);
       continue;

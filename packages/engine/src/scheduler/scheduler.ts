@@ -17,16 +17,20 @@ export interface SchedulerSourcePort {
   getSource(id: string): Promise<SourceRecord | null>;
   /** Newest first; a few are enough (failure streaks are capped by the backoff maximum anyway). */
   recentRuns(sourceId: string): Promise<RunRecord[]>;
+  /** Connectors disabled in the registry: their sources never run. @default none */
+  disabledConnectors?(): Promise<Set<string>>;
 }
 
 /** The port over the store. */
 export function storeSourcePort(
-  store: Pick<MemoryStore, 'listSources' | 'getSource' | 'listRuns'>,
+  store: Pick<MemoryStore, 'listSources' | 'getSource' | 'listRuns' | 'connectorRegistry'>,
 ): SchedulerSourcePort {
   return {
     listSources: () => store.listSources(),
     getSource: (id) => store.getSource(id),
     recentRuns: (sourceId) => store.listRuns({ sourceId, limit: 20 }),
+    disabledConnectors: async () =>
+      new Set((await (store.connectorRegistry?.list() ?? [])).filter((e) => !e.enabled).map((e) => e.name)),
   };
 }
 
@@ -78,10 +82,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   return {
     async tick() {
       const sources = await options.sources.listSources();
+      const disabled = (await options.sources.disabledConnectors?.()) ?? new Set<string>();
       const views = await Promise.all(
         sources.map(async (source) => ({
           source,
           recentRuns: source.status === 'paused' ? [] : await options.sources.recentRuns(source.id),
+          connectorDisabled: disabled.has(source.sourceType),
         })),
       );
       const plan = planTick(views, memo, clock.now(), policy);
@@ -113,6 +119,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (source.status === 'paused') {
         throw new TributaryError('conflict', `Source "${source.name}" is paused; resume it before syncing.`);
       }
+      if ((await options.sources.disabledConnectors?.())?.has(source.sourceType)) {
+        throw new TributaryError(
+          'conflict',
+          `Source "${source.name}" cannot run: connector disabled (${source.sourceType}). ` +
+            `Enable it with \`tributary connectors enable ${source.sourceType}\`.`,
+          { details: { reason: 'connector_disabled', connector: source.sourceType } },
+        );
+      }
       const result = await options.queue.enqueue(syncJobFor(source, 'manual', { forceFullSync: opts.forceFullSync }));
       memo.set(sourceId, { ...memo.get(sourceId), lastEnqueuedAt: clock.now() });
       return result;
@@ -140,8 +154,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async stateOf(sourceId) {
       const source = await requireSource(sourceId);
       const recentRuns = source.status === 'paused' ? [] : await options.sources.recentRuns(sourceId);
+      const connectorDisabled = (await options.sources.disabledConnectors?.())?.has(source.sourceType) ?? false;
       // A dry plan over a copy of the memo: asking for the state never enqueues or forgets anything.
-      const plan = planTick([{ source, recentRuns }], new Map(memo), clock.now(), policy);
+      const plan = planTick([{ source, recentRuns, connectorDisabled }], new Map(memo), clock.now(), policy);
       return plan.states[0]!;
     },
 

@@ -21,7 +21,17 @@ export const SourceStatusSchema = z
       .enum(['source', 'default', 'none'])
       .describe("'none': manual — the scheduler never syncs it; 'default': the operator's default interval."),
     schedule_status: z
-      .enum(['scheduled', 'due', 'paused', 'running', 'backoff', 'debouncing', 'invalid', 'manual'])
+      .enum([
+        'scheduled',
+        'due',
+        'paused',
+        'running',
+        'backoff',
+        'debouncing',
+        'invalid',
+        'manual',
+        'connector_disabled',
+      ])
       .describe("The scheduler's view now."),
     next_sync_at: z.string().nullable().describe('When the scheduler syncs it next (after any backoff); null: never.'),
     backoff: z
