@@ -12,7 +12,10 @@ import { createPgTrust } from './trust.js';
 import { createPgRegistry } from './registry.js';
 import { setEnrichmentPg } from './enrichment.js';
 import { eraseMemoriesPg } from './erase.js';
-import { migrateVectors, VECTORS_OFF, type VectorState } from './vector.js';
+import { VECTORS_OFF, type VectorState } from './vector.js';
+import { createPgVectorIndex, detectPgvector, PGVECTOR_UNKNOWN, type PgVectorOptions } from './vectors.js';
+import { createPgEmbeddingQueue } from './vectors-queue.js';
+import type { VectorStore } from '../vector-queue.js';
 import { commitPagePg } from './write-path.js';
 
 export interface PostgresStoreOptions {
@@ -24,10 +27,12 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   now?: () => Date;
   /**
-   * The embedder's vector length. When set, `migrate()` adds a pgvector column + HNSW index where the `vector`
-   * extension is available, and says why not (logged once, and in `vectorSupport()`) where it is not.
+   * The embedder's vector length, when one is configured: then `migrate()` logs once whether pgvector is available
+   * (and why not). Vectors live in per-model tables made by the vector index (vectors.ts), whatever this says.
    */
   vectorDimensions?: number;
+  /** pgvector search tuning (when unfiltered searches walk the HNSW index). */
+  vectors?: PgVectorOptions;
   /** Receives the one start-up line about vector support. */
   logger?: Logger;
 }
@@ -41,7 +46,9 @@ const MIGRATION_LOCK = 7_262_001; // pg_advisory_xact_lock key: one migrator at 
  * The distributed store on PostgreSQL (`pg`, pooled): the same schema and semantics as SQLite, passing the same
  * contract suite. Full text with tsvector + GIN; one transaction per page.
  */
-export function createPostgresStore(options: PostgresStoreOptions): MemoryStore & { readonly pool: pg.Pool } {
+export function createPostgresStore(
+  options: PostgresStoreOptions,
+): MemoryStore & VectorStore & { readonly pool: pg.Pool } {
   const schema = options.schema ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new TributaryError('invalid_config', `Invalid PostgreSQL schema name "${schema}".`);
@@ -60,7 +67,9 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
   const admin = createPgAdmin(pool, now, () => clock().getTime());
   const trust = createPgTrust(pool);
   const reads = createPgReads(pool);
-  let vectors: VectorState = VECTORS_OFF;
+  // Chunks no longer carry embeddings (the backlog fills the vector index); the old column stays unused.
+  const vectors: VectorState = VECTORS_OFF;
+  let pgvector = PGVECTOR_UNKNOWN;
   let vectorsLogged = false;
   const search = createPgSearch(pool, () => vectors);
 
@@ -94,8 +103,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
             now(),
           ]);
         }
-        if (options.vectorDimensions !== undefined)
-          vectors = await migrateVectors(client, options.vectorDimensions, now());
+        pgvector = await detectPgvector(client);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -105,12 +113,14 @@ export function createPostgresStore(options: PostgresStoreOptions): MemoryStore 
       }
       if (options.vectorDimensions !== undefined && !vectorsLogged) {
         vectorsLogged = true;
-        if (vectors.enabled) options.logger?.info(`vector search on: ${vectors.reason}`);
-        else options.logger?.warn(`vector search off: ${vectors.reason}`);
+        if (pgvector.enabled) options.logger?.info(`vector search on: ${pgvector.reason}`);
+        else options.logger?.warn(`vector search off: ${pgvector.reason}`);
       }
       return status();
     },
-    vectorSupport: () => ({ enabled: vectors.enabled, reason: vectors.reason }),
+    vectorSupport: () => ({ enabled: pgvector.enabled, reason: pgvector.reason }),
+    vectorIndex: createPgVectorIndex(pool, () => pgvector, now, options.vectors),
+    embeddingQueue: createPgEmbeddingQueue(pool),
     migrationStatus: status,
     async ping() {
       try {
