@@ -53,7 +53,8 @@ export async function startOllamaTwin(options: OllamaTwinOptions = {}): Promise<
   const requests: OllamaEmbedRequest[] = [];
 
   /** Parses an embed body the way Ollama does; an error answer, or the texts to embed (already truncated). */
-  function embedInput(req: TwinRequest, openai: boolean): TwinResponse | { model: string; texts: string[] } {
+  function embedInput(req: TwinRequest, openai: boolean): { reply: TwinResponse } | { model: string; texts: string[] } {
+    const err = (status: number, error: string) => ({ reply: { status, body: { error } } });
     const body = req.json as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object') return err(400, 'invalid request body');
     const { model, input, truncate, dimensions } = body;
@@ -72,8 +73,10 @@ export async function startOllamaTwin(options: OllamaTwinOptions = {}): Promise<
     if (!twin.models.has(model) && !twin.models.has(`${model}:latest`))
       return openai
         ? {
-            status: 404,
-            body: { error: { message: `model "${model}" not found, try pulling it first`, type: 'api_error' } },
+            reply: {
+              status: 404,
+              body: { error: { message: `model "${model}" not found, try pulling it first`, type: 'api_error' } },
+            },
           }
         : err(404, `model "${model}" not found, try pulling it first`);
     const out: string[] = [];
@@ -106,7 +109,7 @@ export async function startOllamaTwin(options: OllamaTwinOptions = {}): Promise<
         name: 'embed',
         handler: (req) => {
           const parsed = embedInput(req, false);
-          if ('status' in parsed) return parsed;
+          if ('reply' in parsed) return parsed.reply;
           const dims = (req.json as { dimensions?: number }).dimensions;
           answered += parsed.texts.length;
           return {
@@ -126,7 +129,7 @@ export async function startOllamaTwin(options: OllamaTwinOptions = {}): Promise<
         name: 'openai.embeddings',
         handler: (req) => {
           const parsed = embedInput(req, true);
-          if ('status' in parsed) return parsed;
+          if ('reply' in parsed) return parsed.reply;
           answered += parsed.texts.length;
           const count = parsed.texts.reduce((n, t) => n + tokens(t).length, 0);
           return {
