@@ -28,6 +28,8 @@ function toJsonSchema(node: unknown): void {
   if (typeof o.$ref === 'string' && !o.$ref.startsWith('#')) o.$ref = `#/definitions/${o.$ref}`;
   if (typeof o.format === 'string' && NON_JSON_FORMATS.has(o.format)) delete o.format;
   if (o.type === 'any') delete o.type;
+  // A Discovery schema names itself with `id` (JSON Schema's old spelling of `$id`); the name is its key already.
+  if (typeof o.id === 'string') delete o.id;
   if (o.type === 'object' && o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
 }
 

@@ -64,7 +64,6 @@ export const GmailConfigSchema = z.object({
     .max(32)
     .default(8)
     .describe('messages.get calls in flight at once (all under the quota budget).'),
-  attachments: z.boolean().default(true).describe('Add the text of text-like attachments to the content.'),
   maxMessageMb: z.number().positive().max(50).default(25).describe('Skip (and report) messages larger than this.'),
   userId: z.string().min(1).default('me').describe('Mailbox to read: "me" (the signed-in account).'),
   rootUrl: z

@@ -1,5 +1,11 @@
 import { testConnector } from '@tributary/sdk/testing';
-import { seedGmail, startGmailTwin, syntheticMail, type GmailSeed, type GmailTwin } from '../../../../test/twins/google/index.js';
+import {
+  seedGmail,
+  startGmailTwin,
+  syntheticMail,
+  type GmailSeed,
+  type GmailTwin,
+} from '../../../../test/twins/google/index.js';
 import { gmailConnector } from './index.js';
 
 // 45 messages in pages of 10 (5 pages) keep the crash-after-any-page matrix quick; gmail.test.ts runs 5,000.

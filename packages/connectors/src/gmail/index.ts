@@ -25,7 +25,9 @@ export const gmailConnector = defineConnector({
     auth: { type: 'oauth2', provider: 'google', scopes: GMAIL_SCOPES, allowToken: true },
     config: GmailConfigSchema,
     checkpoint: GmailCheckpointSchema,
-    features: {},
+    features: {
+      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    },
     streams: [MAIL_STREAM],
     capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
     // Gmail counts quota units, 250 per user per second (messages.get costs 5): the limiter's tokens are units.

@@ -78,7 +78,7 @@ async function toPageParts(
       continue;
     }
     try {
-      const mail = await parseMail(raw, { attachmentText: run.ctx.config.attachments });
+      const mail = await parseMail(raw, { attachmentText: run.ctx.features.attachments === true });
       const item = toGmailItem(mail, { id, threadId: message.threadId, labelIds: message.labelIds }, run.names);
       items.set(item.externalId, item);
       set[messageKey(id)] = { x: item.externalId, g: gen };
@@ -165,16 +165,32 @@ async function* historyPhase(run: Run, cp: GmailCheckpoint): AsyncGenerator<Gmai
       if (isTributaryError(err) && err.code === 'not_found') return 'expired';
       throw err;
     }
-    const touched = new Set<string>();
-    const deleted = new Set<string>();
+    // Per message, what its last event asks for: read it again, or drop it without a call (deleted, or moved to
+    // spam/trash: Gmail's lists leave those out, so do we).
+    const todo = new Map<string, 'fetch' | 'drop'>();
     for (const h of res.history ?? []) {
-      for (const c of [...(h.messagesAdded ?? []), ...(h.labelsAdded ?? []), ...(h.labelsRemoved ?? [])])
-        if (c.message?.id) touched.add(c.message.id);
-      for (const c of h.messagesDeleted ?? []) if (c.message?.id) deleted.add(c.message.id);
+      for (const c of h.messagesAdded ?? []) if (c.message?.id) todo.set(c.message.id, 'fetch');
+      // Once in spam/trash a message stays dropped until a record takes that label away again.
+      for (const c of h.labelsRemoved ?? []) {
+        const id = c.message?.id;
+        if (id && (todo.get(id) !== 'drop' || c.labelIds?.some((l) => EXCLUDED_LABELS.has(l)))) todo.set(id, 'fetch');
+      }
+      for (const c of h.labelsAdded ?? []) {
+        const id = c.message?.id;
+        if (!id) continue;
+        if (c.labelIds?.some((l) => EXCLUDED_LABELS.has(l))) todo.set(id, 'drop');
+        else if (todo.get(id) !== 'drop') todo.set(id, 'fetch');
+      }
+      for (const c of h.messagesDeleted ?? []) if (c.message?.id) todo.set(c.message.id, 'drop');
     }
-    for (const id of deleted) touched.delete(id);
+    const deleted = new Set<string>();
+    const touched: string[] = [];
+    for (const [id, what] of todo) {
+      if (what === 'drop') deleted.add(id);
+      else touched.push(id);
+    }
     const live: Array<{ id: string; message: GmailMessage }> = [];
-    for (const f of await fetchAll(run, [...touched])) {
+    for (const f of await fetchAll(run, touched)) {
       if ('gone' in f || !belongs(run, f.message)) deleted.add(f.id);
       else live.push(f);
     }
