@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SearchFilters, SearchHit } from './types.js';
+import type { SearchFilters, SearchHit, SearchQuery } from './types.js';
 import type { VectorFilter, VectorIndex, VectorMatch, VectorScope } from './vector-port.js';
 
 /**
@@ -70,6 +70,17 @@ export interface VectorStore {
   /** The store's own vector index (sqlite-vec, pgvector); null where the backend cannot keep vectors. */
   readonly vectorIndex: VectorIndex | null;
   readonly embeddingQueue: EmbeddingQueue;
+  /**
+   * How many live memories match a keyword query under its filters, exactly up to `cap`, else `cap` marked as a
+   * lower bound (so a result set can say "960 matches" or "at least 10000").
+   */
+  countMatches(query: SearchQuery, cap: number): Promise<MatchCount>;
+}
+
+export interface MatchCount {
+  total: number;
+  /** false: `total` is a lower bound (the count stopped there). */
+  exact: boolean;
 }
 
 /**

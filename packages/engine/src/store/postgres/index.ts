@@ -15,6 +15,7 @@ import { eraseMemoriesPg } from './erase.js';
 import { VECTORS_OFF, type VectorState } from './vector.js';
 import { createPgVectorIndex, detectPgvector, PGVECTOR_UNKNOWN, type PgVectorOptions } from './vectors.js';
 import { createPgEmbeddingQueue } from './vectors-queue.js';
+import { createPgSearchCount } from './search-count.js';
 import type { VectorStore } from '../vector-queue.js';
 import { commitPagePg } from './write-path.js';
 
@@ -121,6 +122,7 @@ export function createPostgresStore(
     vectorSupport: () => ({ enabled: pgvector.enabled, reason: pgvector.reason }),
     vectorIndex: createPgVectorIndex(pool, () => pgvector, now, options.vectors),
     embeddingQueue: createPgEmbeddingQueue(pool),
+    countMatches: createPgSearchCount(pool),
     migrationStatus: status,
     async ping() {
       try {

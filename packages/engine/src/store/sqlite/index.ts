@@ -19,6 +19,7 @@ import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
 import { secureDatabaseFiles } from './file-mode.js';
 import { createSqliteVectorIndex, loadSqliteVec, type SqliteVectorOptions } from './vectors.js';
 import { createSqliteEmbeddingQueue } from './vectors-queue.js';
+import { createSqliteSearchCount } from './search-count.js';
 import { lazyPort, type VectorStore } from '../vector-queue.js';
 
 export interface SqliteStoreOptions {
@@ -87,6 +88,7 @@ export function createSqliteStore(
       state: createConnectorState(db),
       vectorIndex: createSqliteVectorIndex(db, now, options.vectors),
       embeddingQueue: createSqliteEmbeddingQueue(db),
+      countMatches: createSqliteSearchCount(db),
       registry: createSqliteRegistry(db, now),
     };
   };
@@ -111,6 +113,7 @@ export function createSqliteStore(
     vectorSupport: () => ({ enabled: true, reason: 'sqlite-vec: vectors in the database file (cosine)' }),
     vectorIndex: lazyPort(() => ready().vectorIndex),
     embeddingQueue: lazyPort(() => ready().embeddingQueue),
+    countMatches: async (query, cap) => ready().countMatches(query, cap),
     async migrate() {
       const apply = db.transaction(() => {
         const current = currentVersion();
