@@ -3,6 +3,7 @@ import { browserHistoryConnector } from './browser-history/index.js';
 import { emlConnector } from './eml/index.js';
 import { maildirConnector } from './maildir/index.js';
 import { mboxConnector } from './mbox/index.js';
+import { notionConnector } from './notion/index.js';
 import { chatgptExportConnector } from './chatgpt-export/index.js';
 import { claudeCodeConnector } from './claude-code/index.js';
 import { filesConnector } from './files/index.js';
@@ -41,6 +42,7 @@ export const builtinConnectors: AnyConnector[] = [
   logsConnector,
   maildirConnector,
   mboxConnector,
+  notionConnector,
   obsidianConnector,
   rssConnector,
   slackConnector,
