@@ -82,7 +82,7 @@ export function unknownConnector(name: string, connectors: AnyConnector[]): Trib
 }
 
 /** Commands that only read or delete stored data: they start without loading every connector (noticeably faster). */
-const STORE_ONLY_COMMANDS = new Set(['init', 'search', 'runs', 'status', 'stats', 'export', 'purge']);
+const STORE_ONLY_COMMANDS = new Set(['init', 'search', 'runs', 'status', 'stats', 'export', 'purge', 'connector']);
 
 /** Whether a command line needs the connectors loaded (everything but the store-only commands). */
 export function needsConnectors(argv: string[]): boolean {

@@ -5,6 +5,7 @@ import { EXIT, describeFailure, failureJson, formatFailure } from './errors.js';
 import type { CliIo } from './io.js';
 import { registerApply } from './commands/apply.js';
 import { registerConnect } from './commands/connect.js';
+import { registerConnectorNew } from './commands/connector-new.js';
 import { registerConnectors } from './commands/connectors.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
@@ -76,6 +77,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerVault(program, ctx, state);
   registerUp(program, ctx, state);
   registerConnect(program, ctx, state);
+  registerConnectorNew(program, ctx, state);
   for (const cmd of allCommands(program))
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

@@ -81,6 +81,11 @@ export async function installPlugin(options: InstallOptions): Promise<Installed>
         'conflict',
         `${pkg.name} declares connector "${name}", the name of a built-in connector. A plugin needs a name of its own.`,
       );
+    if (options.replace !== undefined && options.replace !== name)
+      throw new TributaryError(
+        'conflict',
+        `${pkg.name}@${pkg.version} declares connector "${name}", not "${options.replace}": an upgrade keeps the connector's name (install it as a plugin of its own instead).`,
+      );
     const target = pluginDir(options.dataDir, name);
     if (existsSync(target) && options.replace !== name) {
       const current = readDescriptor(target);

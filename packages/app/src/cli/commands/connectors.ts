@@ -3,6 +3,7 @@ import { configJsonSchema, type AnyConnector } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import { table } from '../io.js';
 import type { ExitState } from '../program.js';
+import { registerPluginCommands } from './connectors-plugins.js';
 
 /** The `--json` shape of one connector in `tributary connectors`. */
 export function connectorSummary(c: AnyConnector): Record<string, unknown> {
@@ -21,8 +22,8 @@ export function connectorSummary(c: AnyConnector): Record<string, unknown> {
 }
 
 /** `tributary connectors [name]`: what can be synced, and one connector's config schema. */
-export function registerConnectors(program: Command, ctx: CliContext, _state: ExitState): void {
-  program
+export function registerConnectors(program: Command, ctx: CliContext, state: ExitState): void {
+  const connectors = program
     .command('connectors')
     .argument('[name]', 'show one connector: its config schema, features and auth')
     .description('list the installed connectors, or show one')
@@ -48,6 +49,7 @@ export function registerConnectors(program: Command, ctx: CliContext, _state: Ex
       if (opts.json) return ctx.out.json({ ...connectorSummary(c), configSchema: schema });
       printConnector(ctx, c, schema);
     });
+  registerPluginCommands(connectors, ctx, state);
 }
 
 function printConnector(ctx: CliContext, c: AnyConnector, schema: Record<string, unknown>): void {

@@ -78,6 +78,9 @@ export function openSandbox(options: OpenSandboxOptions): SandboxSession {
   let killedFor: string | null = null;
   let stderrTail = '';
   let lastPulse = Date.now();
+  // Until its first pulse the process is still starting (loading Node, the SDK): a longer grace than the watchdog's.
+  let pulsed = false;
+  const startGraceMs = Math.max(limits.watchdogMs, 30_000);
 
   const fail = (err: TributaryError): void => {
     if (failure || finished) return;
@@ -105,6 +108,7 @@ export function openSandbox(options: OpenSandboxOptions): SandboxSession {
   const rssLimit = (limits.memoryMb * 2 + 128) * 1024 * 1024;
   child.on('message', (message: FromSandbox) => {
     lastPulse = Date.now();
+    pulsed = true;
     switch (message.type) {
       case 'alive':
         if (message.rssBytes > rssLimit)
@@ -149,7 +153,8 @@ export function openSandbox(options: OpenSandboxOptions): SandboxSession {
   const watchdog = setInterval(
     () => {
       const quiet = Date.now() - lastPulse;
-      if (quiet > limits.watchdogMs)
+      if (!pulsed && quiet > startGraceMs) kill(`did not start within ${Math.round(quiet / 1000)} s`);
+      else if (pulsed && quiet > limits.watchdogMs)
         kill(
           `stopped responding: its event loop was blocked for ${Math.round(quiet / 1000)} s (watchdog: TRIBUTARY_PLUGIN_WATCHDOG_MS=${limits.watchdogMs})`,
         );
