@@ -331,6 +331,44 @@ describe('REST API', () => {
     await call('DELETE', '/sources/{id}', { params: { id: created.body.id } });
   });
 
+  it('connector registry: enable/disable, feature settings of a connector and a source, health (details in connector-registry.test.ts)', async () => {
+    expect((await call('GET', '/datasources')).body.connectors.map((c: { name: string }) => c.name)).toContain(
+      'github',
+    );
+    const src = await call('POST', '/sources', {
+      body: { source_type: 'github', name: 'gh-registry', config: { repos: ['acme/widgets'] } },
+    });
+    const id = { id: src.body.id };
+    expect((await call('POST', '/connectors/{name}/disable', { params: { name: 'github' } })).body.enabled).toBe(false);
+    expect((await call('GET', '/sources/{id}', { params: id })).body.status_reason).toBe('connector disabled');
+    expect((await call('GET', '/sources/{id}/health', { params: id })).body).toMatchObject({
+      ok: false,
+      message: 'connector disabled',
+    });
+    expect((await call('POST', '/connectors/{name}/enable', { params: { name: 'github' } })).body.enabled).toBe(true);
+    const health = await call('GET', '/sources/{id}/health', { params: id });
+    expect(health.body).toMatchObject({ ok: false, connector: 'github', connector_enabled: true });
+    expect(health.body.message).toMatch(/auth_invalid/);
+    const toggled = await call('POST', '/datasources/{name}/features/{feature}', {
+      params: { name: 'github', feature: 'commits' },
+    });
+    expect(toggled.body.features.commits).toMatchObject({ enabled: false, connector: { enabled: false } });
+    await call('POST', '/connectors/{name}/features/{feature}', {
+      params: { name: 'github', feature: 'commits' },
+      body: { enabled: null },
+    });
+    expect(
+      (await call('GET', '/connectors/{name}/features', { params: { name: 'github' } })).body.features.commits,
+    ).toMatchObject({ enabled: true, connector: null });
+    const own = await call('POST', '/sources/{id}/features/{feature}', {
+      params: { ...id, feature: 'files' },
+      body: { enabled: false },
+    });
+    expect(own.body.features.files).toMatchObject({ enabled: false, source: { enabled: false } });
+    expect((await call('GET', '/sources/{id}/features', { params: id })).body.features.files.enabled).toBe(false);
+    await call('DELETE', '/sources/{id}', { params: id });
+  });
+
   it('exercised every operation of the OpenAPI document', () => {
     const documented = new Set<string>();
     for (const [p, item] of Object.entries<Record<string, unknown>>(doc.paths))

@@ -18,6 +18,7 @@ import { assertLoopbackRequest } from './host-guard.js';
 import { payloadTooLarge, toHttpError, validationError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { registerConnectorRoutes } from './routes/connectors.js';
+import { registerSourceFeatureRoutes } from './routes/source-features.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerSourceStatusRoutes } from './routes/source-status.js';
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps): TributaryApp {
   registerJobRoutes(api, routeDeps);
   registerSourceStatusRoutes(api, routeDeps);
   registerConnectorRoutes(api, routeDeps);
+  registerSourceFeatureRoutes(api, routeDeps);
   registerSearchRoutes(api, routeDeps);
   registerPrivacyRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);

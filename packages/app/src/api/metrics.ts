@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineEvent } from '@tributary/engine';
+import { createConnectorMetricSink } from './connector-metrics.js';
 
 /** Prometheus metrics of one process: the engine's events, HTTP traffic and the queue depth. */
 export interface Metrics {
@@ -53,6 +54,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['queue'] as const,
     registers: [registry],
   });
+  const connectorMetric = createConnectorMetricSink(registry);
   let deadLetterCount: (() => Promise<number>) | undefined;
   new Gauge({
     name: 'tributary_dead_letters',
@@ -110,6 +112,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
           waitSeconds.inc(l, event.ms / 1000);
           break;
         }
+        case 'connector_metric':
+          connectorMetric(event);
+          break;
       }
     },
     setQueueDepth(depth, queue = 'ingestion') {

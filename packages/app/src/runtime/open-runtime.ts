@@ -174,6 +174,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       log: options.log,
       onEvent: options.onEvent,
+      // Manifests' env_vars are checked against this process's environment (connectors never read it).
+      env: options.env,
       leaseTtlMs: tuning.syncLeaseMs,
       // The trust boundary: no source reads the data dir (keyring, database); budgets stop runaway sources.
       protectedPaths: protectedPathsOf(options.dataDir),
@@ -188,6 +190,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(distributed ? {} : { diskPath: options.dataDir }),
       ...(pool ? { syncExecutor: pool.executor } : {}),
     });
+    await registerConnectors(engine, options.log);
     // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
     const scheduler = createScheduler({
       sources: storeSourcePort(store),
@@ -221,6 +224,25 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await store.close().catch(() => undefined);
     redis?.disconnect();
     throw err;
+  }
+}
+
+/**
+ * Records the loaded connectors in the store's registry (versions, manifest hashes) and says at start which ones
+ * lack required environment variables (`manifest.envVars`): their sources will not run until they are set.
+ */
+async function registerConnectors(engine: Engine, log: RuntimeOptions['log']): Promise<void> {
+  await engine.connectors.registry.sync();
+  if (!log) return;
+  const logger = createLogger(log);
+  for (const c of await engine.connectors.registry.list()) {
+    if (c.missingEnvVars.length === 0) continue;
+    const specs = engine.connectors.get(c.name).manifest.envVars ?? [];
+    const listed = c.missingEnvVars.map((n) => `${n} (${specs.find((s) => s.name === n)?.description ?? ''})`);
+    logger.warn(`connector ${c.name}: missing environment variables ${listed.join(', ')}; its sources will not run`, {
+      connector: c.name,
+      missing: c.missingEnvVars,
+    });
   }
 }
 

@@ -24,7 +24,14 @@ const body = <T extends z.ZodType>(schema: T) => ({
 export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
   const { engine } = deps;
   const connectorOf = (name: string) => engine.connectors.list().find((c) => c.manifest.name === name);
-  const wire = (s: Parameters<typeof sourceWire>[0]) => sourceWire(s, connectorOf(s.sourceType));
+  // A source of a disabled connector says so (it never runs, whatever its status).
+  const disabledConnectors = async () =>
+    new Set((await engine.connectors.registry.list()).filter((c) => !c.enabled).map((c) => c.name));
+  const wireWith = (s: Parameters<typeof sourceWire>[0], disabled: Set<string>) => ({
+    ...sourceWire(s, connectorOf(s.sourceType)),
+    status_reason: disabled.has(s.sourceType) ? 'connector disabled' : null,
+  });
+  const wire = async (s: Parameters<typeof sourceWire>[0]) => wireWith(s, await disabledConnectors());
 
   // `/sources/register` is the seed's name for the same operation (SEED-CONTRACTS §A): same body, same answer.
   for (const path of ['/sources', '/sources/register'] as const)
@@ -48,7 +55,7 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
           ...(input.features ? { features: input.features } : {}),
           ...(schedule !== undefined ? { schedule } : {}),
         });
-        return c.json(wire(source), 201);
+        return c.json(await wire(source), 201);
       },
     );
 
@@ -60,7 +67,11 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
       summary: 'List your sources',
       responses: { 200: json(SourceListSchema), ...errorResponses() },
     }),
-    async (c) => c.json({ sources: (await engine.sources.list(principal(c).user.id)).map(wire) }, 200),
+    async (c) => {
+      const disabled = await disabledConnectors();
+      const sources = await engine.sources.list(principal(c).user.id);
+      return c.json({ sources: sources.map((s) => wireWith(s, disabled)) }, 200);
+    },
   );
 
   app.openapi(
@@ -72,7 +83,7 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
       request: { params: IdParam },
       responses: { 200: json(SourceSchema), ...errorResponses(404) },
     }),
-    async (c) => c.json(wire(await ownedSource(engine, principal(c), c.req.valid('param').id)), 200),
+    async (c) => c.json(await wire(await ownedSource(engine, principal(c), c.req.valid('param').id)), 200),
   );
 
   app.openapi(
@@ -94,7 +105,7 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
         ...(patch.features !== undefined ? { features: patch.features } : {}),
         ...(schedule !== undefined ? { schedule } : {}),
       });
-      return c.json(wire(updated), 200);
+      return c.json(await wire(updated), 200);
     },
   );
 
@@ -127,7 +138,7 @@ export function registerSourceRoutes(app: Api, deps: RouteDeps): void {
       }),
       async (c) => {
         const source = await ownedSource(engine, principal(c), c.req.valid('param').id);
-        return c.json(wire(await engine.sources[action](source.id)), 200);
+        return c.json(await wire(await engine.sources[action](source.id)), 200);
       },
     );
   }

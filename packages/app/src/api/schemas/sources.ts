@@ -53,6 +53,11 @@ export const SourceSchema = z
     features: z.record(z.string(), z.boolean()),
     schedule: ScheduleSchema.nullable(),
     error_message: z.string().nullable(),
+    status_reason: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("Why the source does not run whatever its status: 'connector disabled' (an admin disabled it)."),
     last_sync_at: z.string().nullable(),
     last_sync_position: z
       .unknown()
