@@ -1,5 +1,6 @@
 import type { Api, RouteDeps } from '../context.js';
 import { registerDashboardEvents } from './events.js';
+import { registerDashboardOpsRoutes } from './ops-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerDashboardSourceRoutes } from './source-routes.js';
 import type { DashboardState } from './state.js';
@@ -13,6 +14,7 @@ export function registerDashboardRoutes(app: Api, deps: RouteDeps, state: Dashbo
   registerSessionRoutes(app, deps, state);
   registerDashboardSourceRoutes(app, deps, state);
   registerDashboardEvents(app, deps, state);
+  registerDashboardOpsRoutes(app, deps, state);
 }
 
 /** Paths the auth guard lets through without a session or token: signing in. */

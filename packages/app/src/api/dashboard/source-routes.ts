@@ -123,6 +123,37 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
 
   app.openapi(
     createRoute({
+      method: 'get',
+      path: '/dashboard/connectors/{name}/auth',
+      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
+      hide: true,
+      tags,
+      summary: 'How a connector authenticates: the OAuth provider behind "Connect with …", if any',
+      request: { params: z.object({ name: z.string().min(1).max(100) }) },
+      responses: {
+        200: json(z.object({ type: z.string(), provider: z.string().nullable(), allow_token: z.boolean() })),
+        ...errorResponses(404),
+      },
+    }),
+    (c) => {
+      const auth = engine.connectors.get(c.req.valid('param').name).manifest.auth as {
+        type: string;
+        provider?: string;
+        allowToken?: boolean;
+      };
+      return c.json(
+        {
+          type: auth.type,
+          provider: auth.type === 'oauth2' ? (auth.provider ?? null) : null,
+          allow_token: auth.allowToken ?? false,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: 'post',
       path: '/dashboard/drafts',
       // Private to the dashboard (docs/dashboard.md): not part of the public API document.
@@ -250,29 +281,6 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
         });
       });
       return c.json({ status: 'started' as const, run_id: runId }, 202);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/dashboard/vault',
-      // Private to the dashboard (docs/dashboard.md): not part of the public API document.
-      hide: true,
-      tags,
-      summary: 'Where the vault key comes from and how secrets are encrypted (never any key material)',
-      responses: {
-        200: json(
-          z
-            .object({ available: z.boolean(), key_source: z.string().nullable(), encryption: z.string().nullable() })
-            .openapi('VaultStatus'),
-        ),
-        ...errorResponses(),
-      },
-    }),
-    (c) => {
-      const v = state.vault?.();
-      return c.json({ available: !!v, key_source: v?.keySource ?? null, encryption: v?.encryption ?? null }, 200);
     },
   );
 }
