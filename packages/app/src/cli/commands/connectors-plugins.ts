@@ -11,6 +11,11 @@ const plugins = async () => ({
   modules: await import('../../runtime/connector-modules.js'),
 });
 
+/** `--json` is also an option of `connectors` itself, which commander gives it: read both levels. */
+function flags(cmd: Command): { json?: boolean; force?: boolean } {
+  return cmd.optsWithGlobals();
+}
+
 function builtinNames(connectors: AnyConnector[], pluginsModule: string, moduleOf: (c: AnyConnector) => unknown) {
   return connectors.filter((c) => moduleOf(c) !== pluginsModule).map((c) => c.manifest.name);
 }
@@ -24,7 +29,8 @@ export function registerPluginCommands(connectors: Command, ctx: CliContext, _st
     .command('list')
     .description('list built-in connectors and installed plugins: version, origin, and why a plugin is not loaded')
     .option('--json', 'print as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = flags(cmd);
       const p = await plugins();
       const builtin = builtinNames(ctx.connectors, p.modules.PLUGINS_MODULE, p.modules.connectorModuleOf);
       const scan = p.scanPlugins(ctx.dataDir, { builtinNames: builtin, env: ctx.io.env });
@@ -63,7 +69,8 @@ export function registerPluginCommands(connectors: Command, ctx: CliContext, _st
     .argument('<package>', 'an npm package (name or name@range), a folder, or a .tgz made by npm pack')
     .description('install a connector plugin into the data dir (its own node_modules; its code runs sandboxed)')
     .option('--json', 'print as JSON')
-    .action(async (spec: string, opts: { json?: boolean }) => {
+    .action(async (spec: string, _opts: unknown, cmd: Command) => {
+      const opts = flags(cmd);
       const p = await plugins();
       const installed = await p.installPlugin({
         dataDir: ctx.dataDir,
@@ -81,7 +88,8 @@ export function registerPluginCommands(connectors: Command, ctx: CliContext, _st
     .argument('[package]', 'install this instead (npm spec, folder or .tgz); default: npm @latest, or the same path')
     .description('reinstall a plugin (a newer version, or the same folder/.tgz again) and describe it again')
     .option('--json', 'print as JSON')
-    .action(async (name: string, spec: string | undefined, opts: { json?: boolean }) => {
+    .action(async (name: string, spec: string | undefined, _opts: unknown, cmd: Command) => {
+      const opts = flags(cmd);
       const p = await plugins();
       const current = p.readDescriptor((await import('../../plugins/layout.js')).pluginDir(ctx.dataDir, name));
       if (!current)
@@ -106,7 +114,8 @@ export function registerPluginCommands(connectors: Command, ctx: CliContext, _st
     .description('remove an installed plugin (refused while sources use it, unless --force)')
     .option('--force', 'remove it even though sources use it (their syncs fail until it is installed again)')
     .option('--json', 'print as JSON')
-    .action(async (name: string, opts: { force?: boolean; json?: boolean }) => {
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const opts = flags(cmd);
       const p = await plugins();
       if (!opts.force) {
         const using = (await (await ctx.engine()).sources.list()).filter((s) => s.sourceType === name);
