@@ -4,3 +4,6 @@ export * from './gmail-server.js';
 export * from './gmail-seed.js';
 export * from './discovery.js';
 export * from './push.js';
+export * from './calendar-state.js';
+export * from './calendar-server.js';
+export * from './calendar-seed.js';

@@ -1,0 +1,82 @@
+import { defineConnector, isTributaryError } from '@tributary/sdk';
+import { GoogleCalendarCheckpointSchema } from './checkpoint.js';
+import { CalendarClient } from './client.js';
+import { GoogleCalendarConfigSchema } from './config.js';
+import { EVENTS_STREAM } from './map.js';
+import { readCalendar, selectedCalendars, type CalendarRun } from './read.js';
+import { handleCalendarPush } from './webhook.js';
+
+/** Least privilege: read calendars and events. */
+export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar.readonly'];
+
+/**
+ * Google Calendar through the official client (`@googleapis/calendar`): every calendar of the user's list
+ * (include/exclude), events expanded to occurrences inside a moving window, incremental with sync tokens,
+ * cancellations as tombstones, push through `events.watch` channels. Events map through the ICS connector's own
+ * mapping, so the same event reads the same either way.
+ */
+export const googleCalendarConnector = defineConnector({
+  manifest: {
+    name: 'google-calendar',
+    version: '1.0.0',
+    sdk: '^1.0.0',
+    title: 'Google Calendar',
+    description: 'Events of your Google calendars (one memory per occurrence), incremental with sync tokens and push.',
+    auth: { type: 'oauth2', provider: 'google', scopes: CALENDAR_SCOPES, allowToken: true },
+    config: GoogleCalendarConfigSchema,
+    checkpoint: GoogleCalendarCheckpointSchema,
+    features: {},
+    streams: [EVENTS_STREAM],
+    capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
+    rateLimit: {
+      requests: 10,
+      perSeconds: 1,
+      burst: 20,
+      description: 'Calendar API: per-user request rate (about 600 per minute by default)',
+    },
+    kind: 'cloud',
+  },
+
+  async check(ctx) {
+    try {
+      const calendars = selectedCalendars(await new CalendarClient(ctx).calendars(), ctx.config);
+      return { ok: true, message: `${calendars.length} calendar${calendars.length === 1 ? '' : 's'} to read` };
+    } catch (err) {
+      return {
+        ok: false,
+        message: isTributaryError(err) ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err),
+      };
+    }
+  },
+
+  async discover(ctx) {
+    const all = await new CalendarClient(ctx).calendars();
+    return all
+      .filter((c) => c.id)
+      .map((c) => ({
+        id: c.id!,
+        name: c.summaryOverride ?? c.summary ?? c.id!,
+        kind: 'calendar',
+        metadata: { primary: c.primary === true, accessRole: c.accessRole },
+      }));
+  },
+
+  async *read(ctx) {
+    if (ctx.signal.aborted) return;
+    const client = new CalendarClient(ctx);
+    const run: CalendarRun = { ctx, client, stateReady: ctx.checkpoint !== undefined, done: 0 };
+    const calendars = selectedCalendars(await client.calendars(), ctx.config).sort((a, b) =>
+      a.id!.localeCompare(b.id!),
+    );
+    for (const cal of calendars) {
+      if (ctx.signal.aborted) return;
+      yield* readCalendar(run, cal);
+    }
+  },
+
+  async webhook(ctx, request) {
+    return handleCalendarPush(ctx.config, request, ctx.clock.now());
+  },
+});
+
+export default googleCalendarConnector;
