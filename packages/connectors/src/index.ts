@@ -1,55 +1,73 @@
-import type { AnyConnector } from '@tributary/sdk';
-import { browserHistoryConnector } from './browser-history/index.js';
-import { emlConnector } from './eml/index.js';
-import { maildirConnector } from './maildir/index.js';
-import { mboxConnector } from './mbox/index.js';
+import { lazyConnector, type AnyConnector } from '@tributary/sdk';
+import { browserHistoryManifest } from './browser-history/manifest.js';
+import { emlManifest } from './eml/manifest.js';
+import { maildirManifest } from './maildir/manifest.js';
+import { mboxManifest } from './mbox/manifest.js';
 import { notionConnector } from './notion/index.js';
-import { chatgptExportConnector } from './chatgpt-export/index.js';
-import { claudeCodeConnector } from './claude-code/index.js';
-import { filesConnector } from './files/index.js';
-import { gitConnector } from './git/index.js';
+import { chatgptExportManifest } from './chatgpt-export/manifest.js';
+import { claudeCodeManifest } from './claude-code/manifest.js';
+import { filesManifest } from './files/manifest.js';
+import { gitManifest } from './git/manifest.js';
 import { gmailConnector } from './gmail/index.js';
-import { githubConnector } from './github/index.js';
-import { icsConnector } from './ics/index.js';
-import { imapConnector } from './imap/index.js';
-import { claudeStreamConnector } from './sqlite/claude-stream.js';
-import { logsConnector } from './logs/index.js';
-import { obsidianConnector } from './obsidian/index.js';
-import { rssConnector } from './rss/index.js';
-import { slackExportConnector } from './slack-export/index.js';
-import { slackConnector } from './slack/index.js';
-import { sqliteConnector } from './sqlite/index.js';
+import { githubManifest } from './github/manifest.js';
+import { icsManifest } from './ics/manifest.js';
+import { imapManifest } from './imap/manifest.js';
+import { claudeStreamManifest } from './sqlite/claude-stream-manifest.js';
+import { logsManifest } from './logs/manifest.js';
+import { obsidianManifest } from './obsidian/manifest.js';
+import { rssManifest } from './rss/manifest.js';
+import { slackExportManifest } from './slack-export/manifest.js';
+import { slackManifest } from './slack/manifest.js';
+import { sqliteManifest } from './sqlite/manifest.js';
 import { synthetic } from './synthetic/index.js';
 import { push } from './push/index.js';
-import { xArchiveConnector } from './x-archive/index.js';
+import { xArchiveManifest } from './x-archive/manifest.js';
 
 /**
  * Built-in connectors. Each lives in its own folder (index.ts, config.ts, client.ts, map.ts, tests) and depends
  * only on @tributary/sdk. Add one line per connector below, sorted by name.
+ *
+ * Lazy entries (`lazyConnector(manifest, load, optionalMethods)`): only the manifest (`<name>/manifest.ts`: config
+ * and checkpoint schemas, no parser or client) loads with this list; the connector's code is imported the first
+ * time a source of its type is checked, read, discovered, watched or sent a webhook. Listing connectors, validating
+ * configs and starting the CLI then cost the manifests, not every library. registry.test.ts checks each lazy entry
+ * against the loaded connector (same manifest, same optional methods).
  */
 export const builtinConnectors: AnyConnector[] = [
-  browserHistoryConnector,
-  chatgptExportConnector,
-  claudeCodeConnector,
-  claudeStreamConnector,
-  emlConnector,
-  filesConnector,
-  gitConnector,
-  githubConnector,
+  lazyConnector(
+    browserHistoryManifest,
+    async () => (await import('./browser-history/index.js')).browserHistoryConnector,
+  ),
+  lazyConnector(chatgptExportManifest, async () => (await import('./chatgpt-export/index.js')).chatgptExportConnector),
+  lazyConnector(claudeCodeManifest, async () => (await import('./claude-code/index.js')).claudeCodeConnector, [
+    'discover',
+  ]),
+  lazyConnector(claudeStreamManifest, async () => (await import('./sqlite/claude-stream.js')).claudeStreamConnector, [
+    'watch',
+  ]),
+  lazyConnector(emlManifest, async () => (await import('./eml/index.js')).emlConnector),
+  lazyConnector(filesManifest, async () => (await import('./files/index.js')).filesConnector, ['discover']),
+  lazyConnector(gitManifest, async () => (await import('./git/index.js')).gitConnector, ['discover']),
+  lazyConnector(githubManifest, async () => (await import('./github/index.js')).githubConnector, [
+    'discover',
+    'webhook',
+  ]),
   gmailConnector,
-  icsConnector,
-  imapConnector,
-  logsConnector,
-  maildirConnector,
-  mboxConnector,
+  lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
+  lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
+  lazyConnector(logsManifest, async () => (await import('./logs/index.js')).logsConnector, ['discover']),
+  lazyConnector(maildirManifest, async () => (await import('./maildir/index.js')).maildirConnector, ['discover']),
+  lazyConnector(mboxManifest, async () => (await import('./mbox/index.js')).mboxConnector),
   notionConnector,
-  obsidianConnector,
-  rssConnector,
-  slackConnector,
-  slackExportConnector,
-  sqliteConnector,
+  lazyConnector(obsidianManifest, async () => (await import('./obsidian/index.js')).obsidianConnector, ['discover']),
+  lazyConnector(rssManifest, async () => (await import('./rss/index.js')).rssConnector),
+  lazyConnector(slackManifest, async () => (await import('./slack/index.js')).slackConnector, ['discover', 'webhook']),
+  lazyConnector(slackExportManifest, async () => (await import('./slack-export/index.js')).slackExportConnector, [
+    'discover',
+  ]),
+  lazyConnector(sqliteManifest, async () => (await import('./sqlite/index.js')).sqliteConnector),
   synthetic,
   push,
-  xArchiveConnector,
+  lazyConnector(xArchiveManifest, async () => (await import('./x-archive/index.js')).xArchiveConnector),
 ];
 export { synthetic } from './synthetic/index.js';

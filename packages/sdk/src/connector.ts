@@ -69,7 +69,27 @@ export type AnyConnector = ConnectorDefinition<any, any>;
 export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Checkpoint>>(
   definition: ConnectorDefinition<Config, K>,
 ): ConnectorDefinition<Config, K> {
-  const { config, checkpoint, ...data } = definition.manifest;
+  return { ...definition, manifest: checkManifest(definition.manifest) };
+}
+
+/**
+ * Declares a manifest on its own (in a connector's `manifest.ts`), so the registry can list the connector and
+ * validate sources without importing its code (see lazy-connector.ts). Types only; `defineConnector` checks it.
+ */
+export function defineManifest<Config extends z.ZodType, K extends z.ZodType<Checkpoint>>(
+  manifest: Manifest<Config, K>,
+): Manifest<Config, K> {
+  return manifest;
+}
+
+/**
+ * A manifest checked and completed with its defaults (what `defineConnector` stores).
+ * @throws TributaryError `invalid_config` when it is malformed (names the field).
+ */
+export function checkManifest<Config extends z.ZodType, K extends z.ZodType<Checkpoint>>(
+  manifest: Manifest<Config, K>,
+): Manifest<Config, K> {
+  const { config, checkpoint, ...data } = manifest;
   const parsed = ManifestSchema.safeParse(data);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error.issues, 'manifest');
@@ -90,11 +110,11 @@ export function defineConnector<Config extends z.ZodType, K extends z.ZodType<Ch
   // The data schema strips each feature's zod `config`: put it back beside the parsed data.
   const features: Record<string, FeatureDefinition> = {};
   for (const [f, spec] of Object.entries(parsed.data.features)) {
-    const schema = definition.manifest.features?.[f]?.config;
+    const schema = manifest.features?.[f]?.config;
     features[f] = schema === undefined ? spec : { ...spec, config: schema };
   }
   assertFeatureDefinitions({ name: data.name, features });
-  return { ...definition, manifest: { ...definition.manifest, ...parsed.data, features, config, checkpoint } };
+  return { ...manifest, ...parsed.data, features, config, checkpoint };
 }
 
 /**

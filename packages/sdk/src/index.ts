@@ -11,6 +11,7 @@ export * from './state.js';
 export * from './manifest.js';
 export * from './features.js';
 export * from './connector.js';
+export * from './lazy-connector.js';
 export * from './config-keys.js';
 export * from './json-schema.js';
 export * from './paths.js';

@@ -15,4 +15,16 @@ describe('CLI start-up', () => {
       expect(loaded.slice(0, 3)).toEqual([]);
     }
   }, 120_000);
+
+  it('listing connectors loads their manifests only: every connector listed, no connector library loaded', async () => {
+    const r = await runCli(['connectors', '--json'], {
+      NODE_DEBUG: 'module',
+      TRIBUTARY_HOME: '/nonexistent-tributary-home',
+    });
+    expect(r.code, r.stderr.slice(-500)).toBe(0);
+    const names = (JSON.parse(r.stdout).connectors as Array<{ name: string }>).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['git', 'imap', 'maildir', 'slack', 'github', 'files', 'sqlite']));
+    const loaded = r.stderr.split('\n').filter((l) => HEAVY.test(l));
+    expect(loaded.slice(0, 3)).toEqual([]);
+  }, 120_000);
 });

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { defineConnector, TributaryError, type Item } from '@tributary/sdk';
-import { BrowserHistoryCheckpointSchema, type BrowserHistoryCheckpoint } from './checkpoint.js';
+import { type BrowserHistoryCheckpoint } from './checkpoint.js';
 import { historyPath, readerFor } from './client.js';
-import { BrowserHistoryConfigSchema } from './config.js';
 import { domainAllowed, toPageItem, toVisitItem } from './map.js';
 import { openSnapshot, type Snapshot } from './snapshot.js';
+import { browserHistoryManifest } from './manifest.js';
 
 /** Latest visits kept in a page item's metadata. */
 const VISITS_PER_PAGE = 50;
@@ -40,23 +40,7 @@ function open(file: string): Snapshot {
  * `visits`. Incremental by visit and page row ids.
  */
 export const browserHistoryConnector = defineConnector({
-  manifest: {
-    name: 'browser-history',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Browser history',
-    description:
-      'Pages you visited in Chrome, Chromium, Edge, Brave, Firefox or Safari (read from a copy of the history database).',
-    auth: { type: 'none' },
-    config: BrowserHistoryConfigSchema,
-    checkpoint: BrowserHistoryCheckpointSchema,
-    features: {
-      visits: { default: false, description: 'One item per visit (stream `visits`) instead of one per page.' },
-    },
-    streams: ['pages', 'visits', 'downloads'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
-    kind: 'local',
-  },
+  manifest: browserHistoryManifest,
   async check(ctx) {
     try {
       const file = historyPath(ctx.config);

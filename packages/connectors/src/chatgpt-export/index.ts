@@ -1,27 +1,14 @@
 import { defineConnector } from '@tributary/sdk';
-import { ChatgptCheckpointSchema } from './checkpoint.js';
 import { locateConversations } from './client.js';
-import { ChatgptExportConfigSchema } from './config.js';
 import { readExport } from './read.js';
+import { chatgptExportManifest } from './manifest.js';
 
 /**
  * ChatGPT conversations from a data export's conversations.json: one memory per conversation along its current
  * branch; a newer export turns updated conversations into new versions and drops deleted ones on a full refresh.
  */
 export const chatgptExportConnector = defineConnector({
-  manifest: {
-    name: 'chatgpt-export',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'ChatGPT export',
-    description: 'Conversations from a ChatGPT data export (conversations.json), one memory per conversation.',
-    auth: { type: 'none' },
-    kind: 'local',
-    config: ChatgptExportConfigSchema,
-    checkpoint: ChatgptCheckpointSchema,
-    streams: ['conversations'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-  },
+  manifest: chatgptExportManifest,
   async check(ctx) {
     try {
       const { file } = await locateConversations(ctx.config.exportPath);

@@ -1,33 +1,18 @@
 import { defineConnector } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { FileSyncCheckpointSchema, syncFiles } from '../mail/file-sync.js';
-import { MAIL_STREAM, toMailItem } from '../mail/map.js';
+import { syncFiles } from '../mail/file-sync.js';
+import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listEml, readEml } from './client.js';
-import { EmlConfigSchema } from './config.js';
 import { withoutProtected } from '../lib/guard.js';
+import { emlManifest } from './manifest.js';
 
 /**
  * `eml`: a folder of .eml files. One item per message (external id = normalized Message-ID); a file's change
  * (mtime/size) re-reads it; a file gone becomes a delete unless another file still holds the same message.
  */
 export const emlConnector = defineConnector({
-  manifest: {
-    name: 'eml',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'EML files',
-    description: 'Mail messages saved as .eml files in a folder (searched recursively).',
-    auth: { type: 'none' },
-    config: EmlConfigSchema,
-    checkpoint: FileSyncCheckpointSchema,
-    features: {
-      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
-    },
-    streams: [MAIL_STREAM],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-    kind: 'local',
-  },
+  manifest: emlManifest,
   check: (ctx) => checkReadableDir(ctx.config.rootDir, 'rootDir'),
   async *read(ctx) {
     const listErrors: Array<{ message: string }> = [];

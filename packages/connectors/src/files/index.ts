@@ -1,27 +1,14 @@
 import { defineConnector } from '@tributary/sdk';
-import { FilesCheckpointSchema } from './checkpoint.js';
 import { globMatcher, openRoot, walkRoot } from './client.js';
-import { FilesConfigSchema } from './config.js';
 import { readFiles } from './read.js';
+import { filesManifest } from './manifest.js';
 
 /**
  * The `files` connector: the documents of a local folder — text, Markdown, code, HTML, PDF and DOCX — one item per
  * file. Incremental by mtime and size (then content hash); deleted files are reported.
  */
 export const filesConnector = defineConnector({
-  manifest: {
-    name: 'files',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Local files',
-    description: 'Text, Markdown, source code, HTML, PDF and Word (DOCX) files of a local folder, as searchable text.',
-    auth: { type: 'none' },
-    kind: 'local',
-    config: FilesConfigSchema,
-    checkpoint: FilesCheckpointSchema,
-    streams: ['files'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-  },
+  manifest: filesManifest,
 
   /**
    * Checks that rootDir is a folder and that the globs stay inside it.

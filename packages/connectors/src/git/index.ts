@@ -1,31 +1,14 @@
 import { defineConnector } from '@tributary/sdk';
-import { GitCheckpointSchema } from './checkpoint.js';
 import { checkPatterns, currentBranch, listBranches, openRepo, resolveBranches } from './client.js';
-import { GitConfigSchema } from './config.js';
 import { readCommits } from './read.js';
+import { gitManifest } from './manifest.js';
 
 /**
  * The `git` connector: commits of a local repository, one item per commit (a commit on several branches is one
  * item). Incremental by branch tips; a force push that drops commits reports them as deletes.
  */
 export const gitConnector = defineConnector({
-  manifest: {
-    name: 'git',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Git repository',
-    description:
-      'Commits of a local git repository: message, author, dates, parents and changed files, from one or more branches.',
-    auth: { type: 'none' },
-    kind: 'local',
-    config: GitConfigSchema,
-    checkpoint: GitCheckpointSchema,
-    features: {
-      diffs: { default: false, description: 'Add an excerpt of each commit patch to its content (size-capped).' },
-    },
-    streams: ['commits'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-  },
+  manifest: gitManifest,
 
   /**
    * Checks that rootDir is a repository's top level and that every branch exists.

@@ -1,9 +1,9 @@
 import { defineConnector, isTributaryError, type Credential } from '@tributary/sdk';
-import { GithubCheckpointSchema } from './checkpoint.js';
 import { createOctokit, githubToken, toGithubError } from './client.js';
-import { GithubConfigSchema, type GithubConfig } from './config.js';
+import { type GithubConfig } from './config.js';
 import { readGithub, resolveRepos } from './read.js';
 import { handleGithubDelivery } from './webhook.js';
+import { githubManifest } from './manifest.js';
 
 const webhookSecretOf = (config: GithubConfig, credential: Credential | undefined): string | undefined =>
   config.webhookSecret ?? credential?.extra?.webhookSecret;
@@ -14,32 +14,7 @@ const webhookSecretOf = (config: GithubConfig, credential: Credential | undefine
  * and stream (`since` cursors, tree diffs); deletions from webhooks and full refreshes; rate limits waited out.
  */
 export const githubConnector = defineConnector({
-  manifest: {
-    name: 'github',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'GitHub',
-    description: 'Issues, pull requests, reviews, comments, commits and docs/code files from GitHub repositories.',
-    auth: { type: 'oauth2', provider: 'github', scopes: ['repo', 'read:user'], allowToken: true },
-    config: GithubConfigSchema,
-    checkpoint: GithubCheckpointSchema,
-    features: {
-      issues: { default: true, description: 'Read issues.' },
-      pullRequests: { default: true, description: 'Read pull requests (and their reviews when comments are on).' },
-      commits: { default: true, description: 'Read commits of the default branch.' },
-      files: { default: true, description: 'Read markdown and code files of the default branch.' },
-    },
-    streams: ['repositories', 'issues', 'pull-requests', 'comments', 'reviews', 'commits', 'files'],
-    capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
-    // GitHub grants the hour's budget at once (it resets hourly), so the bucket holds all of it.
-    rateLimit: {
-      requests: 5000,
-      perSeconds: 3600,
-      burst: 5000,
-      description: 'GitHub REST: 5,000 requests per hour per token',
-    },
-    kind: 'cloud',
-  },
+  manifest: githubManifest,
 
   async check(ctx) {
     try {

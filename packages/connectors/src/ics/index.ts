@@ -2,8 +2,9 @@ import { defineConnector, TributaryError, type HttpClient, type Item, type Page 
 import { expandCalendar, type ExpandedCalendar } from './calendar.js';
 import { deletedIds, digestOf, seenValue } from './checkpoint.js';
 import { loadCalendar } from './client.js';
-import { IcsCheckpointSchema, IcsConfigSchema, type IcsCheckpoint, type IcsConfig } from './config.js';
+import { type IcsCheckpoint, type IcsConfig } from './config.js';
 import { itemDigest, toEventItem } from './map.js';
+import { icsManifest } from './manifest.js';
 
 const DAY = 86_400_000;
 /** Items per page. */
@@ -36,21 +37,7 @@ async function readCalendar(
  * cancellations (STATUS:CANCELLED, EXDATE) and vanished events reported as deletions.
  */
 export const icsConnector = defineConnector({
-  manifest: {
-    name: 'ics',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Calendar (.ics)',
-    description:
-      'Events from an iCalendar file or url: time zones, recurrences inside a window, exceptions and cancellations.',
-    auth: { type: 'none' },
-    config: IcsConfigSchema,
-    checkpoint: IcsCheckpointSchema,
-    features: {},
-    streams: ['events'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
-    kind: 'local',
-  },
+  manifest: icsManifest,
 
   async check(ctx) {
     try {

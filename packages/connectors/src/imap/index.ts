@@ -1,12 +1,11 @@
 import { defineConnector } from '@tributary/sdk';
 import type { ImapFlow } from 'imapflow';
-import { MAIL_STREAM } from '../mail/map.js';
 import { IdRefs, StateBatch } from '../mail/state-batch.js';
-import { folderKey, ImapCheckpointSchema } from './checkpoint.js';
+import { folderKey } from './checkpoint.js';
 import { connect, displayPath, listFolders, resolveLogin, toImapError } from './client.js';
-import { ImapConfigSchema } from './config.js';
 import { forgetFolder, syncFolder, type RunState } from './folder-sync.js';
 import { watchImap } from './watch.js';
+import { imapManifest } from './manifest.js';
 
 /**
  * `imap`: mail from any IMAP server (imapflow). One item per message, external id = normalized Message-ID, so a
@@ -15,27 +14,7 @@ import { watchImap } from './watch.js';
  * still in another synced folder.
  */
 export const imapConnector = defineConnector({
-  manifest: {
-    name: 'imap',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'IMAP mail',
-    description:
-      'Mail from an IMAP server (Dovecot, Fastmail, Gmail with an app password, Exchange/Outlook.com, iCloud …).',
-    auth: { type: 'password', description: 'The IMAP login name and password (or app password).' },
-    config: ImapConfigSchema,
-    checkpoint: ImapCheckpointSchema,
-    features: {
-      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
-      realtime: {
-        default: false,
-        description: 'Watch folders with IMAP IDLE (INBOX, or up to 5 configured folders) and sync on each change.',
-      },
-    },
-    streams: [MAIL_STREAM],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
-    kind: 'cloud',
-  },
+  manifest: imapManifest,
   async check(ctx) {
     let client: ImapFlow | undefined;
     try {

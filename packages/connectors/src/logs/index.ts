@@ -1,8 +1,7 @@
 import { defineConnector, TributaryError } from '@tributary/sdk';
-import { LogsCheckpointSchema } from './checkpoint.js';
 import { globBaseExists, listLogFiles } from './client.js';
-import { LogsConfigSchema } from './config.js';
 import { readLogs } from './read.js';
+import { logsManifest } from './manifest.js';
 
 /**
  * HTTP access logs (nginx, Apache, Caddy, AWS ELB, IIS, Jira/Confluence) from files or globs: one item per request,
@@ -10,27 +9,7 @@ import { readLogs } from './read.js';
  * gzip) by recognising file content, so lines are neither lost nor read twice.
  */
 export const logsConnector = defineConnector({
-  manifest: {
-    name: 'logs',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'HTTP access logs',
-    description:
-      'Access logs (combined/common, Caddy JSON, AWS ELB, IIS W3C, Jira/Confluence) from files or globs, rotation-safe.',
-    auth: { type: 'none' },
-    kind: 'local',
-    config: LogsConfigSchema,
-    checkpoint: LogsCheckpointSchema,
-    features: {
-      aggregate: {
-        default: false,
-        description:
-          'Group requests by method, path template and time window (one item per group) instead of one item per request.',
-      },
-    },
-    streams: ['requests', 'windows'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
-  },
+  manifest: logsManifest,
   async check(ctx) {
     for (const pattern of ctx.config.paths) {
       if (!(await globBaseExists(pattern)))

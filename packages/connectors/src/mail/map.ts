@@ -1,5 +1,6 @@
 import type { Item } from '@tributary/sdk';
 import { formatAddress, type ParsedMail } from './parse.js';
+import { MAIL_STREAM } from './streams.js';
 
 /** Where a message was seen, added to metadata by each connector (folder, flags, uid, file). */
 export interface MailOrigin {
@@ -10,7 +11,7 @@ export interface MailOrigin {
 }
 
 /** The stream every mail connector yields. */
-export const MAIL_STREAM = 'messages';
+export { MAIL_STREAM };
 
 /**
  * Maps a parsed message to an item. Pure: the same message gives the same `externalId` and `content` whether it came

@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { defineConnector, type Page } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { FileSyncCheckpointSchema, syncFiles, type FileSyncCheckpoint } from '../mail/file-sync.js';
-import { MAIL_STREAM, toMailItem } from '../mail/map.js';
+import { syncFiles, type FileSyncCheckpoint } from '../mail/file-sync.js';
+import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listFolders, listMessages, readMessage, selectFolders } from './client.js';
 import { folderStamps, recordStamps, unchangedSince } from './dir-stamps.js';
-import { MaildirConfigSchema } from './config.js';
 import { withoutProtected } from '../lib/guard.js';
+import { maildirManifest } from './manifest.js';
 
 /**
  * `maildir`: a Maildir / Maildir++ tree. One item per message (external id = normalized Message-ID) with its folder
@@ -15,22 +15,7 @@ import { withoutProtected } from '../lib/guard.js';
  * from every folder becomes a delete.
  */
 export const maildirConnector = defineConnector({
-  manifest: {
-    name: 'maildir',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Maildir',
-    description: 'Mail stored as Maildir or Maildir++ (Dovecot, Courier, offlineimap, mbsync, notmuch).',
-    auth: { type: 'none' },
-    config: MaildirConfigSchema,
-    checkpoint: FileSyncCheckpointSchema,
-    features: {
-      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
-    },
-    streams: [MAIL_STREAM],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-    kind: 'local',
-  },
+  manifest: maildirManifest,
   check: (ctx) => checkReadableDir(ctx.config.rootDir, 'rootDir'),
   async discover(ctx) {
     const folders = await listFolders(ctx.config.rootDir, () => undefined);

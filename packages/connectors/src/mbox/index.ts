@@ -1,13 +1,13 @@
 import { open, stat } from 'node:fs/promises';
 import { defineConnector, TributaryError, type Item, type Page } from '@tributary/sdk';
-import { MAIL_STREAM, toMailItem } from '../mail/map.js';
+import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { StateBatch, stateKey } from '../mail/state-batch.js';
-import { identify, MboxCheckpointSchema, resumeOffset, type MboxCheckpoint, type MboxFileState } from './checkpoint.js';
+import { identify, resumeOffset, type MboxCheckpoint, type MboxFileState } from './checkpoint.js';
 import { listMboxFiles } from './client.js';
-import { MboxConfigSchema } from './config.js';
 import { splitMbox } from './split.js';
 import { withoutProtected } from '../lib/guard.js';
+import { mboxManifest } from './manifest.js';
 
 /**
  * `mbox`: one mbox file or a folder of them, streamed (a multi-GB file is never loaded whole). One item per message
@@ -15,22 +15,7 @@ import { withoutProtected } from '../lib/guard.js';
  * file is read again from the start (unchanged messages are recognised by id and content hash).
  */
 export const mboxConnector = defineConnector({
-  manifest: {
-    name: 'mbox',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'mbox',
-    description: 'Mail archives in mbox format (Thunderbird, Apple Mail export, Google Takeout, mutt).',
-    auth: { type: 'none' },
-    config: MboxConfigSchema,
-    checkpoint: MboxCheckpointSchema,
-    features: {
-      attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
-    },
-    streams: [MAIL_STREAM],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
-    kind: 'local',
-  },
+  manifest: mboxManifest,
   async check(ctx) {
     try {
       const s = await stat(ctx.config.path);

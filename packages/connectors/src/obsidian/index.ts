@@ -1,28 +1,14 @@
 import { defineConnector } from '@tributary/sdk';
-import { ObsidianCheckpointSchema } from './checkpoint.js';
-import { ObsidianConfigSchema } from './config.js';
 import { readVault } from './read.js';
 import { ignoreMatcher, openVault, walkVault } from './client.js';
+import { obsidianManifest } from './manifest.js';
 
 /**
  * The `obsidian` connector: the notes of a vault, with front matter, tags, wikilinks and embeds. Incremental by
  * mtime and size (then content hash); renames keep their memory; deleted notes are reported.
  */
 export const obsidianConnector = defineConnector({
-  manifest: {
-    name: 'obsidian',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Obsidian vault',
-    description:
-      'Markdown notes of a local Obsidian vault: front matter, tags, wikilinks and embeds; daily notes dated by their name.',
-    auth: { type: 'none' },
-    kind: 'local',
-    config: ObsidianConfigSchema,
-    checkpoint: ObsidianCheckpointSchema,
-    streams: ['notes'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-  },
+  manifest: obsidianManifest,
 
   /**
    * Checks that the vault folder exists and counts its notes.

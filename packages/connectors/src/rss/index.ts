@@ -1,9 +1,10 @@
 import { defineConnector, TributaryError, type HttpClient, type Item, type Page } from '@tributary/sdk';
 import { ENTRY_PREFIX, entriesToForget, entryKey, toEntryRecord, type EntryRecord } from './checkpoint.js';
 import { fetchFeed, readFeedFile } from './client.js';
-import { RssCheckpointSchema, RssConfigSchema, feedUrl, type RssCheckpoint, type RssConfig } from './config.js';
+import { feedUrl, type RssCheckpoint, type RssConfig } from './config.js';
 import { entryDigest, toFeedItem } from './map.js';
 import { parseFeed, type ParsedFeed } from './parse.js';
+import { rssManifest } from './manifest.js';
 
 /** Items per page; a feed rarely holds more than a page or two. */
 const PAGE_ITEMS = 50;
@@ -46,22 +47,7 @@ async function load(
  * new or changed entries, and the checkpoint the HTTP validators so an unchanged feed costs one `304`.
  */
 export const rssConnector = defineConnector({
-  manifest: {
-    name: 'rss',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'RSS / Atom / JSON Feed',
-    description:
-      'Entries of an RSS, Atom or JSON feed (blogs, Substack, Medium, YouTube channels) with their full content.',
-    auth: { type: 'none' },
-    config: RssConfigSchema,
-    checkpoint: RssCheckpointSchema,
-    features: {},
-    streams: ['entries'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true },
-    rateLimit: { requests: 1, perSeconds: 1, description: 'Be polite to feed servers: one request a second at most.' },
-    kind: 'cloud',
-  },
+  manifest: rssManifest,
 
   async check(ctx) {
     try {

@@ -1,14 +1,9 @@
 import { defineConnector, TributaryError, type Item, type Page } from '@tributary/sdk';
 import { stat } from 'node:fs/promises';
 import { openSlackExport, parseJson } from './client.js';
-import {
-  DAY_PREFIX,
-  dayKey,
-  SlackExportCheckpointSchema,
-  SlackExportConfigSchema,
-  type SlackExportCheckpoint,
-} from './config.js';
+import { DAY_PREFIX, dayKey, type SlackExportCheckpoint } from './config.js';
 import { itemDigest, mapDayFile, splitDigests } from './map.js';
+import { slackExportManifest } from './manifest.js';
 
 /** Items per page: whole day files are grouped until a page holds at least this many. */
 const PAGE_ITEMS = 50;
@@ -19,20 +14,7 @@ const PAGE_ITEMS = 50;
  * of each message yielded, so reading a newer export of the same workspace yields only new or changed messages.
  */
 export const slackExportConnector = defineConnector({
-  manifest: {
-    name: 'slack-export',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Slack export',
-    description: 'Messages from a Slack workspace export (.zip or folder): channels, threads, names and files.',
-    auth: { type: 'none' },
-    config: SlackExportConfigSchema,
-    checkpoint: SlackExportCheckpointSchema,
-    features: {},
-    streams: ['messages'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
-    kind: 'local',
-  },
+  manifest: slackExportManifest,
 
   async check(ctx) {
     try {

@@ -1,21 +1,12 @@
 import { defineConnector, isTributaryError, type ConnectorContext, type Credential } from '@tributary/sdk';
-import { SlackCheckpointSchema } from './checkpoint.js';
 import { SlackClient, tokenOf } from './client.js';
-import { SlackConfigSchema, type SlackConfig } from './config.js';
+import { type SlackConfig } from './config.js';
 import { toSlackChannel } from './map.js';
 import { listConversations, readChannel, readHinted, selectedConversations, type ReadState } from './read.js';
 import { handleSlackDelivery } from './webhook.js';
+import { slackManifest } from './manifest.js';
 
-/** Least-privilege scopes: read channels, private channels and DMs, and user names. */
-export const SLACK_SCOPES = [
-  'channels:history',
-  'channels:read',
-  'groups:history',
-  'groups:read',
-  'im:history',
-  'im:read',
-  'users:read',
-];
+export { SLACK_SCOPES } from './manifest.js';
 
 /** A client for DMs when the credential carries a user token (`extra.userToken`, xoxp-) beside a bot token. */
 function dmClientOf(ctx: ConnectorContext<SlackConfig>, credential: Credential | undefined): SlackClient | undefined {
@@ -32,27 +23,7 @@ const signingSecretOf = (config: SlackConfig, credential: Credential | undefined
  * Messages map exactly as in the `slack-export` connector (shared mapping), so both give the same memories.
  */
 export const slackConnector = defineConnector({
-  manifest: {
-    name: 'slack',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Slack',
-    description:
-      'Messages from Slack channels, private channels and DMs through the Web API, with threads, names and webhooks.',
-    auth: { type: 'oauth2', provider: 'slack', scopes: SLACK_SCOPES, allowToken: true },
-    config: SlackConfigSchema,
-    checkpoint: SlackCheckpointSchema,
-    features: {},
-    streams: ['messages'],
-    capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
-    rateLimit: {
-      requests: 50,
-      perSeconds: 60,
-      burst: 20,
-      description: 'Slack Tier 3 (conversations.history/replies): 50+ per minute per workspace',
-    },
-    kind: 'cloud',
-  },
+  manifest: slackManifest,
 
   async check(ctx) {
     try {

@@ -1,8 +1,8 @@
 import { defineConnector } from '@tributary/sdk';
-import { SqliteCheckpointSchema } from './checkpoint.js';
 import { CURSOR_ALIAS, openReadOnly, pageStatements, TIE_ALIAS } from './client.js';
-import { SqliteConfigSchema, type SqliteConfig } from './config.js';
+import { type SqliteConfig } from './config.js';
 import { readSqlite, type SqliteReadSpec } from './read.js';
+import { sqliteManifest } from './manifest.js';
 
 /** The reader spec of a `sqlite` source. */
 export function specOf(config: SqliteConfig): SqliteReadSpec {
@@ -53,19 +53,7 @@ export async function checkSpec(spec: SqliteReadSpec): Promise<{ ok: boolean; me
  * into deletions. The database is opened read-only, so a live app may keep writing (WAL).
  */
 export const sqliteConnector = defineConnector({
-  manifest: {
-    name: 'sqlite',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'SQLite table',
-    description: 'Rows of any SQLite table or query, incrementally by a cursor column (id or timestamp), read-only.',
-    auth: { type: 'none' },
-    kind: 'local',
-    config: SqliteConfigSchema,
-    checkpoint: SqliteCheckpointSchema,
-    streams: ['rows'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true, local: true },
-  },
+  manifest: sqliteManifest,
   check: async (ctx) => checkSpec(specOf(ctx.config)),
   read: (ctx) => readSqlite(ctx, specOf(ctx.config)),
 });

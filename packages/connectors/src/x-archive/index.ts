@@ -1,7 +1,8 @@
 import { defineConnector, type Item, type Page } from '@tributary/sdk';
 import { loadArchive } from './client.js';
-import { XArchiveCheckpointSchema, XArchiveConfigSchema, type XArchiveCheckpoint } from './config.js';
+import { type XArchiveCheckpoint } from './config.js';
 import { compareIds, initialIdOf, parseTweetDate, threadRoots, toTweetItem } from './map.js';
+import { xArchiveManifest } from './manifest.js';
 
 /** Tweets per page (a page closes early rather than hold two versions of one memory). */
 const PAGE_ITEMS = 200;
@@ -12,20 +13,7 @@ const PAGE_ITEMS = 200;
  * so the latest edit's text wins).
  */
 export const xArchiveConnector = defineConnector({
-  manifest: {
-    name: 'x-archive',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'X (Twitter) archive',
-    description: 'Tweets from an X/Twitter data archive (.zip or folder): links expanded, threads and edits folded.',
-    auth: { type: 'none' },
-    config: XArchiveConfigSchema,
-    checkpoint: XArchiveCheckpointSchema,
-    features: {},
-    streams: ['tweets'],
-    capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
-    kind: 'local',
-  },
+  manifest: xArchiveManifest,
 
   async check(ctx) {
     try {
