@@ -11,3 +11,4 @@ export * from './queue/index.js';
 export * from './scheduler/index.js';
 export * from './worker/index.js';
 export * from './embedding/index.js';
+export * from './search/index.js';

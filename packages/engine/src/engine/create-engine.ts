@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { rankedSearch, embeddingCoverage } from '../search/ranked-search.js';
+import { drainEmbeddingBacklog, ensureEmbeddingModel, reindexEmbeddings } from '../search/embed-backlog.js';
+import { startEmbeddingWorker, type EmbeddingWorker } from '../search/embedding-worker.js';
 import {
   createLogger,
   parseCheckpoint,
@@ -173,6 +176,21 @@ export function createEngine(options: EngineOptions): Engine {
     return { c, input, ownerId };
   };
 
+  let embeddingWorker: EmbeddingWorker | null = null;
+  /** The embedder and a store that keeps vectors, or a clear refusal. */
+  const vectorDeps = async () => {
+    if (!options.embedder)
+      throw new TributaryError('invalid_input', 'No embedder is configured; see docs/search.md (embeddings).', {
+        issues: [{ path: 'embeddings', message: 'not configured' }],
+      });
+    if (!store.vectorSupport().enabled)
+      throw new TributaryError('invalid_input', `Vectors are off: ${store.vectorSupport().reason}.`, {
+        issues: [{ path: 'embeddings', message: 'no vector store' }],
+      });
+    const deps = { store, embedder: options.embedder };
+    await ensureEmbeddingModel(deps);
+    return deps;
+  };
   const engine: Engine = {
     store,
     connectors: { list: () => [...registry.values()], get: connector, registry: connectorRegistry },
@@ -402,17 +420,15 @@ export function createEngine(options: EngineOptions): Engine {
       }
     },
 
-    async search(query) {
-      // The query is embedded with the chunks' embedder, so hybrid ranking finds by meaning too.
-      // An unreachable embeddings server degrades search to full text instead of failing it.
-      if (options.embedder && !query.vector && query.text.trim() && store.vectorSupport?.().enabled) {
-        const vector = await options.embedder.embed([query.text]).then(
-          ([v]) => v,
-          (err: Error) => void logger.warn('query embedding failed; searching full text only', { reason: err.message }),
-        );
-        if (vector) return store.search({ ...query, vector });
-      }
-      return store.search(query);
+    search: (query) => rankedSearch({ store, embedder: options.embedder, logger }, query),
+    embeddings: {
+      coverage: () => embeddingCoverage({ store, embedder: options.embedder }),
+      drain: async (opts) => drainEmbeddingBacklog(await vectorDeps(), opts),
+      reindex: async (opts) => reindexEmbeddings(await vectorDeps(), opts),
+      startBackground() {
+        if (embeddingWorker || !options.embedder || !store.vectorSupport().enabled) return;
+        embeddingWorker = startEmbeddingWorker({ store, embedder: options.embedder, logger });
+      },
     },
     timeline: (query) => store.timeline(query),
     getMemory: (id, ownerId) => store.getMemory(id, ownerId),
@@ -436,6 +452,7 @@ export function createEngine(options: EngineOptions): Engine {
         sourceId: filter?.sourceId ? (await getSource(filter.sourceId)).id : undefined,
       }),
     async close() {
+      await embeddingWorker?.stop();
       for (const c of running.values()) c.abort(new TributaryError('aborted', 'Engine closing.'));
       await store.close();
     },

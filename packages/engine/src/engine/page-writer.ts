@@ -1,6 +1,5 @@
 import type { Checkpoint, Item } from '@tributary/sdk';
 import type { Embedder } from '../embedding/embedder.js';
-import { embedPreparedItems } from '../embedding/embed-items.js';
 import type { Pipeline } from '../pipeline/prepare.js';
 import { isFailure } from '../pipeline/prepare.js';
 import type { StateChange } from '../store/connector-state.js';
@@ -21,7 +20,7 @@ export interface PageInput {
   extraCounts?: Partial<RunCounts>;
   /** Called before each commit; returning true stops before it (abort), leaving the checkpoint where it was. */
   shouldStop?: () => boolean;
-  /** Embeds the chunks of new and changed items before each commit, when the store keeps vectors. */
+  /** Unused since embedding left the write path (the embedding backlog, search/embed-backlog.ts); kept for callers. */
   embedder?: Embedder;
   /** Aborts an embedding request in flight. */
   signal?: AbortSignal;
@@ -96,18 +95,7 @@ export async function writePage(
       if (isFailure(result)) outcome.failures.push(result);
       else prepared.push(result);
     });
-    if (page.embedder && prepared.length && store.vectorSupport?.().enabled) {
-      try {
-        await embedPreparedItems(page.embedder, prepared, page.signal);
-      } catch (err) {
-        // A pause during an embedding request stops like any pause: nothing of this batch is committed.
-        if (page.shouldStop?.()) {
-          outcome.complete = false;
-          return outcome;
-        }
-        throw err;
-      }
-    }
+    // No embedding here: chunks commit first, their hashes enter the embedding backlog in the same transaction.
     if (page.shouldStop?.()) {
       outcome.complete = false;
       return outcome;

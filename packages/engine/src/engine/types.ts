@@ -144,8 +144,9 @@ export interface EngineOptions {
   /** How long a run waits out a store outage (`store_unavailable`), retrying with backoff. @default 60000 */
   storeOutageMs?: number;
   /**
-   * Embeds chunks at write time and queries at search time, where the store keeps vectors
-   * (`store.vectorSupport().enabled`); without it, or without vector support, search is full text only.
+   * Embeds the chunks in the embedding backlog (off the write path: `engine.embeddings`, and the background worker
+   * of `up`/`worker`) and queries at search time, where the store keeps vectors (`store.vectorSupport().enabled`);
+   * without it, search is keyword only.
    */
   embedder?: import('../embedding/embedder.js').Embedder;
   /** Receives engine logs (already redacted). */
@@ -240,7 +241,22 @@ export interface Engine {
   abort(sourceId: string): boolean;
   /** Push ingestion: same pipeline, same transaction rule. Idempotent. */
   ingest(sourceId: string, input: IngestInput): Promise<IngestResult>;
-  search(query: SearchQuery): Promise<{ hits: SearchHit[] }>;
+  /** One page of a keyword, semantic or hybrid search, with the total and a cursor (search/ranked-search.ts). */
+  search(query: import('../search/types.js').RankedSearchQuery): Promise<import('../search/types.js').SearchResult>;
+  /** The embedding backlog and vectors (search/embed-backlog.ts); `null` coverage without an embedder. */
+  embeddings: {
+    coverage(): Promise<import('../search/types.js').EmbeddingCoverage | null>;
+    /** Drains the backlog now. @throws TributaryError `invalid_input` without an embedder or vector store */
+    drain(
+      options?: import('../search/embed-backlog.js').DrainOptions,
+    ): Promise<import('../search/embed-backlog.js').DrainResult>;
+    /** Re-embeds from stored text what this model lacks (`reindex --embeddings`). */
+    reindex(
+      options?: import('../search/embed-backlog.js').DrainOptions,
+    ): Promise<import('../search/embed-backlog.js').DrainResult & { queued: number }>;
+    /** Drains in the background until `close()` (long-running processes). No-op without an embedder. */
+    startBackground(): void;
+  };
   timeline(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }>;
   getMemory(id: string, ownerId?: string): Promise<MemoryWithVersions | null>;
   runs(filter: { sourceId?: string; ownerId?: string; limit?: number }): Promise<RunRecord[]>;

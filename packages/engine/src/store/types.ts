@@ -10,6 +10,7 @@ import type { RunStore } from './ports/runs.js';
 import type { SearchStore } from './ports/search.js';
 import type { SourceStore } from './ports/sources.js';
 import type { WriteStore } from './ports/write-path.js';
+import type { VectorStore } from './vector-queue.js';
 
 /*
  * The store, split by concern (STYLE "Ports stay small"): each port in `ports/<concern>.ts` with its record types,
@@ -43,7 +44,8 @@ export interface MemoryStore
     LeaseStore,
     AuthStore,
     CredentialStore,
-    KvStore {
+    KvStore,
+    VectorStore {
   /** Connectors known to this deployment, enabled or not, and their feature settings (registry.ts). */
   connectorRegistry?: ConnectorRegistryPort;
 }

@@ -13,8 +13,8 @@ export interface VectorSupport {
 
 export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'postgres';
-  /** Vector search availability (known after `migrate()`); absent = no vectors. */
-  vectorSupport?(): VectorSupport;
+  /** Vector search availability (known after `migrate()`): whether vectors are on, and why not. */
+  vectorSupport(): VectorSupport;
   /** Applies pending migrations. Idempotent; safe to call on every start. */
   migrate(): Promise<MigrationStatus>;
   migrationStatus(): Promise<MigrationStatus>;

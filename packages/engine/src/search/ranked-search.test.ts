@@ -1,0 +1,187 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defineConnector, z, type Item } from '@tributary/sdk';
+import { startOllamaTwin, type OllamaTwin } from '../../../../test/twins/ollama/index.js';
+import { createOllamaEmbedder } from '../embedding/ollama-embedder.js';
+import { createTestEngine } from '../engine/test-support/harness.js';
+
+/**
+ * Keyword, semantic and hybrid search on the embedded store (SQLite + sqlite-vec) with embeddings from an
+ * Ollama-compatible twin over HTTP whose vectors put synonyms close ("car" and "automobile").
+ */
+const notes = (items: Item[]) =>
+  defineConnector({
+    manifest: {
+      name: 'notes',
+      version: '1.0.0',
+      sdk: '^1.0.0',
+      title: 'Notes',
+      description: 'fixed notes',
+      auth: { type: 'none' },
+      config: z.object({}),
+      checkpoint: z.object({ done: z.boolean() }),
+      streams: ['notes', 'mail'],
+    },
+    check: async () => ({ ok: true, message: 'ok' }),
+    async *read(ctx) {
+      if (ctx.checkpoint?.done) return;
+      yield { items, checkpoint: { done: true } };
+    },
+  });
+
+const note = (externalId: string, content: string, stream = 'notes'): Item => ({ externalId, stream, content });
+
+const ITEMS: Item[] = [
+  note('car', 'car'),
+  // Keyword hits for "automobile" whose meaning is money and meetings, not vehicles.
+  note('club', 'automobile club invoice payment budget bill invoices paid'),
+  note('assoc', 'automobile association meeting agenda standup call meetings budget invoice'),
+  note('alps', 'hiking weekend in the Alps'),
+  note('fruit', 'bananas and apples at the market'),
+  note('truck-mail', 'the truck is in the garage', 'mail'),
+];
+
+let twin: OllamaTwin;
+let t: Awaited<ReturnType<typeof createTestEngine>>;
+beforeAll(async () => {
+  twin = await startOllamaTwin({ dimensions: 16 });
+});
+afterAll(async () => {
+  await twin?.close();
+});
+beforeEach(async () => {
+  const embedder = createOllamaEmbedder({ url: twin.url, model: 'all-minilm', dimensions: 16 });
+  t = await createTestEngine([notes(ITEMS)], { embedder });
+});
+afterEach(async () => {
+  await t.cleanup();
+});
+
+async function syncAndEmbed() {
+  const source = await t.engine.sources.add({ connector: 'notes', name: 'n' });
+  expect(await t.engine.sync(source.id)).toMatchObject({ status: 'succeeded', created: ITEMS.length });
+  return source;
+}
+
+describe('ranked search (SQLite + sqlite-vec, Ollama twin)', () => {
+  it('chunks commit without embedding; the backlog is drained off the write path and reports coverage', async () => {
+    const before = twin.embedded();
+    await syncAndEmbed();
+    expect(twin.embedded()).toBe(before); // nothing embedded while the sync wrote
+    expect(await t.engine.embeddings.coverage()).toMatchObject({ embedded: 0, complete: false });
+    // Before any vector exists the default mode is keyword.
+    expect((await t.engine.search({ text: 'automobile' })).mode).toBe('keyword');
+    const drained = await t.engine.embeddings.drain();
+    expect(drained).toMatchObject({ embedded: ITEMS.length, removed: 0 });
+    expect(await t.engine.embeddings.coverage()).toEqual({
+      model: expect.stringContaining('all-minilm'),
+      dimensions: 16,
+      embedded: ITEMS.length,
+      pending: 0,
+      complete: true,
+    });
+  });
+
+  it('semantic finds the note that only says "car" for "automobile"; hybrid ranks it above unrelated keyword hits', async () => {
+    await syncAndEmbed();
+    await t.engine.embeddings.drain();
+    const keyword = await t.engine.search({ text: 'automobile', mode: 'keyword' });
+    expect(keyword.hits.map((h) => h.externalId).sort()).toEqual(['assoc', 'club']);
+    expect(keyword).toMatchObject({ total: 2, totalExact: true, nextCursor: null });
+
+    const semantic = await t.engine.search({ text: 'automobile', mode: 'semantic' });
+    expect(semantic.hits[0]).toMatchObject({ externalId: 'car', lists: ['semantic'], ranks: { semantic: 1 } });
+    // Only vehicle notes are close enough to be matches; the money notes are not.
+    expect(semantic.hits.map((h) => h.externalId)).toEqual(['car', 'truck-mail']);
+    expect(semantic).toMatchObject({ total: 2, totalExact: true });
+
+    const hybrid = await t.engine.search({ text: 'automobile' });
+    expect(hybrid.mode).toBe('hybrid'); // the default once vectors exist
+    const order = hybrid.hits.map((h) => h.externalId);
+    expect(order[0]).toBe('car');
+    expect(order.indexOf('car')).toBeLessThan(order.indexOf('club'));
+    expect(order.indexOf('car')).toBeLessThan(order.indexOf('assoc'));
+    expect(hybrid.hits.find((h) => h.externalId === 'club')!.lists).toEqual(['keyword']);
+    expect(hybrid.hits.find((h) => h.externalId === 'club')!.snippet).toContain('<mark>');
+    expect(hybrid).toMatchObject({ total: 4, totalExact: true, embedding: { complete: true } });
+  });
+
+  it('every filter applies in every mode', async () => {
+    await syncAndEmbed();
+    await t.engine.embeddings.drain();
+    for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
+      const mail = await t.engine.search({ text: 'truck', mode, streams: ['mail'] });
+      expect(mail.hits.map((h) => h.externalId)).toEqual(['truck-mail']);
+      const none = await t.engine.search({ text: 'automobile', mode, streams: ['nothing'] });
+      expect(none).toMatchObject({ hits: [], total: 0 });
+      const otherOwner = await t.engine.search({ text: 'automobile', mode, ownerId: 'someone-else' });
+      expect(otherOwner.hits).toEqual([]);
+    }
+  });
+
+  it('pages with a cursor: pages do not overlap, the total stays, the last page has no cursor', async () => {
+    await syncAndEmbed();
+    await t.engine.embeddings.drain();
+    for (const mode of ['keyword', 'hybrid'] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await t.engine.search({ text: 'automobile OR car OR hiking', mode, limit: 1, cursor });
+        expect(page.total).toBeGreaterThanOrEqual(page.hits.length);
+        seen.push(...page.hits.map((h) => h.memoryId));
+        cursor = page.nextCursor ?? undefined;
+        pages++;
+      } while (cursor && pages < 20);
+      expect(new Set(seen).size).toBe(seen.length);
+      const all = await t.engine.search({ text: 'automobile OR car OR hiking', mode, limit: 50 });
+      expect(seen).toEqual(all.hits.map((h) => h.memoryId));
+      expect(all.total).toBe(seen.length);
+    }
+  });
+
+  it('refuses a limit above the maximum, an unknown mode and a foreign cursor, naming the field', async () => {
+    await syncAndEmbed();
+    await expect(t.engine.search({ text: 'car', limit: 100_000 })).rejects.toMatchObject({
+      code: 'invalid_input',
+      issues: [{ path: 'limit' }],
+    });
+    await expect(t.engine.search({ text: 'car', mode: 'fuzzy' as never })).rejects.toMatchObject({
+      issues: [{ path: 'mode' }],
+    });
+    const first = await t.engine.search({ text: 'automobile', mode: 'keyword', limit: 1 });
+    await expect(
+      t.engine.search({ text: 'something else', mode: 'keyword', cursor: first.nextCursor! }),
+    ).rejects.toMatchObject({ issues: [{ path: 'cursor' }] });
+  });
+
+  it('an edit re-embeds only the new text; identical chunks are embedded once; a deleted text leaves the index', async () => {
+    const source = await syncAndEmbed();
+    await t.engine.embeddings.drain();
+    const requests = twin.requests.length;
+    await t.engine.ingest(source.id, {
+      items: [note('copy', 'car'), note('fruit', 'a storm with heavy rain')],
+      deletes: ['alps'],
+    });
+    const r = await t.engine.embeddings.drain();
+    // "car" was embedded already: only the fruit note's new text goes to the embedder.
+    expect(r).toMatchObject({ embedded: 1, removed: 2 });
+    expect(twin.requests.slice(requests).flatMap((q) => q.input)).toEqual(['a storm with heavy rain']);
+    const hiking = await t.engine.search({ text: 'mountains trip', mode: 'semantic' });
+    expect(hiking.hits).toEqual([]);
+    const car = await t.engine.search({ text: 'automobile', mode: 'semantic' });
+    expect(car.hits.map((h) => h.externalId).sort()).toEqual(['car', 'copy', 'truck-mail']);
+  });
+
+  it('the default hybrid falls back to keyword with a warning when the query cannot be embedded; explicit semantic fails', async () => {
+    await syncAndEmbed();
+    await t.engine.embeddings.drain();
+    twin.busy(10);
+    const r = await t.engine.search({ text: 'automobile' });
+    expect(r.mode).toBe('keyword');
+    expect(r.warnings?.[0]).toContain('could not be embedded');
+    twin.busy(10);
+    await expect(t.engine.search({ text: 'automobile', mode: 'semantic' })).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+    });
+  });
+});
