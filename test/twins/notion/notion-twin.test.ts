@@ -59,7 +59,7 @@ describe('notion twin', () => {
     });
     const all = [...first.results, ...second.results];
     expect(all).toHaveLength(12 + 5 + 1);
-    const times = all.map((r) => Date.parse((r as { last_edited_time: string }).last_edited_time));
+    const times = all.map((r) => Date.parse((r as unknown as { last_edited_time: string }).last_edited_time));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(all.filter((r) => isFullPage(r))).toHaveLength(17);
     expect(all.filter((r) => isFullDataSource(r))).toHaveLength(1);
