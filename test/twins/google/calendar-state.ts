@@ -129,6 +129,8 @@ export class CalendarState {
   }
 
   expireSyncTokens(): void {
-    this.minSeq = this.seq + 1;
+    // Tokens issued from now on carry a stamp at or after the new floor.
+    this.seq += 1;
+    this.minSeq = this.seq;
   }
 }
