@@ -26,6 +26,8 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   maildir: async () => (await import('./maildir-bench.js')).benchMaildirPhase(),
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
+  cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
+  plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');

@@ -72,9 +72,12 @@ process.on('message', (message: ToSandbox) => {
 // The host going away ends the sandbox too.
 process.on('disconnect', () => process.exit(0));
 
+/**
+ * The operation is over: stop the pulse and wait for the host to end this process (disconnecting here could drop
+ * the last messages still queued on the channel; the host kills the sandbox once it has the outcome).
+ */
 function finish(): void {
   clearInterval(pulse);
-  process.disconnect();
 }
 
 async function loadConnector(entry: string, name: string): Promise<AnyConnector> {
