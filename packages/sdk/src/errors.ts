@@ -24,6 +24,10 @@ export const ERROR_CODES = {
   already_running: { retryable: true, description: 'Another sync of this source holds the lease.' },
   aborted: { retryable: false, description: 'The operation was paused or cancelled.' },
   incompatible_connector: { retryable: false, description: 'A connector needs another SDK version.' },
+  connector_disabled: {
+    retryable: false,
+    description: "The source's connector is disabled (or lacks required environment variables); it does not run.",
+  },
   unauthenticated: { retryable: false, description: 'An API token is missing, unknown or revoked.' },
   forbidden: { retryable: false, description: 'The API token (or the user behind it) may not do this.' },
   budget_exceeded: {

@@ -21,6 +21,7 @@ export const HTTP_STATUS = {
   record_invalid: 400,
   not_found: 404,
   conflict: 409,
+  connector_disabled: 409,
   already_running: 409,
   unauthenticated: 401,
   forbidden: 403,

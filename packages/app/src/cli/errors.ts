@@ -51,6 +51,10 @@ export const ERROR_TABLE = {
     exit: EXIT.failure,
     hint: 'The name is taken: choose another --name, or change the existing source with `tributary sources edit`.',
   },
+  connector_disabled: {
+    exit: EXIT.failure,
+    hint: 'An admin disabled the connector (`tributary connectors enable <name>`), or it needs environment variables (`tributary connectors status`).',
+  },
   already_running: {
     exit: EXIT.failure,
     hint: 'Another sync of this source is running; wait for it (see `tributary runs <source>`).',

@@ -7,6 +7,7 @@ import { registerApply } from './commands/apply.js';
 import { registerConnect } from './commands/connect.js';
 import { registerConnectorNew } from './commands/connector-new.js';
 import { registerConnectors } from './commands/connectors.js';
+import { registerRegistryCommands } from './commands/connectors-registry.js';
 import { registerExport } from './commands/export.js';
 import { registerInit } from './commands/init.js';
 import { registerJobs } from './commands/jobs.js';
@@ -61,6 +62,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerInit(program, ctx, state);
   registerConnectors(program, ctx, state);
   registerSources(program, ctx, state);
+  registerRegistryCommands(program, ctx, state);
   registerSync(program, ctx, state);
   registerSearch(program, ctx, state);
   registerReindex(program, ctx, state);

@@ -85,7 +85,7 @@ function parseYaml(text: string, label: string): unknown {
 /** The keys a level of the file accepts, by its path (`[]`, `['sources', 0]`, `['sources', 0, 'schedule']`). */
 function knownKeysAt(path: ReadonlyArray<PropertyKey>): readonly string[] {
   const p = path.map((x) => (typeof x === 'number' ? '#' : String(x))).join('.');
-  if (p === '') return ['version', 'sources', 'users'];
+  if (p === '') return ['version', 'connectors', 'sources', 'users', 'privacy'];
   if (p === 'sources.#') return Object.keys(DeclaredSourceSchema.shape);
   if (p === 'sources.#.schedule') return DeclaredScheduleKeys;
   if (p === 'users.#') return Object.keys(DeclaredUserSchema.shape);

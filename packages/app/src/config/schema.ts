@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PrivacyRulesSchema } from '@tributary/engine/engine/privacy';
+import { FeatureOverrideSchema } from '@tributary/sdk';
 
 /**
  * The declarative config file (`tributary.yaml` / `.json`): the sources this Tributary should have.
@@ -43,7 +44,12 @@ export const DeclaredSourceSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .default({})
     .describe("The connector's config (see `tributary connectors <type>`)."),
-  features: z.record(z.string(), z.boolean()).optional().describe('Feature flags, overriding the connector defaults.'),
+  features: z
+    .record(z.string(), FeatureOverrideSchema)
+    .optional()
+    .describe(
+      'Feature flags overriding the connector-wide settings: `name: true|false`, or `name: { enabled, config }` (docs/features.md).',
+    ),
   schedule: DeclaredScheduleSchema.nullable().optional().describe('When to sync; omit for manual syncs only.'),
   enabled: z.boolean().default(true).describe('false keeps the source but pauses it.'),
 });
@@ -65,9 +71,29 @@ export const DeclaredUserSchema = z.strictObject({
     ),
 });
 
+/** A connector's settings for everyone (seed §B registry and feature flags): on/off and connector-wide features. */
+export const DeclaredConnectorSchema = z.strictObject({
+  enabled: z
+    .boolean()
+    .optional()
+    .describe("false disables the connector: its sources show 'connector disabled' and never run."),
+  features: z
+    .record(z.string(), FeatureOverrideSchema)
+    .optional()
+    .describe(
+      'Connector-wide feature settings: `name: true|false` or `name: { enabled, config }`; sources may override.',
+    ),
+});
+
 export const ConfigFileSchema = z
   .strictObject({
     version: z.literal(1).default(1).describe('Format version of this file.'),
+    connectors: z
+      .record(z.string(), DeclaredConnectorSchema)
+      .optional()
+      .describe(
+        'Connectors by name: enabled, and connector-wide feature settings; connectors not listed are left as they are.',
+      ),
     sources: z.array(DeclaredSourceSchema).default([]),
     users: z
       .array(DeclaredUserSchema)
@@ -96,7 +122,23 @@ export const ConfigFileSchema = z
         });
       else names.set(s.name, i);
     });
+  })
+  // A source's `{ enabled, config }` features become its on/off flags (compared by the plan like before) and its
+  // feature configs (applied through the registry, config/connectors.ts).
+  .transform((file) => {
+    const featureConfigs: Record<string, Record<string, Record<string, unknown>>> = {};
+    const sources = file.sources.map((s) => {
+      if (s.features === undefined) return { ...s, features: undefined };
+      const flags: Record<string, boolean> = {};
+      for (const [name, value] of Object.entries(s.features)) {
+        const o = typeof value === 'boolean' ? { enabled: value } : value;
+        if (o.enabled !== undefined) flags[name] = o.enabled;
+        if (o.config !== undefined) (featureConfigs[s.id] ??= {})[name] = o.config;
+      }
+      return { ...s, features: flags };
+    });
+    return { ...file, sources, featureConfigs: featureConfigs as typeof featureConfigs | undefined };
   });
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;
-export type DeclaredSource = z.output<typeof DeclaredSourceSchema>;
+export type DeclaredSource = ConfigFile['sources'][number];

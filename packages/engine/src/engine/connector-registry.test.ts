@@ -100,7 +100,7 @@ describe('connector registry in the engine', () => {
   it('a source of a connector missing a required env var does not run, with the names in the message', async () => {
     const { engine } = await setup({ env: {} });
     const s = await engine.sources.add({ connector: 'needs-env', name: 'e' });
-    await expect(engine.sync(s.id)).rejects.toMatchObject({ code: 'conflict', message: /NEEDS_ENV_TOKEN/ });
+    await expect(engine.sync(s.id)).rejects.toMatchObject({ code: 'connector_disabled', message: /NEEDS_ENV_TOKEN/ });
     const { engine: withEnv } = await setup({ env: { NEEDS_ENV_TOKEN: 'x' } });
     const s2 = await withEnv.sources.add({ connector: 'needs-env', name: 'e' });
     expect((await withEnv.sync(s2.id)).status).toBe('succeeded');
@@ -113,8 +113,11 @@ describe('connector registry in the engine', () => {
     cleanups.push(async () => queue.close());
     const scheduler = createScheduler({ sources: storeSourcePort(engine.store), queue });
     expect((await engine.connectors.registry.setEnabled('notes', false)).enabled).toBe(false);
-    await expect(engine.sync(s.id)).rejects.toMatchObject({ code: 'conflict', message: /connector disabled/ });
-    await expect(scheduler.triggerManual(s.id)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(engine.sync(s.id)).rejects.toMatchObject({
+      code: 'connector_disabled',
+      message: /connector disabled/,
+    });
+    await expect(scheduler.triggerManual(s.id)).rejects.toMatchObject({ code: 'connector_disabled' });
     const tick = await scheduler.tick();
     expect(tick.enqueued).toEqual([]);
     expect(tick.states[0]).toMatchObject({ sourceId: s.id, status: 'connector_disabled' });

@@ -51,7 +51,7 @@ export interface ConnectorRegistry {
   status(name: string): Promise<ConnectorStatus>;
   /** @throws `not_found` (unknown connector) */
   setEnabled(name: string, enabled: boolean): Promise<ConnectorStatus>;
-  /** @throws `conflict` when the source's connector is disabled or misses required environment variables */
+  /** @throws `connector_disabled` (409) when the source's connector is disabled or misses required environment variables */
   assertRunnable(source: SourceRecord): Promise<void>;
   features(name: string): Promise<Record<string, FeatureView>>;
   /** @throws `not_found`, `invalid_config` (unknown feature, bad config, a dependency that is off) */
@@ -216,7 +216,7 @@ export function createConnectorRegistry(deps: RegistryDeps): ConnectorRegistry {
       const e = port ? await port.get(c.manifest.name) : null;
       if (e && !e.enabled)
         throw new TributaryError(
-          'conflict',
+          'connector_disabled',
           `Source "${source.name}" cannot run: connector disabled (${c.manifest.name}). ` +
             `Enable it with \`tributary connectors enable ${c.manifest.name}\`.`,
           { details: { reason: 'connector_disabled', connector: c.manifest.name } },
@@ -224,7 +224,7 @@ export function createConnectorRegistry(deps: RegistryDeps): ConnectorRegistry {
       const absent = missing(c);
       if (absent.length > 0)
         throw new TributaryError(
-          'conflict',
+          'connector_disabled',
           `Source "${source.name}" cannot run: connector ${c.manifest.name} needs the environment variables ` +
             `${absent.join(', ')} (see \`tributary connectors ${c.manifest.name}\`).`,
           { details: { reason: 'env_missing', connector: c.manifest.name, missing: absent } },

@@ -121,7 +121,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       if ((await options.sources.disabledConnectors?.())?.has(source.sourceType)) {
         throw new TributaryError(
-          'conflict',
+          'connector_disabled',
           `Source "${source.name}" cannot run: connector disabled (${source.sourceType}). ` +
             `Enable it with \`tributary connectors enable ${source.sourceType}\`.`,
           { details: { reason: 'connector_disabled', connector: source.sourceType } },

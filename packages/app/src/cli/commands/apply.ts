@@ -9,6 +9,12 @@ import { TributaryError, formatIssues, parseConfig, resolveFeatures, type ErrorI
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
 import { applyUsers, formatUserChanges, planUsers } from '../../config/users.js';
+import {
+  applyRegistryChanges,
+  formatRegistryChange,
+  planRegistryChanges,
+  validateRegistrySection,
+} from '../../config/connectors.js';
 import { CONFIG_FILE, unknownConnector, type CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
 import { confirmDestructive } from '../source-view.js';
@@ -66,6 +72,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       });
       // The engine's own checks of every new source (ids, paths inside allowed roots …), in dry runs too.
       await validateCreates(engine, plan);
+      const registryChanges = await planRegistryChanges(engine, config, plan);
       const summary = planSummary(plan);
       const changes = summary.create + summary.update + summary.remove;
       if (!opts.json) {
@@ -73,6 +80,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         for (const l of formatPlan(plan)) ctx.out.line(`  ${colour(ctx, l)}`);
         if (plan.actions.length === 0) ctx.out.line('  (no sources declared)');
         for (const l of formatUserChanges(userChanges)) ctx.out.line(`  ${colour(ctx, l)}`);
+        for (const c of registryChanges) ctx.out.line(`  ${colour(ctx, formatRegistryChange(c))}`);
         if (privacy)
           ctx.out.line(`  privacy: ${privacy.redact.length} redaction and ${privacy.exclude.length} exclusion rule(s)`);
       }
@@ -101,6 +109,10 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         await execute(engine, plan);
         applied = true;
       }
+      if (!opts.dryRun && registryChanges.length > 0) {
+        await applyRegistryChanges(engine, registryChanges);
+        applied = true;
+      }
       if (opts.json) {
         return ctx.out.json({
           file,
@@ -110,13 +122,16 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
           plan: plan.actions.map(planEntryJson),
           unmanaged: plan.unmanaged.map((s) => s.name),
           users: userChanges,
+          registry: registryChanges,
           privacy: privacy ?? null,
         });
       }
       const counts = `${summary.create} to create, ${summary.update} to update, ${summary.remove} to remove, ${summary.unchanged} unchanged`;
       if (opts.dryRun) ctx.out.line(`Dry run: ${counts}. Nothing was changed.`);
-      else if (changes === 0 && userChanges.length > 0)
-        ctx.out.line(`Applied: ${userChanges.length} user change(s); the sources match the file.`);
+      else if (changes === 0 && userChanges.length + registryChanges.length > 0)
+        ctx.out.line(
+          `Applied: ${userChanges.length} user and ${registryChanges.length} connector change(s); the sources match the file.`,
+        );
       else if (changes === 0) ctx.out.line('Nothing to do: the sources match the file.');
       else ctx.out.line(`Applied: ${counts.replaceAll(' to ', ' ')}.`);
     });
@@ -159,6 +174,7 @@ function validateAgainstConnectors(ctx: CliContext, file: ConfigFile): ConfigFil
     }
     return declared;
   });
+  issues.push(...validateRegistrySection(ctx.connectors, file));
   if (issues.length > 0) throw invalidFile(issues);
   return { ...file, sources };
 }

@@ -83,10 +83,12 @@ export function registerSources(program: Command, ctx: CliContext, state: ExitSt
       if (opts.json) return ctx.out.json({ sources: list.map((s) => sourceJson(s, connectorOf(ctx, s))) });
       if (list.length === 0)
         return ctx.out.line('No sources yet. Add one: tributary sources add <connector> --name <name> …');
+      // A source of a disabled connector never runs, whatever its own status: say so.
+      const disabled = new Set((await engine.connectors.registry.list()).filter((c) => !c.enabled).map((c) => c.name));
       const rows = list.map((s) => [
         s.name,
         s.sourceType,
-        statusText(ctx, s.status),
+        disabled.has(s.sourceType) ? ctx.out.yellow('connector disabled') : statusText(ctx, s.status),
         describeSchedule(s.schedule),
         formatTime(s.lastSyncAt),
       ]);
