@@ -8,7 +8,8 @@ import { chatgptExportManifest } from './chatgpt-export/manifest.js';
 import { claudeCodeManifest } from './claude-code/manifest.js';
 import { filesManifest } from './files/manifest.js';
 import { gitManifest } from './git/manifest.js';
-import { gmailConnector } from './gmail/index.js';
+import { gmailManifest } from './gmail/manifest.js';
+import { googleCalendarManifest } from './google-calendar/manifest.js';
 import { githubManifest } from './github/manifest.js';
 import { icsManifest } from './ics/manifest.js';
 import { imapManifest } from './imap/manifest.js';
@@ -52,7 +53,12 @@ export const builtinConnectors: AnyConnector[] = [
     'discover',
     'webhook',
   ]),
-  gmailConnector,
+  lazyConnector(gmailManifest, async () => (await import('./gmail/index.js')).gmailConnector, ['discover', 'webhook']),
+  lazyConnector(
+    googleCalendarManifest,
+    async () => (await import('./google-calendar/index.js')).googleCalendarConnector,
+    ['discover', 'webhook'],
+  ),
   lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
   lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
   lazyConnector(logsManifest, async () => (await import('./logs/index.js')).logsConnector, ['discover']),

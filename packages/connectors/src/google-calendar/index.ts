@@ -1,13 +1,10 @@
 import { defineConnector, isTributaryError } from '@tributary/sdk';
-import { GoogleCalendarCheckpointSchema } from './checkpoint.js';
 import { CalendarClient } from './client.js';
-import { GoogleCalendarConfigSchema } from './config.js';
-import { EVENTS_STREAM } from './map.js';
+import { googleCalendarManifest } from './manifest.js';
 import { readCalendar, selectedCalendars, type CalendarRun } from './read.js';
 import { handleCalendarPush } from './webhook.js';
 
-/** Least privilege: read calendars and events. */
-export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar.readonly'];
+export { CALENDAR_SCOPES } from './manifest.js';
 
 /**
  * Google Calendar through the official client (`@googleapis/calendar`): every calendar of the user's list
@@ -16,26 +13,7 @@ export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar.readon
  * mapping, so the same event reads the same either way.
  */
 export const googleCalendarConnector = defineConnector({
-  manifest: {
-    name: 'google-calendar',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Google Calendar',
-    description: 'Events of your Google calendars (one memory per occurrence), incremental with sync tokens and push.',
-    auth: { type: 'oauth2', provider: 'google', scopes: CALENDAR_SCOPES, allowToken: true },
-    config: GoogleCalendarConfigSchema,
-    checkpoint: GoogleCalendarCheckpointSchema,
-    features: {},
-    streams: [EVENTS_STREAM],
-    capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
-    rateLimit: {
-      requests: 10,
-      perSeconds: 1,
-      burst: 20,
-      description: 'Calendar API: per-user request rate (about 600 per minute by default)',
-    },
-    kind: 'cloud',
-  },
+  manifest: googleCalendarManifest,
 
   async check(ctx) {
     try {

@@ -1,0 +1,32 @@
+import { defineManifest } from '@tributary/sdk';
+import { GmailCheckpointSchema } from './checkpoint.js';
+import { GmailConfigSchema } from './config.js';
+
+/** Least privilege: reading mail and labels (and `users.watch`, which gmail.readonly allows). */
+export const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly'];
+
+/** The `gmail` connector without its code: the registry lists it and validates sources from this alone. */
+export const gmailManifest = defineManifest({
+  name: 'gmail',
+  version: '1.0.0',
+  sdk: '^1.0.0',
+  title: 'Gmail',
+  description: 'Mail from a Gmail mailbox: messages with labels as tags, incremental by history, push via Pub/Sub.',
+  auth: { type: 'oauth2', provider: 'google', scopes: GMAIL_SCOPES, allowToken: true },
+  config: GmailConfigSchema,
+  checkpoint: GmailCheckpointSchema,
+  features: {
+    attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+  },
+  // The stream every mail connector yields (MAIL_STREAM; not imported: it would load the mail parser here).
+  streams: ['messages'],
+  capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
+  // Gmail counts quota units, 250 per user per second (messages.get costs 5): the limiter's tokens are units.
+  rateLimit: {
+    requests: 250,
+    perSeconds: 1,
+    burst: 250,
+    description: 'Gmail: 250 quota units per user per second (messages.get 5, messages.list 5, history.list 2)',
+  },
+  kind: 'cloud',
+});
