@@ -10,6 +10,7 @@ import {
   type Worker,
 } from '@tributary/engine';
 import type { Logger } from '@tributary/sdk';
+import { assertWorkerHasConnector } from '../plugins/worker-guard.js';
 import type { Runtime } from './open-runtime.js';
 
 /** A worker consuming sync jobs from the runtime's queue. */
@@ -19,7 +20,7 @@ export function startWorker(
 ): Worker {
   const worker = createWorker({
     queue: runtime.queue,
-    runJob: createEngineRunJob(runtime.engine),
+    runJob: guardedRunJob(runtime),
     concurrency: options.concurrency ?? 2,
     logger: options.logger,
     ...(options.consumerName ? { consumerName: options.consumerName } : {}),
@@ -43,7 +44,19 @@ export function startWorker(
     },
   });
   worker.start();
+  // Embedding is off the write path: the worker drains the embedding backlog beside its jobs (stopped by
+  // engine.close()). No-op without an embedder.
+  runtime.engine.embeddings.startBackground();
   return worker;
+}
+
+/** Runs a job's sync; a worker without the job's connector (a plugin not installed on this host) refuses it. */
+function guardedRunJob(runtime: Runtime): ReturnType<typeof createEngineRunJob> {
+  const run = createEngineRunJob(runtime.engine);
+  return async (job, signal) => {
+    await assertWorkerHasConnector(runtime.engine, job.payload.sourceId);
+    return run(job, signal);
+  };
 }
 
 /**
