@@ -27,6 +27,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
   cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
+  cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
 };
 
