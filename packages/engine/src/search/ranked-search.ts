@@ -11,6 +11,7 @@ import {
   MAX_PAGE,
   SEARCH_MODES,
   type EmbeddingCoverage,
+  type EmbeddingStatus,
   type RankedHit,
   type RankedSearchQuery,
   type SearchMode,
@@ -49,6 +50,20 @@ export async function embeddingCoverage(deps: SearchDeps): Promise<EmbeddingCove
   return { model: embedder.id, dimensions: embedder.dimensions, embedded, pending, complete: pending === 0 && !!model };
 }
 
+/** Vector support, embedder and backlog for `status` (works without an embedder too). */
+export async function embeddingStatus(deps: SearchDeps): Promise<EmbeddingStatus> {
+  const { store, embedder } = deps;
+  const support = store.vectorSupport();
+  const pending = await store.embeddingQueue.size().catch(() => 0);
+  const models = support.enabled && store.vectorIndex ? await store.vectorIndex.models() : [];
+  return {
+    vectors: { ...support, backend: support.enabled ? (store.vectorIndex?.backend ?? null) : null },
+    embedder: embedder ? { model: embedder.id, dimensions: embedder.dimensions } : null,
+    pending,
+    embedded: models.find((m) => m.id === embedder?.id)?.count ?? 0,
+  };
+}
+
 /**
  * One page of a keyword, semantic or hybrid search with the total number of matches and a cursor to the next page.
  * Every filter applies in every mode: the vector side limits by owner and sources inside the index, the rest when
@@ -72,9 +87,18 @@ export async function rankedSearch(deps: SearchDeps, query: RankedSearchQuery): 
   const offset = cursor?.offset ?? query.offset ?? 0;
   if (!Number.isInteger(offset) || offset < 0)
     throw invalid('offset', `offset must be a whole number from 0 (got ${offset}).`, 'not a whole number');
-  const coverage = await embeddingCoverage(deps);
-  const mode: SearchMode = query.mode ?? cursor?.mode ?? (coverage && coverage.embedded > 0 ? 'hybrid' : 'keyword');
   const explicit = query.mode !== undefined || cursor !== null;
+  const requested = query.mode ?? cursor?.mode;
+  // A remote vector index (Qdrant) can be down: keyword search never needs it, the default mode falls back to
+  // keyword with a warning, and only an explicit semantic/hybrid search fails with the index's (retryable) error.
+  let indexDown: string | undefined;
+  const coverage = await embeddingCoverage(deps).catch((err: unknown) => {
+    if (requested && requested !== 'keyword') throw err;
+    indexDown = (err as Error).message;
+    deps.logger?.warn('vector index unavailable; searching keyword only', { reason: indexDown });
+    return null;
+  });
+  const mode: SearchMode = requested ?? (coverage && coverage.embedded > 0 ? 'hybrid' : 'keyword');
   if (mode !== 'keyword' && !coverage) {
     const why = !deps.embedder
       ? 'no embedder is configured (see docs/search.md: TRIBUTARY_EMBEDDINGS_* or the embeddings section of the config file)'
@@ -84,6 +108,7 @@ export async function rankedSearch(deps: SearchDeps, query: RankedSearchQuery): 
 
   let vector: number[] | undefined;
   const warnings: string[] = [];
+  if (indexDown) warnings.push(`The vector index is unavailable (${indexDown}); these are keyword results only.`);
   if (mode !== 'keyword') {
     try {
       vector = (await deps.embedder!.embed([query.text]))[0];
