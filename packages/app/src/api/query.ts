@@ -1,4 +1,4 @@
-import type { Engine, SearchQuery, TimelineQuery } from '@tributary/engine';
+import type { Engine, RankedSearchQuery, TimelineQuery } from '@tributary/engine';
 import { TributaryError } from '@tributary/sdk';
 import { ownedSource, type Caller } from './context.js';
 import type { SearchQueryInput, TimelineQueryInput } from './schemas/search.js';
@@ -16,13 +16,15 @@ async function sourceIds(engine: Engine, p: Caller, names: string[] | undefined)
 
 /** Ranked search within the caller's sources. */
 export async function runSearch(engine: Engine, p: Caller, q: SearchQueryInput) {
-  const query: SearchQuery = {
+  const query: RankedSearchQuery = {
     text: q.q,
     ownerId: p.user.id,
     limit: q.limit ?? 20,
     offset: q.offset ?? 0,
     syntax: q.syntax ?? 'simple',
   };
+  if (q.mode) query.mode = q.mode;
+  if (q.cursor) query.cursor = q.cursor;
   const ids = await sourceIds(engine, p, q.source);
   if (ids) query.sourceIds = ids;
   if (q.connector?.length) query.connectors = q.connector;
@@ -34,8 +36,17 @@ export async function runSearch(engine: Engine, p: Caller, q: SearchQueryInput) 
   if (q.until) query.until = q.until;
   if (q.min_importance !== undefined) query.minImportance = q.min_importance;
   if (q.domain?.length) query.domains = q.domain;
-  const { hits } = await engine.search(query);
-  return { query: q.q, hits: hits.map(hitWire) };
+  const r = await engine.search(query);
+  return {
+    query: q.q,
+    mode: r.mode,
+    total: r.total,
+    total_exact: r.totalExact,
+    next_cursor: r.nextCursor,
+    ...(r.embedding ? { embedding: r.embedding } : {}),
+    ...(r.warnings ? { warnings: r.warnings } : {}),
+    hits: r.hits.map((h) => ({ ...hitWire(h), lists: h.lists })),
+  };
 }
 
 /** Time-ordered entries within the caller's sources. */

@@ -56,8 +56,10 @@ export function createMcpServer(engine: Engine, caller: Caller): McpServer {
     {
       title: 'Search memories',
       description:
-        'Ranked full-text search over everything synced. query: words and "phrases" (all must match), word* for prefixes. ' +
-        'Filters (comma-separated): source, connector, stream, author, container, tag; since/until ISO times. Returns snippets with matches in « ».',
+        'Ranked search over everything synced. query: words and "phrases" (all must match), word* for prefixes. ' +
+        'mode: keyword, semantic (by meaning) or hybrid (both fused; the default when vectors exist). ' +
+        'Filters (comma-separated): source, connector, stream, author, container, tag; since/until ISO times. ' +
+        'Returns snippets with matches in « », total (total_exact false: a lower bound) and next_cursor: pass it as cursor for the next page (limit at most 200).',
       inputSchema: SearchToolInput,
       annotations: readOnly,
     },

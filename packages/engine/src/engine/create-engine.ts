@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rankedSearch, embeddingCoverage } from '../search/ranked-search.js';
+import { rankedSearch, embeddingCoverage, embeddingStatus } from '../search/ranked-search.js';
 import { drainEmbeddingBacklog, ensureEmbeddingModel, reindexEmbeddings } from '../search/embed-backlog.js';
 import { startEmbeddingWorker, type EmbeddingWorker } from '../search/embedding-worker.js';
 import {
@@ -423,6 +423,7 @@ export function createEngine(options: EngineOptions): Engine {
     search: (query) => rankedSearch({ store, embedder: options.embedder, logger }, query),
     embeddings: {
       coverage: () => embeddingCoverage({ store, embedder: options.embedder }),
+      status: () => embeddingStatus({ store, embedder: options.embedder }),
       drain: async (opts) => drainEmbeddingBacklog(await vectorDeps(), opts),
       reindex: async (opts) => reindexEmbeddings(await vectorDeps(), opts),
       startBackground() {

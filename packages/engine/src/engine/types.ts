@@ -246,6 +246,8 @@ export interface Engine {
   /** The embedding backlog and vectors (search/embed-backlog.ts); `null` coverage without an embedder. */
   embeddings: {
     coverage(): Promise<import('../search/types.js').EmbeddingCoverage | null>;
+    /** For `status`: whether the store keeps vectors (and why not), the embedder, and the backlog. */
+    status(): Promise<import('../search/types.js').EmbeddingStatus>;
     /** Drains the backlog now. @throws TributaryError `invalid_input` without an embedder or vector store */
     drain(
       options?: import('../search/embed-backlog.js').DrainOptions,

@@ -61,3 +61,15 @@ export interface SearchResult {
   /** Why the answer is not what was asked for (the embeddings server failed, hybrid fell back to keyword). */
   warnings?: string[];
 }
+
+/** What `status` shows about semantic search. */
+export interface EmbeddingStatus {
+  /** Whether the store keeps vectors, and why not. */
+  vectors: { enabled: boolean; reason: string; backend: string | null };
+  /** The configured embedder (null: none, search is keyword only). */
+  embedder: { model: string; dimensions: number } | null;
+  /** Chunk texts waiting in the embedding backlog. */
+  pending: number;
+  /** Vectors of the embedder's model. */
+  embedded: number;
+}

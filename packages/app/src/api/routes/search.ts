@@ -18,7 +18,7 @@ export function registerSearchRoutes(app: Api, deps: RouteDeps): void {
       method: 'get',
       path: '/search',
       tags: ['search'],
-      summary: 'Ranked full-text search over your memories',
+      summary: 'Keyword, semantic or hybrid search over your memories, with the total and a cursor',
       request: { query: SearchQuerySchema },
       responses: { 200: json(SearchResponseSchema), ...errorResponses(400, 404) },
     }),

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { MAX_PAGE, SEARCH_MODES } from '@tributary/engine';
 import { csv, isoTime } from './common.js';
 
 const filters = {
@@ -24,9 +25,27 @@ export const SearchQuerySchema = z
   .object({
     q: z.string().min(1).max(1000).describe('Words and "phrases" (all must match); word* matches a prefix.'),
     ...filters,
-    limit: z.coerce.number().int().min(1).max(100).optional().describe('@default 20'),
-    offset: z.coerce.number().int().min(0).max(10_000).optional().describe('@default 0'),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE)
+      .optional()
+      .describe(`Hits per page, at most ${MAX_PAGE} (more: follow next_cursor). @default 20`),
+    offset: z.coerce.number().int().min(0).max(10_000).optional().describe('Start here (next_cursor wins). @default 0'),
     syntax: z.enum(['simple', 'fts']).optional().describe('simple (default) or the full-text engine syntax'),
+    mode: z
+      .enum(SEARCH_MODES)
+      .optional()
+      .describe(
+        'keyword, semantic or hybrid (RRF of both, docs/search.md). @default hybrid when vectors exist, else keyword',
+      ),
+    cursor: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('next_cursor of the previous page (same query and filters)'),
   })
   .strict();
 
@@ -49,11 +68,30 @@ export const SearchHitSchema = z
     tags: z.array(z.string()),
     importance: z.number().nullable().describe('0–1; null for memories stored before enrichment, until reindex'),
     domain: z.string().nullable(),
+    lists: z.array(z.enum(['keyword', 'semantic'])).describe('The ranked lists the hit came from (hybrid fuses both)'),
   })
   .openapi('SearchHit');
 
 export const SearchResponseSchema = z
-  .object({ query: z.string(), hits: z.array(SearchHitSchema) })
+  .object({
+    query: z.string(),
+    mode: z.enum(SEARCH_MODES),
+    total: z.number().int().describe('Matching memories: exact, or a lower bound when total_exact is false'),
+    total_exact: z.boolean(),
+    next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
+    embedding: z
+      .object({
+        model: z.string(),
+        dimensions: z.number().int(),
+        embedded: z.number().int().describe('Distinct chunk texts with a vector of this model'),
+        pending: z.number().int().describe('Chunk texts waiting in the embedding backlog'),
+        complete: z.boolean(),
+      })
+      .optional()
+      .describe('How much of the corpus semantic search sees (when an embedder is configured)'),
+    warnings: z.array(z.string()).optional(),
+    hits: z.array(SearchHitSchema),
+  })
   .openapi('SearchResult');
 
 /** `GET /timeline` query, and the `timeline` MCP tool input. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { SourceRecord } from '@tributary/engine';
+import type { EmbeddingStatus, SourceRecord } from '@tributary/engine';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import type { CliContext } from '../context.js';
 import { formatTime, table } from '../io.js';
@@ -46,13 +46,16 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
           : defaultIntervalMinutes !== null
             ? `every ${defaultIntervalMinutes}m (default)`
             : 'manual';
+      const search = await engine.embeddings.status();
       if (opts.json)
         return ctx.out.json({
           dataDir: ctx.dataDir,
           defaultIntervalMinutes,
+          search,
           sources: rows.map((r) => ({ ...r, effectiveSchedule: scheduleOf(r) })),
         });
       ctx.out.line(ctx.out.dim(`Data dir: ${ctx.dataDir}`));
+      ctx.out.line(ctx.out.dim(searchLine(search)));
       ctx.out.line(
         ctx.out.dim(
           defaultIntervalMinutes !== null
@@ -155,4 +158,11 @@ async function statusOf(
     error: s.errorMessage ?? last?.error ?? null,
     lastRun: last ? runJson(last, s.name) : null,
   };
+}
+
+/** `status`'s line about semantic search: embedder, model, dimension, vectors and backlog, or why it is off. */
+export function searchLine(s: EmbeddingStatus): string {
+  if (!s.embedder) return 'Search: keyword only (no embedder configured; see docs/search.md).';
+  if (!s.vectors.enabled) return `Search: keyword only (${s.vectors.reason}).`;
+  return `Search: hybrid · embedder ${s.embedder.model} (${s.embedder.dimensions} dimensions) · ${s.vectors.backend} · ${s.embedded} chunk texts embedded, ${s.pending} in the backlog.`;
 }

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import type { SearchHit, SearchQuery } from '@tributary/engine';
+import {
+  MAX_PAGE,
+  SEARCH_MODES,
+  type RankedHit,
+  type RankedSearchQuery,
+  type SearchMode,
+  type SearchResult,
+} from '@tributary/engine';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
@@ -18,10 +25,12 @@ interface SearchFlags {
   domain?: string[];
   fts?: boolean;
   json?: boolean;
+  mode?: string;
+  cursor?: string;
 }
 
 /** The `--json` shape of one hit (docs/cli.md). The snippet marks matches with « ». */
-export function hitJson(hit: SearchHit): Record<string, unknown> {
+export function hitJson(hit: RankedHit): Record<string, unknown> {
   return {
     memoryId: hit.memoryId,
     score: hit.score,
@@ -39,7 +48,42 @@ export function hitJson(hit: SearchHit): Record<string, unknown> {
     tags: hit.tags,
     importance: hit.importance,
     domain: hit.domain,
+    lists: hit.lists,
   };
+}
+
+/** `--mode`: one of the search modes, or a usage error (exit 2). */
+function parseMode(raw: string): SearchMode {
+  if (!(SEARCH_MODES as readonly string[]).includes(raw))
+    throw new TributaryError('invalid_input', `--mode must be one of ${SEARCH_MODES.join(', ')}, got "${raw}".`, {
+      issues: [{ path: '--mode', message: 'unknown mode' }],
+    });
+  return raw as SearchMode;
+}
+
+/**
+ * Fetches `limit` hits, page by page ({@link MAX_PAGE} at most per request): a large `--limit` is paged, never cut.
+ * The result carries the first page's total and the cursor after the last hit returned.
+ */
+async function searchAll(
+  search: (q: RankedSearchQuery) => Promise<SearchResult>,
+  query: RankedSearchQuery,
+  limit: number,
+): Promise<SearchResult> {
+  const first = await search({ ...query, limit: Math.min(limit, MAX_PAGE) });
+  const hits = [...first.hits];
+  let cursor = first.nextCursor;
+  while (cursor && hits.length < limit) {
+    const page = await search({ ...query, mode: first.mode, cursor, limit: Math.min(limit - hits.length, MAX_PAGE) });
+    hits.push(...page.hits);
+    cursor = page.nextCursor;
+  }
+  return { ...first, hits, nextCursor: cursor };
+}
+
+/** "960 matches" or "at least 10000 matches". */
+export function totalText(r: Pick<SearchResult, 'total' | 'totalExact'>): string {
+  return `${r.totalExact ? '' : 'at least '}${r.total} match${r.total === 1 ? '' : 'es'}`;
 }
 
 /** `--min-importance`: a number from 0 to 1, or a usage error that says so (exit 2, nothing searched). */
@@ -65,17 +109,17 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
     .option('--until <time>', 'only up to this time (same forms as --since)')
     .option('--min-importance <x>', 'only memories of at least this importance (0 to 1)')
     .option('--domain <name>', 'only this domain (work, code, personal …); repeatable', collect, [])
-    .option('--limit <n>', 'how many results', '10')
+    .option('--limit <n>', `how many results (more than ${MAX_PAGE} are fetched page by page)`, '10')
+    .option('--mode <mode>', 'keyword, semantic or hybrid (default: hybrid when vectors exist, else keyword)')
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
     .option('--fts', 'pass the query to the full-text engine as is (its own operators)')
     .option('--json', 'print the hits as JSON')
     .action(async (words: string[], opts: SearchFlags) => {
       const text = words.join(' ');
-      const query: SearchQuery = {
-        text,
-        ownerId: LOCAL_USER_ID,
-        limit: parsePositiveInt(opts.limit ?? '10', '--limit'),
-        syntax: opts.fts ? 'fts' : 'simple',
-      };
+      const limit = parsePositiveInt(opts.limit ?? '10', '--limit');
+      const query: RankedSearchQuery = { text, ownerId: LOCAL_USER_ID, syntax: opts.fts ? 'fts' : 'simple' };
+      if (opts.mode !== undefined) query.mode = parseMode(opts.mode);
+      if (opts.cursor) query.cursor = opts.cursor;
       if (opts.since) query.since = parseTime(opts.since, '--since');
       if (opts.until) query.until = parseTime(opts.until, '--until');
       if (opts.connector?.length) query.connectors = opts.connector;
@@ -87,13 +131,25 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
         query.sourceIds = await Promise.all(
           opts.source.map(async (s) => (await engine.sources.get(s, LOCAL_USER_ID)).id),
         );
-      const { hits } = await engine.search(query);
-      if (opts.json) return ctx.out.json({ query: text, hits: hits.map(hitJson) });
+      const result = await searchAll((q) => engine.search(q), query, limit);
+      const { hits } = result;
+      if (opts.json)
+        return ctx.out.json({
+          query: text,
+          mode: result.mode,
+          total: result.total,
+          totalExact: result.totalExact,
+          nextCursor: result.nextCursor,
+          ...(result.embedding ? { embedding: result.embedding } : {}),
+          ...(result.warnings ? { warnings: result.warnings } : {}),
+          hits: hits.map(hitJson),
+        });
+      const out = ctx.out;
+      for (const w of result.warnings ?? []) out.line(out.dim(`! ${w}`));
       if (hits.length === 0) {
-        ctx.out.line(`No results for "${text}".`);
+        out.line(`No results for "${text}" (${result.mode}).`);
         return;
       }
-      const out = ctx.out;
       hits.forEach((hit, i) => {
         const title = hit.title ?? hit.externalId;
         out.line(`${out.dim(`${i + 1}.`)} ${out.bold(title)}`);
@@ -111,5 +167,10 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
         if (hit.url) out.line(`   ${out.dim(hit.url)}`);
         out.line('');
       });
+      const coverage = result.embedding
+        ? ` · ${result.embedding.embedded} chunk texts embedded${result.embedding.pending ? `, ${result.embedding.pending} pending` : ''}`
+        : '';
+      out.line(out.dim(`${hits.length} shown of ${totalText(result)} (${result.mode}${coverage})`));
+      if (result.nextCursor) out.line(out.dim(`more: --cursor ${result.nextCursor}`));
     });
 }
