@@ -35,7 +35,13 @@ export function rateLimitWaitMs(res: Response, nowMs: number): number | undefine
  * has no retry plugin here (`@octokit/rest` ships none), so nothing multiplies the attempts.
  */
 export function githubFetch(ctx: ConnectorContext<GithubConfig>): typeof globalThis.fetch {
-  return async (input, init) => ctx.http.fetch(input instanceof Request ? input.url : input, { ...init, buffer: true });
+  return async (input, init) => {
+    const res = await ctx.http.fetch(input instanceof Request ? input.url : input, { ...init, buffer: true });
+    // The manifest's `api_rate_limit_remaining` gauge: what GitHub says is left of the hour's budget.
+    const remaining = Number(res.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+    if (Number.isFinite(remaining)) ctx.metrics?.set('api_rate_limit_remaining', remaining);
+    return res;
+  };
 }
 
 /** An Octokit on the source's base URL and token, talking through {@link githubFetch}. */

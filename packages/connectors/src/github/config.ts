@@ -42,3 +42,20 @@ export const GithubConfigSchema = z.object({
 });
 
 export type GithubConfig = z.output<typeof GithubConfigSchema>;
+
+/**
+ * Config of the `pullRequests` feature (connector-wide or per source, see docs/features.md):
+ * `{ enabled: true, config: { includeReviews: true, maxAgeDays: 180 } }`.
+ */
+export const PullRequestsFeatureSchema = z.object({
+  includeReviews: z
+    .boolean()
+    .default(true)
+    .describe('Read the reviews of each changed pull request (also needs includeComments, the source setting).'),
+  maxAgeDays: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Skip pull requests not updated in this many days (issues are not affected).'),
+});

@@ -1,6 +1,6 @@
 import { defineManifest } from '@tributary/sdk';
 import { GithubCheckpointSchema } from './checkpoint.js';
-import { GithubConfigSchema } from './config.js';
+import { GithubConfigSchema, PullRequestsFeatureSchema } from './config.js';
 
 /** The `github` connector without its code: the registry lists it and validates sources from this alone. */
 export const githubManifest = defineManifest({
@@ -14,7 +14,11 @@ export const githubManifest = defineManifest({
   checkpoint: GithubCheckpointSchema,
   features: {
     issues: { default: true, description: 'Read issues.' },
-    pullRequests: { default: true, description: 'Read pull requests (and their reviews when comments are on).' },
+    pullRequests: {
+      default: true,
+      description: 'Read pull requests (and their reviews when comments are on).',
+      config: PullRequestsFeatureSchema,
+    },
     commits: { default: true, description: 'Read commits of the default branch.' },
     files: { default: true, description: 'Read markdown and code files of the default branch.' },
   },
@@ -28,4 +32,19 @@ export const githubManifest = defineManifest({
     description: 'GitHub REST: 5,000 requests per hour per token',
   },
   kind: 'cloud',
+  author: 'Tributary',
+  // Only the OAuth connect flow needs them; a personal access token works without.
+  envVars: [
+    { name: 'GITHUB_CLIENT_ID', description: 'OAuth app client id (for `tributary connect`)', required: false },
+    { name: 'GITHUB_CLIENT_SECRET', description: 'OAuth app client secret (for `tributary connect`)', required: false },
+  ],
+  monitoring: {
+    metrics: [
+      {
+        name: 'api_rate_limit_remaining',
+        type: 'gauge',
+        description: "Requests left in the token's hourly budget (x-ratelimit-remaining of the last response).",
+      },
+    ],
+  },
 });
