@@ -27,8 +27,8 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
   cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
-  cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
+  embeddings: async () => (await import('./embeddings-bench.js')).benchEmbeddingsPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');
