@@ -13,8 +13,6 @@ import type {
   RunRecord,
   RunTrigger,
   Schedule,
-  SearchHit,
-  SearchQuery,
   SourceRecord,
   SourceStats,
   StoredCheckpoint,
