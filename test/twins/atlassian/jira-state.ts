@@ -83,8 +83,9 @@ export class JiraState {
     return p;
   }
 
+  /** A new issue; seeded issues are a minute apart, as on a real site (JQL compares minutes). */
   addIssue(i: Partial<TwinIssue> & { project: string; summary: string; reporter: string }): TwinIssue {
-    const now = this.clock.tick(1000);
+    const now = this.clock.tick(60_000);
     const n = (this.perProject.get(i.project) ?? 0) + 1;
     this.perProject.set(i.project, n);
     const issue: TwinIssue = {

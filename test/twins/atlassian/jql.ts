@@ -35,6 +35,16 @@ function splitTop(s: string, word: string): string[] {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
+/** Index of the parenthesis closing the one at 0. */
+function closes(s: string): number {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    if (s[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
 const unquote = (v: string): string => v.trim().replace(/^"(.*)"$/, '$1');
 const list = (v: string): string[] =>
   v
@@ -55,7 +65,7 @@ const FIELD_OF: Record<string, (i: TwinIssue) => string> = {
 
 function clause(raw: string, tz: string): (i: TwinIssue) => boolean {
   let c = raw.trim();
-  while (c.startsWith('(') && c.endsWith(')')) c = c.slice(1, -1).trim();
+  while (c.startsWith('(') && closes(c) === c.length - 1) c = c.slice(1, -1).trim();
   const parts = splitTop(c, 'AND');
   if (parts.length > 1) {
     const fs = parts.map((p) => clause(p, tz));

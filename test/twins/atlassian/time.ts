@@ -1,9 +1,11 @@
 /** Time-zone arithmetic for JQL dates, which Jira reads in the user's time zone at minute resolution. */
 
-/** The offset of `tz` from UTC at instant `ms`, in milliseconds (Berlin in winter: +3,600,000). */
-export function tzOffsetMs(ms: number, tz: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+// Building an Intl.DateTimeFormat costs far more than using one: one per time zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterOf(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
       hourCycle: 'h23',
       year: 'numeric',
@@ -12,7 +14,16 @@ export function tzOffsetMs(ms: number, tz: string): number {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    })
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** The offset of `tz` from UTC at instant `ms`, in milliseconds (Berlin in winter: +3,600,000). */
+export function tzOffsetMs(ms: number, tz: string): number {
+  const parts = Object.fromEntries(
+    formatterOf(tz)
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
