@@ -10,6 +10,7 @@ import { filesManifest } from './files/manifest.js';
 import { gitManifest } from './git/manifest.js';
 import { gmailManifest } from './gmail/manifest.js';
 import { googleCalendarManifest } from './google-calendar/manifest.js';
+import { googleDriveManifest } from './google-drive/manifest.js';
 import { githubManifest } from './github/manifest.js';
 import { icsManifest } from './ics/manifest.js';
 import { imapManifest } from './imap/manifest.js';
@@ -59,6 +60,10 @@ export const builtinConnectors: AnyConnector[] = [
     async () => (await import('./google-calendar/index.js')).googleCalendarConnector,
     ['discover', 'webhook'],
   ),
+  lazyConnector(googleDriveManifest, async () => (await import('./google-drive/index.js')).googleDriveConnector, [
+    'discover',
+    'webhook',
+  ]),
   lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
   lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
   lazyConnector(logsManifest, async () => (await import('./logs/index.js')).logsConnector, ['discover']),

@@ -7,3 +7,6 @@ export * from './push.js';
 export * from './calendar-state.js';
 export * from './calendar-server.js';
 export * from './calendar-seed.js';
+export * from './drive-state.js';
+export * from './drive-server.js';
+export * from './drive-seed.js';

@@ -126,12 +126,15 @@ export async function startTwinServer(options: TwinServerOptions): Promise<TwinS
   const sockets = new Set<Socket>();
 
   const send = (res: ServerResponse, reply: TwinResponse, truncate = false): string => {
-    const isText = typeof reply.body === 'string';
-    const text = reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);
+    // A Buffer body is sent as its bytes (downloads of binary files); a string as UTF-8; anything else as JSON.
+    const raw = Buffer.isBuffer(reply.body) ? reply.body : undefined;
+    const isText = typeof reply.body === 'string' || raw !== undefined;
+    const text =
+      reply.body === undefined ? '' : raw ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     if (!isText && reply.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
       headers['content-type'] = 'application/json; charset=utf-8';
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = raw ?? Buffer.from(text, 'utf8');
     headers['content-length'] = String(bytes.length);
     res.writeHead(reply.status ?? 200, headers);
     if (truncate) {
