@@ -101,3 +101,21 @@ export const SlackConfigSchema = z.object({
 });
 
 export type SlackConfig = z.output<typeof SlackConfigSchema>;
+
+/**
+ * The `threads`, `reactions` and `attachments` features (connector-wide or per source, docs/features.md) over the
+ * source's `filters`: whichever says off wins, so a connector-wide "no threads" holds for every source while the
+ * older per-source filter keys keep working.
+ */
+export function withSlackFeatures(config: SlackConfig, features: Record<string, boolean>): SlackConfig {
+  const f = config.filters;
+  return {
+    ...config,
+    filters: {
+      ...f,
+      includeThreads: f.includeThreads && features.threads !== false,
+      includeReactions: f.includeReactions && features.reactions !== false,
+      includeAttachments: f.includeAttachments && features.attachments !== false,
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { defineConnector, isTributaryError, type ConnectorContext, type Credential } from '@tributary/sdk';
 import { SlackClient, tokenOf } from './client.js';
-import { type SlackConfig } from './config.js';
+import { withSlackFeatures, type SlackConfig } from './config.js';
 import { toSlackChannel } from './map.js';
 import { listConversations, readChannel, readHinted, selectedConversations, type ReadState } from './read.js';
 import { handleSlackDelivery } from './webhook.js';
@@ -57,7 +57,9 @@ export const slackConnector = defineConnector({
     });
   },
 
-  async *read(ctx) {
+  async *read(given) {
+    // Feature flags narrow the filters once, here: everything below reads `ctx.config.filters` only.
+    const ctx = { ...given, config: withSlackFeatures(given.config, given.features) };
     if (ctx.signal.aborted) return;
     const credential = await ctx.credentials.get();
     const client = new SlackClient(ctx, tokenOf(credential));

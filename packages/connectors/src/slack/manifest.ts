@@ -24,7 +24,11 @@ export const slackManifest = defineManifest({
   auth: { type: 'oauth2', provider: 'slack', scopes: SLACK_SCOPES, allowToken: true },
   config: SlackConfigSchema,
   checkpoint: SlackCheckpointSchema,
-  features: {},
+  features: {
+    threads: { default: true, description: 'Read thread replies (conversations.replies), grouped under their parent.' },
+    reactions: { default: true, description: 'Keep reactions (name and count) in item metadata.' },
+    attachments: { default: true, description: 'Keep attachment text and file metadata.' },
+  },
   streams: ['messages'],
   capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
   rateLimit: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlackConfigSchema } from './config.js';
+import { SlackConfigSchema, withSlackFeatures } from './config.js';
 import { isSelected, maxTs, toApiItem, toSlackChannel, tsAfter, userIdsOf } from './map.js';
 
 const config = (raw: Record<string, unknown> = {}) => SlackConfigSchema.parse(raw);
@@ -43,6 +43,15 @@ describe('slack map', () => {
       toApiItem(msg, channel, users, config({ filters: { includeReactions: false } }), {})?.metadata?.reactions,
     ).toBeUndefined();
     expect(toApiItem(msg, channel, users, config(), {})?.metadata?.reactions).toEqual([{ name: 'tada', count: 2 }]);
+    // The reactions and attachments features say the same, whichever layer turned them off.
+    const off = withSlackFeatures(config(), { reactions: false, attachments: false, threads: true });
+    expect(off.filters).toMatchObject({ includeReactions: false, includeAttachments: false, includeThreads: true });
+    expect(toApiItem(msg, channel, users, off, {})).toMatchObject({ content: 'ok', metadata: {} });
+    expect(toApiItem(msg, channel, users, off, {})?.metadata?.reactions).toBeUndefined();
+    // A filter turned off in the source's config stays off whatever the feature says.
+    expect(
+      withSlackFeatures(config({ filters: { includeThreads: false } }), { threads: true }).filters.includeThreads,
+    ).toBe(false);
   });
 
   it('compares timestamps as numbers', () => {

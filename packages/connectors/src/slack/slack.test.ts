@@ -58,6 +58,9 @@ describe('slack connector against the twin (5 channels × 2,000 or 400 messages)
       dms: { enabled: true },
     });
     expect(strict.state.size).toBe(seed.count(['normal', 'parent']));
+    // The threads feature off (connector-wide or per source) drops replies like the filter does.
+    const noThreads = await readAll(t, {}, { features: { threads: false } });
+    expect(noThreads.state.size).toBe(seed.count(['normal', 'bot', 'short', 'parent'], 'channel'));
     const only = await readAll(t, { channels: { mode: 'include', list: ['#channel-2', 'C00004'] } });
     expect(new Set([...only.state.values()].map((v) => v.item.container))).toEqual(
       new Set(['#channel-2', '#channel-4']),
