@@ -14,7 +14,7 @@ export function ConnectorIcon({ name, title }: { name: string; title: string }) 
     .slice(0, 2)
     .toUpperCase();
   return (
-    <span class="icon" aria-hidden="true" style={{ backgroundColor: `hsl(${h} 55% 36%)` }}>
+    <span class="icon" aria-hidden="true" style={{ backgroundColor: `hsl(${h} 45% 30%)` }}>
       {initials}
     </span>
   );

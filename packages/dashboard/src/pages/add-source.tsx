@@ -5,7 +5,7 @@ import { SourceForm, type ConnectorDetail, type SourceBody } from '../components
 import type { Picker } from '../components/schema-form.js';
 import { ErrorNote } from '../components/ui.js';
 import { fieldsOf, pickerField } from '../lib/schema.js';
-import { connectInPopup } from '../oauth-popup.js';
+import { ConnectButton, type AuthInfo } from '../components/connect.js';
 
 interface Check {
   ok: boolean;
@@ -22,7 +22,7 @@ interface Draft {
  */
 export function AddSourcePage({ connector: name, session }: { connector: string; session: Session }) {
   const [connector, setConnector] = useState<ConnectorDetail | null>(null);
-  const [auth, setAuth] = useState<{ type: string; provider: string | null } | null>(null);
+  const [auth, setAuth] = useState<AuthInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [check, setCheck] = useState<Check | null>(null);
@@ -32,7 +32,7 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
   useEffect(() => {
     Promise.all([
       api<ConnectorDetail>('GET', `/connectors/${encodeURIComponent(name)}`),
-      api<{ type: string; provider: string | null }>('GET', `/dashboard/connectors/${encodeURIComponent(name)}/auth`),
+      api<AuthInfo>('GET', `/dashboard/connectors/${encodeURIComponent(name)}/auth`),
     ])
       .then(([c, a]) => {
         setConnector(c);
@@ -89,12 +89,9 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
     setPickers([]);
   };
 
-  const connect = async () => {
-    if (!draft || !auth?.provider) return;
-    setConnectMessage('Waiting for the provider…');
-    const r = await connectInPopup(auth.provider, draft.id);
+  const connected = async (r: { ok: boolean; message: string }) => {
     setConnectMessage(r.ok ? `Connected: ${r.message}` : r.message);
-    if (r.ok) {
+    if (r.ok && draft) {
       const c = await api<Check>('POST', `/sources/${encodeURIComponent(draft.id)}/check`);
       setCheck(c);
       if (c.ok) void discover(draft.id);
@@ -123,9 +120,7 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
             {connector.title} connects with OAuth. Fill in the form and press <strong>Check</strong> to save a paused
             draft, then <strong>Connect with {auth.provider}</strong>.
           </p>
-          <button type="button" class="secondary" disabled={!draft} onClick={() => void connect()}>
-            Connect with {auth.provider}
-          </button>
+          <ConnectButton auth={auth} sourceId={draft?.id ?? null} onDone={(r) => void connected(r)} />
           {connectMessage && (
             <p role="status" class="hint">
               {connectMessage}

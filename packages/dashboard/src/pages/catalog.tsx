@@ -51,7 +51,7 @@ export function CatalogPage() {
       <ul class="catalog">
         {shown.map((c) => (
           <li key={c.name}>
-            <Link href={`/add/${c.name}`} class="card" aria-label={`${c.title}: ${c.description}`}>
+            <Link href={`/add/${c.name}`} class="card">
               <ConnectorIcon name={c.name} title={c.title} />
               <span class="card-body">
                 <strong>{c.title}</strong>

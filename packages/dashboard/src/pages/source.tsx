@@ -6,7 +6,7 @@ import { SourceForm, type ConnectorDetail, type SourceBody } from '../components
 import { ConfirmDialog, ConnectorIcon, ErrorNote, Progress, StatusBadge, errorAdvice } from '../components/ui.js';
 import { RunChart } from '../components/chart.js';
 import { count, dateTime, duration, relative } from '../lib/format.js';
-import { connectInPopup } from '../oauth-popup.js';
+import { ConnectButton, type AuthInfo } from '../components/connect.js';
 import { useLive } from './use-live.js';
 
 interface Source {
@@ -52,7 +52,7 @@ interface Status {
 export function SourcePage({ id, session }: { id: string; session: Session }) {
   const [source, setSource] = useState<Source | null>(null);
   const [connector, setConnector] = useState<ConnectorDetail | null>(null);
-  const [provider, setProvider] = useState<string | null>(null);
+  const [auth, setAuth] = useState<AuthInfo | null>(null);
   const [runs, setRuns] = useState<Run[]>([]);
   const [stats, setStats] = useState<Stats | null>(null);
   const [status, setStatus] = useState<Status | null>(null);
@@ -77,10 +77,10 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
       if (!connector || connector.name !== s.source_type) {
         const [c, a] = await Promise.all([
           api<ConnectorDetail>('GET', `/connectors/${encodeURIComponent(s.source_type)}`),
-          api<{ provider: string | null }>('GET', `/dashboard/connectors/${encodeURIComponent(s.source_type)}/auth`),
+          api<AuthInfo>('GET', `/dashboard/connectors/${encodeURIComponent(s.source_type)}/auth`),
         ]);
         setConnector(c);
-        setProvider(a.provider);
+        setAuth(a);
       }
       setError(null);
     } catch (e) {
@@ -178,19 +178,16 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
                 Pause
               </button>
             )}
-            {provider && (
-              <button
-                type="button"
-                class="secondary"
-                onClick={() =>
-                  void act('Connection finished.', async () => {
-                    const r = await connectInPopup(provider, source.id);
+            {auth?.type === 'oauth2' && (
+              <ConnectButton
+                auth={auth}
+                sourceId={source.id}
+                onDone={(r) =>
+                  void act(`Connected: ${r.message}`, async () => {
                     if (!r.ok) throw new Error(r.message);
                   })
                 }
-              >
-                Connect with {provider}
-              </button>
+              />
             )}
             <button type="button" class="danger" onClick={() => setConfirmDelete(true)}>
               Delete

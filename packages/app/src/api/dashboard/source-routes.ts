@@ -131,7 +131,14 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
       summary: 'How a connector authenticates: the OAuth provider behind "Connect with …", if any',
       request: { params: z.object({ name: z.string().min(1).max(100) }) },
       responses: {
-        200: json(z.object({ type: z.string(), provider: z.string().nullable(), allow_token: z.boolean() })),
+        200: json(
+          z.object({
+            type: z.string(),
+            provider: z.string().nullable(),
+            allow_token: z.boolean(),
+            other_providers: z.array(z.string()),
+          }),
+        ),
         ...errorResponses(404),
       },
     }),
@@ -146,6 +153,9 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
           type: auth.type,
           provider: auth.type === 'oauth2' ? (auth.provider ?? null) : null,
           allow_token: auth.allowToken ?? false,
+          // A self-hosted IdP (GitHub Enterprise, a company SSO) registered under its own name can connect it too.
+          other_providers:
+            auth.type === 'oauth2' ? (state.oauthProviders ?? []).filter((p) => p !== auth.provider) : [],
         },
         200,
       );

@@ -19,6 +19,8 @@ export interface DashboardState {
   /** Whether `/login#code=…` links may be issued (embedded single-user mode). */
   loginLinks: boolean;
   vault?: () => VaultStatus;
+  /** OAuth providers added in this server's config (`TRIBUTARY_OAUTH_PROVIDERS_JSON`): offered besides a connector's own. */
+  oauthProviders?: string[];
   /** Folder of the built dashboard (index.html + assets); default: packages/dashboard/dist. */
   staticDir?: string;
 }
@@ -30,6 +32,7 @@ export function createDashboardState(options: Partial<Omit<DashboardState, 'sess
     loginLinks: options.loginLinks ?? false,
     ...(options.vault ? { vault: options.vault } : {}),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+    ...(options.oauthProviders ? { oauthProviders: options.oauthProviders } : {}),
   };
   return state;
 }

@@ -60,13 +60,14 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
       const rate = opts.rateLimit === undefined ? undefined : Number(opts.rateLimit);
       if (rate !== undefined && !(rate >= 0))
         throw new TributaryError('invalid_input', `--rate-limit "${opts.rateLimit}": use a number ≥ 0.`);
-      const { createMetrics, publicUrlFromEnv, startServer } = await processModules();
+      const { createMetrics, providersFromEnv, publicUrlFromEnv, startServer } = await processModules();
       const metrics = createMetrics();
       const { createDashboardState, loginLink } = await import('../../api/dashboard/state.js');
       // Embedded (SQLite, single user): the dashboard may be opened with a one-time link.
       const embedded = !ctx.io.env.TRIBUTARY_DATABASE_URL;
       const dashboard = createDashboardState({
         loginLinks: embedded,
+        oauthProviders: Object.keys(providersFromEnv(ctx.io.env).providers),
         vault: () => ({
           keySource: ctx.io.env.TRIBUTARY_SECRET_KEY ? 'env' : 'file',
           encryption: 'AES-256-GCM',

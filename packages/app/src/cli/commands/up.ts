@@ -40,12 +40,21 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
       mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
       const log = stderrLog(ctx);
       const logger = createLogger(log, { level: 'info' });
-      const { createMetrics, openRuntime, publicUrlFromEnv, startScheduler, startServer, startWatchers, startWorker } =
-        await processModules();
+      const {
+        createMetrics,
+        openRuntime,
+        providersFromEnv,
+        publicUrlFromEnv,
+        startScheduler,
+        startServer,
+        startWatchers,
+        startWorker,
+      } = await processModules();
       const metrics = createMetrics();
       const { createDashboardState, loginLink } = await import('../../api/dashboard/state.js');
       const dashboard = createDashboardState({
         loginLinks: true,
+        oauthProviders: Object.keys(providersFromEnv(ctx.io.env).providers),
         vault: () => ({ keySource: ctx.io.env.TRIBUTARY_SECRET_KEY ? 'env' : 'file', encryption: 'AES-256-GCM' }),
       });
       const runtime = await openRuntime({
