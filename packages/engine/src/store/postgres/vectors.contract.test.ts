@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { vectorContract } from '../vector.contract.js';
+import { vectorQueueContract } from '../vector-queue.contract.js';
 import { createPostgresStore } from './index.js';
 import { startPgliteServer } from './test-support/pglite-server.js';
 
@@ -22,4 +23,20 @@ afterAll(async () => {
 vectorContract('pgvector', async () => {
   for (const m of await store.vectorIndex!.models()) await store.vectorIndex!.dropModel(m.id);
   return { index: store.vectorIndex!, close: async () => undefined };
+});
+
+// The backlog on the machine's real PostgreSQL (no pgvector needed): one schema per test.
+const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let q = 0;
+vectorQueueContract('postgres', async () => {
+  const schema = `tvq_${process.pid}_${++q}`;
+  const s = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
+  await s.migrate();
+  const close = s.close.bind(s);
+  return Object.assign(s, {
+    async close() {
+      await s.pool.query(`DROP SCHEMA ${schema} CASCADE`);
+      await close();
+    },
+  });
 });

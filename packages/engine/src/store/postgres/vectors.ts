@@ -40,7 +40,7 @@ export async function detectPgvector(client: pg.PoolClient): Promise<PgvectorSta
     return {
       enabled: false,
       reason:
-        'the PostgreSQL server has no pgvector extension; install postgresql-<major>-pgvector (or use the pgvector/pgvector image) and restart — until then search is keyword only',
+        'the PostgreSQL server has no pgvector extension; install postgresql-<major>-pgvector (or use the pgvector/pgvector image) and restart — until then full-text search is used (keyword mode only)',
       extSchema: null,
     };
   await client.query('SAVEPOINT tributary_pgvector');
@@ -51,7 +51,7 @@ export async function detectPgvector(client: pg.PoolClient): Promise<PgvectorSta
     await client.query('ROLLBACK TO SAVEPOINT tributary_pgvector');
     return {
       enabled: false,
-      reason: `pgvector is installed but CREATE EXTENSION vector failed (${(err as Error).message}); run it once as a superuser — until then search is keyword only`,
+      reason: `pgvector is installed but CREATE EXTENSION vector failed (${(err as Error).message}); run it once as a superuser — until then full-text search is used (keyword mode only)`,
       extSchema: null,
     };
   }
