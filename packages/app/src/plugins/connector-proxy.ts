@@ -10,7 +10,7 @@ import {
   type ReadContext,
 } from '@tributary/sdk';
 import type { ConnectorDescription } from './descriptor.js';
-import type { SandboxOp, SandboxRequest } from './sandbox/protocol.js';
+import type { SandboxContext, SandboxOp, SandboxRequest } from './sandbox/protocol.js';
 import { openSandbox, type SandboxLimits, type SandboxSession } from './sandbox/session.js';
 
 /** Where a plugin's code is and who it is (for messages). */
@@ -35,7 +35,23 @@ export function pluginConnector(
   description: ConnectorDescription,
   limits: () => SandboxLimits,
 ): AnyConnector {
-  const { configSchema, checkpointSchema: _checkpoint, configAliases, ...data } = description.manifest;
+  const {
+    configSchema,
+    checkpointSchema: _checkpoint,
+    configAliases,
+    featureConfigSchemas,
+    ...data
+  } = description.manifest;
+  // Feature configs come back as zod schemas too, so the host validates them (API, CLI, config file) as for built-ins.
+  const features = Object.fromEntries(
+    Object.entries(data.features).map(([name, spec]) => {
+      const json = featureConfigSchemas[name];
+      return [
+        name,
+        json ? { ...spec, config: z.fromJSONSchema(json as Parameters<typeof z.fromJSONSchema>[0]) } : spec,
+      ];
+    }),
+  );
   const open = (op: SandboxOp, ctx: ConnectorContext<any>): SandboxSession => {
     const session = openSandbox({ ...code, limits: limits(), op, handlers: hostHandlers(ctx) });
     const onAbort = (): void =>
@@ -56,6 +72,7 @@ export function pluginConnector(
   const connector: AnyConnector = {
     manifest: {
       ...data,
+      features,
       config: z.fromJSONSchema(configSchema as Parameters<typeof z.fromJSONSchema>[0]),
       // The plugin validates its checkpoint with its own schema in the sandbox (a misfit starts a clean read there).
       checkpoint: z.record(z.string(), z.unknown()),
@@ -93,8 +110,14 @@ export function pluginConnector(
   return connector;
 }
 
-function wireCtx(ctx: ConnectorContext<any>): { sourceId: string; config: any; features: Record<string, boolean> } {
-  return { sourceId: ctx.sourceId, config: ctx.config, features: ctx.features };
+function wireCtx(ctx: ConnectorContext<any>): SandboxContext {
+  return {
+    sourceId: ctx.sourceId,
+    config: ctx.config,
+    features: ctx.features,
+    ...(ctx.featureSettings ? { featureSettings: ctx.featureSettings } : {}),
+    metrics: ctx.metrics !== undefined,
+  };
 }
 
 /** Answers a sandbox's requests and relays its logs, progress and counts into the host's context. */
@@ -157,6 +180,10 @@ function hostHandlers(ctx: ConnectorContext<any>): Parameters<typeof openSandbox
           break;
         case 'pause_limit':
           ctx.rateLimiter.pauseFor(message.ms);
+          break;
+        case 'metric':
+          if (message.op === 'inc') ctx.metrics?.inc(message.name, message.value);
+          else if (message.value !== undefined) ctx.metrics?.set(message.name, message.value);
           break;
         default:
           break;

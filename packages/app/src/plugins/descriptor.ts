@@ -1,4 +1,4 @@
-import { ManifestSchema, configJsonSchema, z, type AnyConnector } from '@tributary/sdk';
+import { ManifestSchema, configJsonSchema, featureConfigJsonSchemas, z, type AnyConnector } from '@tributary/sdk';
 
 /** The file beside a plugin's node_modules that records what was installed and what its connector declares. */
 export const DESCRIPTOR_FILE = 'tributary-plugin.json';
@@ -15,6 +15,8 @@ export const ConnectorDescriptionSchema = z.object({
     configSchema: JsonSchemaObject,
     checkpointSchema: JsonSchemaObject,
     configAliases: z.record(z.string(), z.string()).optional(),
+    /** Each feature's config schema as JSON Schema (features without config are absent). */
+    featureConfigSchemas: z.record(z.string(), JsonSchemaObject).default({}),
   }),
   has: z.object({ discover: z.boolean(), watch: z.boolean(), webhook: z.boolean() }),
 });
@@ -42,9 +44,13 @@ export type PluginDescriptor = z.infer<typeof PluginDescriptorSchema>;
 /** Describes a loaded connector (runs inside the sandbox, where the plugin's code is). */
 export function describeConnector(connector: AnyConnector): ConnectorDescription {
   const { config, checkpoint, configAliases, ...data } = connector.manifest;
+  const featureConfigSchemas = Object.fromEntries(
+    Object.entries(featureConfigJsonSchemas(connector.manifest)).filter(([, json]) => json !== null),
+  );
   return ConnectorDescriptionSchema.parse({
     manifest: {
       ...data,
+      featureConfigSchemas,
       configSchema: configJsonSchema(config),
       checkpointSchema: z.toJSONSchema(checkpoint, { io: 'input', unrepresentable: 'any' }),
       ...(configAliases ? { configAliases } : {}),

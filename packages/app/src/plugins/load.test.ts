@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DESCRIPTOR_FILE, type PluginDescriptor } from './descriptor.js';
+import { DESCRIPTOR_FILE, PluginDescriptorSchema } from './descriptor.js';
 import { packageDir, packageHash, pluginDir } from './layout.js';
 import { refusalLine, scanPlugins } from './load.js';
 import { compatibilityRefusal, readPluginPackage, type PluginPackage } from './manifest.js';
@@ -21,7 +21,8 @@ function installed(name: string, pkg: Record<string, unknown>, opts: { folder?: 
   const pkgDir = packageDir(dir, pkgName);
   mkdirSync(pkgDir, { recursive: true });
   writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify(pkg));
-  const descriptor: PluginDescriptor = {
+  // Parsed, so defaults of manifest fields this test does not name are filled in as an install would.
+  const descriptor = PluginDescriptorSchema.parse({
     v: 1,
     package: pkgName,
     version: String(pkg.version ?? '1.0.0'),
@@ -45,7 +46,7 @@ function installed(name: string, pkg: Record<string, unknown>, opts: { folder?: 
       },
       has: { discover: false, watch: false, webhook: false },
     },
-  };
+  });
   writeFileSync(path.join(dir, DESCRIPTOR_FILE), JSON.stringify(descriptor));
   return dir;
 }

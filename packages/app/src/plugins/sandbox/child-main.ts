@@ -115,6 +115,15 @@ function baseContext(connector: AnyConnector, given: SandboxContext): ConnectorC
     // Validated by the host against the schema's JSON Schema; parsed again here for the connector's own defaults.
     config: connector.manifest.config.parse(given.config),
     features: given.features,
+    ...(given.featureSettings ? { featureSettings: given.featureSettings } : {}),
+    ...(given.metrics
+      ? {
+          metrics: {
+            inc: (name: string, by?: number) => send({ type: 'metric', op: 'inc', name, value: by }),
+            set: (name: string, value: number) => send({ type: 'metric', op: 'set', name, value }),
+          },
+        }
+      : {}),
     credentials: {
       get: () => ask<Credential | undefined>({ kind: 'credential_get' }),
       refresh: () => ask<Credential | undefined>({ kind: 'credential_refresh' }),

@@ -1,4 +1,13 @@
-import type { CheckResult, Credential, DiscoveredResource, LogRecord, Page, Progress, SyncMode } from '@tributary/sdk';
+import type {
+  CheckResult,
+  Credential,
+  DiscoveredResource,
+  FeatureSetting,
+  LogRecord,
+  Page,
+  Progress,
+  SyncMode,
+} from '@tributary/sdk';
 import type { WireError } from '../../runtime/sync-threads/protocol.js';
 import type { PluginDescriptor } from '../descriptor.js';
 
@@ -13,6 +22,10 @@ export interface SandboxContext {
   sourceId: string;
   config: Record<string, unknown>;
   features: Record<string, boolean>;
+  /** Each feature's state and validated config, when the host has them. */
+  featureSettings?: Record<string, FeatureSetting>;
+  /** Whether the host takes the connector's metrics (`ctx.metrics`), relayed as `metric` messages. */
+  metrics: boolean;
 }
 
 export type SandboxOp =
@@ -61,6 +74,7 @@ export type FromSandbox =
   | { type: 'api_calls'; n: number }
   | { type: 'rate_limit_wait'; ms: number }
   | { type: 'pause_limit'; ms: number }
+  | { type: 'metric'; op: 'inc' | 'set'; name: string; value: number | undefined }
   | ({ type: 'request'; id: number } & SandboxRequest);
 
 export type { Credential };
