@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineConnector, z } from '@tributary/sdk';
-import { createEngine } from '../engine/create-engine.js';
 import { createTestEngine } from '../engine/test-support/harness.js';
-import { createPostgresStore } from '../store/postgres/index.js';
-import { startPgliteServer } from '../store/postgres/test-support/pglite-server.js';
 import { createHttpEmbedder } from './http-embedder.js';
 import { startEmbeddingsTwin, type EmbeddingsTwin } from './test-support/embeddings-twin.js';
 
@@ -35,84 +32,55 @@ const notes = defineConnector({
 });
 
 let twin: EmbeddingsTwin;
-let server: Awaited<ReturnType<typeof startPgliteServer>>;
 beforeAll(async () => {
   twin = await startEmbeddingsTwin();
-  server = await startPgliteServer();
 });
 afterAll(async () => {
   await twin?.close();
-  await server?.close();
 });
 
-describe('engine with an embedder', () => {
-  it('on PostgreSQL with pgvector: a sync stores embeddings and search finds by meaning', async () => {
-    const store = createPostgresStore({ connectionString: server.url, vectorDimensions: 3, maxConnections: 1 });
-    await store.migrate();
-    const embedder = createHttpEmbedder({ url: twin.url, model: 'twin', dimensions: 3 });
-    const engine = createEngine({ store, connectors: [notes], embedder });
-    try {
-      const source = await engine.sources.add({ connector: 'notes', name: 'n' });
-      const run = await engine.sync(source.id);
-      expect(run).toMatchObject({ status: 'succeeded', created: 3 });
-      const stored = await store.pool.query(`SELECT count(*)::int AS n FROM chunks WHERE embedding IS NOT NULL`);
-      expect(stored.rows[0].n).toBe(3);
-      // The title is embedded with the first chunk.
-      expect(twin.requests.flatMap((r) => r.input)).toContain('Garage\n\nMy automobile needs new tires soon');
-
-      expect((await engine.search({ text: 'car' })).hits[0]?.externalId).toBe('tires');
-      expect((await engine.search({ text: 'storm' })).hits[0]?.externalId).toBe('forecast');
-      expect((await engine.search({ text: 'fruit' })).hits[0]?.externalId).toBe('market');
-      // Full text still counts: an exact word finds its note first.
-      expect((await engine.search({ text: 'weekend' })).hits[0]?.externalId).toBe('forecast');
-      // The embeddings server failing at query time degrades to full text, it does not fail the search.
-      twin.failNext({ status: 401 });
-      expect((await engine.search({ text: 'automobile' })).hits.map((h) => h.externalId)).toEqual(['tires']);
-      twin.failNext({ status: 401 });
-      expect((await engine.search({ text: 'car' })).hits).toEqual([]);
-
-      await engine.ingest(source.id, {
-        items: [{ externalId: 'pushed', stream: 'notes', content: 'The truck is in the shop' }],
-      });
-      const pushed = await store.pool.query(
-        `SELECT count(*)::int AS n FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE m.external_id = 'pushed' AND c.embedding IS NOT NULL`,
-      );
-      expect(pushed.rows[0].n).toBe(1);
-    } finally {
-      await engine.close();
-    }
-  });
-
-  it('a non-retryable embedding failure fails the run with the reason, nothing half-written', async () => {
-    await server.close();
-    server = await startPgliteServer();
-    const store = createPostgresStore({ connectionString: server.url, vectorDimensions: 3, maxConnections: 1 });
-    await store.migrate();
-    const embedder = createHttpEmbedder({ url: twin.url, model: 'twin', dimensions: 3 });
-    const engine = createEngine({ store, connectors: [notes], embedder, runRetries: 0 });
-    try {
-      const source = await engine.sources.add({ connector: 'notes', name: 'n' });
-      twin.failNext({ status: 401, body: '{"error":{"message":"invalid api key"}}' });
-      await expect(engine.sync(source.id)).rejects.toMatchObject({ code: 'auth_invalid' });
-      const [run] = await engine.runs({ sourceId: source.id });
-      expect(run).toMatchObject({ status: 'failed', errorCode: 'auth_invalid' });
-      expect(run!.error).toContain('Embedding with "twin" failed');
-      expect(await store.countMemories({ sourceId: source.id })).toBe(0);
-    } finally {
-      await engine.close();
-    }
-  });
-
-  it('on SQLite (no vectors) the embedder is never called and search is full text', async () => {
-    const before = twin.requests.length;
-    const embedder = createHttpEmbedder({ url: twin.url, model: 'twin', dimensions: 3 });
+describe('engine with an OpenAI-compatible embedder (embedded store)', () => {
+  it('a sync never waits for the embedder: a failing embeddings server fails no run, the backlog keeps every text', async () => {
+    const embedder = createHttpEmbedder({ url: twin.url, model: 'twin', dimensions: 3, retries: 0 });
     const t = await createTestEngine([notes], { embedder });
     try {
       const source = await t.engine.sources.add({ connector: 'notes', name: 'n' });
+      const before = twin.requests.length;
       expect(await t.engine.sync(source.id)).toMatchObject({ status: 'succeeded', created: 3 });
-      expect((await t.engine.search({ text: 'car' })).hits).toEqual([]);
-      expect((await t.engine.search({ text: 'automobile' })).hits[0]?.externalId).toBe('tires');
       expect(twin.requests.length).toBe(before);
+      twin.failNext({ status: 401, body: '{"error":{"message":"invalid api key"}}' });
+      await expect(t.engine.embeddings.drain()).rejects.toMatchObject({ code: 'auth_invalid' });
+      expect(await t.engine.embeddings.coverage()).toMatchObject({ embedded: 0, pending: 3, complete: false });
+      expect(await t.engine.embeddings.drain()).toMatchObject({ embedded: 3 });
+      // The title is embedded with the first chunk.
+      expect(twin.requests.flatMap((r) => r.input)).toContain('Garage\n\nMy automobile needs new tires soon');
+      expect((await t.engine.search({ text: 'car' })).hits[0]?.externalId).toBe('tires');
+      expect((await t.engine.search({ text: 'storm' })).hits[0]?.externalId).toBe('forecast');
+      expect((await t.engine.search({ text: 'fruit' })).hits[0]?.externalId).toBe('market');
+      // Full text still counts: an exact word finds its note first.
+      expect((await t.engine.search({ text: 'weekend' })).hits[0]?.externalId).toBe('forecast');
+      // The embeddings server failing at query time degrades the default search to keyword, it does not fail it.
+      twin.failNext({ status: 401 });
+      const degraded = await t.engine.search({ text: 'automobile' });
+      expect(degraded.hits.map((h) => h.externalId)).toEqual(['tires']);
+      expect(degraded.mode).toBe('keyword');
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('without an embedder, search is keyword and asking for semantic is a clear error', async () => {
+    const t = await createTestEngine([notes]);
+    try {
+      const source = await t.engine.sources.add({ connector: 'notes', name: 'n' });
+      await t.engine.sync(source.id);
+      expect(await t.engine.search({ text: 'automobile' })).toMatchObject({ mode: 'keyword', total: 1 });
+      await expect(t.engine.search({ text: 'car', mode: 'semantic' })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringContaining('no embedder is configured'),
+      });
+      await expect(t.engine.embeddings.drain()).rejects.toMatchObject({ code: 'invalid_input' });
+      expect(await t.engine.embeddings.status()).toMatchObject({ embedder: null, vectors: { enabled: true } });
     } finally {
       await t.cleanup();
     }
