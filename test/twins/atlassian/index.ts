@@ -5,3 +5,6 @@ export * from './jira-state.js';
 export * from './jira-server.js';
 export * from './jira-seed.js';
 export * from './webhooks.js';
+export * from './confluence-state.js';
+export * from './confluence-server.js';
+export * from './confluence-seed.js';
