@@ -137,6 +137,8 @@ export class DriveState {
   }
 
   expireChangeTokens(): void {
+    // Every token handed out so far (the current start token included) is refused from now on.
+    this.seq += 1;
     this.minSeq = this.seq;
   }
 }

@@ -31,8 +31,17 @@ function header(headers: unknown, name: string): string | undefined {
 export function googleFailure(err: unknown): GoogleFailure {
   const e = err as { status?: number; response?: { status?: number; data?: unknown; headers?: unknown } };
   const status = e.response?.status ?? e.status;
-  const data = e.response?.data as GoogleErrorBody | string | undefined;
-  const body = typeof data === 'object' && data !== null ? data.error : undefined;
+  let data = e.response?.data as GoogleErrorBody | string | ArrayBuffer | undefined;
+  // A call made with responseType text or arraybuffer (exports, downloads) gets its error body unparsed.
+  if (data instanceof ArrayBuffer) data = Buffer.from(data).toString('utf8');
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data) as GoogleErrorBody;
+    } catch {
+      // not JSON: keep the text as the message
+    }
+  }
+  const body = typeof data === 'object' && data !== null && !(data instanceof ArrayBuffer) ? data.error : undefined;
   const reason = body?.errors?.[0]?.reason ?? body?.status;
   const ra = Number(header(e.response?.headers, 'retry-after'));
   return {
