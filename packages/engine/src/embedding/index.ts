@@ -5,3 +5,4 @@ export * from './config.js';
 export * from './ollama-embedder.js';
 export * from './onnx-embedder.js';
 export * from './pooling.js';
+export * from './settings.js';
