@@ -147,7 +147,7 @@ describe('google drive sync semantics', () => {
     expect(all.items.size).toBe(104);
     const mine = await sync({ sharedDrives: false });
     expect(mine.items.size).toBe(100);
-    // Folder 9 holds Folder 10's parent chain? No: every 10th folder is nested in the previous one (8 → 9, 18 → 19).
+    // Every 10th folder is nested in the previous one (Folder 9 inside Folder 8): including 8 includes its subtree.
     const only = await sync({ folders: { include: ['Folder 8'] } });
     const inFolder = (n: number) => seed.files.filter((f) => f.parents[0] === seed.folders[n]!.id).map((f) => f.id);
     expect([...only.items.keys()].sort()).toEqual([...inFolder(8), ...inFolder(9)].sort());
