@@ -5,6 +5,7 @@ import {
   createOAuthFlow,
   createPostgresStore,
   embedderFromEnv,
+  embedderFromSettings,
   createRedisQueue,
   createRedisRateLimiter,
   createScheduler,
@@ -22,6 +23,8 @@ import {
   type OAuthFlow,
   type Scheduler,
 } from '@tributary/engine';
+import { qdrantOptionsFromEnv } from '@tributary/engine/store/qdrant/from-env';
+import { withVectorIndex } from '@tributary/engine/store/qdrant/with-index';
 import { oauthClientsFromEnv } from './oauth-env.js';
 import { budgetsFromEnv } from './budgets-env.js';
 import { defaultInterval } from './schedule-env.js';
@@ -97,7 +100,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
   }
   const distributed = Boolean(dbUrl && redisUrl);
-  const embedder = embedderFromEnv(options.env);
+  let embedder = embedderFromEnv(options.env);
   const tuning = runtimeTuning(options.env);
   let store: MemoryStore;
   let queue: JobQueue;
@@ -117,6 +120,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   try {
     await store.migrate();
+    // Saved embeddings settings (config file, API) apply when the environment sets none (docs/embeddings.md).
+    embedder ??= await embedderFromSettings(options.env, store);
+    const qdrant = qdrantOptionsFromEnv(options.env);
+    if (qdrant) {
+      // Vectors in Qdrant; chunks and the embedding backlog stay in the store. Loaded only when configured.
+      const { createQdrantVectorIndex } = await import('@tributary/engine/store/qdrant/index');
+      store = withVectorIndex(store, createQdrantVectorIndex(qdrant), `qdrant at ${qdrant.url}`);
+    }
     // Runs left `running` by a killed process show as aborted from the next start of any process on.
     if (options.recoverDeadRuns !== false)
       await abortDeadRuns({ store, logger: createLogger(options.log ?? (() => undefined)) });
