@@ -63,15 +63,17 @@ afterAll(async () => {
 });
 
 /** install → sources add (runs the sandboxed check) → sync → search, in a fresh data dir. */
-async function installAndSync(spec: string, dataDir: string): Promise<void> {
+async function installAndSync(spec: string, dataDir: string, opts: { checkWithout?: boolean } = {}): Promise<void> {
   const installed = await run(dataDir, 'connectors', 'install', spec);
   expect(installed.code, installed.stderr).toBe(0);
   expect(installed.stdout).toMatch(/Installed tributary-connector-acme-notes@0\.\d\.0 as connector "acme-notes"/);
-  const added = await run(dataDir, 'sources', 'add', 'acme-notes', '--name', 'notes', '--set', `baseUrl=${twin.url}`);
-  // No credential yet: added, and the check (run in the plugin's sandbox) says what is missing.
-  expect(added.code, added.stderr).toBe(0);
-  expect(added.stderr).toMatch(/check failed: No API token is stored for this source/);
-  await run(dataDir, 'sources', 'remove', 'notes', '--yes');
+  if (opts.checkWithout) {
+    const added = await run(dataDir, 'sources', 'add', 'acme-notes', '--name', 'notes', '--set', `baseUrl=${twin.url}`);
+    // No credential yet: added, and the check (run in the plugin's sandbox) says what is missing.
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).toMatch(/check failed: No API token is stored for this source/);
+    await run(dataDir, 'sources', 'remove', 'notes', '--yes');
+  }
   const ok = await run(
     dataDir,
     ...['sources', 'add', 'acme-notes', '--name', 'notes', '--set', `baseUrl=${twin.url}`],
@@ -104,12 +106,13 @@ describe('connector plugins end to end', () => {
 
   it('installs from its folder into a fresh data dir, syncs, and search finds its items; upgrade and remove', async () => {
     const dataDir = path.join(tmp, 'data-folder');
-    await installAndSync(scaffold, dataDir);
+    await installAndSync(scaffold, dataDir, { checkWithout: true });
     const list = (await run(dataDir, 'connectors', 'list', '--json')).json().connectors as Array<Record<string, any>>;
     expect(list.find((c) => c.name === 'acme-notes')).toMatchObject({
       version: '0.1.0',
       origin: `folder:${scaffold}`,
       status: 'loaded',
+      enabled: true,
     });
     expect(list.find((c) => c.name === 'synthetic')).toMatchObject({ origin: 'builtin' });
     // An edit upstream arrives with the next (incremental) sync.
@@ -173,7 +176,7 @@ describe('connector plugins end to end', () => {
 
     const list = await run(dataDir, 'connectors', 'list', '--json');
     const future = (list.json().connectors as Array<Record<string, any>>).find((c) => c.name === 'future');
-    expect(future).toMatchObject({ status: 'refused (sdk_incompatible)' });
+    expect(future).toMatchObject({ status: 'refused (sdk_incompatible)', enabled: false });
     expect(future!.message).toMatch(
       /needs @tributary\/sdk \^9\.0\.0, but this Tributary provides @tributary\/sdk 1\.0\.0/,
     );

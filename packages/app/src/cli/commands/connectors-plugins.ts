@@ -27,7 +27,9 @@ function builtinNames(connectors: AnyConnector[], pluginsModule: string, moduleO
 export function registerPluginCommands(connectors: Command, ctx: CliContext, _state: ExitState): void {
   connectors
     .command('list')
-    .description('list built-in connectors and installed plugins: version, origin, and why a plugin is not loaded')
+    .description(
+      'list built-in connectors and installed plugins: version, origin, enabled, and why a plugin is not loaded',
+    )
     .option('--json', 'print as JSON')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = flags(cmd);
@@ -55,10 +57,14 @@ export function registerPluginCommands(connectors: Command, ctx: CliContext, _st
           message: r.message,
         })),
       ].sort((a, b) => a.name.localeCompare(b.name));
-      if (opts.json) return ctx.out.json({ connectors: rows });
+      // Enabled or not is the registry's (connectors enable|disable); a refused plugin is not in it.
+      const registry = await (await ctx.engine()).connectors.registry.list();
+      const enabled = new Map(registry.map((e) => [e.name, e.enabled]));
+      const withEnabled = rows.map((r) => ({ ...r, enabled: enabled.get(r.name) ?? false }));
+      if (opts.json) return ctx.out.json({ connectors: withEnabled });
       const lines = table(
-        ['NAME', 'VERSION', 'ORIGIN', 'STATUS'],
-        rows.map((r) => [r.name, r.version, r.origin, r.status]),
+        ['NAME', 'VERSION', 'ORIGIN', 'ENABLED', 'STATUS'],
+        withEnabled.map((r) => [r.name, r.version, r.origin, r.enabled ? 'yes' : 'no', r.status]),
       );
       for (const l of lines) ctx.out.line(l);
       for (const r of scan.refused) ctx.out.note(ctx.out.yellow(p.refusalLine(r)));
