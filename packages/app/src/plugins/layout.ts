@@ -49,7 +49,12 @@ export function linkHostSdk(dir: string, sdkDir = hostSdkDir()): void {
     // absent: created below
   }
   mkdirSync(path.dirname(link), { recursive: true });
-  symlinkSync(sdkDir, link, 'dir');
+  try {
+    symlinkSync(sdkDir, link, 'dir');
+  } catch (err) {
+    // Another process (a sync thread scanning at the same moment) made the same link first.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || readlinkSync(link) !== sdkDir) throw err;
+  }
 }
 
 /**
