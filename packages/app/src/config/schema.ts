@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PrivacyRulesSchema } from '@tributary/engine/engine/privacy';
+import { EmbeddingsConfigSchema } from '@tributary/engine/embedding/config';
 import { FeatureOverrideSchema } from '@tributary/sdk';
 
 /**
@@ -102,6 +103,11 @@ export const ConfigFileSchema = z
     privacy: PrivacyRulesSchema.optional().describe(
       'Redaction and exclusion rules of the local user (docs/api.md#privacy-rules); replace the saved ones when present.',
     ),
+    embeddings: EmbeddingsConfigSchema.nullable()
+      .optional()
+      .describe(
+        'How text is embedded for semantic search (docs/embeddings.md): provider ollama, openai or onnx; null turns saved settings off. TRIBUTARY_EMBEDDINGS_* variables win.',
+      ),
   })
   .superRefine((file, ctx) => {
     const seen = new Map<string, number>();
