@@ -1,4 +1,4 @@
-import { Tokenizer } from '@huggingface/tokenizers';
+import type { Tokenizer } from '@huggingface/tokenizers';
 import { TributaryError } from '@tributary/sdk';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Embedder } from './embedder.js';
@@ -40,12 +40,19 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder & { c
       `The embeddings model folder ${folder.dir} has no config.json with hidden_size: set the embeddings dimensions.`,
       { issues: [{ path: 'embeddings.dimensions', message: 'required for this model folder' }] },
     );
-  const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   const maxTokens = Math.max(2, options.maxTokens ?? folder.maxTokens);
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 16));
   const padToken = (folder.tokenizerConfig as { pad_token?: unknown }).pad_token;
-  const padId = (typeof padToken === 'string' ? tokenizer.token_to_id(padToken) : undefined) ?? 0;
   let session: Promise<InferenceSession> | undefined;
+  // Loaded on first use, like the session: a process that never embeds locally never loads either library.
+  let tokenizer: { tok: Tokenizer; padId: number } | undefined;
+  const loadTokenizer = async () => {
+    if (tokenizer) return tokenizer;
+    const { Tokenizer } = await import('@huggingface/tokenizers');
+    const tok = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+    tokenizer = { tok, padId: (typeof padToken === 'string' ? tok.token_to_id(padToken) : undefined) ?? 0 };
+    return tokenizer;
+  };
 
   const open = (): Promise<InferenceSession> =>
     (session ??= (async () => {
@@ -69,16 +76,17 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder & { c
     })());
 
   /** Token ids of one text, at most `maxTokens` long, keeping the closing special token. */
-  function encode(text: string): number[] {
-    const ids = tokenizer.encode(text.slice(0, maxTokens * CHARS_PER_TOKEN_BOUND)).ids;
+  function encode(tok: Tokenizer, text: string): number[] {
+    const ids = tok.encode(text.slice(0, maxTokens * CHARS_PER_TOKEN_BOUND)).ids;
     if (ids.length <= maxTokens) return ids;
     return [...ids.slice(0, maxTokens - 1), ids[ids.length - 1]!];
   }
 
   async function embedBatch(texts: string[]): Promise<number[][]> {
+    const { tok, padId } = await loadTokenizer();
     const s = await open();
     const ort = await import('onnxruntime-node');
-    const encoded = texts.map(encode);
+    const encoded = texts.map((t) => encode(tok, t));
     const seq = Math.max(...encoded.map((e) => e.length));
     const ids = new BigInt64Array(texts.length * seq).fill(BigInt(padId));
     const mask = new BigInt64Array(texts.length * seq);

@@ -5,6 +5,7 @@ import type { Engine, NewSourceInput } from '@tributary/engine';
 import { splitSourceSettings, validateSourceName } from '@tributary/engine/engine/source-settings';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { parsePrivacyRules } from '@tributary/engine/engine/privacy';
+import { parseEmbeddingsSettings, saveEmbeddingsSettings } from '@tributary/engine/embedding/settings';
 import { TributaryError, formatIssues, parseConfig, resolveFeatures, type ErrorIssue } from '@tributary/sdk';
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
@@ -46,6 +47,11 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       const config = validateAgainstConnectors(ctx, loadConfigFile(file, ctx.io.env));
       // Every regex compiled before anything changes, in dry runs too.
       const privacy = config.privacy === undefined ? undefined : parsePrivacyRules(config.privacy);
+      // Embeddings settings are checked now (an API key belongs in the environment) and saved for the next start.
+      const embeddings =
+        config.embeddings === undefined || config.embeddings === null
+          ? config.embeddings
+          : parseEmbeddingsSettings(config.embeddings);
       const engine = await ctx.engine();
       const userChanges = await planUsers(engine.store, config.users);
       // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
@@ -83,6 +89,12 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         for (const c of registryChanges) ctx.out.line(`  ${colour(ctx, formatRegistryChange(c))}`);
         if (privacy)
           ctx.out.line(`  privacy: ${privacy.redact.length} redaction and ${privacy.exclude.length} exclusion rule(s)`);
+        if (embeddings !== undefined)
+          ctx.out.line(
+            embeddings
+              ? `  embeddings: ${embeddings.provider} ${'model' in embeddings ? embeddings.model : embeddings.modelDir} (used from the next start)`
+              : '  embeddings: saved settings cleared',
+          );
       }
       let applied = false;
       if (!opts.dryRun && userChanges.length > 0) {
@@ -91,6 +103,10 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       }
       if (!opts.dryRun && privacy) {
         await engine.privacy.set(LOCAL_USER_ID, privacy);
+        applied = true;
+      }
+      if (!opts.dryRun && embeddings !== undefined) {
+        await saveEmbeddingsSettings(engine.store, embeddings);
         applied = true;
       }
       if (!opts.dryRun && changes > 0) {
