@@ -12,7 +12,7 @@ import { writePlugin } from './test-support/plugin-fixtures.js';
 // Four deliberately broken plugins run in sync threads beside a built-in sync: each fails its own run with a
 // readable error; the built-in sync commits exactly what it read, and the runtime keeps working.
 const env = {
-  TRIBUTARY_PLUGIN_WATCHDOG_MS: '1500',
+  TRIBUTARY_PLUGIN_WATCHDOG_MS: '3000',
   TRIBUTARY_PLUGIN_MEMORY_MB: '96',
   TRIBUTARY_SYNC_THREADS: '5',
 };
