@@ -44,7 +44,7 @@ describe('feature flags with config', () => {
     expect(m.features?.pullRequests?.config).toBe(PullRequests);
     expect(m.author).toBe('Tributary');
     expect(m.envVars).toEqual([{ name: 'DEMO_KEY', description: 'API key', required: true }]);
-    expect(m.monitoring?.metrics[0]?.type).toBe('gauge');
+    expect(m.monitoring?.metrics?.[0]?.type).toBe('gauge');
     expect(featureConfigJsonSchemas(m).pullRequests).toMatchObject({ properties: { includeReviews: {} } });
     expect(featureConfigJsonSchemas(m).files).toBeNull();
   });

@@ -132,6 +132,7 @@ export const ConfigFileSchema = z
   // A source's `{ enabled, config }` features become its on/off flags (compared by the plan like before) and its
   // feature configs (applied through the registry, config/connectors.ts).
   .transform((file) => {
+    /** Feature configs of declared sources, by source id then feature. */
     const featureConfigs: Record<string, Record<string, Record<string, unknown>>> = {};
     const sources = file.sources.map((s) => {
       if (s.features === undefined) return { ...s, features: undefined };
@@ -143,7 +144,12 @@ export const ConfigFileSchema = z
       }
       return { ...s, features: flags };
     });
-    return { ...file, sources, featureConfigs: featureConfigs as typeof featureConfigs | undefined };
+    const out: Omit<typeof file, 'sources'> & { sources: typeof sources; featureConfigs?: typeof featureConfigs } = {
+      ...file,
+      sources,
+    };
+    if (Object.keys(featureConfigs).length > 0) out.featureConfigs = featureConfigs;
+    return out;
   });
 
 export type ConfigFile = z.output<typeof ConfigFileSchema>;

@@ -129,7 +129,9 @@ export function registerRegistryCommands(program: Command, ctx: CliContext, stat
     .option('--json', 'print as JSON')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = flags<{ json?: boolean }>(cmd);
-      const list = await (await ctx.engine()).connectors.registry.list();
+      const reg = (await ctx.engine()).connectors.registry;
+      await reg.sync(); // records connectors no long-running process has registered yet (plugins just installed)
+      const list = await reg.list();
       if (opts.json) return ctx.out.json({ connectors: list });
       const rows = list.map((c) => [
         c.name,
