@@ -89,9 +89,13 @@ export function seedConfluenceSite(options: ConfluenceSeedOptions = {}): Conflue
       );
   }
   // Later versions come after every page exists, as edits do on a real site.
+  // The rich first pages keep their body (their versions differ by the message only).
   for (let v = 2; v <= versionsPerPage; v++)
-    for (const id of out.pageIds)
-      if (v > 1) state.edit(id, { body: simpleBody(state.contents.get(id)!.versions[0]!.title, v) });
+    for (const id of out.pageIds) {
+      const first = state.contents.get(id)!.versions[0]!;
+      const rich = first.body.storage === STORAGE_RICH;
+      state.edit(id, { body: rich ? first.body : simpleBody(first.title, v), message: `edit ${v}` });
+    }
   out.pageIds.forEach((id, n) => {
     for (let k = 0; k < commentsPerPage; k++)
       out.commentIds.push(state.comment(id, 'footer', commentBodyOf(`Footer comment ${k} on page ${n}`)).id);
