@@ -1,4 +1,7 @@
-import semver from 'semver';
+// The three functions, not the package index (52 modules): every process loads the SDK.
+import satisfies from 'semver/functions/satisfies.js';
+import valid from 'semver/functions/valid.js';
+import validRange from 'semver/ranges/valid.js';
 import { z } from 'zod';
 
 /** Connector names are kebab-case and stable forever. */
@@ -56,8 +59,8 @@ export const RateLimitSpecSchema = z.object({
 /** The declarative part of a connector (everything but functions and zod schemas). */
 export const ManifestSchema = z.object({
   name: ConnectorNameSchema,
-  version: z.string().refine((v) => semver.valid(v) !== null, 'must be a semver version like 1.2.0'),
-  sdk: z.string().refine((v) => semver.validRange(v) !== null, 'must be a semver range like ^1.0.0'),
+  version: z.string().refine((v) => valid(v) !== null, 'must be a semver version like 1.2.0'),
+  sdk: z.string().refine((v) => validRange(v) !== null, 'must be a semver range like ^1.0.0'),
   title: z.string().min(1),
   description: z.string().min(1),
   auth: AuthSpecSchema,
@@ -93,5 +96,5 @@ export const SDK_VERSION = '1.0.0';
 
 /** Whether a connector built for `range` can load in this host. */
 export function isSdkCompatible(range: string, hostVersion = SDK_VERSION): boolean {
-  return semver.validRange(range) !== null && semver.satisfies(hostVersion, range);
+  return validRange(range) !== null && satisfies(hostVersion, range);
 }

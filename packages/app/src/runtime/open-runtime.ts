@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   createEngine,
   createOAuthFlow,
@@ -113,6 +113,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(embedder ? { vectorDimensions: embedder.dimensions } : {}),
       logger: createLogger(options.log ?? (() => undefined)),
     });
+    // Imported here: the embedded mode never loads the Redis client (CLI start).
+    const { Redis } = await import('ioredis');
     redis = new Redis(redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false });
     redis.on('error', () => undefined); // reconnects on its own; commands fail with a clear error meanwhile
   } else {

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { loadHtmlToText } from '../lazy-require.js';
 import type { ContentType } from '@tributary/sdk';
 
 /**
@@ -12,7 +12,7 @@ export function normalizeContent(
   let text = content;
   let type = contentType;
   if (type === 'html') {
-    text = convert(text, {
+    text = loadHtmlToText().convert(text, {
       wordwrap: false,
       selectors: [
         { selector: 'img', format: 'skip' },

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../lazy-require.js';
 import { createRedisQueue, deleteRedisPrefix } from './redis-queue.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 import type { JobQueue } from './types.js';
@@ -138,7 +139,11 @@ export async function benchQueues(options: QueueBenchOptions = {}): Promise<Queu
   }
 
   const url = options.redisUrl ?? process.env.TRIBUTARY_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  const redis = new (loadIoredis().Redis)(url, {
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
   const prefix = `bench:${randomUUID()}:`;
   try {
     await redis.connect();

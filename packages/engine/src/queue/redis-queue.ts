@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../lazy-require.js';
 import { systemClock, type Clock } from '@tributary/sdk';
 import { retryDelay } from './backoff.js';
 import { failureText, newJobId, validateEnqueue } from './job-input.js';
@@ -83,7 +84,10 @@ const toJob = (flat: string[] | Record<string, string>): SyncJob => {
  */
 export function createRedisQueue(options: RedisQueueOptions): JobQueue {
   const own = typeof options.redis === 'string';
-  const redis = typeof options.redis === 'string' ? new Redis(options.redis, { lazyConnect: false }) : options.redis;
+  const redis =
+    typeof options.redis === 'string'
+      ? new (loadIoredis().Redis)(options.redis, { lazyConnect: false })
+      : options.redis;
   const keys = redisQueueKeys(options.prefix);
   const group = options.group ?? 'ingestion-workers';
   const clock = options.clock ?? systemClock;

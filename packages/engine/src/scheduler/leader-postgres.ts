@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../lazy-require.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '@tributary/sdk';
 import { defaultConsumerName } from '../worker/consumer-name.js';
 import type { LeaderElector, LeadershipListener } from './leader.js';
@@ -48,7 +49,7 @@ export function createPgLeaderElector(options: PgLeaderOptions): LeaderElector {
   const attempt = async (): Promise<void> => {
     try {
       if (!client) {
-        const c = new pg.Client({
+        const c = new (loadPg().Client)({
           connectionString: options.connectionString,
           application_name: `tributary-scheduler ${id}`,
         });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+// The module, not the engine's index: every command imports this file, and `--version` must not load the engine.
 import {
   MAX_PAGE,
   SEARCH_MODES,
@@ -6,7 +7,7 @@ import {
   type RankedSearchQuery,
   type SearchMode,
   type SearchResult,
-} from '@tributary/engine';
+} from '@tributary/engine/search/types';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError } from '@tributary/sdk';
 import type { CliContext } from '../context.js';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { TributaryError } from '@tributary/sdk';
 
 /** What a query runs on: the pool or a client inside a transaction. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../../lazy-require.js';
 import { TributaryError, type Logger } from '@tributary/sdk';
 import type { MemoryStore, MigrationStatus } from '../types.js';
 import { createPgAdmin } from './admin.js';
@@ -53,7 +54,7 @@ export function createPostgresStore(
   const schema = options.schema ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new TributaryError('invalid_config', `Invalid PostgreSQL schema name "${schema}".`);
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     options: `-c search_path=${schema}`,
