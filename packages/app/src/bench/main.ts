@@ -26,6 +26,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   maildir: async () => (await import('./maildir-bench.js')).benchMaildirPhase(),
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
+  google: async () => (await import('./google-bench.js')).benchGooglePhase(),
   cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
   embeddings: async () => (await import('./embeddings-bench.js')).benchEmbeddingsPhase(),

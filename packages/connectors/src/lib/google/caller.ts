@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { abortError, TributaryError, withRetry, type ConnectorContext, type Credential } from '@tributary/sdk';
 import { toGoogleError } from './errors.js';
 
@@ -39,11 +40,20 @@ export class GoogleCaller {
   readonly stats: GoogleCallStats = { calls: 0, units: 0, rateLimited: 0, waitMs: 0 };
   private token: string | undefined;
 
+  /** Aborts with the run; one listener on the run's signal however many calls are in flight (concurrency). */
+  private readonly signal: AbortSignal;
+
   constructor(
     private readonly ctx: ConnectorContext<unknown>,
     private readonly product: string,
     private readonly timeoutMs = 60_000,
-  ) {}
+  ) {
+    const ac = new AbortController();
+    setMaxListeners(0, ac.signal);
+    if (ctx.signal.aborted) ac.abort(ctx.signal.reason);
+    else ctx.signal.addEventListener('abort', () => ac.abort(ctx.signal.reason), { once: true });
+    this.signal = ac.signal;
+  }
 
   /**
    * Runs `fn` (one official-client method call) with auth, quota, counting and retries.
@@ -96,7 +106,7 @@ export class GoogleCaller {
         headers: { authorization: `Bearer ${this.token}` },
         retry: false,
         timeout: this.timeoutMs,
-        signal: ctx.signal,
+        signal: this.signal,
       });
       return res.data;
     } catch (err) {
