@@ -83,6 +83,7 @@ describe('tributary as a user runs it', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.query).toBe('zebra');
+    expect(out).toMatchObject({ mode: 'keyword', total: 1, totalExact: true, nextCursor: null });
     expect(out.hits).toHaveLength(1);
     const hit = out.hits[0];
     expect(Object.keys(hit).sort()).toEqual(
@@ -93,6 +94,7 @@ describe('tributary as a user runs it', () => {
         'domain',
         'externalId',
         'importance',
+        'lists',
         'memoryId',
         'occurredAt',
         'score',

@@ -56,7 +56,7 @@ describe('CLI search modes (embedded store, Ollama twin)', () => {
     expect(r.stdout).toContain('232 embedded');
     expect(twin.embedded()).toBe(232);
     const again = await cli('reindex', '--embeddings', '--json');
-    expect(JSON.parse(again.stdout).embeddings).toMatchObject({ queued: 232, embedded: 0, rescoped: 232 });
+    expect(JSON.parse(again.stdout)).toMatchObject({ queued: 232, embedded: 0, rescoped: 232 });
     expect(twin.embedded()).toBe(232); // nothing re-sent
     const status = await cli('status');
     expect(status.stdout).toMatch(

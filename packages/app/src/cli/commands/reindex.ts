@@ -62,6 +62,7 @@ export function registerReindex(program: Command, ctx: CliContext, _state: ExitS
             `Embeddings: ${result.queued} chunk texts checked; ${result.embedded} embedded, ${result.rescoped} already had a vector, ${result.removed} removed.`,
           );
       }
-      if (opts.json) ctx.out.json(out);
+      // One task: its result as it always was; both: keyed by task.
+      if (opts.json) ctx.out.json(opts.enrichment && opts.embeddings ? out : (out.enrichment ?? out.embeddings));
     });
 }
