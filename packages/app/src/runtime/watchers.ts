@@ -8,8 +8,9 @@ export interface Watchers {
 }
 
 /**
- * Realtime sources: for every active source whose connector has `watch()` and whose feature `realtime` is on, a
- * watcher runs until the source is paused or removed; each change it reports becomes a (debounced) webhook-style
+ * Realtime sources: for every active source whose connector has `watch()`, is enabled, and whose feature `realtime`
+ * is on (connector-wide or for the source), a watcher runs until the source is paused or removed (or the connector
+ * disabled, the feature turned off: checked at each refresh); each change it reports becomes a (debounced) webhook-style
  * trigger of the scheduler, so a burst of new mail makes one sync.
  */
 export function startWatchers(runtime: Runtime, logger: Logger, refreshEveryMs = 30_000): Watchers {
@@ -19,11 +20,21 @@ export function startWatchers(runtime: Runtime, logger: Logger, refreshEveryMs =
   const refresh = async (): Promise<void> => {
     if (stopped) return;
     const sources = await runtime.engine.sources.list();
+    const registry = runtime.engine.connectors.registry;
+    const disabled = new Set((await registry.list()).filter((c) => !c.enabled).map((c) => c.name));
     const wanted = new Set<string>();
     for (const source of sources) {
       const connector = runtime.engine.connectors.list().find((c) => c.manifest.name === source.sourceType);
-      const realtime = source.features.realtime ?? connector?.manifest.features?.realtime?.default ?? false;
-      if (!connector?.watch || source.status !== 'active' || !realtime) continue;
+      if (!connector?.watch || source.status !== 'active' || disabled.has(source.sourceType)) continue;
+      // The effective flag: manifest default, connector-wide setting, then the source's own.
+      const realtime = await registry.settingsFor(source).then(
+        (f) => f.realtime?.enabled ?? false,
+        (err: unknown) => {
+          logger.warn('feature settings unreadable; not watching', { sourceId: source.id, error: String(err) });
+          return false;
+        },
+      );
+      if (!realtime) continue;
       wanted.add(source.id);
       if (running.has(source.id)) continue;
       const controller = new AbortController();
