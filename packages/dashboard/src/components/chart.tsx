@@ -18,7 +18,7 @@ export function RunChart({ points }: { points: RunPoint[] }) {
   const maxItems = Math.max(1, ...points.map((p) => p.items));
   const maxMem = Math.max(1, ...points.map((p) => p.memories));
   const step = (w - pad * 2) / points.length;
-  const barW = Math.max(2, step * 0.6);
+  const barW = Math.min(40, Math.max(2, step * 0.6));
   const line = points
     .map(
       (p, i) =>

@@ -16,6 +16,16 @@ interface Props {
   idPrefix?: string;
 }
 
+/** "(1–2000)", "(at least 1)", "(at most 60000)"; nothing for the unbounded ends zod fills with huge numbers. */
+function rangeText(f: Field): string {
+  const min = f.min;
+  const max = f.max !== undefined && f.max < 1e12 ? f.max : undefined;
+  if (min !== undefined && max !== undefined) return ` (${min}–${max})`;
+  if (min !== undefined && min !== 0) return ` (at least ${min})`;
+  if (max !== undefined) return ` (at most ${max})`;
+  return '';
+}
+
 const idOf = (prefix: string, path: string) => `${prefix}-${path.replace(/[^\w-]/g, '-')}`;
 
 /**
@@ -128,7 +138,7 @@ function FieldView(props: Props & { field: Field }) {
       {f.description && (
         <p class="hint" id={`${id}-desc`}>
           {f.description}
-          {f.min !== undefined || f.max !== undefined ? ` (${f.min ?? '…'}–${f.max ?? '…'})` : ''}
+          {rangeText(f)}
         </p>
       )}
       {error && (

@@ -95,7 +95,7 @@ export function fieldsOf(schema: JsonSchema, prefix = ''): Field[] {
     if (s.description) field.description = s.description;
     if (s.default !== undefined) field.default = s.default;
     if (kind === 'enum') field.options = s.enum as string[];
-    const min = s.minimum ?? s.exclusiveMinimum;
+    const min = s.minimum;
     if (min !== undefined) field.min = min;
     if (s.maximum !== undefined) field.max = s.maximum;
     if (kind === 'object') field.children = fieldsOf(s, path);
@@ -112,15 +112,18 @@ function getPath(obj: unknown, path: string): unknown {
     .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
-/** Inputs' initial state from a stored (masked) config, else the schema's defaults. Secrets always start empty. */
+/**
+ * Inputs' initial state from a stored (masked) config. A value not set stays empty and shows its default as a
+ * placeholder, so saving does not pin today's default into the source. Checkboxes show their default. Secrets
+ * always start empty.
+ */
 export function initialValues(fields: Field[], config: Record<string, unknown> = {}): FormValues {
   const out: FormValues = {};
   const visit = (f: Field): void => {
     if (f.children) return f.children.forEach(visit);
-    const given = getPath(config, f.path);
-    const v = given ?? f.default;
+    const v = getPath(config, f.path);
     if (f.kind === 'secret') out[f.path] = '';
-    else if (f.kind === 'boolean') out[f.path] = v === true;
+    else if (f.kind === 'boolean') out[f.path] = (v ?? f.default) === true;
     else if (f.kind === 'list') out[f.path] = Array.isArray(v) ? v.join('\n') : '';
     else if (f.kind === 'json') out[f.path] = v === undefined ? '' : JSON.stringify(v, null, 2);
     else out[f.path] = v === undefined || v === null ? '' : String(v);
@@ -165,8 +168,7 @@ export function buildConfig(
     const text = typeof v === 'string' ? v.trim() : '';
     if (text === '') {
       if (f.kind === 'secret' && stored.has(f.path)) out[f.key] = MASK;
-      else if (f.kind === 'list' && f.default === undefined && !f.required) continue;
-      else if (f.kind === 'list') out[f.key] = [];
+      else if (f.kind === 'list' && f.required) out[f.key] = [];
       continue;
     }
     if (f.kind === 'number' || f.kind === 'integer') out[f.key] = Number.isFinite(Number(text)) ? Number(text) : text;

@@ -163,7 +163,7 @@ export function OperationsPage({ session }: { session: Session }) {
                   </td>
                   <td data-label="Failed">{relative(j.failed_at)}</td>
                   <td data-label="Last error">{j.error}</td>
-                  <td class="actions">
+                  <td class="row-actions">
                     {!session.read_only && (
                       <>
                         <button
@@ -236,7 +236,7 @@ export function OperationsPage({ session }: { session: Session }) {
                 </td>
                 <td data-label="Created">{dateTime(t.created_at)}</td>
                 <td data-label="Last used">{relative(t.last_used_at)}</td>
-                <td class="actions">
+                <td class="row-actions">
                   {admin && !t.revoked_at && (
                     <button
                       type="button"

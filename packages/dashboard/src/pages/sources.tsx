@@ -219,7 +219,7 @@ export function SourcesPage({ session }: { session: Session }) {
                     <td data-label="Memories" class="num">
                       {count(r.memories)}
                     </td>
-                    <td class="actions">
+                    <td class="row-actions">
                       {!session.read_only && r.status !== 'paused' && !p && (
                         <button
                           type="button"
