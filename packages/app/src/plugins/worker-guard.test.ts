@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine, createSqliteStore } from '@tributary/engine';
 import { synthetic } from '@tributary/connectors/synthetic/index';
+import { silentLogger } from '@tributary/sdk';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { startWorker } from '../runtime/processes.js';
 import { assertWorkerHasConnector } from './worker-guard.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-worker-guard-'));
@@ -25,4 +28,37 @@ describe('a worker without a job’s connector', () => {
     );
     await engine.close();
   });
+
+  it('a worker host without the plugin dead-letters its job with that reason, shown on the source', async () => {
+    const dataDir = path.join(dir, 'host');
+    const env = { TRIBUTARY_SYNC_THREADS: '0' };
+    // The host that has the connector adds the source; a worker host without it consumes the job.
+    const full = await openRuntime({ dataDir, env, connectors: [synthetic] });
+    const source = await full.engine.sources.add({ connector: 'synthetic', name: 'gen2', config: { count: 1 } });
+    await full.close();
+    const lacking = await openRuntime({ dataDir, env, connectors: [] });
+    try {
+      await lacking.queue.enqueue({
+        type: 'synthetic:sync',
+        payload: { sourceId: source.id, userId: source.ownerId, options: {} },
+        maxAttempts: 1,
+      });
+      const worker = startWorker(lacking, { logger: silentLogger, concurrency: 1 });
+      let dead: Awaited<ReturnType<typeof lacking.queue.listDeadLetters>> = [];
+      for (let i = 0; i < 200 && dead.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        dead = await lacking.queue.listDeadLetters();
+      }
+      await worker.stop();
+      expect(dead).toHaveLength(1);
+      expect(dead[0]!.error).toMatch(
+        /has no connector "synthetic" \(source "gen2"\): install the plugin on every worker host/,
+      );
+      await expect
+        .poll(async () => (await lacking.store.getSource(source.id))?.errorMessage)
+        .toMatch(/dead job .*has no connector "synthetic"/);
+    } finally {
+      await lacking.close();
+    }
+  }, 60_000);
 });
