@@ -3,9 +3,10 @@ import { browserHistoryManifest } from './browser-history/manifest.js';
 import { emlManifest } from './eml/manifest.js';
 import { maildirManifest } from './maildir/manifest.js';
 import { mboxManifest } from './mbox/manifest.js';
-import { notionConnector } from './notion/index.js';
+import { notionManifest } from './notion/manifest.js';
 import { chatgptExportManifest } from './chatgpt-export/manifest.js';
 import { claudeCodeManifest } from './claude-code/manifest.js';
+import { confluenceManifest } from './confluence/manifest.js';
 import { filesManifest } from './files/manifest.js';
 import { gitManifest } from './git/manifest.js';
 import { gmailManifest } from './gmail/manifest.js';
@@ -14,6 +15,7 @@ import { googleDriveManifest } from './google-drive/manifest.js';
 import { githubManifest } from './github/manifest.js';
 import { icsManifest } from './ics/manifest.js';
 import { imapManifest } from './imap/manifest.js';
+import { jiraManifest } from './jira/manifest.js';
 import { claudeStreamManifest } from './sqlite/claude-stream-manifest.js';
 import { logsManifest } from './logs/manifest.js';
 import { obsidianManifest } from './obsidian/manifest.js';
@@ -47,6 +49,9 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(claudeStreamManifest, async () => (await import('./sqlite/claude-stream.js')).claudeStreamConnector, [
     'watch',
   ]),
+  lazyConnector(confluenceManifest, async () => (await import('./confluence/index.js')).confluenceConnector, [
+    'discover',
+  ]),
   lazyConnector(emlManifest, async () => (await import('./eml/index.js')).emlConnector),
   lazyConnector(filesManifest, async () => (await import('./files/index.js')).filesConnector, ['discover']),
   lazyConnector(gitManifest, async () => (await import('./git/index.js')).gitConnector, ['discover']),
@@ -66,10 +71,11 @@ export const builtinConnectors: AnyConnector[] = [
   ]),
   lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
   lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
+  lazyConnector(jiraManifest, async () => (await import('./jira/index.js')).jiraConnector, ['discover', 'webhook']),
   lazyConnector(logsManifest, async () => (await import('./logs/index.js')).logsConnector, ['discover']),
   lazyConnector(maildirManifest, async () => (await import('./maildir/index.js')).maildirConnector, ['discover']),
   lazyConnector(mboxManifest, async () => (await import('./mbox/index.js')).mboxConnector),
-  notionConnector,
+  lazyConnector(notionManifest, async () => (await import('./notion/index.js')).notionConnector, ['discover']),
   lazyConnector(obsidianManifest, async () => (await import('./obsidian/index.js')).obsidianConnector, ['discover']),
   lazyConnector(rssManifest, async () => (await import('./rss/index.js')).rssConnector),
   lazyConnector(slackManifest, async () => (await import('./slack/index.js')).slackConnector, ['discover', 'webhook']),

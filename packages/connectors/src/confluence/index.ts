@@ -1,7 +1,6 @@
 import { defineConnector, isTributaryError } from '@tributary/sdk';
 import { AtlassianClient } from '../lib/atlassian/client.js';
-import { ConfluenceCheckpointSchema } from './checkpoint.js';
-import { ConfluenceConfigSchema } from './config.js';
+import { confluenceManifest } from './manifest.js';
 import { readConfluence, resolveSpaces } from './read.js';
 
 /**
@@ -11,31 +10,7 @@ import { readConfluence, resolveSpaces } from './read.js';
  * overlap; trashed and deleted content is removed by a periodic reconciliation.
  */
 export const confluenceConnector = defineConnector({
-  manifest: {
-    name: 'confluence',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Confluence',
-    description: 'Pages, blog posts and comments from Confluence Cloud (REST v2), as Markdown, with versions.',
-    auth: {
-      type: 'oauth2',
-      provider: 'atlassian',
-      scopes: ['read:confluence-content.all', 'read:confluence-space.summary', 'offline_access'],
-      allowToken: true,
-    },
-    config: ConfluenceConfigSchema,
-    checkpoint: ConfluenceCheckpointSchema,
-    features: {},
-    streams: ['pages', 'blogposts', 'comments'],
-    capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },
-    rateLimit: {
-      requests: 10,
-      perSeconds: 1,
-      burst: 20,
-      description: 'Confluence Cloud: cost-based; 429 with Retry-After',
-    },
-    kind: 'cloud',
-  },
+  manifest: confluenceManifest,
 
   async check(ctx) {
     try {

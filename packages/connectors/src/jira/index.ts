@@ -1,7 +1,7 @@
 import { defineConnector, isTributaryError, type Credential } from '@tributary/sdk';
-import { JiraCheckpointSchema } from './checkpoint.js';
 import { JiraClient } from './client.js';
-import { JiraConfigSchema, type JiraConfig } from './config.js';
+import type { JiraConfig } from './config.js';
+import { jiraManifest } from './manifest.js';
 import { readJira } from './read.js';
 import { handleJiraDelivery } from './webhook.js';
 
@@ -15,27 +15,7 @@ const webhookSecretOf = (config: JiraConfig, credential: Credential | undefined)
  * issues from verified webhooks and a periodic id reconciliation.
  */
 export const jiraConnector = defineConnector({
-  manifest: {
-    name: 'jira',
-    version: '1.0.0',
-    sdk: '^1.0.0',
-    title: 'Jira',
-    description: 'Issues and comments from Jira Cloud (REST v3), as Markdown, with changelog metadata and webhooks.',
-    auth: {
-      type: 'oauth2',
-      provider: 'atlassian',
-      scopes: ['read:jira-work', 'read:jira-user', 'offline_access'],
-      allowToken: true,
-    },
-    config: JiraConfigSchema,
-    checkpoint: JiraCheckpointSchema,
-    features: {},
-    streams: ['issues', 'comments'],
-    capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
-    // Jira Cloud's limits are cost-based and undisclosed; ~10 requests/s per user stays clear of them in practice.
-    rateLimit: { requests: 10, perSeconds: 1, burst: 20, description: 'Jira Cloud: cost-based; 429 with Retry-After' },
-    kind: 'cloud',
-  },
+  manifest: jiraManifest,
 
   async check(ctx) {
     try {
