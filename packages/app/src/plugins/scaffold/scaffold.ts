@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { ConnectorNameSchema, SDK_VERSION, TributaryError } from '@tributary/sdk';
+import { hostSdkDir } from '../layout.js';
 import { clientJs, configJs, indexJs, mapJs, packageJson, readJs, type ScaffoldNames } from './templates-src.js';
 import { connectorTestJs, gitignore, readmeMd, twinJs } from './templates-test.js';
 
@@ -18,7 +19,10 @@ export interface Scaffolded {
  * conformance-kit test and a README. Refuses a folder that exists and is not empty (nothing is overwritten).
  * @throws TributaryError `invalid_input` (name), `conflict` (folder not empty)
  */
-export function scaffoldConnector(name: string, options: { cwd: string; dir?: string }): Scaffolded {
+export function scaffoldConnector(
+  name: string,
+  options: { cwd: string; dir?: string; sdkDevSpec?: string },
+): Scaffolded {
   const parsed = ConnectorNameSchema.safeParse(name);
   if (!parsed.success)
     throw new TributaryError('invalid_input', `Connector name "${name}": ${parsed.error.issues[0]?.message}.`, {
@@ -32,6 +36,7 @@ export function scaffoldConnector(name: string, options: { cwd: string; dir?: st
       .map((w) => w[0]!.toUpperCase() + w.slice(1))
       .join(' '),
     sdkRange: `^${semver.major(SDK_VERSION)}.${semver.minor(SDK_VERSION)}.0`,
+    sdkDevSpec: options.sdkDevSpec ?? `file:${hostSdkDir()}`,
   };
   const dir = path.resolve(options.cwd, options.dir ?? names.packageName);
   if (existsSync(dir) && readdirSync(dir).length > 0)

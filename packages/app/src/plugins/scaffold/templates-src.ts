@@ -12,6 +12,11 @@ export interface ScaffoldNames {
   title: string;
   /** The SDK range the plugin declares: `^1.0.0`. */
   sdkRange: string;
+  /**
+   * Where the plugin's tests get the SDK from (a devDependency): the host's own SDK folder (`file:…`) by default,
+   * so `npm install && npm test` works before `@tributary/sdk` is on the registry; a range once it is.
+   */
+  sdkDevSpec: string;
 }
 
 export function packageJson(n: ScaffoldNames): string {
@@ -29,7 +34,7 @@ export function packageJson(n: ScaffoldNames): string {
     scripts: { test: 'vitest run' },
     tributary: { connector: n.name, sdk: n.sdkRange },
     peerDependencies: { '@tributary/sdk': n.sdkRange },
-    devDependencies: { '@tributary/sdk': n.sdkRange, vitest: '^4.0.0' },
+    devDependencies: { '@tributary/sdk': n.sdkDevSpec, vitest: '^4.0.0' },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

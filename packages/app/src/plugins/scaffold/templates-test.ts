@@ -128,7 +128,7 @@ describe('${n.name} map', () => {
 export function readmeMd(n: ScaffoldNames): string {
   return `# ${n.packageName}
 
-${n.title}: a [Tributary](https://github.com/) connector plugin (connector name \`${n.name}\`).
+${n.title}: a Tributary connector plugin (connector name \`${n.name}\`).
 
 It reads notes from a notes API (\`GET /api/notes?after=<change>&limit=<n>\`, bearer token) incrementally: the
 checkpoint is the number of the last change read, so each sync reads only what changed, and deletions upstream
@@ -137,7 +137,7 @@ become deletions in Tributary.
 ## Try it
 
 \`\`\`sh
-npm install            # vitest and @tributary/sdk for the tests
+npm install            # vitest, and @tributary/sdk for the tests (devDependencies: from ${n.sdkDevSpec})
 npm test               # the conformance kit against the local twin (test/twin.js)
 tributary connectors install .          # or: npm pack && tributary connectors install ./${n.packageName}-0.1.0.tgz
 node test/twin.js &                      # a twin with 5 notes; prints its URL and token
