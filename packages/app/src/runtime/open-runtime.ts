@@ -38,7 +38,7 @@ import {
   type RateLimiter,
   type RateLimitSpec,
 } from '@tributary/sdk';
-import { CONNECTOR_MODULES } from './connector-modules.js';
+import { CONNECTOR_MODULES, PLUGINS_MODULE, connectorModuleOf } from './connector-modules.js';
 import { createSyncThreadPool } from './sync-threads/pool.js';
 
 /** Name of the SQLite file inside the data dir (embedded mode). */
@@ -62,6 +62,12 @@ export interface RuntimeOptions {
   limiterFor?: (account: string, spec: RateLimitSpec) => RateLimiter;
   /** Marks runs of dead processes `aborted` when the runtime opens. @default true */
   recoverDeadRuns?: boolean;
+  /**
+   * Records the loaded connectors in the store's registry and logs which lack required environment variables
+   * (long-running processes: `up`, `serve`, `worker`, `scheduler`). One-shot CLI commands skip it: the registry
+   * records a connector on its first toggle, and `connectors status` records them all. @default false
+   */
+  registerConnectors?: boolean;
 }
 
 /** Everything a Tributary process needs, wired for the deployment mode the environment selects. */
@@ -189,6 +195,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       onEvent: options.onEvent,
       // Manifests' env_vars are checked against this process's environment (connectors never read it).
       env: options.env,
+      connectorOrigin: (c) => (connectorModuleOf(c) === PLUGINS_MODULE ? 'plugin' : 'builtin'),
       leaseTtlMs: tuning.syncLeaseMs,
       // The trust boundary: no source reads the data dir (keyring, database); budgets stop runaway sources.
       protectedPaths: protectedPathsOf(options.dataDir),
@@ -203,7 +210,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(distributed ? {} : { diskPath: options.dataDir }),
       ...(pool ? { syncExecutor: pool.executor } : {}),
     });
-    await registerConnectors(engine, options.log);
+    if (options.registerConnectors) await registerConnectors(engine, options.log);
     // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
     const scheduler = createScheduler({
       sources: storeSourcePort(store),

@@ -34,6 +34,7 @@ export async function openProcessRuntime(
     env: ctx.io.env,
     connectors: ctx.connectors,
     log,
+    registerConnectors: true,
     ...(syncThreads !== undefined ? { syncThreads } : {}),
   });
 }

@@ -35,6 +35,11 @@ export async function openServerEngine(
     dataDir: ctx.dataDir,
     env: ctx.io.env,
     connectors: ctx.connectors,
+    registerConnectors: true,
+    // Warnings (a connector missing environment variables at start, skipped items) on stderr; details stay quiet.
+    log: (r) => {
+      if (r.level === 'warn' || r.level === 'error') ctx.out.note(`${r.level}: ${r.message}`);
+    },
     onEvent: (event) => {
       metrics.onEvent(event);
       onEvent?.(event);

@@ -62,6 +62,7 @@ export function registerUp(program: Command, ctx: CliContext, _state: ExitState)
         env: ctx.io.env,
         connectors: ctx.connectors,
         log,
+        registerConnectors: true,
         onEvent: (event) => {
           metrics.onEvent(event);
           dashboard.progress.onEvent(event);
