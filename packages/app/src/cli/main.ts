@@ -1,8 +1,17 @@
 #!/usr/bin/env node
-import { needsConnectors } from './context.js';
-import { runtimeEngineFactory } from './engine-factory.js';
-import { processIo } from './io.js';
-import { runCli } from './program.js';
+import { CLI_VERSION } from './version.js';
+
+/** The `tributary` executable. */
+const argv = process.argv.slice(2);
+// `tributary --version` answers before any other module loads (scripts call it to probe the install).
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${CLI_VERSION}\n`, () => process.exit(0));
+  await new Promise<never>(() => undefined); // the write's callback ends the process
+}
+const { needsConnectors } = await import('./context.js');
+const { runtimeEngineFactory } = await import('./engine-factory.js');
+const { processIo } = await import('./io.js');
+const { runCli } = await import('./program.js');
 
 // `tributary export x | head`: the reader went away; that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -28,8 +37,6 @@ for (const [signal, exitCode] of [
   });
 }
 
-/** The `tributary` executable. */
-const argv = process.argv.slice(2);
 // Loading every connector (and its libraries) costs a second; `search`, `status` … never run one.
 // Loaded by module specifier, so sync threads can load the same connectors (see runtime/connector-modules.ts).
 // Imported when a command runs, not before: `--help` and `--version` load neither connectors nor the engine.

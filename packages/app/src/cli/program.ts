@@ -3,6 +3,7 @@ import type { AnyConnector } from '@tributary/sdk';
 import { CliContext, type EngineFactory } from './context.js';
 import { EXIT, describeFailure, failureJson, formatFailure } from './errors.js';
 import type { CliIo } from './io.js';
+import { CLI_VERSION } from './version.js';
 import { registerApply } from './commands/apply.js';
 import { registerConnect } from './commands/connect.js';
 import { registerConnectorNew } from './commands/connector-new.js';
@@ -53,7 +54,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   if (!Array.isArray(load)) program.hook('preAction', async () => void (ctx.connectors = await load(ctx.dataDir)));
   program
     .description('Sync the streams of your work into one searchable memory.')
-    .version(options.version ?? '0.1.0', '-V, --version')
+    .version(options.version ?? CLI_VERSION, '-V, --version')
     .option('--data-dir <dir>', 'where the database and keys live (default: $TRIBUTARY_HOME, else ~/.tributary)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
