@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gmailConnector } from '@tributary/connectors/gmail/index';
+import { googleCalendarConnector } from '@tributary/connectors/google-calendar/index';
 import { googleDriveConnector } from '@tributary/connectors/google-drive/index';
 import {
   createHttpClient,
@@ -104,7 +105,7 @@ async function rawGmail(rootUrl: string, concurrency: number): Promise<number> {
  * `google` phase: Gmail at BENCH_GMAIL_QUOTA messages (default 5,000) under Gmail's per-user quota, scaled by
  * BENCH_GOOGLE_SCALE (default 2: 500 units per second instead of 250) on both sides (twin and the connector's
  * limiter); the quota floor is the units the sync must spend divided by the budget. Then BENCH_GMAIL messages
- * (default 50,000) without quota against the raw fetch baseline; then Drive at BENCH_DRIVE files (default 20,000 in 500 folders, 2,000 Docs).
+ * (default 50,000) without quota against the raw fetch baseline; then Drive at BENCH_DRIVE files (default 20,000 in 500 folders, 2,000 Docs); then Calendar at 10 calendars × BENCH_CALENDAR_EVENTS (default 2,000) with 200 recurring series.
  */
 export async function benchGooglePhase(): Promise<void> {
   const twins = await loadGoogleTwins();
@@ -177,5 +178,23 @@ export async function benchGooglePhase(): Promise<void> {
     ]);
   } finally {
     await dtwin.close();
+  }
+
+  const events = Number(process.env.BENCH_CALENDAR_EVENTS ?? 2_000);
+  const cal = twins.seedCalendars({ calendars: 10, events, series: 20, instances: 10 });
+  const ctwin = await twins.startCalendarTwin(cal.state, { record: false });
+  try {
+    const counters: Counters = { calls: 0, waitMs: 0 };
+    const cfg = { rootUrl: ctwin.rootUrl, pageSize: 2500, backfillDays: 3650, windowFutureDays: 3650 };
+    const run = await timed(() =>
+      drain(googleCalendarConnector, context(googleCalendarConnector, cfg, undefined, counters)),
+    );
+    printTable(`google-calendar: 10 calendars × ${fmt(events)} events, 200 weekly series × 10 occurrences`, [
+      ['events', `${fmt(run.result)} in ${fmt(run.seconds, 1)} s (${fmt(run.result / run.seconds)}/s)`],
+      ['API calls', `${fmt(counters.calls)} (${fmt(counters.calls / Math.max(1, run.result), 4)} per event)`],
+      ['peak RSS', `${fmt(peakRssMb())} MB`],
+    ]);
+  } finally {
+    await ctwin.close();
   }
 }
