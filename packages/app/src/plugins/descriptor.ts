@@ -29,9 +29,15 @@ export const OriginSchema = z.object({
 });
 export type PluginOrigin = z.infer<typeof OriginSchema>;
 
+/** An npm package name (scoped or not): it names a folder under node_modules, so no `..` or other path tricks. */
+const PackageNameSchema = z
+  .string()
+  .max(214)
+  .regex(/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, 'must be an npm package name');
+
 export const PluginDescriptorSchema = z.object({
   v: z.literal(1),
-  package: z.string().min(1),
+  package: PackageNameSchema,
   version: z.string().min(1),
   origin: OriginSchema,
   installedAt: z.string(),

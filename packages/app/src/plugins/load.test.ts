@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,10 @@ describe('plugin start-up checks (no code loaded)', () => {
     installed('edited', good('edited'), { hash: 'not-the-hash' });
     installed('renamed', good('other'), { folder: 'renamed' });
     mkdirSync(pluginDir(dataDir, 'half-installed'), { recursive: true });
+    // An install record that would point outside the plugin folder is not trusted.
+    const sneaky = installed('sneaky', good('sneaky'));
+    const record = JSON.parse(readFileSync(path.join(sneaky, DESCRIPTOR_FILE), 'utf8'));
+    writeFileSync(path.join(sneaky, DESCRIPTOR_FILE), JSON.stringify({ ...record, package: '../../../ok' }));
     const scan = scanPlugins(dataDir, { builtinNames: ['synthetic'] });
     expect(scan.loaded.map((l) => l.connector.manifest.name)).toEqual(['ok']);
     const why = Object.fromEntries(scan.refused.map((r) => [r.name, r]));
@@ -96,6 +100,7 @@ describe('plugin start-up checks (no code loaded)', () => {
     expect(why.edited!.message).toMatch(/package\.json changed after it was installed.*connectors upgrade edited/);
     expect(why.renamed!.message).toMatch(/installed as "renamed" but declares connector "other"/);
     expect(why['half-installed']!.message).toMatch(/install record tributary-plugin\.json is missing/);
+    expect(why.sneaky!.message).toMatch(/install record tributary-plugin\.json is missing or invalid/);
     expect(refusalLine(why.future!)).toMatch(
       /^Plugin "future" \(tributary-connector-future@1\.0\.0\) was not loaded: /,
     );
