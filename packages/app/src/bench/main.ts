@@ -27,9 +27,11 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
   google: async () => (await import('./google-bench.js')).benchGooglePhase(),
+  knowledge: async () => (await import('./knowledge-bench.js')).benchKnowledgePhase(),
   cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
   embeddings: async () => (await import('./embeddings-bench.js')).benchEmbeddingsPhase(),
+  vectors: async () => (await import('./vector-bench.js')).benchVectorsPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');
