@@ -369,6 +369,20 @@ describe('REST API', () => {
     await call('DELETE', '/sources/{id}', { params: id });
   });
 
+  it('reads, saves and clears the embeddings settings (embeddings-settings.test.ts has the details)', async () => {
+    expect((await call('GET', '/settings/embeddings')).body).toMatchObject({ saved: null });
+    const put = await call('PUT', '/settings/embeddings', {
+      body: { provider: 'ollama', model: 'all-minilm', dimensions: 384 },
+    });
+    expect(put.body.saved).toEqual({
+      provider: 'ollama',
+      url: 'http://127.0.0.1:11434',
+      model: 'all-minilm',
+      dimensions: 384,
+    });
+    expect((await call('PUT', '/settings/embeddings', { body: null })).body.saved).toBeNull();
+  });
+
   it('exercised every operation of the OpenAPI document', () => {
     const documented = new Set<string>();
     for (const [p, item] of Object.entries<Record<string, unknown>>(doc.paths))

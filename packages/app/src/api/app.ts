@@ -26,6 +26,7 @@ import { statusScheduler } from './status-scheduler.js';
 import { OAUTH_CALLBACK_PATH, registerOAuthRoutes } from './routes/oauth.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerPrivacyRoutes } from './routes/privacy.js';
+import { registerEmbeddingsSettingsRoutes } from './routes/embeddings-settings.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps): TributaryApp {
   registerSourceFeatureRoutes(api, routeDeps);
   registerSearchRoutes(api, routeDeps);
   registerPrivacyRoutes(api, routeDeps);
+  registerEmbeddingsSettingsRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);
   registerUserRootRoutes(api, routeDeps);
   registerWebhookRoutes(
