@@ -196,7 +196,7 @@ describe('confluence connector against the twin', () => {
     expect(itemsOf(due.pages)).toEqual([]);
   });
 
-  it('uses OAuth through accessible-resources; maps bad credentials; completes a 429 storm', async () => {
+  it('uses OAuth through accessible-resources (an expired token refreshed once); maps bad credentials; completes a 429 storm', async () => {
     const seed = seedConfluenceSite({
       spaces: 1,
       pagesPerSpace: 20,
@@ -205,12 +205,22 @@ describe('confluence connector against the twin', () => {
       commentsPerPage: 1,
     });
     seed.state.oauthTokens.set('wiki-oauth', 'valid');
+    seed.state.oauthTokens.set('wiki-expired', 'expired');
     const t = await start(seed);
     const oauth = createTestContext(confluenceConnector, {
       config: { apiUrl: t.apiUrl },
-      credentials: { kind: 'oauth2', accessToken: 'wiki-oauth' },
+      credentials: { kind: 'oauth2', accessToken: 'wiki-expired' },
     });
+    let refreshes = 0;
+    oauth.credentials = {
+      get: async () => ({ kind: 'oauth2', accessToken: 'wiki-expired' }),
+      refresh: async () => {
+        refreshes++;
+        return { kind: 'oauth2', accessToken: 'wiki-oauth' };
+      },
+    };
     const viaOauth = applyPages(new Map(), await collectPages(confluenceConnector, oauth));
+    expect(refreshes).toBe(1);
     expect(
       t.exchanges
         .filter((x) => x.route === 'pages')
