@@ -32,6 +32,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
   embeddings: async () => (await import('./embeddings-bench.js')).benchEmbeddingsPhase(),
   vectors: async () => (await import('./vector-bench.js')).benchVectorsPhase(),
+  dashboard: async () => (await import('./dashboard-bench.js')).benchDashboardPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');

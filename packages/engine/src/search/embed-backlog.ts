@@ -60,7 +60,7 @@ export async function drainEmbeddingBacklog(deps: Deps, options: DrainOptions = 
       return result;
     const entries = await queue.next(batchSize);
     if (!entries.length) break;
-    const infos = await queue.describe(entries.map((e) => e.hash));
+    const infos = await queue.describe([...new Set(entries.map((e) => e.hash))]);
     const live = infos.filter((i) => i.text !== null);
     const dead = infos.filter((i) => i.text === null).map((i) => i.hash);
     const stored = await index.has(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/sdk';
 import type { Embedder } from '../embedding/embedder.js';
 import type { MemoryStore } from '../store/types.js';
@@ -25,8 +26,14 @@ export interface EmbeddingWorker {
  * Drains the embedding backlog in the background of a long-running process (`up`, `worker`), one batch at a time:
  * embedding never holds up a page's commit, and a failing embeddings server only delays vectors.
  */
+const LEASE = 'embedding-backlog';
+const LEASE_MS = 120_000;
+/** Batches per lease renewal. */
+const SLICE = 20;
+
 export function startEmbeddingWorker(options: EmbeddingWorkerOptions): EmbeddingWorker {
   const abort = new AbortController();
+  const holder = `embedder-${randomUUID()}`;
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -50,9 +57,25 @@ export function startEmbeddingWorker(options: EmbeddingWorkerOptions): Embedding
             options.logger?.info(`embedding backlog: ${queued} chunk texts queued for ${options.embedder.id}`);
           ready = true;
         }
-        const r = await drainEmbeddingBacklog(options, { signal: abort.signal, batchSize: options.batchSize });
+        // One drainer at a time across processes (workers on PostgreSQL share one backlog): a lease, held for a
+        // slice of batches at a time, so a killed holder's share moves on after the lease expires.
+        const held =
+          (await options.store.acquireLease(LEASE, holder, LEASE_MS)) ||
+          (await options.store.renewLease(LEASE, holder, LEASE_MS));
+        if (!held) {
+          await sleep(options.pollMs ?? 2000);
+          continue;
+        }
+        const r = await drainEmbeddingBacklog(options, {
+          signal: abort.signal,
+          batchSize: options.batchSize,
+          maxBatches: SLICE,
+        });
         if (r.embedded || r.removed) options.logger?.info('embedding backlog drained', { ...r });
-        await sleep(options.pollMs ?? 2000);
+        if (r.batches < SLICE) {
+          await options.store.releaseLease(LEASE, holder);
+          await sleep(options.pollMs ?? 2000);
+        }
       } catch (err) {
         if (abort.signal.aborted) break;
         options.logger?.warn('embedding backlog: batch failed, will retry', { reason: (err as Error).message });
@@ -66,6 +89,7 @@ export function startEmbeddingWorker(options: EmbeddingWorkerOptions): Embedding
       abort.abort();
       wake?.();
       await loop;
+      await options.store.releaseLease(LEASE, holder).catch(() => undefined);
     },
   };
 }

@@ -19,9 +19,9 @@ export function vectorQueueContract(name: string, make: () => Promise<MemoryStor
 
     const commit = (sourceId: string, items = prepared([]), deletes: string[] = []) =>
       store.commitPage({ sourceId, runId: null, items, deletes, checkpoint: undefined });
-    const hashes = async () => (await store.embeddingQueue.next(1000)).map((e) => e.hash).sort();
+    const hashes = async () => [...new Set((await store.embeddingQueue.next(1000)).map((e) => e.hash))].sort();
 
-    it('records nothing until enabled; then each committed chunk text once, with its text and live places', async () => {
+    it('records nothing until enabled; then every committed chunk text, with its text and live places', async () => {
       const a = await newSource(store, 'a');
       await store.createUser({ id: 'other', name: 'other' });
       const b = await newSource(store, 'b', { ownerId: 'other' });
@@ -54,6 +54,7 @@ export function vectorQueueContract(name: string, make: () => Promise<MemoryStor
       const [first] = await store.embeddingQueue.next(10);
       await store.embeddingQueue.done([first!.seq]);
       expect(await store.embeddingQueue.size()).toBe(0);
+      expect(await store.embeddingQueue.next(10)).toEqual([]);
       await commit(a.id, prepared([]), ['1']);
       const [again] = await store.embeddingQueue.next(10);
       expect(again!.hash).toBe(first!.hash);
@@ -70,6 +71,7 @@ export function vectorQueueContract(name: string, make: () => Promise<MemoryStor
       await commit(a.id, prepared([chat('2', 'in flight')])); // the same text elsewhere, mid-batch
       await store.embeddingQueue.done(batch.map((e) => e.seq));
       expect((await store.embeddingQueue.next(10)).map((e) => e.hash)).toEqual([batch[0]!.hash]);
+      expect(batch).toHaveLength(1);
     });
 
     it('enqueueAll queues every live chunk text once; corpus counts distinct live texts', async () => {

@@ -8,8 +8,9 @@ import type { VectorFilter, VectorIndex, VectorMatch, VectorScope } from './vect
  * the backlog in that same transaction — on insert (to embed) and on delete (to re-scope or drop the vector) —
  * so a crash loses no entry. The engine's embedding worker drains the backlog in batches, off the write path.
  *
- * Entries are keyed by hash: a hash queued twice is one entry; one queued again while a batch is in flight gets a
- * new sequence number, so `done` of that batch does not remove it.
+ * A hash may be queued more than once (SQLite appends, PostgreSQL keeps one entry per hash); the drain handles each
+ * hash once per batch. A hash queued again while its batch is in flight gets a newer sequence number, so `done` of
+ * that batch does not remove it.
  */
 export interface BacklogEntry {
   /** Queue position; `done` removes by it. */
@@ -30,7 +31,7 @@ export interface EmbeddingQueue {
   enabled(): Promise<boolean>;
   /** Turns backlog recording on (idempotent). */
   enable(): Promise<void>;
-  /** The oldest entries, at most `limit`. */
+  /** The oldest entries, at most `limit` (the same hash may appear more than once). */
   next(limit: number): Promise<BacklogEntry[]>;
   /** Removes entries of a finished batch. */
   done(seqs: number[]): Promise<void>;

@@ -29,7 +29,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
     for (const r of rows) setHash.run(chunkHash(r.seq, r.title, r.text), r.id);
   });
   const queueAll = db.prepare(`
-    INSERT OR REPLACE INTO embedding_backlog (hash)
+    INSERT INTO embedding_backlog (hash)
     SELECT DISTINCT c.content_hash FROM chunks c JOIN memories m ON m.id = c.memory_id
     WHERE m.deleted_at IS NULL AND c.content_hash IS NOT NULL`);
 

@@ -5,24 +5,26 @@
  *
  * The backlog is filled by triggers on `chunks`, so every path that adds or removes chunks (a page, a tombstone, a
  * privacy erase, a deleted source's cascade) queues the hash in its own transaction. Recording is off until an
- * embedding model is ensured (`embedding_settings`): a keyword-only deployment pays nothing. AUTOINCREMENT keeps
- * sequence numbers from being reused, so a hash queued again while its batch is in flight outlives that batch.
+ * embedding model is ensured (`embedding_settings`): a keyword-only deployment pays nothing. The backlog is an
+ * append-only rowid table (no index besides the rowid: the cheapest insert SQLite has, measured in the bench), so a
+ * hash may be queued more than once; the drain handles a hash once per batch, and a hash queued again while its
+ * batch is in flight has a newer row that outlives `done()` of that batch.
  */
 export const VECTORS_MIGRATION = `
 ALTER TABLE chunks ADD COLUMN content_hash TEXT;
 CREATE INDEX chunks_content_hash ON chunks (content_hash) WHERE content_hash IS NOT NULL;
 
 CREATE TABLE embedding_settings (id INTEGER PRIMARY KEY CHECK (id = 1), enabled INTEGER NOT NULL);
-CREATE TABLE embedding_backlog (seq INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE);
+CREATE TABLE embedding_backlog (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL);
 CREATE TRIGGER chunks_embed_ai AFTER INSERT ON chunks
   WHEN new.content_hash IS NOT NULL AND EXISTS (SELECT 1 FROM embedding_settings WHERE enabled = 1)
 BEGIN
-  INSERT OR REPLACE INTO embedding_backlog (hash) VALUES (new.content_hash);
+  INSERT INTO embedding_backlog (hash) VALUES (new.content_hash);
 END;
 CREATE TRIGGER chunks_embed_ad AFTER DELETE ON chunks
   WHEN old.content_hash IS NOT NULL AND EXISTS (SELECT 1 FROM embedding_settings WHERE enabled = 1)
 BEGIN
-  INSERT OR REPLACE INTO embedding_backlog (hash) VALUES (old.content_hash);
+  INSERT INTO embedding_backlog (hash) VALUES (old.content_hash);
 END;
 
 CREATE TABLE vector_models (
