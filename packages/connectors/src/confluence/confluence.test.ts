@@ -167,6 +167,20 @@ describe('confluence connector against the twin', () => {
       'Page two, version 3: notes about release notes.',
       'Page two, version 4: notes about hiring plan.',
     ]);
+
+    // A page moved to an excluded space leaves the source, and its comments are no longer read.
+    const moved = seed.pageIds[3]!;
+    seed.state.contents.get(moved)!.spaceId = seed.state.spaces[1]!.id;
+    seed.state.edit(moved, { body: simpleBody('Moved', 2) });
+    seed.state.comment(moved, 'footer', commentBodyOf('After the move'));
+    const after = await readAll(
+      t,
+      { clock, checkpoint: inc.last, state: inc.ctx.state },
+      { ...config, spaces: { include: [], exclude: ['OPS'] } },
+    );
+    expect(after.pages.flatMap((p) => p.deletes ?? [])).toEqual([`page:${moved}`]);
+    expect(itemsOf(after.pages).map((i) => i.content)).not.toContain('After the move');
+    expect(await after.ctx.state.get(`c:${moved}`)).toBeUndefined();
   });
 
   it('deletes trashed and purged content with its comments on reconciliation, not before it is due', async () => {

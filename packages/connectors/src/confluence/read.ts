@@ -147,6 +147,7 @@ async function contentPage(run: Run, kind: 'page' | 'blogpost', list: ApiContent
     const rec = parse<ContentRecord>(ContentRecordSchema, stored.get(key));
     const space = run.spaces.get(c.spaceId);
     if (!space) {
+      // Moved to a space the source does not read: gone from it (its record too, so its comments are skipped).
       if (rec) deletes.push(ids.content(kind, c.id));
       continue;
     }
@@ -275,7 +276,7 @@ async function* listingPage(run: Run): AsyncGenerator<Page<ConfluenceCheckpoint>
   const page = (items: Item[], set: Record<string, unknown>, deletes: string[] = []): Page<ConfluenceCheckpoint> => ({
     items,
     checkpoint: run.cp,
-    state: { set },
+    state: { set, ...(deletes.length ? { delete: deletes.map((d) => contentKey(d.slice(d.indexOf(':') + 1))) } : {}) },
     ...(deletes.length ? { deletes } : {}),
   });
   if (stream === 'pages' || stream === 'blogposts') {
