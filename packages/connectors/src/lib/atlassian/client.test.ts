@@ -78,7 +78,7 @@ describe('Atlassian client', () => {
       { kind: 'password', username: 'a@b.c', password: 'super-secret-token' },
       'jira',
     );
-    const err = await client.get('/rest/api/3/issue/1').catch((e: unknown) => e as Error);
+    const err = (await client.get('/rest/api/3/issue/1').catch((e: unknown) => e)) as Error;
     expect(err).toMatchObject({
       code: 'not_found',
       message: 'Jira /rest/api/3/issue/1 answered 404: Issue does not exist',
