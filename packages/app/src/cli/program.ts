@@ -15,6 +15,7 @@ import { registerJobs } from './commands/jobs.js';
 import { registerReports } from './commands/reports.js';
 import { registerSearch } from './commands/search.js';
 import { registerPrivacy } from './commands/privacy.js';
+import { registerEmbeddings } from './commands/embeddings.js';
 import { registerReindex } from './commands/reindex.js';
 import { registerSources } from './commands/sources.js';
 import { registerSync } from './commands/sync.js';
@@ -68,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   registerSearch(program, ctx, state);
   registerReindex(program, ctx, state);
   registerPrivacy(program, ctx, state);
+  registerEmbeddings(program, ctx, state);
   registerReports(program, ctx, state);
   registerJobs(program, ctx, state);
   registerExport(program, ctx, state);
