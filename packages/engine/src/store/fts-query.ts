@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/sdk';
+import { foldDiacritics } from './fold.js';
 
 /** A term of the simple query syntax: a word, a prefix (`word*`) or a phrase (`"a b"`). */
 export interface QueryTerm {
@@ -74,8 +75,9 @@ export function toFtsQuery(input: string): string {
 /** Renders the simple syntax as a PostgreSQL tsquery (to_tsquery with the 'simple' configuration). */
 export function toTsQuery(input: string): string {
   const q = parseSimpleQuery(input);
+  // Folded as the stored text is (fold.ts): "cafe" and "café" are the same word on both stores.
   const lexeme = (w: string, prefix: boolean): string =>
-    `'${w.toLowerCase().replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
+    `'${foldDiacritics(w).toLowerCase().replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
   const term = (t: QueryTerm): string => {
     const parts = t.words.map((w, i) => lexeme(w, t.prefix && i === t.words.length - 1));
     return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;

@@ -1,5 +1,6 @@
 import type { Migration } from '../migration.js';
 import { VECTORS_MIGRATION_PG } from './vectors-schema.js';
+import { SEARCH_FOLD_MIGRATION_PG } from './search-fold.js';
 import { USER_ROOTS_MIGRATION_PG } from './trust.js';
 import { ENRICHMENT_MIGRATION_PG } from './enrichment.js';
 import { REGISTRY_MIGRATION_PG } from './registry.js';
@@ -172,6 +173,7 @@ CREATE TABLE kv (
   { version: 4, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION_PG },
   { version: 5, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION_PG },
   { version: 6, name: 'chunk hashes, embedding backlog, vector bookkeeping', sql: VECTORS_MIGRATION_PG },
+  { version: 7, name: 'full text folds diacritics as on SQLite', sql: SEARCH_FOLD_MIGRATION_PG },
 ];
 
 export const LATEST_PG_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
