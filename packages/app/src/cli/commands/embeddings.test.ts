@@ -83,10 +83,10 @@ describe('tributary embeddings', () => {
   it('refuses bad flags naming them, changing nothing', async () => {
     const h = harness([createMemoConnector()], path.join(dir, 'c'), dir);
     const notNumber = await h.run('embeddings', 'set', '--provider', 'ollama', '--model', 'm', '--dimensions', 'big');
-    expect(notNumber.code).not.toBe(0);
+    expect(notNumber.code).toBe(2);
     expect(notNumber.stderr).toContain('--dimensions');
     const provider = await h.run('embeddings', 'set', '--provider', 'bert', '--model', 'm', '--dimensions', '3');
-    expect(provider.code).not.toBe(0);
+    expect(provider.code).toBe(2);
     expect(provider.stderr).toContain('embeddings.provider');
     const noFolder = await h.run('embeddings', 'set', '--provider', 'onnx');
     expect(noFolder.stderr).toContain('embeddings.modelDir');
