@@ -47,6 +47,13 @@ describe('createHttpEmbedder (OpenAI-compatible /v1/embeddings)', () => {
     expect(embedder).toMatchObject({ dimensions: 3, id: `twin-3@${twin.url}` });
   });
 
+  it('cuts an over-long text to maxInputChars instead of letting the server refuse it', async () => {
+    const embedder = createHttpEmbedder({ url: twin.url, model: 'm', dimensions: 3, maxInputChars: 10 });
+    const [v] = await embedder.embed(['car ' + 'x'.repeat(50_000)]);
+    expect(v).toEqual(twinVector('car xxxxxx'));
+    expect(twin.requests[0]!.input).toEqual(['car xxxxxx']);
+  });
+
   it('accepts a base URL ending in /v1 and embeds nothing for no texts', async () => {
     const embedder = createHttpEmbedder({ url: `${twin.url}/v1/`, model: 'm', dimensions: 3 });
     expect(await embedder.embed([])).toEqual([]);

@@ -12,6 +12,12 @@ export interface HttpEmbedderOptions {
   dimensions: number;
   /** Texts per request. @default 64 */
   batchSize?: number;
+  /**
+   * Longer texts are cut to this many characters before they are sent, so an input never exceeds the model's token
+   * limit (OpenAI's embedding models take 8191 tokens; a token is at least one character of ordinary text).
+   * Chunks are far shorter (≤ 2000 characters plus the title); this only guards odd inputs. @default 8000
+   */
+  maxInputChars?: number;
   /** Attempts after the first for 429 / 5xx / network errors. @default the SDK request budget (3) */
   retries?: number;
   fetch?: typeof globalThis.fetch;
@@ -32,6 +38,7 @@ export function createHttpEmbedder(options: HttpEmbedderOptions): Embedder {
   const base = options.url.replace(/\/+$/, '').replace(/\/v1$/, '');
   const endpoint = `${base}/v1/embeddings`;
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 64));
+  const maxChars = Math.max(1, Math.floor(options.maxInputChars ?? 8000));
   const http = createHttpClient({ fetch: options.fetch, clock: options.clock, retries: options.retries });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
@@ -83,7 +90,12 @@ export function createHttpEmbedder(options: HttpEmbedderOptions): Embedder {
     async embed(texts, signal) {
       const vectors: number[][] = [];
       for (let i = 0; i < texts.length; i += batchSize)
-        vectors.push(...(await embedBatch(texts.slice(i, i + batchSize), signal)));
+        vectors.push(
+          ...(await embedBatch(
+            texts.slice(i, i + batchSize).map((t) => (t.length > maxChars ? t.slice(0, maxChars) : t)),
+            signal,
+          )),
+        );
       return vectors;
     },
   };
