@@ -108,9 +108,17 @@ describe('runtime: embedder and vector backend from the environment or saved set
     expect(ollama.requests.length).toBeGreaterThan(0);
   });
 
-  it('a bad TRIBUTARY_QDRANT_URL is refused at start-up naming the variable', async () => {
+  it('a bad TRIBUTARY_QDRANT_URL (not http, or with credentials) is refused at start-up naming the variable', async () => {
     await expect(
       openRuntime({ dataDir: dir, connectors: [notes], syncIn: 'inline', env: { TRIBUTARY_QDRANT_URL: 'ftp://x' } }),
     ).rejects.toMatchObject({ code: 'invalid_config', issues: [{ path: 'TRIBUTARY_QDRANT_URL' }] });
+    const err = await openRuntime({
+      dataDir: dir,
+      connectors: [notes],
+      syncIn: 'inline',
+      env: { TRIBUTARY_QDRANT_URL: 'http://admin:s3cret-pass@127.0.0.1:6333' },
+    }).catch((e: unknown) => e as Error);
+    expect(err).toMatchObject({ code: 'invalid_config', issues: [{ path: 'TRIBUTARY_QDRANT_URL' }] });
+    expect(err.message).not.toContain('s3cret-pass');
   });
 });

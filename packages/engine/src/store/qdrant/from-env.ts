@@ -23,6 +23,13 @@ export function qdrantOptionsFromEnv(env: Record<string, string | undefined>): Q
     throw new TributaryError('invalid_config', 'TRIBUTARY_QDRANT_URL must be an http(s) URL (the REST port, 6333).', {
       issues: [{ path: 'TRIBUTARY_QDRANT_URL', message: 'http or https' }],
     });
+  // A credential in the URL would show wherever the backend is described (status, logs): the key has its variable.
+  if (parsed.username || parsed.password)
+    throw new TributaryError(
+      'invalid_config',
+      'TRIBUTARY_QDRANT_URL must not carry credentials: put the API key in TRIBUTARY_QDRANT_API_KEY.',
+      { issues: [{ path: 'TRIBUTARY_QDRANT_URL', message: 'no user:password@' }] },
+    );
   const prefix = env.TRIBUTARY_QDRANT_COLLECTION_PREFIX?.trim();
   if (prefix !== undefined && prefix !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(prefix))
     throw new TributaryError(
