@@ -14,17 +14,27 @@ import { fmt, peakRssMb, percentile, printTable, timed } from './measure.js';
 const DIM = 384;
 const K = 10;
 
-/** Clustered unit vectors (1000 topics + noise): closer to real embeddings than uniform noise. Deterministic. */
-function makeVectors(n: number, seed: number): Float32Array {
+function random(seed: number): () => number {
   let s = seed >>> 0;
-  const rnd = (): number => {
+  return (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
   };
-  const centers = new Float32Array(1000 * DIM).map(() => rnd());
+}
+
+/** 1000 topic centers, shared by the stored vectors and the queries (queries ask about what is stored). */
+const CENTERS = (() => {
+  const rnd = random(42);
+  return new Float32Array(1000 * DIM).map(() => rnd());
+})();
+
+/** Clustered unit vectors (a topic + noise): closer to real embeddings than uniform noise. Deterministic. */
+function makeVectors(n: number, seed: number): Float32Array {
+  const rnd = random(seed);
+  const centers = CENTERS;
   const out = new Float32Array(n * DIM);
   for (let i = 0; i < n; i++) {
     const c = (i * 7919) % 1000;

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { vectorContract } from '../vector.contract.js';
+import { describe, expect, it } from 'vitest';
+import { seededVectors, vectorContract } from '../vector.contract.js';
 import { vectorQueueContract } from '../vector-queue.contract.js';
 import { createSqliteStore } from './index.js';
 
@@ -29,5 +30,42 @@ vectorQueueContract('sqlite', async () => {
       await close();
       rmSync(dir, { recursive: true, force: true });
     },
+  });
+});
+
+describe('sqlite-vec approximate path (binary-quantized candidates, exact re-rank)', () => {
+  it('agrees with the exact search on clustered vectors and keeps filters', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'trib-vec-ann-'));
+    const store = createSqliteStore({ path: path.join(dir, 'db.sqlite'), vectors: { annMin: 100, oversample: 16 } });
+    try {
+      await store.migrate();
+      const index = store.vectorIndex!;
+      await index.ensureModel({ id: 'm', dimensions: 64 });
+      const centers = seededVectors(20, 64, 3);
+      const noise = seededVectors(2000, 64, 4);
+      const vectors = noise.map((n, i) => n.map((x, d) => centers[i % 20]![d]! + 0.5 * x));
+      await index.upsert(
+        'm',
+        vectors.map((vector, i) => ({
+          hash: `h${i}`,
+          vector,
+          scopes: [{ ownerId: i % 2 ? 'a' : 'b', sourceId: 's' }],
+        })),
+      );
+      let agree = 0;
+      const queries = seededVectors(10, 64, 5).map((n, i) => n.map((x, d) => centers[i]![d]! + 0.5 * x));
+      for (const vector of queries) {
+        const exact = new Set((await index.search('m', { vector, k: 10, exact: true })).map((m) => m.hash));
+        const approx = await index.search('m', { vector, k: 10 });
+        agree += approx.filter((m) => exact.has(m.hash)).length;
+        const owned = await index.search('m', { vector, k: 10, filter: { ownerId: 'a' } });
+        expect(owned.every((m) => Number(m.hash.slice(1)) % 2 === 1)).toBe(true);
+        expect(owned).toHaveLength(10);
+      }
+      expect(agree / 100).toBeGreaterThanOrEqual(0.8);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
