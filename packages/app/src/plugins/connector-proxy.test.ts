@@ -20,7 +20,9 @@ beforeAll(async () => {
     connector: 'probe',
     prelude: `const Limits = z.object({ max: z.number().int().default(7) });
 export const features = { extra: { default: false, description: 'Extra', config: Limits } };`,
-    read: `const cred = await ctx.credentials.get();
+    // count 0: a plugin that waits forever and ignores its abort signal.
+    read: `if (ctx.config.count === 0) await new Promise(() => {});
+    const cred = await ctx.credentials.get();
     ctx.logger.info('using token ' + cred.token);
     const seen = await ctx.state.get('seen');
     const listed = [];
@@ -108,6 +110,16 @@ describe('a sandboxed plugin connector', () => {
     }
     expect(n).toBeLessThanOrEqual(5); // at most the pages already in flight (window of 2)
   }, 60_000);
+
+  it('ends a plugin that ignores its abort signal 2 s after the abort', async () => {
+    const controller = new AbortController();
+    const ctx = createTestContext(proxy, { config: { count: 0 }, signal: controller.signal });
+    const reading = (async () => {
+      for await (const _ of proxy.read(ctx)) throw new Error('no page expected');
+    })();
+    controller.abort();
+    await expect(reading).rejects.toThrow(/was stopped: it did not stop within 2 s of being cancelled/);
+  }, 30_000);
 
   it('checks in the sandbox too', async () => {
     const ctx = createTestContext(proxy, { config: {} });

@@ -58,7 +58,13 @@ export function pluginConnector(
       session.abort(
         ctx.signal.reason instanceof TributaryError ? ctx.signal.reason : new TributaryError('aborted', 'Cancelled.'),
       );
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const close = session.close.bind(session);
+    session.close = () => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      close();
+    };
     return session;
   };
   const once = async <T>(op: SandboxOp, ctx: ConnectorContext<any>, pick: (e: unknown) => T): Promise<T> => {

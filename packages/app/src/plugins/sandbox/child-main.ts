@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   createHttpClient,
   createLogger,
@@ -69,8 +70,19 @@ process.on('message', (message: ToSandbox) => {
     }
   }
 });
-// The host going away ends the sandbox too.
+// The host going away ends the sandbox too: at once when this event loop is free ('disconnect'), and from a guard
+// thread when it is not (a plugin stuck in a loop never sees the event): the guard polls the parent process.
 process.on('disconnect', () => process.exit(0));
+const parent = process.ppid;
+new Worker(
+  `const { workerData } = require('node:worker_threads');
+  setInterval(() => {
+    let gone = process.ppid !== workerData.parent;
+    try { process.kill(workerData.parent, 0); } catch { gone = true; }
+    if (gone) process.kill(process.pid, 'SIGKILL');
+  }, 1000);`,
+  { eval: true, workerData: { parent } },
+).unref();
 
 /**
  * The operation is over: stop the pulse and wait for the host to end this process (disconnecting here could drop

@@ -41,10 +41,16 @@ export interface SandboxHandlers {
 }
 
 export interface SandboxSession {
+  /** The sandbox process's id (for diagnostics). */
+  readonly pid: number | undefined;
   /** Outcome events in order; a failure of the plugin or of its process is thrown from here as a TributaryError. */
   next(): Promise<SandboxEvent>;
   ack(): void;
-  abort(reason: TributaryError): void;
+  /**
+   * Asks the plugin to stop (its `ctx.signal` aborts); one that has not ended `graceMs` later is killed (a plugin
+   * that ignores its signal, or hangs, must not outlive a pause or a shutdown).
+   */
+  abort(reason: TributaryError, graceMs?: number): void;
   /** Ends the process (if still running). Idempotent. */
   close(): void;
 }
@@ -171,6 +177,7 @@ export function openSandbox(options: OpenSandboxOptions): SandboxSession {
   post({ type: 'start', entry: options.entry, connector: options.connector, ...options.op });
 
   return {
+    pid: child.pid,
     next() {
       const event = queue.shift();
       if (event) return Promise.resolve(event);
@@ -178,7 +185,12 @@ export function openSandbox(options: OpenSandboxOptions): SandboxSession {
       return new Promise((resolve, reject) => (waiter = { resolve, reject }));
     },
     ack: () => post({ type: 'ack' }),
-    abort: (reason) => post({ type: 'abort', reason: toWireError(reason) }),
+    abort(reason, graceMs = 2000) {
+      post({ type: 'abort', reason: toWireError(reason) });
+      setTimeout(() => {
+        if (!finished) kill(`did not stop within ${graceMs / 1000} s of being cancelled`);
+      }, graceMs).unref();
+    },
     close() {
       clearInterval(watchdog);
       finished = true;
