@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defineConnector, z } from '@tributary/sdk';
 import { ollamaSpecProblems, startOllamaTwin, type OllamaTwin } from '../../../../../test/twins/ollama/index.js';
 import { qdrantSpecProblems, startQdrantTwin, type QdrantTwin } from '../../../../../test/twins/qdrant/index.js';
 import { createOllamaEmbedder } from '../../embedding/ollama-embedder.js';
 import { createEngine } from '../../engine/create-engine.js';
+import { createPostgresStore } from '../postgres/index.js';
 import { createSqliteStore } from '../sqlite/index.js';
 import { createQdrantVectorIndex } from './index.js';
 import { withVectorIndex } from './with-index.js';
@@ -53,11 +55,34 @@ afterEach(async () => {
   await ollama.close();
 });
 
-describe('Qdrant behind the embedding backlog', () => {
-  it('a Qdrant outage mid-drain queues and loses nothing; deletions and tombstones reach Qdrant after it is back', async () => {
+const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The store that keeps chunks and the backlog: the embedded SQLite file, or PostgreSQL in its own schema. */
+const stores = {
+  SQLite: async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'trib-qdrant-'));
-    const base = createSqliteStore({ path: path.join(dir, 'db.sqlite') });
-    await base.migrate();
+    const store = createSqliteStore({ path: path.join(dir, 'db.sqlite') });
+    await store.migrate();
+    return { store, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  PostgreSQL: async () => {
+    const schema = `q_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const store = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
+    await store.migrate();
+    return {
+      store,
+      drop: async () => {
+        const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await admin.end();
+      },
+    };
+  },
+};
+
+describe.each(Object.entries(stores))('Qdrant behind the embedding backlog (%s store)', (_name, open) => {
+  it('a Qdrant outage mid-drain queues and loses nothing; deletions and tombstones reach Qdrant after it is back', async () => {
+    const { store: base, drop } = await open();
     const index = createQdrantVectorIndex({ url: qdrant.url, prefix: 'deploy' });
     const store = withVectorIndex(base, index, `qdrant at ${qdrant.url}`);
     const embedder = createOllamaEmbedder({ url: ollama.url, model: 'all-minilm', dimensions: 16, retries: 0 });
@@ -106,7 +131,7 @@ describe('Qdrant behind the embedding backlog', () => {
       expect(qdrantSpecProblems(qdrant.exchanges.filter((x) => x.status !== 0))).toEqual([]);
     } finally {
       await engine.close();
-      rmSync(dir, { recursive: true, force: true });
+      await drop();
     }
   });
 });
