@@ -89,6 +89,11 @@ async function api() {
 describe('connector registry and feature flags from the CLI, the API and the config file', () => {
   it('feature settings with config round-trip through CLI, API and file, and change what the next run reads', async () => {
     const { run } = harness([notes], home, dir);
+    // The connector's features as JSON: each config schema as JSON Schema, dependencies named.
+    const shown0 = (await run('connectors', 'notes', '--json')).json();
+    expect(shown0.features.titles.configSchema.properties.prefix).toMatchObject({ type: 'string', default: 'note' });
+    expect(shown0.features.tags).toEqual({ default: false, description: 'Tags', dependsOn: ['titles'] });
+    expect((await run('connectors', 'notes')).stdout).toMatch(/titles\s+on\s+prefix, upper/);
     expect((await run('sources', 'add', 'notes', '--name', 'n')).code).toBe(0);
     await run('sync', 'n');
     expect(await titleOf(1)).toBe('note-1');

@@ -16,8 +16,22 @@ export function connectorSummary(c: AnyConnector): Record<string, unknown> {
     kind: m.kind ?? 'local',
     auth: m.auth,
     streams: m.streams,
-    features: m.features ?? {},
+    // A feature's config is a zod schema: shown as its JSON Schema (docs/features.md).
+    features: Object.fromEntries(
+      Object.entries(m.features ?? {}).map(([k, f]) => [
+        k,
+        {
+          default: f.default,
+          description: f.description,
+          ...(f.dependsOn?.length ? { dependsOn: f.dependsOn } : {}),
+          ...(f.config ? { configSchema: configJsonSchema(f.config) } : {}),
+        },
+      ]),
+    ),
     capabilities: m.capabilities,
+    ...(m.author ? { author: m.author } : {}),
+    ...(m.envVars?.length ? { envVars: m.envVars } : {}),
+    ...(m.monitoring?.metrics?.length ? { metrics: m.monitoring.metrics } : {}),
   };
 }
 
@@ -84,8 +98,13 @@ function printConnector(ctx: CliContext, c: AnyConnector, schema: Record<string,
   if (features.length === 0) out.line('  (none)');
   else
     for (const l of table(
-      ['NAME', 'DEFAULT', 'DESCRIPTION'],
-      features.map(([k, f]) => [k, f.default ? 'on' : 'off', f.description]),
+      ['NAME', 'DEFAULT', 'CONFIG', 'DESCRIPTION'],
+      features.map(([k, f]) => [
+        k,
+        f.default ? 'on' : 'off',
+        f.config ? Object.keys((configJsonSchema(f.config).properties ?? {}) as object).join(', ') : '-',
+        f.description + (f.dependsOn?.length ? ` (needs ${f.dependsOn.join(', ')})` : ''),
+      ]),
     ))
       out.line(`  ${l}`);
   out.line('');
