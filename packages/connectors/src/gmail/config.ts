@@ -25,6 +25,13 @@ export const GmailPushSchema = z
       .email()
       .optional()
       .describe('The service account the push subscription authenticates as (the JWT `email` claim must match).'),
+    emailAddress: z
+      .string()
+      .email()
+      .optional()
+      .describe(
+        'The mailbox this source reads: deliveries for another address are left to the other sources (set it when several sources share one subscription).',
+      ),
     jwksUrl: z
       .url({ protocol: /^https?$/ })
       .default('https://www.googleapis.com/oauth2/v3/certs')

@@ -75,6 +75,18 @@ describe('gmail push (Pub/Sub) webhook', () => {
     }
   });
 
+  it('leaves a delivery for another mailbox to the other sources when push.emailAddress is set', async () => {
+    const req = request(gmail.pushBody('4720'), { query: { token: TOKEN } });
+    expect((await gmailConnector.webhook!(withToken({ emailAddress: 'someone@else.example' }), req)).matched).toBe(
+      false,
+    );
+    const mine = await gmailConnector.webhook!(
+      withToken({ emailAddress: gmail.state.emailAddress.toUpperCase() }),
+      req,
+    );
+    expect(mine.matched).toBe(true);
+  });
+
   it('answers 400 to a verified delivery that is not a Gmail push body', async () => {
     const sample = readFileSync(testdata('specs/google/pubsub/MessagePublishedData-text.json'), 'utf8');
     for (const raw of ['not json', '{"message":{}}', sample]) {

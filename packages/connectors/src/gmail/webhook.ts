@@ -68,6 +68,9 @@ export async function handleGmailPush(
       response: { status: 400, body: { error: { code: 'invalid_input', message: 'not a Gmail Pub/Sub push body' } } },
     };
   }
+  // One push subscription (one JWT audience) may serve several mailboxes: a delivery for another address is not ours.
+  if (push.emailAddress && data.emailAddress.toLowerCase() !== push.emailAddress.toLowerCase())
+    return refuse(`delivery is for another mailbox`);
   const messageId = body.message.messageId ?? body.message.message_id;
   const published = Date.parse(body.message.publishTime ?? body.message.publish_time ?? '');
   if (!messageId || Number.isNaN(published)) return refuse('delivery has no messageId or publishTime');
