@@ -31,6 +31,19 @@ export interface Installed {
   replaced?: string;
 }
 
+/** Words `tributary connectors <word>` takes as a command: a connector of that name could not be shown by name. */
+const RESERVED_NAMES = new Set([
+  'list',
+  'install',
+  'remove',
+  'upgrade',
+  'enable',
+  'disable',
+  'status',
+  'features',
+  'feature',
+]);
+
 /** Classifies what the user gave: an existing folder, an existing .tgz, else an npm spec. */
 export function originOf(spec: string, cwd: string): PluginOrigin {
   const full = path.resolve(cwd, spec);
@@ -76,6 +89,11 @@ export async function installPlugin(options: InstallOptions): Promise<Installed>
     const incompatible = compatibilityRefusal(pkg);
     if (incompatible) throw new TributaryError('incompatible_connector', incompatible.message);
     const name = pkg.tributary.connector;
+    if (RESERVED_NAMES.has(name))
+      throw new TributaryError(
+        'conflict',
+        `${pkg.name} declares connector "${name}", a word \`tributary connectors\` uses for a command (${[...RESERVED_NAMES].join(', ')}). A plugin needs another name.`,
+      );
     if ([...options.builtinNames].includes(name))
       throw new TributaryError(
         'conflict',

@@ -73,6 +73,22 @@ describe('plugin sandbox', () => {
     expect(existsSync(pluginDir(dataDir, 'bad-import'))).toBe(false);
   });
 
+  it('refuses a plugin named like a built-in connector or a connectors command', async () => {
+    for (const [connector, why] of [
+      ['synthetic', /the name of a built-in connector/],
+      ['status', /a word `tributary connectors` uses for a command/],
+    ] as const)
+      await expect(
+        installPlugin({
+          dataDir,
+          spec: writePlugin(tmp, { connector }),
+          cwd: tmp,
+          builtinNames: ['synthetic'],
+          env: { ...process.env, ...env },
+        }),
+      ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(why) });
+  });
+
   it('throw on import, exit mid-read, infinite loop, 2 GB allocation: each fails only its own run', async () => {
     const { engine, store } = runtime;
     const add = (connector: string, config: Record<string, unknown> = {}) =>
