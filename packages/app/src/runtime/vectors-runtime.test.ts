@@ -112,13 +112,13 @@ describe('runtime: embedder and vector backend from the environment or saved set
     await expect(
       openRuntime({ dataDir: dir, connectors: [notes], syncIn: 'inline', env: { TRIBUTARY_QDRANT_URL: 'ftp://x' } }),
     ).rejects.toMatchObject({ code: 'invalid_config', issues: [{ path: 'TRIBUTARY_QDRANT_URL' }] });
-    const err = await openRuntime({
+    const err: unknown = await openRuntime({
       dataDir: dir,
       connectors: [notes],
       syncIn: 'inline',
       env: { TRIBUTARY_QDRANT_URL: 'http://admin:s3cret-pass@127.0.0.1:6333' },
-    }).catch((e: unknown) => e as Error);
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'invalid_config', issues: [{ path: 'TRIBUTARY_QDRANT_URL' }] });
-    expect(err.message).not.toContain('s3cret-pass');
+    expect((err as Error).message).not.toContain('s3cret-pass');
   });
 });
