@@ -49,7 +49,7 @@ export const ERROR_TABLE = {
   },
   conflict: {
     exit: EXIT.failure,
-    hint: 'The name is taken: choose another --name, or change the existing source with `tributary sources edit`.',
+    hint: 'It clashes with something that exists (a name, a user, a source that uses it): the message above says what to change.',
   },
   connector_disabled: {
     exit: EXIT.failure,
