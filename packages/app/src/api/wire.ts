@@ -18,6 +18,14 @@ import type { IngestRequest } from './schemas/ingest.js';
  * and the MCP tools speak the same shapes.
  */
 
+// A connector's secret paths come from walking its zod schema (~1 ms): once per connector, not once per source.
+const secretPaths = new WeakMap<AnyConnector, string[]>();
+function secretPathsOf(connector: AnyConnector): string[] {
+  let paths = secretPaths.get(connector);
+  if (!paths) secretPaths.set(connector, (paths = secretFieldPaths(connector.manifest.config)));
+  return paths;
+}
+
 /** A source, secret config values masked. */
 export function sourceWire(s: SourceRecord, connector: AnyConnector | undefined) {
   return {
@@ -26,7 +34,7 @@ export function sourceWire(s: SourceRecord, connector: AnyConnector | undefined)
     source_type: s.sourceType,
     owner_id: s.ownerId,
     status: s.status,
-    config: maskSecrets(s.config, connector ? secretFieldPaths(connector.manifest.config) : []),
+    config: maskSecrets(s.config, connector ? secretPathsOf(connector) : []),
     features: s.features,
     schedule: s.schedule
       ? {

@@ -28,6 +28,8 @@ export interface OverviewRow {
   schedule_status: string;
 }
 
+const FIRST_ROWS = 50;
+
 export function displayStatus(row: { status: OverviewRow['status']; id: string }): DisplayStatus {
   return live.get(row.id) ? 'running' : row.status;
 }
@@ -51,11 +53,14 @@ export function SourcesPage({ session }: { session: Session }) {
   const [status, setStatus] = useState('all');
   const [connector, setConnector] = useState('all');
   const [text, setText] = useState('');
+  // The first screenful renders at once, the rest in the next task: a long list paints its top without waiting.
+  const [limit, setLimit] = useState(FIRST_ROWS);
   useLive();
 
   const load = () =>
     api<{ sources: OverviewRow[] }>('GET', '/dashboard/sources')
       .then((r) => {
+        if (!performance.getEntriesByName('sources-data').length) performance.mark('sources-data');
         setRows(r.sources);
         setError(null);
       })
@@ -76,10 +81,17 @@ export function SourcesPage({ session }: { session: Session }) {
     };
   }, []);
 
-  // The time to first render with data, for the closing note's figure (read by the browser test).
+  // Render times for the bench and the closing note: first screenful, then every row.
   useEffect(() => {
-    if (rows && !performance.getEntriesByName('sources-rendered').length) performance.mark('sources-rendered');
-  }, [rows]);
+    if (!rows) return;
+    if (!performance.getEntriesByName('sources-rendered').length) performance.mark('sources-rendered');
+    if (limit < rows.length) {
+      const t = setTimeout(() => setLimit(Number.POSITIVE_INFINITY), 0);
+      return () => clearTimeout(t);
+    }
+    if (!performance.getEntriesByName('sources-complete').length) performance.mark('sources-complete');
+    return undefined;
+  }, [rows, limit]);
 
   const connectors = useMemo(
     () =>
@@ -181,7 +193,7 @@ export function SourcesPage({ session }: { session: Session }) {
               </tr>
             </thead>
             <tbody>
-              {shown.map((r) => {
+              {shown.slice(0, limit).map((r) => {
                 const p = live.get(r.id);
                 const st = displayStatus(r);
                 return (

@@ -95,17 +95,25 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
       responses: { 200: json(OverviewSchema), ...errorResponses() },
     }),
     async (c) => {
-      const sources = await engine.sources.list(principal(c).user.id);
+      const userId = principal(c).user.id;
+      const sources = await engine.sources.list(userId);
       const live = new Map(state.progress.snapshot().map((p) => [p.source_id, p]));
+      // The newest run of every source from one query over the user's recent runs; a source whose last run is
+      // older than that window (only possible when the window is full) is asked for on its own.
+      const window = Math.max(200, sources.length * 4);
+      const recent = await engine.runs({ ownerId: userId, limit: window });
+      const lastRun = new Map<string, (typeof recent)[number]>();
+      for (const r of recent) if (!lastRun.has(r.sourceId)) lastRun.set(r.sourceId, r);
+      const full = recent.length >= window;
       const rows = await Promise.all(
         sources.map(async (s) => {
           const connector = connectorOf(s.sourceType);
-          const [runs, memories, sched] = await Promise.all([
-            engine.runs({ sourceId: s.id, limit: 1 }),
+          const [last, memories, sched] = await Promise.all([
+            lastRun.get(s.id) ??
+              (full ? engine.runs({ sourceId: s.id, limit: 1 }).then((r) => r[0]) : Promise.resolve(undefined)),
             engine.store.countMemories({ sourceId: s.id }),
             deps.scheduler.stateOf(s.id),
           ]);
-          const last = runs[0];
           return {
             ...sourceWire(s, connector),
             connector_title: connector?.manifest.title ?? s.sourceType,
