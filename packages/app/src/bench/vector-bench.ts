@@ -190,6 +190,7 @@ export async function benchVectorsPhase(): Promise<void> {
   for (const n of sizes) await benchSize(n, queries);
 
   const items = Number(process.env.BENCH_BACKLOG_ITEMS ?? 100_000);
+  if (!(items > 0)) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-backlog-bench-'));
   try {
     // Interleaved, best of five each: on a shared machine single runs vary by ±25 % (measured), far more than the

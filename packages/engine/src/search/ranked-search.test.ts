@@ -1,8 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineConnector, z, type Item } from '@tributary/sdk';
 import { startOllamaTwin, type OllamaTwin } from '../../../../test/twins/ollama/index.js';
 import { createOllamaEmbedder } from '../embedding/ollama-embedder.js';
 import { createTestEngine } from '../engine/test-support/harness.js';
+import { createEngine } from '../engine/create-engine.js';
+import { createSqliteStore } from '../store/sqlite/index.js';
 
 /**
  * Keyword, semantic and hybrid search on the embedded store (SQLite + sqlite-vec) with embeddings from an
@@ -53,6 +55,7 @@ beforeEach(async () => {
   t = await createTestEngine([notes(ITEMS)], { embedder });
 });
 afterEach(async () => {
+  twin.faults.clear(); // faults a test armed and did not use up
   await t.cleanup();
 });
 
@@ -185,3 +188,61 @@ describe('ranked search (SQLite + sqlite-vec, Ollama twin)', () => {
     });
   });
 });
+
+describe('embedding model change and the background worker', () => {
+  it('a new model re-embeds every chunk from stored text (no source read again); the old vectors go when it is done', async () => {
+    let reads = 0;
+    const base = notes(ITEMS);
+    const counting: typeof base = {
+      ...base,
+      read: (ctx) => {
+        reads++;
+        return base.read(ctx);
+      },
+    };
+    const first = createOllamaEmbedder({ url: twin.url, model: 'all-minilm', dimensions: 16 });
+    const a = await createTestEngine([counting], { embedder: first });
+    const source = await a.engine.sources.add({ connector: 'notes', name: 'n' });
+    await a.engine.sync(source.id);
+    await a.engine.embeddings.drain();
+    expect(reads).toBe(1);
+    await a.engine.close();
+
+    // The same database, another model: nothing is fetched, every text is embedded again by the new model.
+    const second = createOllamaEmbedder({ url: twin.url, model: 'nomic-embed-text', dimensions: 16 });
+    const store = createSqliteStore({ path: a.dbPath });
+    await store.migrate();
+    const b = { engine: createEngine({ store, connectors: [counting], embedder: second }) };
+    try {
+      const sent = twin.requests.length;
+      expect(await b.engine.embeddings.drain()).toMatchObject({ embedded: ITEMS.length });
+      expect(twin.requests.slice(sent).every((r) => r.model === 'nomic-embed-text')).toBe(true);
+      expect(reads).toBe(1);
+      expect(await b.engine.embeddings.status()).toMatchObject({ embedded: ITEMS.length, pending: 0 });
+      const semantic = await b.engine.search({ text: 'automobile', mode: 'semantic' });
+      expect(semantic.hits[0]?.externalId).toBe('car');
+      expect(semantic.embedding?.model).toContain('nomic-embed-text');
+      const models = (await store.vectorIndex.models()).map((m) => m.id);
+      expect(models).toEqual([second.id]); // the old model's vectors were dropped once the new one covered all
+    } finally {
+      await b.engine.close();
+      await a.cleanup();
+    }
+  });
+
+  it('startBackground drains what syncs leave in the backlog, without being asked', async () => {
+    await syncAndEmbedLater();
+    t.engine.embeddings.startBackground();
+    await vi.waitFor(async () => expect(await t.engine.embeddings.coverage()).toMatchObject({ complete: true }), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    expect((await t.engine.search({ text: 'automobile', mode: 'semantic' })).hits[0]?.externalId).toBe('car');
+  });
+});
+
+async function syncAndEmbedLater() {
+  const source = await t.engine.sources.add({ connector: 'notes', name: 'n' });
+  await t.engine.sync(source.id);
+  expect(await t.engine.embeddings.coverage()).toMatchObject({ embedded: 0 });
+}
