@@ -13,6 +13,7 @@ describe('provider registry', () => {
       'atlassian',
       'discord',
       'github',
+      'gitlab',
       'google',
       'linkedin',
       'microsoft',

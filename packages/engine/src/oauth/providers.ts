@@ -100,6 +100,22 @@ export const OAUTH_PROVIDERS: Readonly<Record<string, OAuthProviderDefinition>> 
     envPrefix: 'GITHUB',
     consoleUrl: 'https://github.com/settings/developers',
   },
+  gitlab: {
+    name: 'gitlab',
+    title: 'GitLab',
+    issuer: 'https://gitlab.com',
+    authorizationEndpoint: 'https://gitlab.com/oauth/authorize',
+    tokenEndpoint: 'https://gitlab.com/oauth/token',
+    revocationEndpoint: 'https://gitlab.com/oauth/revoke',
+    pkce: true,
+    // read_api is read-only access to the API (projects, issues, merge requests, notes, commits, wikis).
+    scopes: ['read_api', 'read_user'],
+    // GitLab access tokens expire after 2 h and each refresh issues a new refresh token.
+    rotatesRefreshTokens: true,
+    clientAuthMethod: 'client_secret_post',
+    envPrefix: 'GITLAB',
+    consoleUrl: 'https://gitlab.com/-/user_settings/applications',
+  },
   notion: {
     name: 'notion',
     title: 'Notion',
