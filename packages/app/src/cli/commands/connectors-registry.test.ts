@@ -172,6 +172,7 @@ describe('connector registry and feature flags from the CLI, the API and the con
     expect(off.json()).toMatchObject({ name: 'notes', enabled: false, origin: 'builtin' });
     const list = await run('sources', 'list');
     expect(list.stdout).toMatch(/n\s+notes\s+connector disabled/);
+    expect((await run('sources', 'show', 'n')).stdout).toMatch(/^n\s+notes\s+connector disabled/);
     const sync = await run('sync', 'n');
     expect(sync.code).toBe(1);
     expect(sync.stderr).toContain('connector disabled');

@@ -105,7 +105,9 @@ export function registerSources(program: Command, ctx: CliContext, state: ExitSt
       const source = await engine.sources.get(name, LOCAL_USER_ID);
       const view = sourceJson(source, connectorOf(ctx, source));
       if (opts.json) return ctx.out.json(view);
-      ctx.out.line(`${ctx.out.bold(view.name)}  ${view.connector}  ${statusText(ctx, view.status)}`);
+      const enabled = (await engine.connectors.registry.status(source.sourceType).catch(() => undefined))?.enabled;
+      const status = enabled === false ? ctx.out.yellow('connector disabled') : statusText(ctx, view.status);
+      ctx.out.line(`${ctx.out.bold(view.name)}  ${view.connector}  ${status}`);
       ctx.out.line(`id:        ${view.id}`);
       ctx.out.line(`schedule:  ${describeSchedule(view.schedule)}`);
       ctx.out.line(`last sync: ${formatTime(view.lastSyncAt)}`);
@@ -115,7 +117,7 @@ export function registerSources(program: Command, ctx: CliContext, state: ExitSt
           Object.entries(view.features)
             .map(([k, v]) => `${k}=${v ? 'on' : 'off'}`)
             .join(' ') || '(defaults)'
-        }`,
+        }  (all layers: tributary sources features ${view.name})`,
       );
       ctx.out.line('config:');
       for (const line of JSON.stringify(view.config, null, 2).split('\n')) ctx.out.line(`  ${line}`);
