@@ -318,7 +318,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForURL(/\/sources\/[\w-]+$/);
   });
 
-  it('timeline and operations: tokens are shown once, a second user is created', async () => {
+  it('timeline and operations: a second user and a token shown once; that user sees nothing of ours; revoking ends the session', async () => {
     await page.goto(`${url}/timeline`);
     await page.locator('ol.timeline li').first().waitFor();
     await axe(page);
@@ -358,6 +358,17 @@ describe('the dashboard in Chromium', () => {
     await bob.getByRole('button', { name: 'Sign out' }).click();
     await bob.getByRole('heading', { name: 'Sign in to Tributary' }).waitFor();
     expect(await bobCtx.cookies()).toEqual([]);
+
+    // Revoking the token on the operations page ends the sessions opened with it.
+    await bob.getByLabel('API token').fill(token);
+    await bob.getByRole('button', { name: 'Sign in' }).click();
+    await bob.getByText('No sources yet').waitFor();
+    await page.getByRole('button', { name: 'Revoke token bob-laptop' }).click();
+    await page.locator('td', { hasText: /^revoked/ }).waitFor();
+    await bob.getByRole('link', { name: 'Search' }).click();
+    await bob.getByLabel('Search your memory').fill('dataview');
+    await bob.keyboard.press('Enter');
+    await bob.getByRole('heading', { name: 'Sign in to Tributary' }).waitFor();
     await bobCtx.close();
   });
 
