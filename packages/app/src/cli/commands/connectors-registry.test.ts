@@ -173,6 +173,8 @@ describe('connector registry and feature flags from the CLI, the API and the con
     const list = await run('sources', 'list');
     expect(list.stdout).toMatch(/n\s+notes\s+connector disabled/);
     expect((await run('sources', 'show', 'n')).stdout).toMatch(/^n\s+notes\s+connector disabled/);
+    expect((await run('status')).stdout).toMatch(/n\s+notes\s+connector disabled/);
+    expect((await run('status', '--json')).json().sources[0].statusReason).toBe('connector disabled');
     const sync = await run('sync', 'n');
     expect(sync.code).toBe(1);
     expect(sync.stderr).toContain('connector disabled');

@@ -37,6 +37,8 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
       const engine = await ctx.engine();
       const sources = await engine.sources.list(LOCAL_USER_ID);
       const rows = await Promise.all(sources.map((s) => statusOf(ctx, s)));
+      // A source of a disabled connector never runs, whatever its own status (docs/features.md).
+      const disabled = new Set((await engine.connectors.registry.list()).filter((c) => !c.enabled).map((c) => c.name));
       // The operator's default interval (TRIBUTARY_DEFAULT_INTERVAL_MINUTES) is what the scheduler uses for
       // sources without a schedule; unset, they are manual and the scheduler never syncs them.
       const defaultIntervalMinutes = defaultInterval(ctx.io.env.TRIBUTARY_DEFAULT_INTERVAL_MINUTES);
@@ -52,7 +54,11 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
           dataDir: ctx.dataDir,
           defaultIntervalMinutes,
           search,
-          sources: rows.map((r) => ({ ...r, effectiveSchedule: scheduleOf(r) })),
+          sources: rows.map((r) => ({
+            ...r,
+            effectiveSchedule: scheduleOf(r),
+            ...(disabled.has(r.connector) ? { statusReason: 'connector disabled' } : {}),
+          })),
         });
       ctx.out.line(ctx.out.dim(`Data dir: ${ctx.dataDir}`));
       ctx.out.line(ctx.out.dim(searchLine(search)));
@@ -70,7 +76,7 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
         rows.map((r) => [
           r.name,
           r.connector,
-          r.status,
+          disabled.has(r.connector) ? 'connector disabled' : r.status,
           scheduleOf(r),
           formatTime(r.lastSyncAt),
           String(r.memories),
