@@ -21,6 +21,7 @@ import { createSqliteVectorIndex, loadSqliteVec, type SqliteVectorOptions } from
 import { createSqliteEmbeddingQueue } from './vectors-queue.js';
 import { createSqliteSearchCount } from './search-count.js';
 import { lazyPort, type VectorStore } from '../vector-queue.js';
+import type { VectorIndex } from '../vector-port.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created with its folder), or ':memory:'. */
@@ -41,7 +42,7 @@ export interface SqliteStoreOptions {
  */
 export function createSqliteStore(
   options: SqliteStoreOptions,
-): MemoryStore & VectorStore & { readonly db: Database.Database } {
+): MemoryStore & VectorStore & { readonly db: Database.Database; readonly vectorIndex: VectorIndex } {
   if (options.path !== ':memory:') mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
   let db: Database.Database;
   try {
