@@ -94,7 +94,7 @@ beforeAll(async () => {
     TESTIDP_CLIENT_ID: TEST_CLIENT_ID,
     TESTIDP_CLIENT_SECRET: TEST_CLIENT_SECRET,
   });
-  [url, link, adminToken] = await readLines(server, [
+  [url = '', link = '', adminToken = ''] = await readLines(server, [
     /listening on (http:\/\/[\d.:]+)/,
     /Dashboard: (\S+) \(one-time link\)/,
     /^\s+(trib_\S+)$/m,
