@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
-import { parseCheckpoint, parseConfig, resolveFeatures, type AnyConnector } from '../connector.js';
+import { parseCheckpoint, parseConfig, type AnyConnector } from '../connector.js';
+import { resolveFeatureSettings, toFeatureOverride, type FeatureOverride } from '../features.js';
 import type { Credential, CredentialAccess, Progress, SyncMode } from '../context.js';
 import { TributaryError } from '../errors.js';
 import { createHttpClient, type HttpOptions } from '../http.js';
@@ -13,8 +14,8 @@ export interface TestContextOptions {
   /** Raw config (defaults applied by the manifest's schema). */
   config?: unknown;
   credentials?: Credential;
-  /** Feature overrides; unknown names are refused like the engine does. */
-  features?: Record<string, boolean>;
+  /** Feature overrides (`true`/`false`, or `{ enabled, config }`); unknown names and bad configs are refused as by the engine. */
+  features?: Record<string, boolean | FeatureOverride>;
   signal?: AbortSignal;
   /**
    * Drives `ctx.clock` and the HTTP client's backoff and `Retry-After` waits. With a manual clock, advance it while
@@ -59,6 +60,8 @@ export interface TestContextRecords {
   logs: LogRecord[];
   /** API calls: requests sent by `http` plus `countApiCall`. */
   stats: { apiCalls: number; rateLimitWaitMs: number };
+  /** Every `ctx.metrics` update, in order (names are not checked against the manifest here; the engine does). */
+  metricUpdates: Array<{ name: string; op: 'inc' | 'set'; value: number }>;
 }
 
 /** A connector context as the connector's `check()` expects it (its config type), plus what the test recorded. */
@@ -100,10 +103,12 @@ export function createConnectorContext<C extends AnyConnector>(
   opts: TestContextOptions = {},
 ): TestConnectorContext<C> {
   const config = parseConfig(connector, opts.config);
-  const features = resolveFeatures(
-    { name: connector.manifest.name, features: connector.manifest.features ?? {} },
-    opts.features,
-  );
+  // As the engine resolves them: manifest defaults, then these overrides (`true`, or `{ enabled, config }`).
+  const featureSettings = resolveFeatureSettings(connector.manifest, [
+    Object.fromEntries(Object.entries(opts.features ?? {}).map(([k, v]) => [k, toFeatureOverride(v)])),
+  ]);
+  const features = Object.fromEntries(Object.entries(featureSettings).map(([k, f]) => [k, f.enabled]));
+  const metricUpdates: TestContextRecords['metricUpdates'] = [];
   const logs: LogRecord[] = [];
   const stats = { apiCalls: 0, rateLimitWaitMs: 0 };
   const clock = opts.clock ?? systemClock;
@@ -135,6 +140,11 @@ export function createConnectorContext<C extends AnyConnector>(
     sourceId: opts.sourceId ?? `test-${connector.manifest.name}`,
     config,
     features,
+    featureSettings,
+    metrics: {
+      inc: (name, by = 1) => void metricUpdates.push({ name, op: 'inc', value: by }),
+      set: (name, value) => void metricUpdates.push({ name, op: 'set', value }),
+    },
     credentials: staticCredentials(opts.credentials),
     http,
     rateLimiter,
@@ -149,6 +159,7 @@ export function createConnectorContext<C extends AnyConnector>(
     },
     logs,
     stats,
+    metricUpdates,
   };
 }
 
