@@ -73,16 +73,19 @@ export async function benchEmbeddingsPhase(): Promise<void> {
     const ollama = createOllamaEmbedder({ url: twin.url, model: 'all-minilm', dimensions, batchSize: batch });
     const openai = createHttpEmbedder({ url: twin.url, model: 'all-minilm', dimensions, batchSize: batch });
     await rawOllama(twin.url, all.slice(0, batch * 4), batch); // warm-up (connections, JIT)
-    const raw = await timed(() => rawOllama(twin.url, all, batch));
+    const rawBefore = await timed(() => rawOllama(twin.url, all, batch));
     const ours = await timed(() => viaEmbedder(ollama, all, batch));
     const compat = await timed(() => viaEmbedder(openai, all, batch));
+    // The raw baseline runs before and after ours; the faster of the two counts, so order effects favour raw.
+    const rawAfter = await timed(() => rawOllama(twin.url, all, batch));
+    const raw = rawAfter.seconds < rawBefore.seconds ? rawAfter : rawBefore;
     const singles = Math.min(n, 2000);
     const one = await timed(() => viaEmbedder(ollama, all.slice(0, singles), 1));
     const rate = (count: number, s: number) => count / s;
     const rawRate = rate(raw.result, raw.seconds);
     const ourRate = rate(ours.result, ours.seconds);
     printTable(`Embeddings over HTTP (Ollama twin, ${fmt(n)} texts × ${dimensions}-d, ${latencyMs} ms/request)`, [
-      ['raw fetch /api/embed, batch 64', `${fmt(rawRate)} texts/s`],
+      ['raw fetch /api/embed, batch 64 (best of 2)', `${fmt(rawRate)} texts/s`],
       ['Tributary Ollama embedder, batch 64', `${fmt(ourRate)} texts/s (${fmt(ourRate / rawRate, 2)}× raw)`],
       [
         'Tributary OpenAI-compatible, batch 64',

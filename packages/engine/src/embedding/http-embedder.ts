@@ -1,6 +1,7 @@
 import { createHttpClient, TributaryError, type Clock } from '@tributary/sdk';
 import { z } from 'zod';
 import type { Embedder } from './embedder.js';
+import { isVectorList } from './vector-shape.js';
 
 export interface HttpEmbedderOptions {
   /** Server base URL (`https://api.openai.com`, `http://localhost:11434`); a trailing `/v1` is accepted too. */
@@ -25,8 +26,14 @@ export interface HttpEmbedderOptions {
   clock?: Clock;
 }
 
+// The vectors are checked by a loop, not z.array(z.number()) (see vector-shape.ts: zod copies every number).
 const ResponseSchema = z.object({
-  data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()) })),
+  data: z.array(
+    z.object({
+      index: z.number().int().nonnegative(),
+      embedding: z.custom<number[]>((v) => isVectorList([v]), 'an array of finite numbers'),
+    }),
+  ),
 });
 
 /**

@@ -73,6 +73,14 @@ describe('createOllamaEmbedder (POST /api/embed)', () => {
     await expect(embedder.embed(['rain'])).rejects.toMatchObject({ code: 'upstream_unavailable', retryable: true });
   });
 
+  it('an answer that is not Ollama-shaped (a non-number, a missing vector) is upstream_error', async () => {
+    const embedder = createOllamaEmbedder({ url: twin.url, model: 'all-minilm', dimensions: 16 });
+    twin.faults.inject({ route: 'embed', status: 200, body: { model: 'all-minilm', embeddings: [['x']] } });
+    await expect(embedder.embed(['car'])).rejects.toMatchObject({ code: 'upstream_error' });
+    twin.faults.inject({ route: 'embed', status: 200, body: { model: 'all-minilm', embeddings: [] } });
+    await expect(embedder.embed(['car'])).rejects.toMatchObject({ code: 'upstream_error' });
+  });
+
   it('a model that was not pulled is invalid_config telling to ollama pull it; a wrong dimension names the right one', async () => {
     const missing = createOllamaEmbedder({ url: twin.url, model: 'mxbai-embed-large', dimensions: 1024 });
     const err = await missing.embed(['car']).catch((e) => e);

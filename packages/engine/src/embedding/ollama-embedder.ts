@@ -1,6 +1,6 @@
 import { createHttpClient, TributaryError, type Clock } from '@tributary/sdk';
-import { z } from 'zod';
 import type { Embedder } from './embedder.js';
+import { isVectorList } from './vector-shape.js';
 
 export interface OllamaEmbedderOptions {
   /** The Ollama server. @default http://127.0.0.1:11434 */
@@ -17,9 +17,6 @@ export interface OllamaEmbedderOptions {
   /** Tests inject a fake clock so retries do not sleep. */
   clock?: Clock;
 }
-
-// https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings
-const EmbedResponseSchema = z.object({ embeddings: z.array(z.array(z.number())) });
 
 /**
  * An embedder for Ollama's native `POST /api/embed` (`{ model, input: [...], truncate: true }` →
@@ -56,20 +53,21 @@ export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
         retryable: err.retryable,
       });
     }
-    const parsed = EmbedResponseSchema.safeParse(body);
-    if (!parsed.success || parsed.data.embeddings.length !== input.length)
+    // https://github.com/ollama/ollama/blob/main/docs/api.md#generate-embeddings: { model, embeddings: [[…]] }
+    const embeddings = (body as { embeddings?: unknown } | null)?.embeddings;
+    if (!isVectorList(embeddings) || embeddings.length !== input.length)
       throw new TributaryError(
         'upstream_error',
         `${endpoint} did not answer like Ollama's embed API (expected { embeddings: [...] } with ${input.length} vectors).`,
       );
-    for (const v of parsed.data.embeddings)
+    for (const v of embeddings)
       if (v.length !== options.dimensions)
         throw new TributaryError(
           'invalid_config',
           `The Ollama model "${options.model}" returns vectors of ${v.length} dimensions, but ${options.dimensions} are configured: set the embeddings dimensions to ${v.length}.`,
           { issues: [{ path: 'embeddings.dimensions', message: `the model returns ${v.length}` }] },
         );
-    return parsed.data.embeddings;
+    return embeddings;
   }
 
   return {
