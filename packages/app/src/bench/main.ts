@@ -32,11 +32,16 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
   embeddings: async () => (await import('./embeddings-bench.js')).benchEmbeddingsPhase(),
   vectors: async () => (await import('./vector-bench.js')).benchVectorsPhase(),
+  'backlog-crash': async () => (await import('./backlog-crash-bench.js')).benchBacklogCrashPhase(),
   dashboard: async () => (await import('./dashboard-bench.js')).benchDashboardPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');
-if (phaseArg > 0) {
+const drainArg = process.argv.indexOf('--drain-child');
+if (drainArg > 0) {
+  // The backlog-crash phase's child process (killed with SIGKILL on purpose).
+  await (await import('./backlog-crash-bench.js')).drainChild(process.argv[drainArg + 1]!, process.argv[drainArg + 2]!);
+} else if (phaseArg > 0) {
   const name = process.argv[phaseArg + 1]!;
   const run = PHASES[name];
   if (!run) throw new Error(`Unknown bench phase ${name}; known: ${Object.keys(PHASES).join(', ')}`);
