@@ -13,6 +13,7 @@ import { gmailManifest } from './gmail/manifest.js';
 import { googleCalendarManifest } from './google-calendar/manifest.js';
 import { googleDriveManifest } from './google-drive/manifest.js';
 import { githubManifest } from './github/manifest.js';
+import { gitlabManifest } from './gitlab/manifest.js';
 import { icsManifest } from './ics/manifest.js';
 import { imapManifest } from './imap/manifest.js';
 import { jiraManifest } from './jira/manifest.js';
@@ -56,6 +57,10 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(filesManifest, async () => (await import('./files/index.js')).filesConnector, ['discover']),
   lazyConnector(gitManifest, async () => (await import('./git/index.js')).gitConnector, ['discover']),
   lazyConnector(githubManifest, async () => (await import('./github/index.js')).githubConnector, [
+    'discover',
+    'webhook',
+  ]),
+  lazyConnector(gitlabManifest, async () => (await import('./gitlab/index.js')).gitlabConnector, [
     'discover',
     'webhook',
   ]),
