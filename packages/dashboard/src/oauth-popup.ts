@@ -35,7 +35,8 @@ export function connectInPopup(provider: string, sourceId: string): Promise<{ ok
       if (!finished && !/^\s*[{]/.test(text)) return;
       clearInterval(timer);
       popup.close();
-      resolve({ ok: finished && /Connected/.test(text), message: message.split('\n')[0] ?? '' });
+      const ok = finished && /Connected/.test(text);
+      resolve({ ok, message: ok ? `Connected to ${provider}.` : (message.split('\n')[0] ?? '') });
     }, 200);
   });
 }

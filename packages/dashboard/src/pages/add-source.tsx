@@ -90,7 +90,7 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
   };
 
   const connected = async (r: { ok: boolean; message: string }) => {
-    setConnectMessage(r.ok ? `Connected: ${r.message}` : r.message);
+    setConnectMessage(r.message);
     if (r.ok && draft) {
       const c = await api<Check>('POST', `/sources/${encodeURIComponent(draft.id)}/check`);
       setCheck(c);

@@ -133,9 +133,7 @@ export function OperationsPage({ session }: { session: Session }) {
 
       <h2>Dead letters</h2>
       {deadNote && <p class="muted">{deadNote}</p>}
-      {dead && dead.length === 0 && !deadNote && (
-        <p class="muted">No dead jobs: every failed sync was retried successfully.</p>
-      )}
+      {dead && dead.length === 0 && !deadNote && <p class="muted">No dead jobs: no sync has failed for good.</p>}
       {dead && dead.length > 0 && (
         <div class="table-wrap">
           <table>

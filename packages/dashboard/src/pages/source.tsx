@@ -183,7 +183,7 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
                 auth={auth}
                 sourceId={source.id}
                 onDone={(r) =>
-                  void act(`Connected: ${r.message}`, async () => {
+                  void act(r.message, async () => {
                     if (!r.ok) throw new Error(r.message);
                   })
                 }

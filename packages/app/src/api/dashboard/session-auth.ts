@@ -61,5 +61,10 @@ export async function sessionPrincipal(
     sessions.delete(session.id);
     throw new TributaryError('unauthenticated', 'The token behind this session was revoked: sign in again.');
   }
+  // As the bearer authenticator does: the token list shows when a token was last used, written once a minute.
+  if (Date.now() - session.touchedAt > 60_000) {
+    session.touchedAt = Date.now();
+    await store.touchToken(token.id);
+  }
   return { user, token };
 }

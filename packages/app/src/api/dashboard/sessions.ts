@@ -10,6 +10,8 @@ export interface DashboardSession {
   /** Tokens issued for a one-time link are revoked at logout (they exist only for this session). */
   ownTokenId: string | null;
   expiresAt: number;
+  /** When the token's `last_used_at` was last written for this session (not on every request). */
+  touchedAt: number;
 }
 
 /** Session lifetime, renewed by use. */
@@ -41,6 +43,7 @@ export function createSessionStore(now: () => number = Date.now) {
         csrf: random(32),
         ownTokenId: input.ownTokenId ?? null,
         expiresAt: now() + SESSION_TTL_MS,
+        touchedAt: 0,
       };
       sessions.set(session.id, session);
       return session;
