@@ -17,6 +17,7 @@ import { gitlabManifest } from './gitlab/manifest.js';
 import { icsManifest } from './ics/manifest.js';
 import { imapManifest } from './imap/manifest.js';
 import { jiraManifest } from './jira/manifest.js';
+import { linkedinExportManifest } from './linkedin-export/manifest.js';
 import { claudeStreamManifest } from './sqlite/claude-stream-manifest.js';
 import { logsManifest } from './logs/manifest.js';
 import { obsidianManifest } from './obsidian/manifest.js';
@@ -77,6 +78,10 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
   lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
   lazyConnector(jiraManifest, async () => (await import('./jira/index.js')).jiraConnector, ['discover', 'webhook']),
+  lazyConnector(
+    linkedinExportManifest,
+    async () => (await import('./linkedin-export/index.js')).linkedinExportConnector,
+  ),
   lazyConnector(logsManifest, async () => (await import('./logs/index.js')).logsConnector, ['discover']),
   lazyConnector(maildirManifest, async () => (await import('./maildir/index.js')).maildirConnector, ['discover']),
   lazyConnector(mboxManifest, async () => (await import('./mbox/index.js')).mboxConnector),
