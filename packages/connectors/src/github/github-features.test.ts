@@ -1,4 +1,4 @@
-import { applyPages, collectPages, createTestContext } from '@tributary/sdk/testing';
+import { applyPages, collectPages, createTestContext, type TestReadContextOptions } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedGithubRepo, startGithubTwin, type GithubTwin } from '../../../../test/twins/github/index.js';
 import { githubConnector } from './index.js';
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** Items per stream of one full read with these feature overrides. */
-async function read(features: Parameters<typeof createTestContext>[1]['features']) {
+async function read(features: TestReadContextOptions['features']) {
   const ctx = createTestContext(githubConnector, {
     config: { repos: ['acme/widgets'], baseUrl: twin!.url },
     credentials,
