@@ -102,6 +102,16 @@ export function createPgVectorIndex(
     }
     return m;
   };
+  // Counting a model's vectors scans them; every search reports coverage, so counts are cached for 10 s (and
+  // dropped after this process's own writes). The path choice uses the same count.
+  const sizes = new Map<string, { n: number; at: number }>();
+  const size = async (id: string): Promise<number> => {
+    const seen = sizes.get(id);
+    if (seen && Date.now() - seen.at < 10_000) return seen.n;
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM vector_points WHERE model = $1`, [id]);
+    sizes.set(id, { n: Number(rows[0].n), at: Date.now() });
+    return Number(rows[0].n);
+  };
   const scopeSql = (filter: VectorFilter | undefined, params: unknown[]): string => {
     const parts: string[] = [];
     if (filter?.ownerId !== undefined) parts.push(`owner_id = $${params.push(filter.ownerId)}`);
@@ -156,11 +166,10 @@ export function createPgVectorIndex(
     },
 
     async models() {
-      const { rows } = await pool.query(
-        `SELECT m.id, m.dimensions, (SELECT count(*) FROM vector_points p WHERE p.model = m.id)::int AS count
-         FROM vector_models m ORDER BY m.tbl`,
-      );
-      return rows.map((r) => ({ id: r.id, dimensions: Number(r.dimensions), count: Number(r.count) }));
+      const { rows } = await pool.query(`SELECT id, dimensions FROM vector_models ORDER BY tbl`);
+      const out = [];
+      for (const r of rows) out.push({ id: r.id as string, dimensions: Number(r.dimensions), count: await size(r.id) });
+      return out;
     },
 
     async upsert(modelId, input) {
@@ -189,6 +198,7 @@ export function createPgVectorIndex(
           points.map((p) => p.scopes),
         );
       });
+      sizes.delete(modelId);
     },
 
     async setScopes(modelId, entries) {
@@ -228,6 +238,7 @@ export function createPgVectorIndex(
         modelId,
         hashes,
       ]);
+      sizes.delete(modelId);
       return rowCount ?? 0;
     },
 
@@ -240,6 +251,7 @@ export function createPgVectorIndex(
         await tx.query(`DELETE FROM vector_models WHERE id = $1`, [modelId]);
       });
       cache.delete(modelId);
+      sizes.delete(modelId);
     },
 
     async search(modelId, query): Promise<VectorMatch[]> {
@@ -250,10 +262,7 @@ export function createPgVectorIndex(
       const params: unknown[] = [literal(query.vector)];
       const scope = scopeSql(query.filter, params);
       let approximate = !query.exact && !scope;
-      if (approximate) {
-        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM vector_points WHERE model = $1`, [modelId]);
-        approximate = Number(rows[0].n) >= annMin;
-      }
+      if (approximate) approximate = (await size(modelId)) >= annMin;
       // `+ 0` keeps the planner off the HNSW index: an exact scan in distance order.
       const order = approximate ? `v.embedding ${distance} $1::${type}` : `(v.embedding ${distance} $1::${type}) + 0`;
       const { rows } = await pool.query(

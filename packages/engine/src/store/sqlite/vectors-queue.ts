@@ -47,6 +47,28 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
     return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
   };
 
+  // One statement per filter shape (which filters are set), prepared once, as keyword search does.
+  const statements = new Map<string, Database.Statement>();
+  const hitsStatement = (where: string): Database.Statement => {
+    let stmt = statements.get(where);
+    if (!stmt)
+      statements.set(
+        where,
+        (stmt = db.prepare(
+          `WITH hits AS (
+             SELECT json_extract(value, '$[0]') AS hash, json_extract(value, '$[1]') AS distance, key AS ord
+             FROM json_each(?)
+           )
+           SELECT hits.distance, hits.ord, c.text AS chunk_text, m.*, s.name AS source_name, s.source_type AS connector
+           FROM hits JOIN chunks c ON c.content_hash = hits.hash JOIN memories m ON m.id = c.memory_id
+           JOIN data_sources s ON s.id = m.source_id
+           WHERE m.deleted_at IS NULL${where}
+           ORDER BY hits.ord, m.id`,
+        )),
+      );
+    return stmt;
+  };
+
   return {
     async enabled() {
       return enabled.get() === 1;
@@ -91,19 +113,10 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
     async hitsFor(matches: VectorMatch[], filters: SearchFilters) {
       if (!matches.length) return [];
       const f = filterSql(filters);
-      const rows = db
-        .prepare(
-          `WITH hits AS (
-             SELECT json_extract(value, '$[0]') AS hash, json_extract(value, '$[1]') AS distance, key AS ord
-             FROM json_each(?)
-           )
-           SELECT hits.distance, hits.ord, c.text AS chunk_text, m.*, s.name AS source_name, s.source_type AS connector
-           FROM hits JOIN chunks c ON c.content_hash = hits.hash JOIN memories m ON m.id = c.memory_id
-           JOIN data_sources s ON s.id = m.source_id
-           WHERE m.deleted_at IS NULL${f.sql}
-           ORDER BY hits.ord, m.id`,
-        )
-        .all(JSON.stringify(matches.map((mt) => [mt.hash, mt.distance])), ...f.params) as any[];
+      const rows = hitsStatement(f.sql).all(
+        JSON.stringify(matches.map((mt) => [mt.hash, mt.distance])),
+        ...f.params,
+      ) as any[];
       const seen = new Set<number>();
       const out: Array<SearchHit & { distance: number }> = [];
       for (const row of rows) {

@@ -233,13 +233,12 @@ export function createSqliteVectorIndex(
     },
 
     async models() {
-      const rows = db
-        .prepare(
-          `SELECT m.id, m.dimensions, (SELECT count(*) FROM vector_points p WHERE p.model = m.id) AS count
-           FROM vector_models m ORDER BY m.tbl`,
-        )
-        .all() as Array<{ id: string; dimensions: number; count: number }>;
-      return rows.map((r) => ({ id: r.id, dimensions: r.dimensions, count: r.count }));
+      // Every search reports coverage from this: counts come from the 10 s cache (exact after this process's writes).
+      const rows = db.prepare(`SELECT id, dimensions FROM vector_models ORDER BY tbl`).all() as Array<{
+        id: string;
+        dimensions: number;
+      }>;
+      return rows.map((r) => ({ id: r.id, dimensions: r.dimensions, count: modelSize(r.id) }));
     },
 
     async upsert(modelId, points) {
@@ -249,6 +248,7 @@ export function createSqliteVectorIndex(
         return { hash: p.hash, vector: f32(p.vector), scopes: p.scopes };
       });
       upsert.immediate(m, rows);
+      sizes.delete(modelId);
     },
 
     async setScopes(modelId, entries) {
@@ -265,7 +265,9 @@ export function createSqliteVectorIndex(
     },
 
     async delete(modelId, hashes) {
-      return remove.immediate(model(modelId), hashes);
+      const n = remove.immediate(model(modelId), hashes);
+      sizes.delete(modelId);
+      return n;
     },
 
     async dropModel(modelId) {
@@ -277,6 +279,7 @@ export function createSqliteVectorIndex(
         db.prepare(`DELETE FROM vector_models WHERE id = ?`).run(modelId);
       }).immediate();
       cache.delete(modelId);
+      sizes.delete(modelId);
     },
 
     async search(modelId, query: VectorQuery): Promise<VectorMatch[]> {
