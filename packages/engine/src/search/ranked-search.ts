@@ -128,7 +128,11 @@ export async function rankedSearch(deps: SearchDeps, query: RankedSearchQuery): 
   if (effective === 'keyword') {
     // The search first: it turns a bad `fts` expression into invalid_query before the count sees it.
     const { hits } = await deps.store.search({ ...base, limit, offset });
-    const count = await deps.store.countMatches(base, COUNT_CAP);
+    // A short page is the last one: its total needs no count (most queries of rare words end here).
+    const count =
+      hits.length < limit && (hits.length > 0 || offset === 0)
+        ? { total: offset + hits.length, exact: true }
+        : await deps.store.countMatches(base, COUNT_CAP);
     const more = count.exact ? offset + hits.length < count.total : hits.length === limit;
     return {
       mode: 'keyword',
