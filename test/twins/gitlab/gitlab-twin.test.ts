@@ -38,6 +38,8 @@ describe('GitLab twin', () => {
     await get(twin, `/projects/${p}/merge_requests/1/diffs`);
     await get(twin, `/projects/${p}/merge_requests/1/discussions`);
     await get(twin, `/projects/${p}/issues/2/discussions`);
+    await get(twin, `/projects/${p}/issues/2`);
+    await get(twin, `/projects/${p}/merge_requests/2`);
     await get(twin, `/projects/${p}/repository/commits?ref_name=main&per_page=100`);
     await get(twin, `/projects/${p}/wikis?with_content=1`);
     expect(gitlabSpecProblems(twin.exchanges)).toEqual([]);

@@ -156,6 +156,12 @@ export async function startGitlabTwin(state: GitlabState, options: GitlabTwinOpt
     },
     ...(['issues', 'merge_requests'] as const).map((kind): TwinRoute => ({
       method: 'GET',
+      pattern: `${API}/projects/:id/${kind}/:iid`,
+      name: `${kind}.show`,
+      handler: oneNoteable(kind, (p, n) => ({ body: noteableView(p, kind, n, web) })),
+    })),
+    ...(['issues', 'merge_requests'] as const).map((kind): TwinRoute => ({
+      method: 'GET',
       pattern: `${API}/projects/:id/${kind}/:iid/discussions`,
       name: `${kind}.discussions`,
       handler: oneNoteable(kind, (p, n, req) =>

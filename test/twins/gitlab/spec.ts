@@ -55,6 +55,8 @@ export function gitlabSpec(): Spec {
   const patch = parse(readFileSync(testdataPath('specs/gitlab/gitlab-openapi3-patch.yaml'), 'utf8')) as Spec;
   Object.assign(spec.paths, patch.paths);
   Object.assign(spec.components.schemas, patch.components.schemas);
+  // A single merge request has the list entity's fields (and more): the same corrections.
+  FIXES.API_Entities_MergeRequest = FIXES.API_Entities_MergeRequestBasic!;
   for (const [name, props] of Object.entries(FIXES)) {
     const s = spec.components.schemas[name] as { properties: Record<string, Schema> };
     for (const [k, v] of Object.entries(props)) s.properties[k] = v;
@@ -77,6 +79,8 @@ const SCHEMA_OF: Record<string, { schema: string; list: boolean }> = {
   'groups.projects': { schema: ref('API_Entities_Project'), list: true },
   'issues.list': { schema: ref('API_Entities_Issue'), list: true },
   'merge_requests.list': { schema: ref('API_Entities_MergeRequestBasic'), list: true },
+  'issues.show': { schema: ref('API_Entities_Issue'), list: false },
+  'merge_requests.show': { schema: ref('API_Entities_MergeRequest'), list: false },
   'merge_requests.diffs': { schema: ref('API_Entities_Diff'), list: true },
   'commits.list': { schema: ref('API_Entities_Commit'), list: true },
   'wikis.list': { schema: ref('API_Entities_WikiPage'), list: true },
