@@ -13,7 +13,10 @@ const model = { id: 'm@test', dimensions: 2 };
 describe('Qdrant errors map to our codes once', () => {
   it('a wrong API key is auth_invalid (not retryable) and the key never appears in the error', async () => {
     const index = createQdrantVectorIndex({ url: twin.url, apiKey: 'wrong-key-123', prefix: 'e1' });
-    const err = await index.ensureModel(model).catch((e: unknown) => e as Error & { code: string });
+    const err = (await index.ensureModel(model).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(err).toMatchObject({ code: 'auth_invalid', retryable: false });
     expect(err.message).toContain('TRIBUTARY_QDRANT_API_KEY');
     expect(JSON.stringify({ message: err.message, cause: String((err as { cause?: unknown }).cause) })).not.toContain(
