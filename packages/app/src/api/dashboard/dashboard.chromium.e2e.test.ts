@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -397,6 +397,23 @@ describe('the dashboard in Chromium', () => {
     expect(focus.outline).not.toBe('none');
     expect(focus.width).toBe('3px');
     await phone.close();
+  });
+
+  it('a failing source shows its error, what to do and a Retry in its row; Retry brings it back', async () => {
+    const moved = `${repo}-moved`;
+    renameSync(repo, moved);
+    await page.goto(`${url}/`);
+    const row = page.locator('tr[data-source="Plans"]');
+    await row.getByRole('button', { name: 'Sync now: Plans' }).click();
+    await row.locator('.badge', { hasText: 'Error' }).waitFor();
+    await row.locator('.row-error').waitFor();
+    expect(await row.locator('.row-error').textContent()).toMatch(/\w/);
+    await axe(page);
+    await shot(page, 'sources-error');
+    renameSync(moved, repo);
+    await row.getByRole('button', { name: 'Retry: Plans' }).click();
+    await row.locator('.badge', { hasText: 'Active' }).waitFor();
+    expect(await row.locator('.row-error').count()).toBe(0);
   });
 
   it('deletes a source after a confirmation that says what is deleted', async () => {
