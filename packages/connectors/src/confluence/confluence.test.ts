@@ -1,5 +1,5 @@
 import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import type { Clock, Credential } from '@tributary/sdk';
+import { createMemoryState, type Clock, type Credential } from '@tributary/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ADF_EVERYTHING_MARKDOWN,
@@ -181,6 +181,32 @@ describe('confluence connector against the twin', () => {
     expect(after.pages.flatMap((p) => p.deletes ?? [])).toEqual([`page:${moved}`]);
     expect(itemsOf(after.pages).map((i) => i.content)).not.toContain('After the move');
     expect(await after.ctx.state.get(`c:${moved}`)).toBeUndefined();
+  });
+
+  it('restarts a stream from its first page when Confluence refuses a stored cursor', async () => {
+    const seed = seedConfluenceSite({
+      spaces: 1,
+      pagesPerSpace: 20,
+      versionsPerPage: 1,
+      blogPostsPerSpace: 0,
+      commentsPerPage: 0,
+    });
+    const t = await start(seed);
+    const full = await readAll(t, {}, { pageSize: 5, comments: false, blogPosts: false });
+    const mid = full.pages.findIndex((p) => p.checkpoint.next);
+    const committed = full.pages.slice(0, mid + 1);
+    const state = createMemoryState();
+    for (const p of committed) state.apply(p.state);
+    const cp = committed.at(-1)!.checkpoint;
+    const resumed = await readAll(
+      t,
+      { checkpoint: { ...cp, next: String(cp.next).replace(/cursor=[^&]+/, 'cursor=expired') }, state },
+      { pageSize: 5, comments: false, blogPosts: false },
+    );
+    expect(itemsOf(resumed.pages).length).toBe(20 - itemsOf(committed).length);
+    expect(new Set([...applyPages(new Map(), [...committed, ...resumed.pages]).keys()])).toEqual(
+      new Set(full.state.keys()),
+    );
   });
 
   it('deletes trashed and purged content with its comments on reconciliation, not before it is due', async () => {

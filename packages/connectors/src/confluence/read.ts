@@ -1,4 +1,4 @@
-import type { Item, Page, ReadContext } from '@tributary/sdk';
+import { TributaryError, type Item, type Page, type ReadContext } from '@tributary/sdk';
 import { AtlassianClient, type AtlassianSite } from '../lib/atlassian/client.js';
 import {
   commentKey,
@@ -267,6 +267,22 @@ function stopOf(run: Run, stream: ScanStream): number | undefined {
   return hw ? Date.parse(hw) - ctx.config.overlapMinutes * 60_000 : undefined;
 }
 
+/**
+ * One listing request. A `next` link whose cursor Confluence no longer accepts (400) restarts the stream from its
+ * first page: what this scan already read is skipped by its records (and, when reconciling, already marked).
+ */
+async function fetchListing<T>(run: Run, path: string, stream: ScanStream): Promise<Listing<T>> {
+  try {
+    return await run.client.get<Listing<T>>(path);
+  } catch (err) {
+    if (!(run.cp.next && err instanceof TributaryError && err.details?.status === 400)) throw err;
+    run.ctx.logger.info('confluence: the listing cursor was refused; the stream restarts from its first page', {
+      stream,
+    });
+    return run.client.get<Listing<T>>(firstPath(run, stream));
+  }
+}
+
 /** One listing request of the current stream, as the pages to yield (history layers first). */
 async function* listingPage(run: Run): AsyncGenerator<Page<ConfluenceCheckpoint>> {
   const { cp } = run;
@@ -280,7 +296,7 @@ async function* listingPage(run: Run): AsyncGenerator<Page<ConfluenceCheckpoint>
     ...(deletes.length ? { deletes } : {}),
   });
   if (stream === 'pages' || stream === 'blogposts') {
-    const res = await run.client.get<Listing<ApiContent>>(path);
+    const res = await fetchListing<ApiContent>(run, path, stream);
     const kind = stream === 'pages' ? 'page' : 'blogpost';
     const out = await contentPage(run, kind, res.results, stop);
     // Missed versions go first, one layer per page (an id appears once per page); the checkpoint does not move
@@ -291,7 +307,7 @@ async function* listingPage(run: Run): AsyncGenerator<Page<ConfluenceCheckpoint>
     yield page(out.items, out.set, out.deletes);
     return;
   }
-  const res = await run.client.get<Listing<ApiComment>>(path);
+  const res = await fetchListing<ApiComment>(run, path, stream);
   const out = await commentPage(run, stream, res.results, stop);
   const done = out.reachedStop || !res._links?.next;
   run.cp = done ? afterStream(run, stream, out.top) : compact({ ...cp, next: res._links!.next, top: out.top });

@@ -1,5 +1,5 @@
 import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import type { Clock, Credential } from '@tributary/sdk';
+import { createMemoryState, type Clock, type Credential } from '@tributary/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   seedNotionWorkspace,
@@ -186,6 +186,27 @@ describe('notion connector against the twin', () => {
       { ...config, reconcileHours: 0 },
     );
     expect(itemsOf(again.pages).map((i) => i.externalId)).toEqual([seed.pageIds[7]!]);
+  });
+
+  it('restarts the listing from the top when Notion refuses a stored search cursor', async () => {
+    const seed = seedNotionWorkspace({ pages: 30, blocksPerPage: 5 });
+    const t = await start(seed);
+    const full = await readAll(t, {}, { pageSize: 10 });
+    const mid = full.pages.findIndex((p) => p.checkpoint.phase === 'listing' && p.checkpoint.cursor);
+    expect(mid).toBeGreaterThanOrEqual(0);
+    const committed = full.pages.slice(0, mid + 1);
+    const state = createMemoryState();
+    for (const p of committed) state.apply(p.state);
+    const resumed = await readAll(
+      t,
+      { checkpoint: { ...committed.at(-1)!.checkpoint, cursor: 'expired-cursor' }, state },
+      { pageSize: 10 },
+    );
+    expect(new Set([...applyPages(new Map(), [...committed, ...resumed.pages]).keys()])).toEqual(
+      new Set(full.state.keys()),
+    );
+    // Pages read before the refusal are not read again: only the ones after the old cursor are yielded.
+    expect(itemsOf(resumed.pages).length).toBe(30 - itemsOf(committed).length);
   });
 
   it('completes a 429 storm (every third call) with the same result, waiting Retry-After', async () => {

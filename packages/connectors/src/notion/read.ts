@@ -158,13 +158,24 @@ function startScan(run: Run): NotionCheckpoint {
 /** One search page: new and changed results rendered, unchanged ones skipped (and marked when reconciling). */
 async function listingPage(run: Run): Promise<Page<NotionCheckpoint>> {
   const { ctx, cp } = run;
-  const res = (await run.client.call('Searching shared pages', (api) =>
-    api.search({
-      sort: { timestamp: 'last_edited_time', direction: 'descending' },
-      page_size: ctx.config.pageSize,
-      ...(cp.cursor ? { start_cursor: cp.cursor } : {}),
-    }),
-  )) as unknown as SearchPage;
+  const search = (cursor: string | undefined) =>
+    run.client.call('Searching shared pages', (api) =>
+      api.search({
+        sort: { timestamp: 'last_edited_time', direction: 'descending' },
+        page_size: ctx.config.pageSize,
+        ...(cursor ? { start_cursor: cursor } : {}),
+      }),
+    ) as unknown as Promise<SearchPage>;
+  let res: SearchPage;
+  try {
+    res = await search(cp.cursor);
+  } catch (err) {
+    // A cursor Notion no longer accepts (400 validation_error): list again from the top; what this scan already
+    // read is skipped by its records (and, when reconciling, already marked).
+    if (!(cp.cursor && err instanceof TributaryError && err.details?.notionCode === 'validation_error')) throw err;
+    ctx.logger.info('notion: the search cursor was refused; the listing restarts from the top');
+    res = await search(undefined);
+  }
   const stop = cp.stop ? Date.parse(cp.stop) : undefined;
   const inRange = res.results.filter((r) => stop === undefined || Date.parse(r.last_edited_time) >= stop);
   const reachedStop = inRange.length < res.results.length;
