@@ -24,7 +24,7 @@ export interface ConnectorDetail {
 export interface SourceBody {
   name: string;
   config: Record<string, unknown>;
-  features: Record<string, boolean>;
+  features?: Record<string, boolean>;
   schedule: { interval_minutes?: number; cron?: string } | null;
 }
 
@@ -37,6 +37,8 @@ interface Props {
     schedule: SourceBody['schedule'];
   };
   submitLabel: string;
+  /** Show the feature flags (a new source); an existing source's flags have their own panel. @default true */
+  withFeatures?: boolean;
   pickers?: Picker[];
   disabled?: boolean;
   /** Saves; an ApiError's issues are shown on their fields. */
@@ -93,10 +95,8 @@ export function SourceForm(props: Props) {
       mode === 'none' ? null : mode === 'cron' ? { cron: cron.trim() } : { interval_minutes: Number(interval) };
     try {
       const intent = (e as SubmitEvent).submitter?.getAttribute('data-intent') ?? 'save';
-      await props.onSubmit(
-        { name: name.trim(), config: buildConfig(fields, values, stored), features, schedule },
-        intent,
-      );
+      const base = { name: name.trim(), config: buildConfig(fields, values, stored), schedule };
+      await props.onSubmit(props.withFeatures === false ? base : { ...base, features }, intent);
     } catch (err) {
       if (err instanceof ApiError) {
         setErrors(issuesByField(err.issues));
@@ -211,7 +211,7 @@ export function SourceForm(props: Props) {
           </div>
         )}
       </fieldset>
-      {Object.keys(props.connector.features).length > 0 && (
+      {props.withFeatures !== false && Object.keys(props.connector.features).length > 0 && (
         <fieldset class="group">
           <legend>Feature flags</legend>
           {Object.entries(props.connector.features).map(([k, f]) => (

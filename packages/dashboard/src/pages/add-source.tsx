@@ -63,14 +63,11 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
     let id = draft?.id;
     let result: Check;
     if (!id) {
-      const r = await api<{ source: Draft; check: Check }>('POST', '/dashboard/drafts', { source_type: name, ...body });
+      const r = await api<{ source: Draft }>('POST', '/dashboard/drafts', { source_type: name, ...body });
       id = r.source.id;
       setDraft(r.source);
-      result = r.check;
-    } else {
-      await api('PATCH', `/sources/${encodeURIComponent(id)}`, body);
-      result = await api<Check>('POST', `/sources/${encodeURIComponent(id)}/check`);
-    }
+    } else await api('PATCH', `/sources/${encodeURIComponent(id)}`, body);
+    result = await api<Check>('GET', `/sources/${encodeURIComponent(id)}/health`);
     setCheck(result);
     if (result.ok) void discover(id);
     if (intent === 'save' && result.ok) await activate(id);
@@ -92,7 +89,7 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
   const connected = async (r: { ok: boolean; message: string }) => {
     setConnectMessage(r.message);
     if (r.ok && draft) {
-      const c = await api<Check>('POST', `/sources/${encodeURIComponent(draft.id)}/check`);
+      const c = await api<Check>('GET', `/sources/${encodeURIComponent(draft.id)}/health`);
       setCheck(c);
       if (c.ok) void discover(draft.id);
     }

@@ -5,6 +5,7 @@ import { Link, navigate } from '../router.js';
 import { SourceForm, type ConnectorDetail, type SourceBody } from '../components/source-form.js';
 import { ConfirmDialog, ConnectorIcon, ErrorNote, Progress, StatusBadge, errorAdvice } from '../components/ui.js';
 import { RunChart } from '../components/chart.js';
+import { FeatureFlags } from '../components/feature-flags.js';
 import { count, dateTime, duration, relative } from '../lib/format.js';
 import { ConnectButton, type AuthInfo } from '../components/connect.js';
 import { useLive } from './use-live.js';
@@ -313,9 +314,12 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
 
       {connector && (
         <>
+          <h2>Feature flags</h2>
+          <FeatureFlags sourceId={source.id} readOnly={ro} />
           <h2>Settings</h2>
           <SourceForm
             key={source.updated_at}
+            withFeatures={false}
             connector={connector}
             initial={{ name: source.name, config: source.config, features: source.features, schedule: source.schedule }}
             submitLabel="Save changes"

@@ -120,7 +120,7 @@ describe('dashboard sessions', () => {
 });
 
 describe('dashboard routes', () => {
-  it('a draft is saved paused with its check; a bad value is a 400 on the field and saves nothing', async () => {
+  it('a draft is saved paused, then checked; a bad value is a 400 on the field and saves nothing', async () => {
     const s = await signIn({ token: adminToken });
     const bad = await s.call('POST', '/dashboard/drafts', {
       body: { source_type: 'obsidian', name: 'notes', config: { vaultPath: vault, pageSize: 5000 } },
@@ -134,16 +134,15 @@ describe('dashboard routes', () => {
     expect(res.status).toBe(201);
     const draft = (await res.json()) as any;
     expect(draft.source.status).toBe('paused');
-    expect(draft.check).toEqual({ ok: true, message: expect.stringMatching(/22 notes/) });
     const found = (await (await s.call('GET', `/sources/${draft.source.id}/discover`)).json()) as any;
     expect(found.supported).toBe(true);
     expect(found.resources.map((r: any) => r.name)).toContain('books');
-    const check = (await (await s.call('POST', `/sources/${draft.source.id}/check`)).json()) as any;
-    expect(check.ok).toBe(true);
+    const check = (await (await s.call('GET', `/sources/${draft.source.id}/health`, { csrf: null })).json()) as any;
+    expect(check).toMatchObject({ ok: true, message: expect.stringMatching(/22 notes/) });
     // Bob cannot see, check or discover it.
     const bob = await signIn({ token: bobToken });
     expect((await bob.call('GET', `/sources/${draft.source.id}/discover`)).status).toBe(404);
-    expect((await bob.call('POST', `/sources/${draft.source.id}/check`)).status).toBe(404);
+    expect((await bob.call('GET', `/sources/${draft.source.id}/health`)).status).toBe(404);
     await engine.sources.remove(draft.source.id);
   });
 

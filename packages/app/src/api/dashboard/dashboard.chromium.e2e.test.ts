@@ -282,8 +282,9 @@ describe('the dashboard in Chromium', () => {
     const flag = page.getByLabel('diffs');
     expect(await flag.isChecked()).toBe(false);
     await flag.check();
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('Saved. The next run uses these settings.').waitFor();
+    await page.getByText('diffs on from the next run.').waitFor();
+    await page.reload();
+    await page.getByText('set for this source').waitFor();
     expect(await page.getByLabel('diffs').isChecked()).toBe(true);
     await axe(page);
     await shot(page, 'source-settings');

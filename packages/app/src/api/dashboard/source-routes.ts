@@ -12,7 +12,6 @@ const tags = ['dashboard'];
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
-const CheckSchema = z.object({ ok: z.boolean(), message: z.string() }).openapi('CheckResult');
 const ResourceSchema = z
   .object({
     id: z.string(),
@@ -77,7 +76,7 @@ export function nextRuns(schedule: { cron?: string; interval_minutes?: number },
 
 /**
  * What the dashboard needs beyond the REST resources: one overview request for the sources page, a draft source
- * (saved paused, checked before it is switched on), the connector's health check and resource discovery, the next
+ * (saved paused, checked with GET /sources/{id}/health before it is switched on), resource discovery, the next
  * times of a schedule, and a sync whose fine-grained progress feeds the live view.
  */
 export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: DashboardState): void {
@@ -177,10 +176,10 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
       // Private to the dashboard (docs/dashboard.md): not part of the public API document.
       hide: true,
       tags,
-      summary: 'Save a new source paused and run its health check (resume it to switch it on)',
+      summary: 'Save a new source paused (check it with GET /sources/{id}/health, then resume it to switch it on)',
       request: body(SourceCreateSchema),
       responses: {
-        201: json(z.object({ source: SourceSchema, check: CheckSchema }).openapi('DraftSource'), 'Created'),
+        201: json(z.object({ source: SourceSchema }).openapi('DraftSource'), 'Created'),
         ...errorResponses(400, 403, 404, 409, 415),
       },
     }),
@@ -197,23 +196,7 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
       });
       // Paused at once, so no scheduler syncs a source whose check has not passed yet.
       const paused = await engine.sources.pause(created.id);
-      const check = await engine.sources.check(created.id);
-      return c.json({ source: sourceWire(paused, connectorOf(paused.sourceType)), check }, 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/sources/{id}/check',
-      tags: ['sources'],
-      summary: "Run the source's health check (connectivity, credentials, paths): ok and a message saying what to fix",
-      request: { params: IdParam },
-      responses: { 200: json(CheckSchema), ...errorResponses(403, 404) },
-    }),
-    async (c) => {
-      const source = await ownedSource(engine, principal(c), c.req.valid('param').id);
-      return c.json(await engine.sources.check(source.id), 200);
+      return c.json({ source: sourceWire(paused, connectorOf(paused.sourceType)) }, 201);
     },
   );
 
