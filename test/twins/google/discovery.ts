@@ -51,7 +51,9 @@ export interface DiscoveryValidator {
   validate(id: string, body: unknown): string[];
 }
 
-export function loadDiscovery(file: 'gmail-v1.json' | 'calendar-v3.json' | 'drive-v3.json'): DiscoveryValidator {
+export function loadDiscovery(
+  file: 'gmail-v1.json' | 'calendar-v3.json' | 'drive-v3.json' | 'youtube-v3.json',
+): DiscoveryValidator {
   const doc = JSON.parse(readFileSync(testdataPath('specs', 'google', file), 'utf8')) as {
     schemas: Record<string, unknown>;
     resources: Record<string, DiscoveryResource>;
