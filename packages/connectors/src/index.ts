@@ -7,6 +7,7 @@ import { notionManifest } from './notion/manifest.js';
 import { chatgptExportManifest } from './chatgpt-export/manifest.js';
 import { claudeCodeManifest } from './claude-code/manifest.js';
 import { confluenceManifest } from './confluence/manifest.js';
+import { discordManifest } from './discord/manifest.js';
 import { filesManifest } from './files/manifest.js';
 import { gitManifest } from './git/manifest.js';
 import { gmailManifest } from './gmail/manifest.js';
@@ -54,6 +55,7 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(confluenceManifest, async () => (await import('./confluence/index.js')).confluenceConnector, [
     'discover',
   ]),
+  lazyConnector(discordManifest, async () => (await import('./discord/index.js')).discordConnector, ['discover']),
   lazyConnector(emlManifest, async () => (await import('./eml/index.js')).emlConnector),
   lazyConnector(filesManifest, async () => (await import('./files/index.js')).filesConnector, ['discover']),
   lazyConnector(gitManifest, async () => (await import('./git/index.js')).gitConnector, ['discover']),
