@@ -110,4 +110,24 @@ describe('syncFiles', () => {
     expect(Math.max(...sizes)).toBeLessThan(200);
     expect(JSON.stringify(first.pages.at(-1)!.checkpoint).length).toBeLessThan(64);
   });
+  it('ends a page early once it holds maxPageChars of content, so large messages make small pages', async () => {
+    const entries = ['a', 'b', 'c', 'd', 'e'].map((k) => ({ key: k, sig: '1', id: k.toUpperCase() }));
+    const sizes: Record<string, number> = { a: 10, b: 600, c: 10, d: 10, e: 10 };
+    const pages = [];
+    for await (const p of syncFiles({
+      entries,
+      state: createMemoryState(),
+      resumed: false,
+      pageSize: 3,
+      maxPageChars: 500,
+      signal: new AbortController().signal,
+      load: async (e) => ({ externalId: e.id, stream: 'messages', content: 'x'.repeat(sizes[e.key]!) }),
+    }))
+      pages.push(p.items?.map((i) => i.externalId));
+    // a + b pass 500 characters: the page ends after b; the rest goes by pageSize.
+    expect(pages).toEqual([
+      ['A', 'B'],
+      ['C', 'D', 'E'],
+    ]);
+  });
 });

@@ -26,6 +26,12 @@ export interface FileSyncOptions<E extends FileEntry> {
   /** False on a run without a checkpoint (first sync, full refresh): everything is read, the state is empty. */
   resumed: boolean;
   pageSize: number;
+  /**
+   * A page also ends once its items hold this many characters of content and title: a run of large messages
+   * (a folder of 1.5 MB patches) then makes smaller pages instead of a page of hundreds of MB in memory.
+   * @default 4,000,000
+   */
+  maxPageChars?: number;
   signal: AbortSignal;
   /** Reads and maps one file; undefined skips it (e.g. older than the backfill window). Throws for a bad file. */
   load(entry: E): Promise<Item | undefined>;
@@ -58,11 +64,14 @@ export async function* syncFiles<E extends FileEntry>(
   const checkpoint: FileSyncCheckpoint = { format: 'state-v1', files: present.size };
   let carried = [...(opts.listErrors ?? [])];
   let yielded = false;
-  for (let start = 0; start < todo.length; start += opts.pageSize) {
+  const maxChars = opts.maxPageChars ?? 4_000_000;
+  for (let next = 0; next < todo.length;) {
     const items = new Map<string, Item>();
     const errors: Array<{ externalId?: string; message: string }> = carried;
     carried = [];
-    for (const [entry, key] of todo.slice(start, start + opts.pageSize)) {
+    let chars = 0;
+    for (let n = 0; n < opts.pageSize && next < todo.length && chars < maxChars; n++) {
+      const [entry, key] = todo[next++]!;
       opts.signal.throwIfAborted();
       const old = previous.get(key)?.[1] ?? '';
       let id = '';
@@ -71,6 +80,7 @@ export async function* syncFiles<E extends FileEntry>(
         if (item) {
           id = item.externalId;
           items.set(id, item);
+          chars += item.content.length + (item.title?.length ?? 0);
         }
       } catch (err) {
         errors.push({ message: `${entry.key}: ${(err as Error).message}` });
