@@ -61,13 +61,12 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
   const submit = async (body: SourceBody, intent: string) => {
     setCheck(null);
     let id = draft?.id;
-    let result: Check;
     if (!id) {
       const r = await api<{ source: Draft }>('POST', '/dashboard/drafts', { source_type: name, ...body });
       id = r.source.id;
       setDraft(r.source);
     } else await api('PATCH', `/sources/${encodeURIComponent(id)}`, body);
-    result = await api<Check>('GET', `/sources/${encodeURIComponent(id)}/health`);
+    const result = await api<Check>('GET', `/sources/${encodeURIComponent(id)}/health`);
     setCheck(result);
     if (result.ok) void discover(id);
     if (intent === 'save' && result.ok) await activate(id);
