@@ -127,6 +127,11 @@ describe.each(Object.entries(stores))('Qdrant behind the embedding backlog (%s s
       expect(ids).toContain('n1');
       expect(ids).not.toContain('n2');
       expect(ids.filter((id) => Number(id.slice(1)) % 4 === 0 && id !== 'n400').length).toBe(100);
+      // Owner and source filters apply inside Qdrant: another user's (or another source's) search sees nothing.
+      const local = await engine.search({ text: 'vehicle', mode: 'semantic', ownerId: source.ownerId, limit: 5 });
+      expect(local.hits).toHaveLength(5);
+      for (const filter of [{ ownerId: 'someone-else' }, { sourceIds: ['another-source'] }])
+        expect((await engine.search({ text: 'vehicle', mode: 'semantic', ...filter })).hits).toEqual([]);
       expect(ollamaSpecProblems(ollama.exchanges)).toEqual([]);
       expect(qdrantSpecProblems(qdrant.exchanges.filter((x) => x.status !== 0))).toEqual([]);
     } finally {
