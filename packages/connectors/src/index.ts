@@ -29,6 +29,7 @@ import { sqliteManifest } from './sqlite/manifest.js';
 import { synthetic } from './synthetic/index.js';
 import { push } from './push/index.js';
 import { xArchiveManifest } from './x-archive/manifest.js';
+import { youtubeManifest } from './youtube/manifest.js';
 
 /**
  * Built-in connectors. Each lives in its own folder (index.ts, config.ts, client.ts, map.ts, tests) and depends
@@ -98,5 +99,6 @@ export const builtinConnectors: AnyConnector[] = [
   synthetic,
   push,
   lazyConnector(xArchiveManifest, async () => (await import('./x-archive/index.js')).xArchiveConnector),
+  lazyConnector(youtubeManifest, async () => (await import('./youtube/index.js')).youtubeConnector),
 ];
 export { synthetic } from './synthetic/index.js';
