@@ -54,7 +54,7 @@ export function FeatureFlags({ sourceId, readOnly }: { sourceId: string; readOnl
   };
   return (
     <fieldset class="group">
-      <legend>Feature flags</legend>
+      <legend class="sr-only">Feature flags</legend>
       {names.map((name) => {
         const f = features[name]!;
         return (
