@@ -53,7 +53,7 @@ describe('a hostile regex over a large store (timing)', () => {
     return { result, maxMs, polls };
   }
 
-  it('dry run and purge --match with (a+)+$ finish exact while /health answers within 200 ms', async () => {
+  it('dry run and purge --match with (a+)+$ finish exact while /health keeps answering', async () => {
     const rules = { redact: [], exclude: [{ field: 'text', pattern: '(a+)+$' }] };
     const dry = await whileHealthPolled(call('POST', '/privacy/dry-run', { body: { rules } }));
     expect(dry.result.status).toBe(200);
@@ -63,9 +63,12 @@ describe('a hostile regex over a large store (timing)', () => {
     console.log(
       `privacy ReDoS: dry run health max ${dry.maxMs.toFixed(1)} ms over ${dry.polls} polls; purge dry run ${purge.maxMs.toFixed(1)} ms over ${purge.polls}`,
     );
-    // Polled during the scan, not only after it.
+    // Polled during the scan, not only after it (a scan that held the loop would allow one poll, after it ends).
     expect(dry.polls).toBeGreaterThan(3);
-    expect(Math.max(dry.maxMs, purge.maxMs)).toBeLessThan(200);
+    expect(purge.polls).toBeGreaterThan(3);
+    // 20–50 ms on an idle machine; the bound leaves room for a loaded one. On V8's regex engine the scan, and so the
+    // first answer, would take hours.
+    expect(Math.max(dry.maxMs, purge.maxMs)).toBeLessThan(500);
   }, 120_000);
 
   it('syntax that needs backtracking is a 400 naming the rule, and nothing is saved', async () => {
