@@ -26,6 +26,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   maildir: async () => (await import('./maildir-bench.js')).benchMaildirPhase(),
   api: async () => (await import('./api-bench.js')).benchApi(),
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
+  forges: async () => (await import('./forges-bench.js')).benchForgesPhase(),
   google: async () => (await import('./google-bench.js')).benchGooglePhase(),
   knowledge: async () => (await import('./knowledge-bench.js')).benchKnowledgePhase(),
   cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
