@@ -75,7 +75,12 @@ describe('createOnnxEmbedder (onnxruntime-node + the model folder tokenizer)', (
       const [car, auto, banana] = await embedder.embed(['car', 'automobile', 'banana']);
       expect(cos(car!, auto!)).toBeGreaterThan(0.95);
       expect(cos(car!, banana!)).toBeLessThan(0.9);
-      expect(embedder.id).toBe(`onnx:${dir}/onnx/model.onnx`);
+      // Names the model without the server path; another file is another model.
+      expect(embedder.id).toMatch(new RegExp(`^onnx:${path.basename(dir)}/onnx/model\\.onnx@[0-9a-f]{12}$`));
+      expect(embedder.id).not.toContain(os.tmpdir());
+      expect(createOnnxEmbedder({ modelDir: dir, modelFile: 'pooled.onnx', dimensions: DIMS }).id).not.toBe(
+        embedder.id,
+      );
     } finally {
       await embedder.close();
     }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { Tokenizer } from '@huggingface/tokenizers';
 import { TributaryError } from '@tributary/sdk';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -18,6 +21,19 @@ export interface OnnxEmbedderOptions {
   batchSize?: number;
   /** Threads of one inference run (onnxruntime's intra-op threads). @default 2 */
   threads?: number;
+}
+
+/**
+ * The embedder's id: the folder's name and the model file, plus a digest of the file's absolute path and size, so a
+ * different model file is a different model (re-embedded) while search answers (which name the model) never show a
+ * server path to users.
+ */
+export function onnxModelId(dir: string, modelFile: string): string {
+  const digest = createHash('sha256')
+    .update(`${modelFile}\0${statSync(modelFile).size}`)
+    .digest('hex')
+    .slice(0, 12);
+  return `onnx:${path.basename(dir)}/${path.relative(dir, modelFile)}@${digest}`;
 }
 
 /** Characters kept before tokenizing: a WordPiece/BPE token is rarely longer than this many per token. */
@@ -130,7 +146,7 @@ export function createOnnxEmbedder(options: OnnxEmbedderOptions): Embedder & { c
   }
 
   return {
-    id: `onnx:${folder.dir}/${folder.modelFile.slice(folder.dir.length + 1)}`,
+    id: onnxModelId(folder.dir, folder.modelFile),
     dimensions,
     async embed(texts, signal) {
       const vectors: number[][] = [];

@@ -76,7 +76,10 @@ describe('tributary embeddings', () => {
     ).toBe(0);
     const test = await h.run('embeddings', 'test', 'hiking', 'in', 'the', 'alps', '--json');
     expect(test.code).toBe(0);
-    expect(test.json()).toMatchObject({ model: `onnx:${model}/onnx/model.onnx`, dimensions: 8 });
+    expect(test.json()).toMatchObject({
+      model: expect.stringMatching(/^onnx:minilm\/onnx\/model\.onnx@/),
+      dimensions: 8,
+    });
     expect(Math.hypot(...(test.json().head as number[]))).toBeLessThanOrEqual(1);
   });
 
