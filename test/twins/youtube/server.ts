@@ -237,7 +237,8 @@ export async function startYoutubeTwin(state: YoutubeState, options: { record?: 
                 snippet: {
                   videoId: v.id,
                   lastUpdated: v.publishedAt,
-                  trackKind: t.kind,
+                  // the Discovery document's enum: standard, ASR, forced
+                  trackKind: t.kind === 'asr' ? 'ASR' : 'standard',
                   language: t.language,
                   name: '',
                   audioTrackType: 'unknown',

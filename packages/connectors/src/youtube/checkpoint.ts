@@ -24,6 +24,8 @@ export const YoutubeCheckpointSchema = z
       .optional(),
     quotaDay: z.string().max(10).optional(),
     quotaUsed: z.number().int().nonnegative().default(0),
+    /** The day a sync stopped at the budget: later syncs that day end at once, calling nothing. */
+    stoppedDay: z.string().max(10).optional(),
   })
   .strict();
 export type YoutubeCheckpoint = z.output<typeof YoutubeCheckpointSchema>;

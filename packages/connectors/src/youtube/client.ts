@@ -50,7 +50,19 @@ export class YoutubeClient {
     this.ctx.metrics?.set('quota_units_used', this.budget.used);
     const key = this.apiKey ? { key: this.apiKey } : {};
     // the limiter counts calls; the daily units are the budget's (a 200-unit download is one request)
-    return this.caller.call(method, 1, (o) => fn(this.apiKey ? { ...o, headers: {} } : o, key));
+    return this.caller
+      .call(method, 1, (o) => fn(this.apiKey ? { ...o, headers: {} } : o, key))
+      .catch((err: unknown) => {
+        // Google answers a bad API key with 400 keyInvalid (or 403 forbidden when it is missing): a credential problem
+        const reason = err instanceof TributaryError ? err.details?.googleReason : undefined;
+        if (this.apiKey && (reason === 'keyInvalid' || reason === 'forbidden') && method === 'channels.list')
+          throw new TributaryError(
+            'auth_invalid',
+            'The YouTube Data API key is not valid: paste a key of a project with the YouTube Data API enabled',
+            { cause: err },
+          );
+        throw err;
+      });
   }
 
   /**

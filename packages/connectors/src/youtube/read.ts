@@ -18,7 +18,7 @@ async function ownerTranscript(client: YoutubeClient, videoId: string, languages
     .map((c) => ({
       id: c.id!,
       languageCode: c.snippet!.language!,
-      kind: c.snippet?.trackKind === 'asr' ? 'asr' : undefined,
+      kind: c.snippet?.trackKind?.toLowerCase() === 'asr' ? 'asr' : undefined,
     }));
   const track = pickTrack(tracks, languages);
   if (!track) return { status: 'none' };
@@ -79,6 +79,7 @@ export async function* readVideos(ctx: Ctx): AsyncGenerator<Page<YoutubeCheckpoi
   const pass: Pass = cp.pass ? { ...cp.pass } : { gen: cp.gen + 1 };
   let since = cp.since;
   let target: Target | undefined;
+  let stopped = false;
   const checkpoint = (done = false): YoutubeCheckpoint => ({
     v: 1,
     gen: done ? pass.gen : cp.gen,
@@ -87,6 +88,7 @@ export async function* readVideos(ctx: Ctx): AsyncGenerator<Page<YoutubeCheckpoi
     ...(done ? {} : { pass: { ...pass } }),
     quotaDay: budget.day,
     quotaUsed: budget.used,
+    ...(stopped ? { stoppedDay: budget.day } : {}),
   });
   let page: Required<Pick<Page<YoutubeCheckpoint>, 'items'>> & {
     set: Record<string, VideoState>;
@@ -110,7 +112,7 @@ export async function* readVideos(ctx: Ctx): AsyncGenerator<Page<YoutubeCheckpoi
     ctx.clock.now() - Date.parse(published) < config.transcriptRetryDays * 86_400_000;
 
   try {
-    if (!budget.fits(1)) throw budget.stop();
+    if (cp.stoppedDay === budget.day || !budget.fits(1)) throw budget.stop();
     target = await client.target(config);
     const own = !config.channelId && !config.playlistId;
     while (!pass.sweep) {
@@ -174,6 +176,7 @@ export async function* readVideos(ctx: Ctx): AsyncGenerator<Page<YoutubeCheckpoi
   } catch (err) {
     if (!(err instanceof QuotaStop)) throw err;
     const stop = budget.stop();
+    stopped = true;
     ctx.logger.warn(stop.message);
     ctx.progress({ phase: 'quota', message: stop.message });
     // What this playlist page fetched is kept; the page is listed again next time (its videos are then unchanged).
