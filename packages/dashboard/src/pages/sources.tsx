@@ -30,8 +30,9 @@ export interface OverviewRow {
 
 const FIRST_ROWS = 50;
 
-export function displayStatus(row: { status: OverviewRow['status']; id: string }): DisplayStatus {
-  return live.get(row.id) ? 'running' : row.status;
+/** Running when this server streams its progress, or when its newest run is still open (another process's). */
+export function displayStatus(row: Pick<OverviewRow, 'status' | 'id' | 'last_run'>): DisplayStatus {
+  return live.get(row.id) || row.last_run?.status === 'running' ? 'running' : row.status;
 }
 
 function LastSync({ row }: { row: OverviewRow }) {
