@@ -56,7 +56,10 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(confluenceManifest, async () => (await import('./confluence/index.js')).confluenceConnector, [
     'discover',
   ]),
-  lazyConnector(discordManifest, async () => (await import('./discord/index.js')).discordConnector, ['discover']),
+  lazyConnector(discordManifest, async () => (await import('./discord/index.js')).discordConnector, [
+    'discover',
+    'watch',
+  ]),
   lazyConnector(emlManifest, async () => (await import('./eml/index.js')).emlConnector),
   lazyConnector(filesManifest, async () => (await import('./files/index.js')).filesConnector, ['discover']),
   lazyConnector(gitManifest, async () => (await import('./git/index.js')).gitConnector, ['discover']),

@@ -4,3 +4,4 @@ export * from './server.js';
 export * from './seed.js';
 export * from './views.js';
 export * from './spec.js';
+export * from './gateway.js';

@@ -13,6 +13,8 @@ export interface DiscordTwinOptions {
   buckets?: { limit: number; resetAfterMs: number };
   /** The global limit: requests per second across all routes (429 with `X-RateLimit-Global`). Off by default. */
   globalPerSecond?: number;
+  /** The Gateway's URL `GET /gateway/bot` answers (see gateway.ts). */
+  gatewayUrl?: string;
 }
 
 export interface DiscordTwin extends TwinServer {
@@ -65,6 +67,18 @@ export async function startDiscordTwin(state: DiscordState, options: DiscordTwin
 
   const routes: TwinRoute[] = [
     { method: 'GET', pattern: `${API}/users/@me`, name: 'users.me', handler: () => ({ body: meView(state.bot) }) },
+    {
+      method: 'GET',
+      pattern: `${API}/gateway/bot`,
+      name: 'gateway.bot',
+      handler: () => ({
+        body: {
+          url: options.gatewayUrl ?? 'wss://gateway.discord.gg',
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
+      }),
+    },
     {
       method: 'GET',
       pattern: `${API}/users/@me/guilds`,

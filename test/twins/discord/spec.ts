@@ -15,6 +15,7 @@ export function discordSpec(): object {
 /** Route name → the path in the description whose 200 answer it must match. */
 const PATHS: Record<string, string> = {
   'users.me': '/users/@me',
+  'gateway.bot': '/gateway/bot',
   'users.guilds': '/users/@me/guilds',
   'guilds.channels': '/guilds/{guild_id}/channels',
   'guilds.roles': '/guilds/{guild_id}/roles',

@@ -2,6 +2,7 @@ import { defineConnector, isTributaryError } from '@tributary/sdk';
 import { Routes } from 'discord-api-types/v10';
 import { planGuild } from './channels.js';
 import { botToken, createRest, toDiscordError } from './client.js';
+import { watchGateway } from './gateway.js';
 import { discordManifest } from './manifest.js';
 import { guildNames, readDiscord } from './read.js';
 
@@ -50,6 +51,12 @@ export const discordConnector = defineConnector({
   },
 
   read: readDiscord,
+
+  /** Under `up` with the `realtime` feature: Gateway message events trigger narrowed syncs (see gateway.ts). */
+  async watch(ctx, onChange) {
+    const token = botToken(await ctx.credentials.get());
+    await watchGateway(ctx, createRest(ctx, token), token, onChange);
+  },
 });
 
 export default discordConnector;

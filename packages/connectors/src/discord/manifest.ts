@@ -20,6 +20,11 @@ export const discordManifest = defineManifest({
   features: {
     attachments: { default: true, description: 'List attachments (file name and link) under the message text.' },
     embeds: { default: true, description: 'Add the text of embeds (title, description, fields) to the message.' },
+    realtime: {
+      default: false,
+      description:
+        'Under `up`, listen to the Gateway: new, edited and deleted messages trigger a sync of their channel at once (needs the Message Content intent).',
+    },
   },
   streams: ['messages'],
   capabilities: { incremental: true, deletions: true, webhooks: false, fullRefresh: true },

@@ -44,12 +44,22 @@ export async function* readDiscord(ctx: DiscordReadContext): AsyncGenerator<Page
   const rest = createRest(ctx, botToken(await ctx.credentials.get()));
   let stateReady = ctx.checkpoint !== undefined;
   const floor = floorOf(ctx);
+  // Gateway hints: ids to tombstone (MESSAGE_DELETE), and the channel to read (the rest is left for the schedule).
+  const deletes = Array.isArray(ctx.hints.deletes)
+    ? ctx.hints.deletes.filter((d): d is string => typeof d === 'string' && d.length > 0)
+    : [];
+  const hinted = typeof ctx.hints.channel === 'string' ? ctx.hints.channel : undefined;
+  if (deletes.length) {
+    yield { items: [], deletes, checkpoint: { ...DISCORD_CHECKPOINT } };
+    stateReady = true;
+  }
   try {
     const names = await guildNames(rest, ctx.config.guilds);
     for (const guildId of ctx.config.guilds) {
       const plan = await planGuild(rest, ctx.config, guildId, names.get(guildId)!);
       for (const place of plan.places) {
         if (ctx.signal.aborted) return;
+        if (hinted && place.channel.id !== hinted) continue;
         try {
           for await (const p of readChannel({ ctx, rest, place, names: plan.names, floor, stateReady })) {
             yield p;
