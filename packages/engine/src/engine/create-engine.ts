@@ -178,7 +178,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   let embeddingWorker: EmbeddingWorker | null = null;
   /** The embedder and a store that keeps vectors, or a clear refusal. */
-  const vectorDeps = async () => {
+  const vectorDeps = async (ensure = true) => {
     if (!options.embedder)
       throw new TributaryError('invalid_input', 'No embedder is configured; see docs/search.md (embeddings).', {
         issues: [{ path: 'embeddings', message: 'not configured' }],
@@ -188,7 +188,7 @@ export function createEngine(options: EngineOptions): Engine {
         issues: [{ path: 'embeddings', message: 'no vector store' }],
       });
     const deps = { store, embedder: options.embedder };
-    await ensureEmbeddingModel(deps);
+    if (ensure) await ensureEmbeddingModel(deps);
     return deps;
   };
   const engine: Engine = {
@@ -425,7 +425,8 @@ export function createEngine(options: EngineOptions): Engine {
       coverage: () => embeddingCoverage({ store, embedder: options.embedder }),
       status: () => embeddingStatus({ store, embedder: options.embedder }),
       drain: async (opts) => drainEmbeddingBacklog(await vectorDeps(), opts),
-      reindex: async (opts) => reindexEmbeddings(await vectorDeps(), opts),
+      // reindex ensures the model and queues every live text itself.
+      reindex: async (opts) => reindexEmbeddings(await vectorDeps(false), opts),
       startBackground() {
         if (embeddingWorker || !options.embedder || !store.vectorSupport().enabled) return;
         embeddingWorker = startEmbeddingWorker({ store, embedder: options.embedder, logger });

@@ -28,10 +28,12 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
   const fill = db.transaction((rows: Array<{ id: number; seq: number; title: string | null; text: string }>) => {
     for (const r of rows) setHash.run(chunkHash(r.seq, r.title, r.text), r.id);
   });
+  // Texts already waiting are not queued twice (EXCEPT sorts once; the backlog has no index on hash).
   const queueAll = db.prepare(`
     INSERT INTO embedding_backlog (hash)
-    SELECT DISTINCT c.content_hash FROM chunks c JOIN memories m ON m.id = c.memory_id
-    WHERE m.deleted_at IS NULL AND c.content_hash IS NOT NULL`);
+    SELECT c.content_hash FROM chunks c JOIN memories m ON m.id = c.memory_id
+    WHERE m.deleted_at IS NULL AND c.content_hash IS NOT NULL
+    EXCEPT SELECT hash FROM embedding_backlog`);
 
   const placeSql = (filter: VectorFilter | undefined): { sql: string; params: unknown[] } => {
     const parts: string[] = [];
