@@ -1,6 +1,7 @@
 import { lazyConnector, type AnyConnector } from '@tributary/sdk';
 import { browserHistoryManifest } from './browser-history/manifest.js';
 import { emlManifest } from './eml/manifest.js';
+import { fathomManifest } from './fathom/manifest.js';
 import { maildirManifest } from './maildir/manifest.js';
 import { mboxManifest } from './mbox/manifest.js';
 import { notionManifest } from './notion/manifest.js';
@@ -61,6 +62,7 @@ export const builtinConnectors: AnyConnector[] = [
     'watch',
   ]),
   lazyConnector(emlManifest, async () => (await import('./eml/index.js')).emlConnector),
+  lazyConnector(fathomManifest, async () => (await import('./fathom/index.js')).fathomConnector, ['webhook']),
   lazyConnector(filesManifest, async () => (await import('./files/index.js')).filesConnector, ['discover']),
   lazyConnector(gitManifest, async () => (await import('./git/index.js')).gitConnector, ['discover']),
   lazyConnector(githubManifest, async () => (await import('./github/index.js')).githubConnector, [
@@ -71,15 +73,21 @@ export const builtinConnectors: AnyConnector[] = [
     'discover',
     'webhook',
   ]),
-  lazyConnector(gmailManifest, async () => (await import('./gmail/index.js')).gmailConnector, ['discover', 'webhook']),
+  lazyConnector(gmailManifest, async () => (await import('./gmail/index.js')).gmailConnector, [
+    'discover',
+    'webhook',
+    'pushRenewAt',
+  ]),
   lazyConnector(
     googleCalendarManifest,
     async () => (await import('./google-calendar/index.js')).googleCalendarConnector,
-    ['discover', 'webhook'],
+    ['discover', 'webhook', 'pushRenewAt', 'onRemove'],
   ),
   lazyConnector(googleDriveManifest, async () => (await import('./google-drive/index.js')).googleDriveConnector, [
     'discover',
     'webhook',
+    'pushRenewAt',
+    'onRemove',
   ]),
   lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
   lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
