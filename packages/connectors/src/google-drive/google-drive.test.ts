@@ -24,7 +24,14 @@ afterEach(async () => {
 interface Run {
   items: Map<
     string,
-    { content: string; title?: string; contentType?: string; container?: string; metadata?: Record<string, unknown> }
+    {
+      externalId: string;
+      content: string;
+      title?: string;
+      contentType?: string;
+      container?: string;
+      metadata?: Record<string, unknown>;
+    }
   >;
   deletes: string[];
   errors: string[];
