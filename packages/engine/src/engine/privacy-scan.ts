@@ -1,4 +1,8 @@
-import type { MemoryRecord, MemoryStore, SourceRecord } from '../store/types.js';
+import type { MemoryReadStore, MemoryRecord, SourceRecord, SourceStore } from '../store/types.js';
+
+/** The ports a scan uses: it lists the owner's sources and reads (and, for purge, erases) their memories. */
+type ScanStore = Pick<SourceStore, 'listSources'> &
+  Pick<MemoryReadStore, 'exportMemories' | 'getMemory' | 'eraseMemories'>;
 import { compilePrivacy, compileRegex, isExcluded, type PrivacyRules } from './privacy.js';
 
 export interface PrivacySample {
@@ -29,7 +33,7 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
  * scan of a large store would hold the event loop to its end: it gives way to the loop every SLICE_MS.
  */
 async function* ownedMemories(
-  store: MemoryStore,
+  store: ScanStore,
   ownerId: string,
 ): AsyncGenerator<{ source: SourceRecord; memory: MemoryRecord }> {
   let slice = performance.now();
@@ -56,7 +60,7 @@ function countMatches(re: RegExp, values: string[]): number {
 }
 
 /** What `rules` would do to stored data, changing nothing. */
-export async function privacyDryRun(store: MemoryStore, ownerId: string, rules: PrivacyRules): Promise<PrivacyReport> {
+export async function privacyDryRun(store: ScanStore, ownerId: string, rules: PrivacyRules): Promise<PrivacyReport> {
   const report: PrivacyReport = { scanned: 0, dropped: 0, redacted: 0, samples: [] };
   const compiledBySource = new Map<string, ReturnType<typeof compilePrivacy>>();
   for await (const { source, memory } of ownedMemories(store, ownerId)) {
@@ -84,7 +88,7 @@ export async function privacyDryRun(store: MemoryStore, ownerId: string, rules: 
  * matches, in its current or an earlier version (tombstone, content, versions and index gone). `dryRun` only counts.
  */
 export async function purgeMatching(
-  store: MemoryStore,
+  store: ScanStore,
   ownerId: string,
   pattern: string,
   options: { flags?: string; dryRun?: boolean } = {},

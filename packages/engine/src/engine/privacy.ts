@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TributaryError, type Item, type RedactionPattern } from '@tributary/sdk';
-import type { MemoryRecord, MemoryStore } from '../store/types.js';
+import type { KvStore, MemoryRecord } from '../store/types.js';
 import { LinearRegExp, UnsupportedRegexError } from './linear-regex.js';
 
 /*
@@ -73,11 +73,15 @@ export function parsePrivacyRules(raw: unknown): PrivacyRules {
   return parsed.data;
 }
 
-export async function loadPrivacyRules(store: MemoryStore, ownerId: string): Promise<PrivacyRules> {
+export async function loadPrivacyRules(store: Pick<KvStore, 'kvGet'>, ownerId: string): Promise<PrivacyRules> {
   return (await store.kvGet<PrivacyRules>(NS, ownerId)) ?? EMPTY_RULES;
 }
 
-export async function savePrivacyRules(store: MemoryStore, ownerId: string, raw: unknown): Promise<PrivacyRules> {
+export async function savePrivacyRules(
+  store: Pick<KvStore, 'kvPut'>,
+  ownerId: string,
+  raw: unknown,
+): Promise<PrivacyRules> {
   const rules = parsePrivacyRules(raw);
   await store.kvPut(NS, ownerId, rules, FOREVER);
   return rules;
@@ -123,7 +127,7 @@ export function isExcluded(
 
 /** The pipeline options of a source's privacy rules, on top of the engine's own redaction patterns. */
 export async function privacyPipelineOptions(
-  store: MemoryStore,
+  store: Pick<KvStore, 'kvGet'>,
   source: { id: string; name: string; ownerId: string },
   base: RedactionPattern[] | undefined,
 ): Promise<{ redactionPatterns: RedactionPattern[]; exclude: CompiledPrivacy['exclude'] }> {
