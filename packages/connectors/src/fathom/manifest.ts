@@ -15,6 +15,12 @@ export const fathomManifest = defineManifest({
   checkpoint: FathomCheckpointSchema,
   streams: ['meetings'],
   capabilities: { incremental: true, deletions: true, webhooks: true, fullRefresh: true },
-  // https://developers.fathom.ai/ — the External API allows 60 requests a minute per API key
-  rateLimit: { requests: 60, perSeconds: 60, burst: 10, description: 'Fathom: 60 requests per minute per API key' },
+  // https://developers.fathom.ai/api-overview: 60 calls a minute per account, 30 for "heavy" requests — a listing
+  // with transcripts is budgeted as one
+  rateLimit: {
+    requests: 30,
+    perSeconds: 60,
+    burst: 5,
+    description: 'Fathom: 60 calls per minute per account, 30 per minute for heavy requests',
+  },
 });
