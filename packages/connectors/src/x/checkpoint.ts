@@ -9,6 +9,8 @@ export const XStreamCursorSchema = z
     token: z.string().max(200).optional(),
     walkSince: z.string().regex(/^\d+$/).optional(),
     walkNewest: z.string().regex(/^\d+$/).optional(),
+    /** The oldest id the walk has passed: a resumed walk asks until_id=this (page tokens are not kept for days). */
+    untilId: z.string().regex(/^\d+$/).optional(),
   })
   .strict();
 export type XStreamCursor = z.output<typeof XStreamCursorSchema>;
