@@ -154,14 +154,20 @@ describe('dashboard routes', () => {
       name: 'gen',
       config: { count: 600, pageSize: 100 },
     });
-    const read = async (
-      who: typeof s,
-      until: (events: Array<{ event: string; data: any }>) => boolean,
-      stop?: Promise<unknown>,
-    ) => {
+    /** Opens the stream and waits for its `: connected` line: from then on every event of ours reaches it. */
+    const open = async (who: typeof s) => {
       const res = await who.call('GET', '/dashboard/events', { csrf: null });
       expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
       const reader = res.body!.getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toContain(': connected');
+      return reader;
+    };
+    const read = async (
+      reader: ReadableStreamDefaultReader<Uint8Array>,
+      until: (events: Array<{ event: string; data: any }>) => boolean,
+      stop?: Promise<unknown>,
+    ) => {
       const events: Array<{ event: string; data: any }> = [];
       let buf = '';
       const timer = setTimeout(() => void reader.cancel(), 20_000);
@@ -183,9 +189,9 @@ describe('dashboard routes', () => {
       await reader.cancel();
       return events;
     };
-    const mine = read(s, (e) => e.some((x) => x.event === 'finished'));
-    const bobs = read(bob, () => false, mine);
-    await new Promise((r) => setTimeout(r, 200));
+    const [myStream, bobStream] = await Promise.all([open(s), open(bob)]);
+    const mine = read(myStream, (e) => e.some((x) => x.event === 'finished'));
+    const bobs = read(bobStream, () => false, mine);
     const started = await s.call('POST', `/dashboard/sources/${src.id}/sync`);
     expect(started.status).toBe(202);
     const events = await mine;

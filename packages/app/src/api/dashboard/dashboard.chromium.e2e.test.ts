@@ -170,14 +170,18 @@ describe('the dashboard in Chromium', () => {
 
   it('syncs now: live progress over server-sent events reaches the end; counts and run history', async () => {
     // The page's own stream, listened to from inside the page: what the UI receives.
-    await page.evaluate(() => {
-      const w = window as unknown as { seen: Array<{ type: string; data: any }> };
-      w.seen = [];
-      const es = new EventSource('/api/v1/dashboard/events');
-      for (const type of ['progress', 'finished'])
-        es.addEventListener(type, (e) => w.seen.push({ type, data: JSON.parse((e as MessageEvent).data) }));
-    });
-    await page.waitForTimeout(200);
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const w = window as unknown as { seen: Array<{ type: string; data: any }> };
+          w.seen = [];
+          const es = new EventSource('/api/v1/dashboard/events');
+          for (const type of ['progress', 'finished'])
+            es.addEventListener(type, (e) => w.seen.push({ type, data: JSON.parse((e as MessageEvent).data) }));
+          // Open once the server has subscribed it (its first line is written after the subscription).
+          es.addEventListener('open', () => resolve());
+        }),
+    );
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.locator('[data-testid=memories]', { hasText: '22' }).waitFor();
     const seen = await page.evaluate(() => (window as unknown as { seen: Array<{ type: string; data: any }> }).seen);

@@ -49,6 +49,8 @@ export function registerDashboardEvents(app: Api, deps: RouteDeps, state: Dashbo
           unsubscribe();
           wake?.();
         });
+        // Tells a client its subscription exists: what it starts after this line, it will hear of.
+        await stream.write(': connected\n\n');
         for (const p of state.progress.snapshot()) queue.push({ type: 'progress', progress: p });
         try {
           while (!closed) {

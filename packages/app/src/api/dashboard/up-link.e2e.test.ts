@@ -68,6 +68,8 @@ it('the link `up` prints signs in once; a sync in a worker thread streams its pr
 
   const stream = await call('GET', '/dashboard/events');
   const reader = stream.body!.getReader();
+  // The stream's first line comes once the subscription exists.
+  expect(new TextDecoder().decode((await reader.read()).value)).toContain(': connected');
   const sync = await call('POST', `/dashboard/sources/${created.id}/sync`);
   expect(sync.status).toBe(202);
   const events: Array<{ event: string; data: any }> = [];
