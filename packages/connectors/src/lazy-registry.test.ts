@@ -15,7 +15,7 @@ describe('lazy registry entries', () => {
       const real = await resolveConnector(c);
       expect(real).not.toBe(c);
       expect(c.manifest).toEqual(real.manifest);
-      for (const m of ['discover', 'watch', 'webhook'] as const)
+      for (const m of ['discover', 'watch', 'webhook', 'pushRenewAt', 'onRemove'] as const)
         expect(typeof c[m], `${c.manifest.name}.${m}`).toBe(typeof real[m]);
     },
   );

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { ConnectorContext, ReadContext, WebhookContext, WebhookOutcome, WebhookRequest } from './context.js';
+import type {
+  ConnectorContext,
+  ConnectorState,
+  ReadContext,
+  WebhookContext,
+  WebhookOutcome,
+  WebhookRequest,
+} from './context.js';
 import { TributaryError, zodIssues, formatIssues } from './errors.js';
 import { assertKnownConfigKeys, canonicalConfigKeys, type ConfigAliases } from './config-keys.js';
 import type { Checkpoint, Page } from './item.js';
@@ -57,6 +64,37 @@ export interface ConnectorDefinition<
   watch?(ctx: ConnectorContext<z.output<Config>>, onChange: (hints?: Record<string, unknown>) => void): Promise<void>;
   /** Verifies and interprets a webhook delivery for this source. */
   webhook?(ctx: WebhookContext<z.output<Config>>, request: WebhookRequest): Promise<WebhookOutcome>;
+  /**
+   * Push channels that expire (Google `changes.watch`, `events.watch`, Gmail `users.watch` …): when a sync must
+   * run to renew them (epoch ms), read from the committed checkpoint and state; `undefined` when none is open. The
+   * scheduler enqueues a sync with hints `{ [PUSH_RENEWAL_HINT]: true }` at that time even for a source without a
+   * schedule, and `read()` renews what expires soon (persisting the new expiry with its pages). Called on every
+   * scheduler tick after a run changed the source: keep it cheap (no network).
+   */
+  pushRenewAt?(view: PushView<z.output<Config>, z.output<K>>): Promise<number | undefined>;
+  /**
+   * The source is being removed: release what it holds upstream (stop push channels, delete a subscription).
+   * Best effort: the engine logs a failure as a warning and removes the source anyway; `ctx.signal` aborts after a
+   * few seconds.
+   */
+  onRemove?(ctx: LifecycleContext<z.output<Config>, z.output<K>>): Promise<void>;
+}
+
+/** The hint a push-renewal sync carries (connectors may use it to renew even without other work). */
+export const PUSH_RENEWAL_HINT = 'pushRenewal';
+
+/** What {@link ConnectorDefinition.pushRenewAt} sees: config and the committed checkpoint and state. */
+export interface PushView<C = unknown, K extends Checkpoint = Checkpoint> {
+  config: C;
+  checkpoint: K | undefined;
+  state: ConnectorState;
+  now: number;
+}
+
+/** A connector context with the source's committed checkpoint and state (lifecycle hooks such as `onRemove`). */
+export interface LifecycleContext<C = unknown, K extends Checkpoint = Checkpoint> extends ConnectorContext<C> {
+  checkpoint: K | undefined;
+  state: ConnectorState;
 }
 
 /** Any connector, whatever its config type (the registry and engine hold these). */

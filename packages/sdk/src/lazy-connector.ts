@@ -11,7 +11,7 @@ import type { Checkpoint } from './item.js';
  */
 
 /** The optional methods a connector has; a lazy connector must declare them (the host tests their presence). */
-export type OptionalConnectorMethod = 'discover' | 'watch' | 'webhook';
+export type OptionalConnectorMethod = 'discover' | 'watch' | 'webhook' | 'pushRenewAt' | 'onRemove';
 
 const LOAD = Symbol.for('tributary.lazyConnector.load');
 

@@ -64,8 +64,10 @@ interface ListCursor {
 /** Starts the Calendar API twin (`/calendar/v3/…`) on 127.0.0.1, port 0. */
 export async function startCalendarTwin(
   state: CalendarState,
-  options: { record?: boolean } = {},
+  options: { record?: boolean; now?: () => number } = {},
 ): Promise<CalendarTwin> {
+  // The twin's clock for channel expirations (a test's injected clock); real time by default.
+  const now = options.now ?? Date.now;
   const channels: CalendarTwin['channels'] = new Map();
   let messageNumber = 0;
   const routes: TwinRoute[] = [
@@ -113,7 +115,7 @@ export async function startCalendarTwin(
         if (!body.id || body.type !== 'web_hook' || !body.address?.startsWith('https://'))
           return googleError(400, 'invalid', 'WebHook callback must be HTTPS: ' + (body.address ?? ''));
         const resourceId = `res-${Buffer.from(cal.id).toString('base64url').slice(0, 16)}`;
-        const expiration = Date.now() + 7 * 86_400_000;
+        const expiration = now() + 7 * 86_400_000;
         channels.set(body.id, {
           calendarId: cal.id,
           address: body.address,

@@ -52,7 +52,12 @@ export function matchesDriveQuery(q: string | undefined, f: TwinFile): boolean |
 const allDrives = (req: TwinRequest): boolean => req.query.includeItemsFromAllDrives === 'true';
 
 /** Starts the Drive API twin (`/drive/v3/…`) on 127.0.0.1, port 0. */
-export async function startDriveTwin(state: DriveState, options: { record?: boolean } = {}): Promise<DriveTwin> {
+/** `now`: the twin's clock for channel expirations (a test's injected clock); real time by default. */
+export async function startDriveTwin(
+  state: DriveState,
+  options: { record?: boolean; now?: () => number } = {},
+): Promise<DriveTwin> {
+  const now = options.now ?? Date.now;
   const channels: DriveTwin['channels'] = new Map();
   let messageNumber = 0;
   const invalidToken = () => googleError(400, 'invalid', 'Invalid Value', { headers: {} });
@@ -169,7 +174,7 @@ export async function startDriveTwin(state: DriveState, options: { record?: bool
         if (!body.id || body.type !== 'web_hook' || !body.address?.startsWith('https://'))
           return googleError(400, 'push.webhookUrlNotHttps', 'WebHook callback must be HTTPS.');
         const resourceId = `changes-${channels.size + 1}`;
-        const expiration = Date.now() + 7 * 86_400_000;
+        const expiration = now() + 7 * 86_400_000;
         channels.set(body.id, {
           address: body.address,
           ...(body.token ? { token: body.token } : {}),

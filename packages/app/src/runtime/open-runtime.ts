@@ -16,6 +16,7 @@ import {
   loadKeyring,
   protectedPathsOf,
   storeSourcePort,
+  pushRenewalPort,
   type Engine,
   type EngineEvent,
   type JobQueue,
@@ -213,7 +214,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (options.registerConnectors) await registerConnectors(engine, options.log);
     // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
     const scheduler = createScheduler({
-      sources: storeSourcePort(store),
+      // Push channels (Google watches) are renewed by a sync the scheduler asks for before they expire.
+      sources: storeSourcePort(store, { pushRenewalAt: pushRenewalPort(engine) }),
       queue,
       policy: {
         webhookDebounceMs: 1500,

@@ -3,6 +3,7 @@ import { GmailClient } from './client.js';
 import { gmailManifest } from './manifest.js';
 import { readGmail } from './read.js';
 import { handleGmailPush } from './webhook.js';
+import { gmailPushRenewAt } from './lifecycle.js';
 
 export { GMAIL_SCOPES } from './manifest.js';
 
@@ -43,6 +44,8 @@ export const gmailConnector = defineConnector({
   async webhook(ctx, request) {
     return handleGmailPush(ctx.config, await ctx.credentials.get(), request, ctx.clock.now());
   },
+
+  pushRenewAt: gmailPushRenewAt,
 });
 
 export default gmailConnector;

@@ -3,6 +3,7 @@ import { CalendarClient } from './client.js';
 import { googleCalendarManifest } from './manifest.js';
 import { readCalendar, selectedCalendars, type CalendarRun } from './read.js';
 import { handleCalendarPush } from './webhook.js';
+import { calendarOnRemove, calendarPushRenewAt } from './lifecycle.js';
 
 export { CALENDAR_SCOPES } from './manifest.js';
 
@@ -55,6 +56,9 @@ export const googleCalendarConnector = defineConnector({
   async webhook(ctx, request) {
     return handleCalendarPush(ctx.config, request, ctx.clock.now());
   },
+
+  pushRenewAt: calendarPushRenewAt,
+  onRemove: calendarOnRemove,
 });
 
 export default googleCalendarConnector;

@@ -3,6 +3,7 @@ import { DriveClient, FOLDER_MIME } from './client.js';
 import { googleDriveManifest } from './manifest.js';
 import { readDrive } from './read.js';
 import { handleDrivePush } from './webhook.js';
+import { driveOnRemove, drivePushRenewAt } from './lifecycle.js';
 
 export { DRIVE_SCOPES } from './manifest.js';
 
@@ -46,6 +47,9 @@ export const googleDriveConnector = defineConnector({
   async webhook(ctx, request) {
     return handleDrivePush(ctx.config, request, ctx.clock.now());
   },
+
+  pushRenewAt: drivePushRenewAt,
+  onRemove: driveOnRemove,
 });
 
 export default googleDriveConnector;

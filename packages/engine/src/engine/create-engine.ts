@@ -29,6 +29,7 @@ import { startBudgetMeter } from './budget.js';
 import { assertPathsAllowed, pathGuardFor } from './local-access.js';
 import { createConnectorRegistry } from './connector-registry.js';
 import { createConnectorMetrics } from './connector-metrics.js';
+import { runRemoveHook } from './push-lifecycle.js';
 import {
   LOCAL_USER_ID,
   type Engine,
@@ -258,6 +259,9 @@ export function createEngine(options: EngineOptions): Engine {
       async remove(id) {
         const source = await getSource(id);
         running.get(source.id)?.abort(new TributaryError('aborted', 'Source removed.'));
+        // Upstream first (stop push channels …), best effort: the source is removed whatever it answers.
+        if (registry.has(source.sourceType))
+          await runRemoveHook(registry.get(source.sourceType)!, source, { store, logger, context: connectorContext });
         await store.deleteSource(source.id);
       },
       async check(id) {

@@ -1,3 +1,4 @@
+import { PUSH_RENEWAL_HINT } from '@tributary/sdk';
 import type { RunRecord, RunTrigger, SourceRecord } from '../store/types.js';
 import type { EnqueueInput } from '../queue/types.js';
 import { nextCronTime, validateCron } from './cron.js';
@@ -20,6 +21,11 @@ export interface SchedulePolicy {
   failureBackoffMaxMs: number;
   /** Timezone of cron expressions. @default 'UTC' */
   timezone: string;
+  /**
+   * A push renewal that is due is not asked for again within this long of the last enqueue (a renewal Google
+   * refused is retried at this pace, not on every tick). @default 900000 (15 min)
+   */
+  pushRetryMs: number;
 }
 
 export const DEFAULT_POLICY: SchedulePolicy = {
@@ -29,6 +35,7 @@ export const DEFAULT_POLICY: SchedulePolicy = {
   failureBackoffBaseMs: 60_000,
   failureBackoffMaxMs: 6 * 3_600_000,
   timezone: 'UTC',
+  pushRetryMs: 15 * 60_000,
 };
 
 /** What the scheduler remembers between ticks (in memory; losing it on restart only costs a debounce). */
@@ -45,6 +52,8 @@ export interface SourceView {
   recentRuns: RunRecord[];
   /** Its connector is disabled in the registry: like paused, nothing runs (status `connector_disabled`). */
   connectorDisabled?: boolean;
+  /** When its push channels need a sync to renew them (epoch ms, the connector's `pushRenewAt`); null: none. */
+  pushRenewAt?: number | null;
 }
 
 /** `manual`: no schedule (and no default interval): only "sync now" and webhooks sync it. */
@@ -128,7 +137,9 @@ function failures(runs: RunRecord[]): { count: number; lastAt: number | null } {
  *   never enqueued by a tick (only "sync now" and webhooks sync it);
  * - after N consecutive failed runs nothing scheduled or webhook-triggered runs before
  *   `lastFailure + min(max, base · 2^(N-1))`;
- * - a webhook burst syncs after `webhookDebounceMs` of quiet, or `webhookMaxWaitMs` after its first event.
+ * - a webhook burst syncs after `webhookDebounceMs` of quiet, or `webhookMaxWaitMs` after its first event;
+ * - a source whose push channels expire soon (`pushRenewAt` reached) gets a sync with the `pushRenewal` hint, also
+ *   when it has no schedule (push sources are often manual), at most once per `pushRetryMs`, never in backoff.
  */
 export function planTick(
   views: SourceView[],
@@ -140,7 +151,7 @@ export function planTick(
   const states: SourceScheduleState[] = [];
   const next = new Map<string, SourceMemo>();
 
-  for (const { source, recentRuns, connectorDisabled } of views) {
+  for (const { source, recentRuns, connectorDisabled, pushRenewAt } of views) {
     const m: SourceMemo = { ...memo.get(source.id) };
     const fail = failures(recentRuns);
     const backoffUntil =
@@ -213,6 +224,24 @@ export function planTick(
       state.status = inBackoff ? 'backoff' : 'debouncing';
       next.set(source.id, m);
       continue;
+    }
+
+    if (pushRenewAt != null) {
+      const renewDue = Math.max(pushRenewAt, backoffUntil ?? -Infinity);
+      if (dueAt === null || renewDue < dueAt) state.nextDueAt = iso(renewDue);
+      const askedRecently = m.lastEnqueuedAt !== undefined && now - m.lastEnqueuedAt < policy.pushRetryMs;
+      if (pushRenewAt <= now && !inBackoff && !askedRecently) {
+        jobs.push({
+          sourceId: source.id,
+          trigger: 'schedule',
+          job: syncJobFor(source, 'schedule', { hints: { [PUSH_RENEWAL_HINT]: true } }),
+        });
+        m.lastEnqueuedAt = now;
+        state.lastEnqueuedAt = iso(now);
+        state.status = 'due';
+        next.set(source.id, m);
+        continue;
+      }
     }
 
     if (state.status !== 'invalid') {

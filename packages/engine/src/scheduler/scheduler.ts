@@ -19,13 +19,20 @@ export interface SchedulerSourcePort {
   recentRuns(sourceId: string): Promise<RunRecord[]>;
   /** Connectors disabled in the registry: their sources never run. @default none */
   disabledConnectors?(): Promise<Set<string>>;
+  /**
+   * When a source's push channels need a sync to renew them (epoch ms), or null (see `pushRenewalPort` in
+   * engine/push-lifecycle.ts). Asked again only after the source's runs or checkpoint changed. @default never
+   */
+  pushRenewalAt?(source: SourceRecord): Promise<number | null>;
 }
 
 /** The port over the store. */
 export function storeSourcePort(
   store: Pick<MemoryStore, 'listSources' | 'getSource' | 'listRuns' | 'connectorRegistry'>,
+  extra: Pick<SchedulerSourcePort, 'pushRenewalAt'> = {},
 ): SchedulerSourcePort {
   return {
+    ...extra,
     listSources: () => store.listSources(),
     getSource: (id) => store.getSource(id),
     recentRuns: (sourceId) => store.listRuns({ sourceId, limit: 20 }),
@@ -72,6 +79,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const policy: SchedulePolicy = { ...DEFAULT_POLICY, ...options.policy };
   let memo = new Map<string, SourceMemo>();
   let lastStates: SourceScheduleState[] = [];
+  // Push renewal times, recomputed only when a source's runs or checkpoint changed (the hook reads the store).
+  const renewals = new Map<string, { key: string; at: number | null }>();
+  const pushRenewAt = async (source: SourceRecord, recentRuns: RunRecord[]): Promise<number | null> => {
+    const port = options.sources.pushRenewalAt;
+    if (!port || source.status === 'paused') return null;
+    const key = JSON.stringify([
+      source.updatedAt,
+      source.lastSyncAt,
+      source.lastSyncPosition,
+      recentRuns[0]?.id,
+      recentRuns[0]?.status,
+    ]);
+    const cached = renewals.get(source.id);
+    if (cached?.key === key) return cached.at;
+    const at = await port(source).catch(() => null);
+    renewals.set(source.id, { key, at });
+    return at;
+  };
 
   const requireSource = async (sourceId: string): Promise<SourceRecord> => {
     const source = await options.sources.getSource(sourceId);
@@ -84,12 +109,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const sources = await options.sources.listSources();
       const disabled = (await options.sources.disabledConnectors?.()) ?? new Set<string>();
       const views = await Promise.all(
-        sources.map(async (source) => ({
-          source,
-          recentRuns: source.status === 'paused' ? [] : await options.sources.recentRuns(source.id),
-          connectorDisabled: disabled.has(source.sourceType),
-        })),
+        sources.map(async (source) => {
+          const recentRuns = source.status === 'paused' ? [] : await options.sources.recentRuns(source.id);
+          const connectorDisabled = disabled.has(source.sourceType);
+          return {
+            source,
+            recentRuns,
+            connectorDisabled,
+            pushRenewAt: connectorDisabled ? null : await pushRenewAt(source, recentRuns),
+          };
+        }),
       );
+      const live = new Set(sources.map((s) => s.id));
+      for (const id of renewals.keys()) if (!live.has(id)) renewals.delete(id);
       const plan = planTick(views, memo, clock.now(), policy);
       memo = plan.memo;
       lastStates = plan.states;
@@ -156,7 +188,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const recentRuns = source.status === 'paused' ? [] : await options.sources.recentRuns(sourceId);
       const connectorDisabled = (await options.sources.disabledConnectors?.())?.has(source.sourceType) ?? false;
       // A dry plan over a copy of the memo: asking for the state never enqueues or forgets anything.
-      const plan = planTick([{ source, recentRuns, connectorDisabled }], new Map(memo), clock.now(), policy);
+      const view = {
+        source,
+        recentRuns,
+        connectorDisabled,
+        pushRenewAt: connectorDisabled ? null : await pushRenewAt(source, recentRuns),
+      };
+      const plan = planTick([view], new Map(memo), clock.now(), policy);
       return plan.states[0]!;
     },
 
