@@ -23,6 +23,7 @@ import { linkedinExportManifest } from './linkedin-export/manifest.js';
 import { claudeStreamManifest } from './sqlite/claude-stream-manifest.js';
 import { logsManifest } from './logs/manifest.js';
 import { obsidianManifest } from './obsidian/manifest.js';
+import { onedriveManifest } from './onedrive/manifest.js';
 import { rssManifest } from './rss/manifest.js';
 import { slackExportManifest } from './slack-export/manifest.js';
 import { slackManifest } from './slack/manifest.js';
@@ -101,6 +102,11 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(mboxManifest, async () => (await import('./mbox/index.js')).mboxConnector),
   lazyConnector(notionManifest, async () => (await import('./notion/index.js')).notionConnector, ['discover']),
   lazyConnector(obsidianManifest, async () => (await import('./obsidian/index.js')).obsidianConnector, ['discover']),
+  lazyConnector(onedriveManifest, async () => (await import('./onedrive/index.js')).onedriveConnector, [
+    'webhook',
+    'pushRenewAt',
+    'onRemove',
+  ]),
   lazyConnector(rssManifest, async () => (await import('./rss/index.js')).rssConnector),
   lazyConnector(slackManifest, async () => (await import('./slack/index.js')).slackConnector, ['discover', 'webhook']),
   lazyConnector(slackExportManifest, async () => (await import('./slack-export/index.js')).slackExportConnector, [

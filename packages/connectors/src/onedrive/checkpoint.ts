@@ -13,6 +13,8 @@ export const OneDriveCheckpointSchema = z
     gen: z.number().int().min(1),
     next: z.string().max(4096).optional(),
     link: z.string().max(4096).optional(),
+    /** This round started from scratch after a 410 (or a folder selection change): a sweep follows it. */
+    resync: z.boolean().optional(),
     /** The subscription: id and expiry (epoch ms). */
     subId: z.string().max(200).optional(),
     subExp: z.number().int().optional(),
@@ -20,8 +22,8 @@ export const OneDriveCheckpointSchema = z
   .strict();
 export type OneDriveCheckpoint = z.output<typeof OneDriveCheckpointSchema>;
 
-/** A file read before: the generation that saw it and its eTag/cTag (an equal cTag needs no download). */
-export const FileRecordSchema = z.object({ g: z.number().int(), c: z.string().optional() });
+/** A file read before: the generation that saw it, its eTag (an equal one needs no download) and parent folder. */
+export const FileRecordSchema = z.object({ g: z.number().int(), e: z.string().optional(), p: z.string().optional() });
 export type FileRecord = z.output<typeof FileRecordSchema>;
 
 /** A folder seen in the delta feed: name and parent, to build paths and apply include/exclude. */
