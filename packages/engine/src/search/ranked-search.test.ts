@@ -3,6 +3,7 @@ import { defineConnector, z, type Item } from '@tributary/sdk';
 import { startOllamaTwin, type OllamaTwin } from '../../../../test/twins/ollama/index.js';
 import { createOllamaEmbedder } from '../embedding/ollama-embedder.js';
 import { createTestEngine } from '../engine/test-support/harness.js';
+import { COUNT_CAP } from './types.js';
 import { createEngine } from '../engine/create-engine.js';
 import { createSqliteStore } from '../store/sqlite/index.js';
 
@@ -246,3 +247,22 @@ async function syncAndEmbedLater() {
   await t.engine.sync(source.id);
   expect(await t.engine.embeddings.coverage()).toMatchObject({ embedded: 0 });
 }
+
+describe('totals beyond the count cap', () => {
+  it('says "at least COUNT_CAP" (a lower bound) and keeps a cursor; a short last page is exact', async () => {
+    const source = await t.engine.sources.add({ connector: 'notes', name: 'many' });
+    const items = Array.from({ length: COUNT_CAP + 10 }, (_, i) => note(`r${i}`, `reftable entry ${i}`));
+    await t.engine.ingest(source.id, { items });
+    const first = await t.engine.search({ text: 'reftable', mode: 'keyword', limit: 200 });
+    expect(first).toMatchObject({ total: COUNT_CAP, totalExact: false });
+    expect(first.nextCursor).not.toBeNull();
+    let page = first;
+    let seen = first.hits.length;
+    while (page.nextCursor) {
+      page = await t.engine.search({ text: 'reftable', mode: 'keyword', limit: 200, cursor: page.nextCursor });
+      seen += page.hits.length;
+    }
+    expect(seen).toBe(COUNT_CAP + 10);
+    expect(page).toMatchObject({ total: COUNT_CAP + 10, totalExact: true });
+  });
+});

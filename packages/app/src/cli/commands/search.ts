@@ -79,10 +79,17 @@ async function searchAll(
     hits.push(...page.hits);
     cursor = page.nextCursor;
   }
-  return { ...first, hits, nextCursor: cursor };
+  // Paged to the last match from the first one: the count is exact whatever the first page's count said.
+  const complete = !cursor && !query.cursor;
+  return {
+    ...first,
+    hits,
+    nextCursor: cursor,
+    ...(complete ? { total: hits.length, totalExact: true } : {}),
+  };
 }
 
-/** "960 matches" or "at least 10000 matches". */
+/** "960 matches" or "at least 1000 matches". */
 export function totalText(r: Pick<SearchResult, 'total' | 'totalExact'>): string {
   return `${r.totalExact ? '' : 'at least '}${r.total} match${r.total === 1 ? '' : 'es'}`;
 }
