@@ -35,6 +35,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   vectors: async () => (await import('./vector-bench.js')).benchVectorsPhase(),
   'backlog-crash': async () => (await import('./backlog-crash-bench.js')).benchBacklogCrashPhase(),
   dashboard: async () => (await import('./dashboard-bench.js')).benchDashboardPhase(),
+  voices: async () => (await import('./voices-bench.js')).benchVoicesPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');

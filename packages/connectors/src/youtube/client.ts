@@ -154,7 +154,6 @@ export class YoutubeClient {
    * be refused without notice).
    */
   async playerCaptions(videoId: string): Promise<PlayerCaptions> {
-    this.ctx.countApiCall(1);
     const json = await this.ctx.http.json(`${this.ctx.config.webUrl}/youtubei/v1/player`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -167,7 +166,6 @@ export class YoutubeClient {
   async timedText(track: PlayerTrack): Promise<string> {
     const given = new URL(track.baseUrl, this.ctx.config.webUrl);
     const url = new URL(`${given.pathname}${given.search}`, this.ctx.config.webUrl);
-    this.ctx.countApiCall(1);
     const res = await this.ctx.http.fetch(url);
     if (!res.ok) throw new TributaryError('upstream_error', `YouTube timedtext answered ${res.status}`);
     return res.text();
