@@ -1,5 +1,5 @@
 import { abortError, TributaryError, withRetry, type ConnectorContext, type Credential } from '@tributary/sdk';
-import { ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
+import { ApiError, Client } from '@xdevplatform/xdk';
 import type { XConfig } from './config.js';
 
 /** A user as X answers it (the fields this connector asks for). */
@@ -63,20 +63,26 @@ export function tokenOf(credential: Credential | undefined): string {
 const MAX_WINDOW_MS = 16 * 60_000;
 
 /**
- * X API v2 through twitter-api-v2 (its typed helpers pin tweet.fields; the generic `get` keeps X's current names).
+ * X API v2 through X's official SDK (@xdevplatform/xdk): its `request` with `raw` keeps the answer's snake_case
+ * names (the typed helpers turn them camelCase) and its headers, which carry the rate-limit window.
  * This is the one layer that retries an X request: 429 waits until `x-rate-limit-reset`, 5xx and network failures
  * back off, under the SDK's request budget; a 401 refreshes the token once. A window spent (`remaining` 0) pauses
  * the source's shared limiter until its reset, so other workers of the same source wait too.
  */
 export class XClient {
-  private api: TwitterApi;
+  private api: Client;
   readonly stats = { calls: 0, rateLimited: 0 };
 
   constructor(
     private readonly ctx: ConnectorContext<XConfig>,
     private token: string,
   ) {
-    this.api = new TwitterApi(token);
+    this.api = this.create(token);
+  }
+
+  private create(token: string): Client {
+    // The SDK's own `retry` flag is unused by its request path; retries are ours (withRetry below).
+    return new Client({ accessToken: token, baseUrl: this.ctx.config.baseUrl.replace(/\/+$/, ''), retry: false });
   }
 
   async get<T>(path: string, query: Record<string, string | number | undefined>): Promise<T> {
@@ -107,7 +113,7 @@ export class XClient {
             cause: err,
           });
         this.token = next;
-        this.api = new TwitterApi(next);
+        this.api = this.create(next);
       }
     }
   }
@@ -119,31 +125,48 @@ export class XClient {
     if (waited > 0) ctx.countRateLimitWait(waited);
     ctx.countApiCall(1);
     this.stats.calls++;
-    const prefix = `${ctx.config.baseUrl.replace(/\/+$/, '')}/2/`;
+    const search = new URLSearchParams(query).toString();
+    let res: Response;
     try {
-      const res = await this.api.v2.get<T>(path, query, { prefix, fullResponse: true });
-      const rl = res.rateLimit;
-      if (rl && rl.remaining === 0) ctx.rateLimiter.pauseFor(this.untilReset(rl.reset));
-      return res.data;
+      res = (await this.api.request('GET', `/2/${path}${search ? `?${search}` : ''}`, {
+        raw: true,
+        signal: ctx.signal,
+        security: [{ OAuth2UserToken: [] }],
+      })) as Response;
     } catch (err) {
       throw this.mapError(path, err);
     }
+    const remaining = res.headers.get('x-rate-limit-remaining');
+    if (remaining === '0') ctx.rateLimiter.pauseFor(this.untilReset(res.headers.get('x-rate-limit-reset')));
+    try {
+      return (await res.json()) as T;
+    } catch (err) {
+      throw new TributaryError('upstream_unavailable', `X GET /2/${path}: the answer was cut off or not JSON`, {
+        cause: err,
+      });
+    }
   }
 
-  private untilReset(resetSeconds: number | undefined): number {
-    if (!resetSeconds || !Number.isFinite(resetSeconds)) return 60_000;
+  private untilReset(header: string | null | undefined): number {
+    const resetSeconds = Number(header);
+    if (!header || !Number.isFinite(resetSeconds)) return 60_000;
     return Math.min(MAX_WINDOW_MS, Math.max(1000, resetSeconds * 1000 - this.ctx.clock.now()));
   }
 
   private mapError(path: string, err: unknown): TributaryError {
     const where = `X GET /2/${path}`;
-    if (err instanceof ApiResponseError) {
-      const data = err.data as { title?: string; detail?: string };
+    if (err instanceof ApiError && err.status === 0) {
+      const cause = (err.data as Error | undefined)?.message ?? err.message;
+      if (this.ctx.signal.aborted) return new TributaryError('aborted', `${where}: aborted`, { cause: err });
+      return new TributaryError('upstream_unavailable', `${where}: ${cause}`, { cause: err });
+    }
+    if (err instanceof ApiError) {
+      const data = err.data as { title?: string; detail?: string } | undefined;
       const why = data?.detail ?? data?.title ?? err.message;
-      switch (err.code) {
+      switch (err.status) {
         case 429:
           return new TributaryError('rate_limited', `${where}: rate limited (15-minute window spent)`, {
-            retryAfterMs: this.untilReset(err.rateLimit?.reset),
+            retryAfterMs: this.untilReset(err.headers.get('x-rate-limit-reset')),
             cause: err,
           });
         case 401:
@@ -163,13 +186,11 @@ export class XClient {
         case 400:
           return new TributaryError('invalid_config', `${where}: ${why}`, { cause: err });
         default:
-          if (err.code >= 500)
-            return new TributaryError('upstream_unavailable', `${where}: HTTP ${err.code}`, { cause: err });
-          return new TributaryError('upstream_error', `${where}: HTTP ${err.code} ${why}`, { cause: err });
+          if (err.status >= 500)
+            return new TributaryError('upstream_unavailable', `${where}: HTTP ${err.status}`, { cause: err });
+          return new TributaryError('upstream_error', `${where}: HTTP ${err.status} ${why}`, { cause: err });
       }
     }
-    if (err instanceof ApiRequestError)
-      return new TributaryError('upstream_unavailable', `${where}: ${err.requestError.message}`, { cause: err });
     return new TributaryError('upstream_error', `${where}: ${(err as Error).message}`, { cause: err });
   }
 

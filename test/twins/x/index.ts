@@ -1,0 +1,3 @@
+export * from './state.js';
+export * from './seed.js';
+export * from './server.js';
