@@ -27,6 +27,7 @@ import {
 import { qdrantOptionsFromEnv } from '@tributary/engine/store/qdrant/from-env';
 import { withVectorIndex } from '@tributary/engine/store/qdrant/with-index';
 import { oauthClientsFromEnv } from './oauth-env.js';
+import { sourceRateLimiter } from './account-limiter.js';
 import { budgetsFromEnv } from './budgets-env.js';
 import { defaultInterval } from './schedule-env.js';
 import {
@@ -186,11 +187,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       credentials: (source, connector) => vault.credentialAccess(source.id, connector.manifest.auth),
       storeCredential: (sourceId, credential) => vault.put(sourceId, credential),
       configSecrets: vault.configSecrets,
-      // A provider's documented budget is shared by every source of one owner on that provider, and by every worker.
+      // A provider's documented budget is shared by every source of one owner on that provider, and by every worker;
+      // Google's (per user account) by every source on the same account (account-limiter.ts).
       rateLimiterFor: (source, connector) => {
         const spec = connector.manifest.rateLimit;
         if (!spec) return unlimited;
-        return limiterFor(`${connector.manifest.name}:${source.ownerId}`, spec);
+        return sourceRateLimiter(source, connector, spec, { limiterFor, credential: (id) => vault.get(id) });
       },
       log: options.log,
       onEvent: options.onEvent,
