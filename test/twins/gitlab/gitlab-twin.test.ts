@@ -22,7 +22,7 @@ describe('GitLab twin', () => {
     let url: string | undefined =
       `${twin.url}/api/v4/projects/${p}/issues?per_page=20&order_by=updated_at&sort=asc&pagination=keyset`;
     while (url) {
-      const res = await fetch(url, { headers: { authorization: 'Bearer glpat-twin' } });
+      const res: Response = await fetch(url, { headers: { authorization: 'Bearer glpat-twin' } });
       seen.push(...((await res.json()) as Array<{ iid: number }>).map((i) => i.iid));
       url = /<([^>]+)>; rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
     }

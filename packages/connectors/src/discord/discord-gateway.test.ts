@@ -57,7 +57,7 @@ it('watch() listens to the Gateway: message events become narrowed syncs, a dele
     credentials,
     checkpoint: full.at(-1)!.checkpoint,
     hints: changes[0]!,
-    mode: 'webhook',
+    mode: 'incremental',
   });
   const del = await collectPages(discordConnector, ctx1);
   expect(del.flatMap((p) => p.deletes ?? [])).toContain(deleteId);
@@ -70,7 +70,7 @@ it('watch() listens to the Gateway: message events become narrowed syncs, a dele
         credentials,
         checkpoint: full.at(-1)!.checkpoint,
         hints: changes[1]!,
-        mode: 'webhook',
+        mode: 'incremental',
       }),
     ),
   );

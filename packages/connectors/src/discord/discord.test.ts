@@ -207,8 +207,11 @@ describe('discord connector against the twin (5 channels × 1,000 messages, 20 t
       config: { guilds: [seed.guild.id], apiBaseUrl: `${t.url}/api` },
       credentials: { kind: 'token', token: 'forged-token-123' },
     });
-    const err = await collectPages(discordConnector, ctx).catch((e: unknown) => e as Error & { code: string });
+    const err = await collectPages(discordConnector, ctx).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string },
+    );
     expect(err).toMatchObject({ code: 'auth_invalid' });
-    expect(String(err.message)).not.toContain('forged-token-123');
+    expect(String(err?.message)).not.toContain('forged-token-123');
   });
 });
