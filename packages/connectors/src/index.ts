@@ -20,6 +20,7 @@ import { icsManifest } from './ics/manifest.js';
 import { imapManifest } from './imap/manifest.js';
 import { jiraManifest } from './jira/manifest.js';
 import { linkedinExportManifest } from './linkedin-export/manifest.js';
+import { linkedinManifest } from './linkedin/manifest.js';
 import { claudeStreamManifest } from './sqlite/claude-stream-manifest.js';
 import { logsManifest } from './logs/manifest.js';
 import { obsidianManifest } from './obsidian/manifest.js';
@@ -31,6 +32,7 @@ import { sqliteManifest } from './sqlite/manifest.js';
 import { synthetic } from './synthetic/index.js';
 import { push } from './push/index.js';
 import { xArchiveManifest } from './x-archive/manifest.js';
+import { xManifest } from './x/manifest.js';
 import { youtubeManifest } from './youtube/manifest.js';
 
 /**
@@ -93,6 +95,7 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(icsManifest, async () => (await import('./ics/index.js')).icsConnector),
   lazyConnector(imapManifest, async () => (await import('./imap/index.js')).imapConnector, ['discover', 'watch']),
   lazyConnector(jiraManifest, async () => (await import('./jira/index.js')).jiraConnector, ['discover', 'webhook']),
+  lazyConnector(linkedinManifest, async () => (await import('./linkedin/index.js')).linkedinConnector),
   lazyConnector(
     linkedinExportManifest,
     async () => (await import('./linkedin-export/index.js')).linkedinExportConnector,
@@ -115,6 +118,7 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(sqliteManifest, async () => (await import('./sqlite/index.js')).sqliteConnector),
   synthetic,
   push,
+  lazyConnector(xManifest, async () => (await import('./x/index.js')).xConnector),
   lazyConnector(xArchiveManifest, async () => (await import('./x-archive/index.js')).xArchiveConnector),
   lazyConnector(youtubeManifest, async () => (await import('./youtube/index.js')).youtubeConnector),
 ];
