@@ -49,6 +49,8 @@ export function registerWebhookRoutes(app: Api, deps: RouteDeps, trigger: Webhoo
         deps.log,
       );
       for (const [k, v] of Object.entries(result.headers ?? {})) c.header(k, v);
+      // A handshake some providers require as plain text (Microsoft Graph's validationToken echo).
+      if (typeof result.body === 'string') return c.text(result.body, result.status as 200) as never;
       return c.json(result.body as Record<string, unknown>, result.status as 200);
     },
   );
