@@ -1,0 +1,4 @@
+export * from './schema.js';
+export * from './state.js';
+export * from './seed.js';
+export * from './server.js';
