@@ -20,6 +20,8 @@ export const AuthSpecSchema = z.discriminatedUnion('type', [
     scopes: z.array(z.string()).default([]),
     /** A personal/bot token is accepted instead of OAuth. */
     allowToken: z.boolean().default(false),
+    /** Scopes asked for only while a feature is on (least privilege: `bookmarks` → `bookmark.read`). */
+    featureScopes: z.record(z.string(), z.array(z.string())).optional(),
   }),
 ]);
 export type AuthSpec = z.input<typeof AuthSpecSchema>;

@@ -76,6 +76,21 @@ describe('connectTarget and TRIBUTARY_PUBLIC_URL', () => {
     expect(code(() => connectTarget({ type: 'none' }, 'git'))).toBe('invalid_input');
   });
 
+  it("adds a feature's scopes only while the feature is on (x: bookmarks → bookmark.read)", () => {
+    const auth = {
+      type: 'oauth2',
+      provider: 'x',
+      scopes: ['tweet.read', 'users.read', 'offline.access'],
+      featureScopes: { bookmarks: ['bookmark.read'], likes: ['like.read'] },
+    };
+    expect(connectTarget(auth, 'x', undefined, { bookmarks: false, likes: false }).scopes).toEqual(auth.scopes);
+    expect(connectTarget(auth, 'x', undefined, { bookmarks: true, likes: false }).scopes).toEqual([
+      ...auth.scopes,
+      'bookmark.read',
+    ]);
+    expect(connectTarget(auth, 'x', 'testidp', { bookmarks: true })).toEqual({ provider: 'testidp' });
+  });
+
   it('normalizes the public URL', () => {
     expect(publicUrlFromEnv({ TRIBUTARY_PUBLIC_URL: 'https://t.example.com/' })).toBe('https://t.example.com');
     expect(publicUrlFromEnv({})).toBeUndefined();

@@ -144,13 +144,15 @@ export function publicUrlFromEnv(env: Record<string, string | undefined>): strin
 
 /**
  * Which provider a source connects to, and with which scopes: `requested` (a `--provider` flag / `?provider`), else
- * the connector manifest's `auth.provider`. The manifest's scopes are asked for only from its own provider.
+ * the connector manifest's `auth.provider`. The manifest's scopes are asked for only from its own provider, plus the
+ * `featureScopes` of the features on in `features` (the source's effective feature states).
  * @throws TributaryError `invalid_input` when the connector does not connect with OAuth and no provider was named
  */
 export function connectTarget(
-  auth: { type: string; provider?: string; scopes?: string[] } | undefined,
+  auth: { type: string; provider?: string; scopes?: string[]; featureScopes?: Record<string, string[]> } | undefined,
   connectorName: string,
   requested?: string,
+  features?: Record<string, boolean>,
 ): { provider: string; scopes?: string[] } {
   const own = auth?.type === 'oauth2' ? auth.provider : undefined;
   const provider = requested ?? own;
@@ -160,6 +162,8 @@ export function connectTarget(
       `Connector "${connectorName}" does not connect with OAuth (its auth is "${auth?.type ?? 'none'}"); name a provider explicitly or store a token instead.`,
     );
   }
-  const scopes = provider === own && auth?.scopes?.length ? auth.scopes : undefined;
+  const extra = Object.entries(auth?.featureScopes ?? {}).flatMap(([f, s]) => (features?.[f] ? s : []));
+  const all = [...new Set([...(auth?.scopes ?? []), ...extra])];
+  const scopes = provider === own && all.length ? all : undefined;
   return { provider, ...(scopes ? { scopes } : {}) };
 }

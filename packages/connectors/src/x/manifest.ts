@@ -1,6 +1,6 @@
 import { defineManifest } from '@tributary/sdk';
 import { XCheckpointSchema } from './checkpoint.js';
-import { X_BASE_SCOPES, XConfigSchema } from './config.js';
+import { X_BASE_SCOPES, X_FEATURE_SCOPES, XConfigSchema } from './config.js';
 
 /** The `x` connector without its code: the registry lists it and validates sources from this alone. */
 export const xManifest = defineManifest({
@@ -11,7 +11,7 @@ export const xManifest = defineManifest({
   description:
     'Posts through the X API v2: your posts (edits folded, note tweets in full, threads), mentions, bookmarks and likes.',
   // A pasted token is an OAuth 2.0 user access token (bookmarks need user context; an app-only bearer cannot).
-  auth: { type: 'oauth2', provider: 'x', scopes: X_BASE_SCOPES, allowToken: true },
+  auth: { type: 'oauth2', provider: 'x', scopes: X_BASE_SCOPES, featureScopes: X_FEATURE_SCOPES, allowToken: true },
   kind: 'cloud',
   config: XConfigSchema,
   checkpoint: XCheckpointSchema,

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { OAUTH_STATE_TTL_MS, type OAuthFlow } from '@tributary/engine';
-import { TributaryError, isTributaryError } from '@tributary/sdk';
+import { TributaryError, isTributaryError, resolveFeatures } from '@tributary/sdk';
 import { requireWrite } from '../../auth/authenticate.js';
 import { connectTarget } from '../../runtime/oauth-env.js';
 import type { Api, AppDeps, AppEnv, RouteDeps } from '../context.js';
@@ -88,7 +88,8 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
       const q = c.req.valid('query');
       const source = await ownedSource(engine, p, q.source);
       const connector = engine.connectors.list().find((x) => x.manifest.name === source.sourceType);
-      const target = connectTarget(connector?.manifest.auth, source.sourceType, provider);
+      const features = connector ? resolveFeatures(connector.manifest, source.features) : undefined;
+      const target = connectTarget(connector?.manifest.auth, source.sourceType, provider, features);
       const started = await flow.startAuthorization({
         provider,
         sourceId: source.id,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import type { ConnectionSummary, OAuthFlow } from '@tributary/engine';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
-import { TributaryError, isTributaryError } from '@tributary/sdk';
+import { TributaryError, isTributaryError, resolveFeatures } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import { parsePositiveInt } from '../parse.js';
 import type { ExitState } from '../program.js';
@@ -52,7 +52,8 @@ export function registerConnect(program: Command, ctx: CliContext, _state: ExitS
       const source = await engine.sources.get(sourceRef, LOCAL_USER_ID);
       const connector = ctx.connectors.find((c) => c.manifest.name === source.sourceType);
       const { connectTarget } = await import('../../runtime/oauth-env.js');
-      const target = connectTarget(connector?.manifest.auth, source.sourceType, opts.provider);
+      const features = connector ? resolveFeatures(connector.manifest, source.features) : undefined;
+      const target = connectTarget(connector?.manifest.auth, source.sourceType, opts.provider, features);
       // Fail on a missing client id before a listener or a browser is started.
       clients.assertConfigured(target.provider);
       const summary = await connectWithLoopback(ctx, flow, {
