@@ -209,6 +209,8 @@ function replaceCallAndRead(server: McpServer, engine: Engine, caller: Caller): 
 async function listSources(engine: Engine, caller: Caller) {
   const sources = await engine.sources.list(caller.user.id);
   const connectors = engine.connectors.list();
+  // As REST says it: a source of a disabled connector never runs, whatever its status.
+  const disabled = new Set((await engine.connectors.registry.list()).filter((c) => !c.enabled).map((c) => c.name));
   return {
     sources: await Promise.all(
       sources.map(async (s) => {
@@ -222,6 +224,7 @@ async function listSources(engine: Engine, caller: Caller) {
           name: wire.name,
           source_type: wire.source_type,
           status: wire.status,
+          status_reason: disabled.has(s.sourceType) ? 'connector disabled' : null,
           error_message: wire.error_message,
           last_sync_at: wire.last_sync_at,
           memories: stats.memories,
