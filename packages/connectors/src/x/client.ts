@@ -105,7 +105,15 @@ export class XClient {
           },
         });
       } catch (err) {
-        if (!(err instanceof TributaryError) || err.code !== 'auth_expired' || refreshed) throw err;
+        if (!(err instanceof TributaryError) || err.code !== 'auth_expired') throw err;
+        if (refreshed)
+          throw new TributaryError(
+            'auth_invalid',
+            `${err.message}; a fresh token was refused too: connect the source again`,
+            {
+              cause: err,
+            },
+          );
         refreshed = true;
         const next = tokenOf(await this.ctx.credentials.refresh());
         if (next === this.token)

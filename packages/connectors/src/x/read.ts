@@ -70,7 +70,7 @@ export async function* readX(ctx: ReadContext<XConfig, XCheckpoint>): AsyncGener
     const byId = BY_ID.has(stream);
     // A walk in progress keeps its lower bound; a new one starts from the newest id of the last complete walk.
     const walking = cur.untilId !== undefined || cur.token !== undefined;
-    let walkSince = walking ? cur.walkSince : cur.sinceId;
+    const walkSince = walking ? cur.walkSince : cur.sinceId;
     let walkNewest = walking ? cur.walkNewest : undefined;
     let untilId = cur.untilId;
     let token = byId ? undefined : cur.token;
@@ -97,6 +97,7 @@ export async function* readX(ctx: ReadContext<XConfig, XCheckpoint>): AsyncGener
         // A page token X no longer accepts (bookmarks and likes keep one across syncs): walk again from the top.
         if (token && err instanceof TributaryError && err.code === 'invalid_config') {
           token = undefined;
+          walkNewest = undefined;
           continue;
         }
         throw err;

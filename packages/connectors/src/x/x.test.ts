@@ -131,6 +131,15 @@ describe('x: posts, edits, note posts and threads', () => {
     });
     expect(next.items.map((i) => i.externalId)).toEqual([`bookmarks:${other.id}`]);
     expect(twin.counts()['users.bookmarks']).toBe(1);
+
+    // A page token X no longer accepts (kept across syncs for bookmarks): the walk starts again from the top.
+    const stale = {
+      ...next.last.checkpoint,
+      bookmarks: { ...next.last.checkpoint.bookmarks, token: 'bm90LWEtdG9rZW4' },
+    };
+    const restarted = await read({ features, config: { pageSize: 5 }, checkpoint: stale, state: next.ctx.state });
+    expect(restarted.items).toEqual([]);
+    expect(restarted.last.checkpoint.bookmarks).toEqual({ sinceId: other.id });
   });
 });
 
