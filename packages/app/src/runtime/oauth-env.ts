@@ -50,7 +50,8 @@ export function providersFromEnv(env: Record<string, string | undefined>): {
   insecureLoopback: boolean;
 } {
   const raw = env[OAUTH_PROVIDERS_ENV];
-  if (!raw) return { providers: {}, insecureLoopback: false };
+  const tenant = microsoftTenant(env);
+  if (!raw) return { providers: tenant ? { microsoft: tenant } : {}, insecureLoopback: false };
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -114,7 +115,33 @@ export function providersFromEnv(env: Record<string, string | undefined>): {
     }
     providers[name] = def;
   }
+  if (tenant && !parsed.data.microsoft) providers.microsoft = tenant;
   return { providers, insecureLoopback };
+}
+
+/** The env variable that names the Microsoft Entra tenant to sign in against (default `common`). */
+export const MICROSOFT_TENANT_ENV = 'MICROSOFT_TENANT';
+
+/**
+ * `MICROSOFT_TENANT`: a tenant id (GUID), a verified domain, or `common` / `organizations` / `consumers`. A
+ * single-tenant app registration must use its own tenant's endpoints (login.microsoftonline.com/<tenant>/…).
+ * @throws TributaryError `invalid_config` for anything else (it becomes part of a URL)
+ */
+function microsoftTenant(env: Record<string, string | undefined>): OAuthProviderDefinition | undefined {
+  const tenant = env[MICROSOFT_TENANT_ENV]?.trim();
+  if (!tenant || tenant === 'common') return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(tenant))
+    throw new TributaryError(
+      'invalid_config',
+      `${MICROSOFT_TENANT_ENV}="${tenant}" is not a tenant id, a domain, or common/organizations/consumers.`,
+    );
+  const base = `https://login.microsoftonline.com/${tenant}`;
+  return {
+    ...OAUTH_PROVIDERS.microsoft!,
+    issuer: `${base}/v2.0`,
+    authorizationEndpoint: `${base}/oauth2/v2.0/authorize`,
+    tokenEndpoint: `${base}/oauth2/v2.0/token`,
+  };
 }
 
 /**
