@@ -15,7 +15,11 @@ export const imapManifest = defineManifest({
   config: ImapConfigSchema,
   checkpoint: ImapCheckpointSchema,
   features: {
-    attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    attachments: {
+      default: false,
+      description:
+        'Extract the text of attachments (text-like types; PDF, DOCX, HTML, code up to 10 MB) into the content.',
+    },
     realtime: {
       default: false,
       description: 'Watch folders with IMAP IDLE (INBOX, or up to 5 configured folders) and sync on each change.',

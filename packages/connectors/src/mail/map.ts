@@ -42,7 +42,7 @@ export function toMailItem(mail: ParsedMail, origin: MailOrigin = {}): Item {
   return item;
 }
 
-/** The body, then the text of text-like attachments (when extracted), each under a marker line. */
+/** The body, then the text of attachments (when extracted), each under a marker line. */
 export function mailContent(mail: ParsedMail): string {
   const parts = [mail.text];
   for (const a of mail.attachments) {

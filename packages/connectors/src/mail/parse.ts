@@ -1,4 +1,6 @@
 import { TributaryError } from '@tributary/sdk';
+import { extract } from '../files/extract.js';
+import { fileTypeOf, type FileType } from '../files/types.js';
 import { convert } from 'html-to-text';
 import PostalMime, { type Address, type Attachment, type Email } from 'postal-mime';
 import { decodeUtf7, hasUtf7Body, hasUtf7Words, repairEncodedWords } from './legacy-charsets.js';
@@ -11,7 +13,10 @@ export interface MailAddress {
   address: string;
 }
 
-/** An attachment as listed in metadata; `text` only when text extraction was asked for and the type is text-like. */
+/**
+ * An attachment as listed in metadata; `text` only when text extraction was asked for and the type is one the text
+ * path or the file extractors read (text-like MIME types; PDF, DOCX, HTML, Markdown, code by MIME type or file name).
+ */
 export interface MailAttachment {
   name?: string;
   type: string;
@@ -40,13 +45,20 @@ export interface ParsedMail {
 }
 
 export interface ParseOptions {
-  /** Extract the text of text-like attachments (feature `attachments`). */
+  /** Extract the text of attachments: text-like types, and documents the file extractors read (feature `attachments`). */
   attachmentText?: boolean;
   /** Always take postal-mime's full parse (tests comparing it with the fast path). */
   fullParse?: boolean;
 }
 
 const MAX_ATTACHMENT_TEXT = 1_000_000;
+/** Documents (PDF, DOCX …) read by the file extractors up to this size, as the Drive connector's default `maxFileMb`. */
+export const MAX_ATTACHMENT_DOCUMENT = 10 * 1024 * 1024;
+/** Document MIME types the file extractors read when the file name does not say (`application/octet-stream` does not). */
+const DOCUMENT_MIME: Record<string, FileType> = {
+  'application/pdf': { kind: 'pdf' },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { kind: 'docx' },
+};
 const TEXT_LIKE = /^(text\/|application\/(json|xml|csv|x-sh|javascript|x-yaml|yaml)|[a-z]+\/[a-z0-9.-]+\+(xml|json))/i;
 
 /**
@@ -91,7 +103,7 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
     inReplyTo,
     references,
     thread: references[0] ?? inReplyTo ?? messageId,
-    attachments: email.attachments.map((a) => toAttachment(a, options.attachmentText === true)),
+    attachments: await Promise.all(email.attachments.map((a) => toAttachment(a, options.attachmentText === true))),
   };
 }
 
@@ -175,13 +187,27 @@ function flatten(list: Address[] | undefined): MailAddress[] {
   return out.filter((a) => a.name || a.address);
 }
 
-function toAttachment(a: Attachment, withText: boolean): MailAttachment {
+async function toAttachment(a: Attachment, withText: boolean): Promise<MailAttachment> {
   const bytes = typeof a.content === 'string' ? new TextEncoder().encode(a.content) : new Uint8Array(a.content);
   const out: MailAttachment = { type: a.mimeType, size: bytes.byteLength };
   if (a.filename) out.name = a.filename;
-  if (withText && TEXT_LIKE.test(a.mimeType) && bytes.byteLength <= MAX_ATTACHMENT_TEXT) {
-    const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-    out.text = normalizeText(/html/i.test(a.mimeType) ? htmlToText(decoded) : decoded);
+  if (!withText) return out;
+  if (TEXT_LIKE.test(a.mimeType)) {
+    // The text path predates the extractors and stays as it was, so existing content hashes do not move.
+    if (bytes.byteLength <= MAX_ATTACHMENT_TEXT) {
+      const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      out.text = normalizeText(/html/i.test(a.mimeType) ? htmlToText(decoded) : decoded);
+    }
+    return out;
+  }
+  const type = DOCUMENT_MIME[a.mimeType.toLowerCase()] ?? (a.filename ? fileTypeOf(a.filename) : undefined);
+  if (!type || bytes.byteLength > MAX_ATTACHMENT_DOCUMENT) return out;
+  try {
+    const text = normalizeText((await extract(Buffer.from(bytes), type)).content);
+    if (text) out.text = text;
+  } catch {
+    // A corrupt or mislabelled file (UnreadableFile, or pdf.js failing inside a page) is listed without text: the
+    // message itself is fine and must not fail with it.
   }
   return out;
 }

@@ -14,7 +14,11 @@ export const mboxManifest = defineManifest({
   config: MboxConfigSchema,
   checkpoint: MboxCheckpointSchema,
   features: {
-    attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    attachments: {
+      default: false,
+      description:
+        'Extract the text of attachments (text-like types; PDF, DOCX, HTML, code up to 10 MB) into the content.',
+    },
   },
   streams: [MAIL_STREAM],
   capabilities: { incremental: true, deletions: false, webhooks: false, fullRefresh: true, local: true },
