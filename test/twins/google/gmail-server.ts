@@ -51,7 +51,8 @@ export function matchesQuery(q: string | undefined, m: TwinGmailMessage, labelNa
     if ((k === 'label' || k === 'in') && v) return v === 'anywhere' || labels.includes(v.toLowerCase());
     return m.raw.toString('utf8').toLowerCase().includes(t.toLowerCase());
   };
-  const groups = q.match(/\{[^}]*\}|-?\S+/g) ?? [];
+  // Parentheses only group here (the subset has no OR outside braces), so they are dropped.
+  const groups = q.replace(/[()]/g, ' ').match(/\{[^}]*\}|-?\S+/g) ?? [];
   return groups.every((g) => {
     if (g.startsWith('{')) return g.slice(1, -1).split(/\s+/).filter(Boolean).some(term);
     if (g.startsWith('-')) return !term(g.slice(1));

@@ -56,7 +56,9 @@ export const GmailConfigSchema = z.object({
     .min(1)
     .max(2000)
     .optional()
-    .describe('A Gmail search (q) that bounds full syncs, e.g. "-category:promotions". Not applied to history.'),
+    .describe(
+      'A Gmail search (q) that bounds full syncs, e.g. "-category:promotions". Applied to history too (one messages.list check per page).',
+    ),
   backfillDays: z
     .number()
     .int()

@@ -16,7 +16,11 @@ export const gmailManifest = defineManifest({
   config: GmailConfigSchema,
   checkpoint: GmailCheckpointSchema,
   features: {
-    attachments: { default: false, description: 'Extract the text of text-like attachments into the content.' },
+    attachments: {
+      default: false,
+      description:
+        'Extract the text of attachments (text-like types; PDF, DOCX, HTML, code up to 10 MB) into the content.',
+    },
   },
   // The stream every mail connector yields (MAIL_STREAM; not imported: it would load the mail parser here).
   streams: ['messages'],

@@ -57,6 +57,26 @@ function belongs(run: Run, message: GmailMessage): boolean {
   return run.wanted.size === 0 || labels.some((l) => run.wanted.has(l));
 }
 
+/**
+ * Which of the fetched messages the source's `query` matches. Gmail's history cannot be searched, so one search asks
+ * Gmail itself: `messages.list` with the query, bounded below by the oldest fetched message's date, paged until every
+ * id is accounted for (one call per 500 matches; usually one call per history page).
+ */
+async function matchingQuery(run: Run, fetched: Array<{ id: string; message: GmailMessage }>): Promise<Set<string>> {
+  const ids = new Set(fetched.map((f) => f.id));
+  const found = new Set<string>();
+  const oldest = Math.min(...fetched.map((f) => Number(f.message.internalDate ?? 0)));
+  // `after:` takes epoch seconds; one second of slack so the oldest message itself is inside the bound.
+  const q = labelQuery(run.ctx.config.query, [], Math.max(0, Math.floor(oldest / 1000) - 1));
+  let token: string | undefined;
+  do {
+    const res = await run.client.list(q, token, 500);
+    for (const m of res.messages ?? []) if (m.id && ids.has(m.id)) found.add(m.id);
+    token = res.nextPageToken ?? undefined;
+  } while (token && found.size < ids.size && !run.ctx.signal.aborted);
+  return found;
+}
+
 /** Parses and maps fetched messages into a page's items (by external id) and state records. */
 async function toPageParts(
   run: Run,
@@ -189,10 +209,16 @@ async function* historyPhase(run: Run, cp: GmailCheckpoint): AsyncGenerator<Gmai
       if (what === 'drop') deleted.add(id);
       else touched.push(id);
     }
-    const live: Array<{ id: string; message: GmailMessage }> = [];
+    let live: Array<{ id: string; message: GmailMessage }> = [];
     for (const f of await fetchAll(run, touched)) {
       if ('gone' in f || !belongs(run, f.message)) deleted.add(f.id);
       else live.push(f);
+    }
+    if (ctx.config.query && live.length) {
+      // Added or relabelled messages the query does not match are not this source's (a relabel may take one out).
+      const matching = await matchingQuery(run, live);
+      for (const f of live) if (!matching.has(f.id)) deleted.add(f.id);
+      live = live.filter((f) => matching.has(f.id));
     }
     const parts = await toPageParts(run, live, cp.gen);
     const known = await ctx.state.getMany([...deleted].map(messageKey));
