@@ -16,6 +16,8 @@ import {
   loadKeyring,
   protectedPathsOf,
   storeSourcePort,
+  createRedisWorkerRegistry,
+  type WorkerConnectorRegistry,
   pushRenewalPort,
   type Engine,
   type EngineEvent,
@@ -85,6 +87,8 @@ export interface Runtime {
   oauth: OAuthFlow;
   /** The Redis connection in distributed mode (leader election, rate limits). */
   redis: Redis | null;
+  /** Distributed mode: which connectors the live workers have (workers advertise, the scheduler routes by it). */
+  workers: WorkerConnectorRegistry | null;
   close(): Promise<void>;
 }
 
@@ -214,10 +218,15 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(pool ? { syncExecutor: pool.executor } : {}),
     });
     if (options.registerConnectors) await registerConnectors(engine, options.log);
+    const workers = distributed ? createRedisWorkerRegistry({ redis: redis!, prefix: tuning.queuePrefix }) : null;
     // Webhook bursts settle for 1.5 s (at most 10 s) before their sync, so new messages show up within seconds.
     const scheduler = createScheduler({
-      // Push channels (Google watches) are renewed by a sync the scheduler asks for before they expire.
-      sources: storeSourcePort(store, { pushRenewalAt: pushRenewalPort(engine) }),
+      // Push channels (Google watches) are renewed by a sync the scheduler asks for before they expire; in
+      // distributed mode no job goes to a connector (plugin) that no live worker has.
+      sources: storeSourcePort(store, {
+        pushRenewalAt: pushRenewalPort(engine),
+        ...(workers ? { routableConnectors: () => workers.liveConnectors() } : {}),
+      }),
       queue,
       policy: {
         webhookDebounceMs: 1500,
@@ -236,6 +245,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       vault,
       oauth,
       redis,
+      workers,
       async close() {
         // Running syncs are aborted and commit what they did before the store closes.
         await pool?.close();

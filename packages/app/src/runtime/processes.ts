@@ -5,6 +5,7 @@ import {
   createWorker,
   recoverStaleRuns,
   startSchedulerLoop,
+  startWorkerAdvertiser,
   type LeaderElector,
   type SchedulerLoop,
   type Worker,
@@ -44,6 +45,20 @@ export function startWorker(
     },
   });
   worker.start();
+  // Distributed: advertise this host's connectors (plugins differ per host) so the scheduler routes only what some
+  // live worker can run; withdrawn when the worker stops.
+  if (runtime.workers) {
+    const advertiser = startWorkerAdvertiser(
+      runtime.workers,
+      () => runtime.engine.connectors.list().map((c) => c.manifest.name),
+      { workerId: worker.consumerName, logger: options.logger },
+    );
+    const stop = worker.stop.bind(worker);
+    worker.stop = async () => {
+      await advertiser.stop();
+      await stop();
+    };
+  }
   // Embedding is off the write path: the worker drains the embedding backlog beside its jobs (stopped by
   // engine.close()). No-op without an embedder.
   runtime.engine.embeddings.startBackground();

@@ -18,6 +18,12 @@ export {
   type SchedulerSourcePort,
   type TickResult,
 } from './scheduler.js';
+export {
+  createRedisWorkerRegistry,
+  startWorkerAdvertiser,
+  type WorkerAdvertiser,
+  type WorkerConnectorRegistry,
+} from './worker-connectors.js';
 export { startSchedulerLoop, type SchedulerLoop, type SchedulerLoopOptions } from './loop.js';
 export type { LeaderElector, LeadershipListener } from './leader.js';
 export { createRedisLeaderElector, type RedisLeaderOptions } from './leader-redis.js';

@@ -54,11 +54,22 @@ export interface SourceView {
   connectorDisabled?: boolean;
   /** When its push channels need a sync to renew them (epoch ms, the connector's `pushRenewAt`); null: none. */
   pushRenewAt?: number | null;
+  /** Distributed mode: no live worker has its connector (a plugin not installed on any worker host). */
+  noWorker?: boolean;
 }
 
 /** `manual`: no schedule (and no default interval): only "sync now" and webhooks sync it. */
 export type ScheduleStatus =
-  'scheduled' | 'due' | 'paused' | 'running' | 'backoff' | 'debouncing' | 'invalid' | 'manual' | 'connector_disabled';
+  | 'scheduled'
+  | 'due'
+  | 'paused'
+  | 'running'
+  | 'backoff'
+  | 'debouncing'
+  | 'invalid'
+  | 'manual'
+  | 'connector_disabled'
+  | 'no_worker';
 
 /** The scheduler's view of one source, for the API and dashboard. Times are ISO 8601. */
 export interface SourceScheduleState {
@@ -138,6 +149,7 @@ function failures(runs: RunRecord[]): { count: number; lastAt: number | null } {
  * - after N consecutive failed runs nothing scheduled or webhook-triggered runs before
  *   `lastFailure + min(max, base · 2^(N-1))`;
  * - a webhook burst syncs after `webhookDebounceMs` of quiet, or `webhookMaxWaitMs` after its first event;
+ * - distributed: a source whose connector no live worker has is not routed (status `no_worker`, with the reason);
  * - a source whose push channels expire soon (`pushRenewAt` reached) gets a sync with the `pushRenewal` hint, also
  *   when it has no schedule (push sources are often manual), at most once per `pushRetryMs`, never in backoff.
  */
@@ -151,7 +163,7 @@ export function planTick(
   const states: SourceScheduleState[] = [];
   const next = new Map<string, SourceMemo>();
 
-  for (const { source, recentRuns, connectorDisabled, pushRenewAt } of views) {
+  for (const { source, recentRuns, connectorDisabled, pushRenewAt, noWorker } of views) {
     const m: SourceMemo = { ...memo.get(source.id) };
     const fail = failures(recentRuns);
     const backoffUntil =
@@ -175,6 +187,15 @@ export function planTick(
       delete m.webhook;
       state.status = source.status === 'paused' ? 'paused' : 'connector_disabled';
       state.pendingWebhookEvents = 0;
+      next.set(source.id, m);
+      continue;
+    }
+    if (noWorker) {
+      // Not routed: no live worker could run it. A webhook burst waits (it syncs once a worker has the connector).
+      state.status = 'no_worker';
+      state.error =
+        `no live worker has connector "${source.sourceType}": install the plugin on the worker hosts ` +
+        '(tributary connectors install <package>) and restart their workers';
       next.set(source.id, m);
       continue;
     }

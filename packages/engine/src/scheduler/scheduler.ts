@@ -24,12 +24,17 @@ export interface SchedulerSourcePort {
    * engine/push-lifecycle.ts). Asked again only after the source's runs or checkpoint changed. @default never
    */
   pushRenewalAt?(source: SourceRecord): Promise<number | null>;
+  /**
+   * Distributed mode: the connectors some live worker has (worker-connectors.ts); null when no worker is live or
+   * nothing is known (jobs are routed as usual). @default always null
+   */
+  routableConnectors?(): Promise<Set<string> | null>;
 }
 
 /** The port over the store. */
 export function storeSourcePort(
   store: Pick<MemoryStore, 'listSources' | 'getSource' | 'listRuns' | 'connectorRegistry'>,
-  extra: Pick<SchedulerSourcePort, 'pushRenewalAt'> = {},
+  extra: Pick<SchedulerSourcePort, 'pushRenewalAt' | 'routableConnectors'> = {},
 ): SchedulerSourcePort {
   return {
     ...extra,
@@ -79,6 +84,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const policy: SchedulePolicy = { ...DEFAULT_POLICY, ...options.policy };
   let memo = new Map<string, SourceMemo>();
   let lastStates: SourceScheduleState[] = [];
+  // A failing worker registry must not stop scheduling: route as if nothing were known.
+  const routableConnectors = async (): Promise<Set<string> | null> => {
+    try {
+      return (await options.sources.routableConnectors?.()) ?? null;
+    } catch (err) {
+      logger.warn('could not read which connectors the workers have; routing every job', { error: String(err) });
+      return null;
+    }
+  };
   // Push renewal times, recomputed only when a source's runs or checkpoint changed (the hook reads the store).
   const renewals = new Map<string, { key: string; at: number | null }>();
   const pushRenewAt = async (source: SourceRecord, recentRuns: RunRecord[]): Promise<number | null> => {
@@ -108,15 +122,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async tick() {
       const sources = await options.sources.listSources();
       const disabled = (await options.sources.disabledConnectors?.()) ?? new Set<string>();
+      const routable = await routableConnectors();
       const views = await Promise.all(
         sources.map(async (source) => {
           const recentRuns = source.status === 'paused' ? [] : await options.sources.recentRuns(source.id);
           const connectorDisabled = disabled.has(source.sourceType);
+          const noWorker = routable !== null && !routable.has(source.sourceType);
           return {
             source,
             recentRuns,
             connectorDisabled,
-            pushRenewAt: connectorDisabled ? null : await pushRenewAt(source, recentRuns),
+            noWorker,
+            pushRenewAt: connectorDisabled || noWorker ? null : await pushRenewAt(source, recentRuns),
           };
         }),
       );
@@ -188,11 +205,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const recentRuns = source.status === 'paused' ? [] : await options.sources.recentRuns(sourceId);
       const connectorDisabled = (await options.sources.disabledConnectors?.())?.has(source.sourceType) ?? false;
       // A dry plan over a copy of the memo: asking for the state never enqueues or forgets anything.
+      const routable = await routableConnectors();
+      const noWorker = routable !== null && !routable.has(source.sourceType);
       const view = {
         source,
         recentRuns,
         connectorDisabled,
-        pushRenewAt: connectorDisabled ? null : await pushRenewAt(source, recentRuns),
+        noWorker,
+        pushRenewAt: connectorDisabled || noWorker ? null : await pushRenewAt(source, recentRuns),
       };
       const plan = planTick([view], new Map(memo), clock.now(), policy);
       return plan.states[0]!;

@@ -31,6 +31,7 @@ export const SourceStatusSchema = z
         'invalid',
         'manual',
         'connector_disabled',
+        'no_worker',
       ])
       .describe("The scheduler's view now."),
     next_sync_at: z.string().nullable().describe('When the scheduler syncs it next (after any backoff); null: never.'),
