@@ -28,6 +28,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   twins: async () => (await import('./twins-bench.js')).benchTwins(),
   forges: async () => (await import('./forges-bench.js')).benchForgesPhase(),
   google: async () => (await import('./google-bench.js')).benchGooglePhase(),
+  onedrive: async () => (await import('./onedrive-bench.js')).benchOnedrivePhase(),
   knowledge: async () => (await import('./knowledge-bench.js')).benchKnowledgePhase(),
   cli: async () => (await import('./cli-bench.js')).benchCliPhase(),
   plugins: async () => (await import('./plugins-bench.js')).benchPluginsPhase(),
