@@ -37,6 +37,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   'backlog-crash': async () => (await import('./backlog-crash-bench.js')).benchBacklogCrashPhase(),
   dashboard: async () => (await import('./dashboard-bench.js')).benchDashboardPhase(),
   voices: async () => (await import('./voices-bench.js')).benchVoicesPhase(),
+  x: async () => (await import('./x-bench.js')).benchXPhase(),
 };
 
 const phaseArg = process.argv.indexOf('--phase');
