@@ -4,6 +4,7 @@ import { googleCalendarManifest } from './manifest.js';
 import { readCalendar, selectedCalendars, type CalendarRun } from './read.js';
 import { handleCalendarPush } from './webhook.js';
 import { calendarOnRemove, calendarPushRenewAt } from './lifecycle.js';
+import { forgetCalendars } from './removed.js';
 
 export { CALENDAR_SCOPES } from './manifest.js';
 
@@ -51,6 +52,7 @@ export const googleCalendarConnector = defineConnector({
       if (ctx.signal.aborted) return;
       yield* readCalendar(run, cal);
     }
+    if (!ctx.signal.aborted) yield* forgetCalendars(run, new Set(calendars.map((c) => c.id!)));
   },
 
   async webhook(ctx, request) {
