@@ -3,7 +3,7 @@ import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
 import { USER_ROOTS_MIGRATION } from './trust.js';
 import { ENRICHMENT_MIGRATION } from './enrichment.js';
-import { VECTORS_MIGRATION } from './vectors-schema.js';
+import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
 
 /**
@@ -178,6 +178,7 @@ CREATE TABLE kv (
   { version: 5, name: 'importance and domain of memories', sql: ENRICHMENT_MIGRATION },
   { version: 6, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION },
   { version: 7, name: 'chunk hashes, embedding backlog, sqlite-vec bookkeeping', sql: VECTORS_MIGRATION },
+  { version: 8, name: 'chunk-hash index only while embeddings are on', sql: HASH_INDEX_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

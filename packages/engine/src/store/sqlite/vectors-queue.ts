@@ -4,6 +4,7 @@ import type { VectorFilter, VectorMatch, VectorScope } from '../vector-port.js';
 import { chunkHash, embeddedText, type BacklogEntry, type ChunkInfo, type EmbeddingQueue } from '../vector-queue.js';
 import { filterSql } from './search.js';
 import { json } from './rows.js';
+import { ensureHashIndex } from './vectors-schema.js';
 
 /** Chunks hashed per transaction when filling hashes of chunks written before the column existed. */
 const FILL_BATCH = 2000;
@@ -14,6 +15,8 @@ export const VECTOR_SNIPPET_CHARS = 200;
 /** The embedding backlog and chunk lookups of the embedded store (see ../vector-queue.ts). */
 export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueue {
   const enabled = db.prepare(`SELECT coalesce((SELECT enabled FROM embedding_settings WHERE id = 1), 0)`).pluck();
+  // Migration 8 leaves the hash lookups' index to the stores that embed (see vectors-schema.ts).
+  if (enabled.get() === 1) ensureHashIndex(db);
   const next = db.prepare(`SELECT seq, hash FROM embedding_backlog ORDER BY seq LIMIT ?`);
   const done = db.prepare(`DELETE FROM embedding_backlog WHERE seq IN (SELECT value FROM json_each(?))`);
   const size = db.prepare(`SELECT count(*) FROM embedding_backlog`).pluck();
@@ -77,6 +80,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
     },
     async enable() {
       db.prepare(`INSERT OR REPLACE INTO embedding_settings (id, enabled) VALUES (1, 1)`).run();
+      ensureHashIndex(db);
     },
     async next(limit) {
       return next.all(Math.max(1, Math.floor(limit))) as BacklogEntry[];
