@@ -1,8 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, PUSH_RENEWAL_HINT, type AnyConnector, type Credential } from '@tributary/sdk';
+import { gmailConnector } from '@tributary/connectors/gmail/index';
 import { googleCalendarConnector } from '@tributary/connectors/google-calendar/index';
 import { googleDriveConnector } from '@tributary/connectors/google-drive/index';
-import { seedCalendars, seedDrive, startCalendarTwin, startDriveTwin } from '../../../../test/twins/google/index.js';
+import {
+  seedCalendars,
+  seedDrive,
+  seedGmail,
+  startCalendarTwin,
+  startDriveTwin,
+  startGmailTwin,
+} from '../../../../test/twins/google/index.js';
 import type { EnqueueInput } from '../queue/types.js';
 import { createScheduler, storeSourcePort } from '../scheduler/scheduler.js';
 import { pushRenewalPort } from './push-lifecycle.js';
@@ -131,6 +139,30 @@ describe('push channels: renewed by the scheduler before expiry, stopped on remo
 
     await engine.sources.remove(source.id);
     expect([...twin.channels.values()].every((c) => c.stopped)).toBe(true);
+  });
+
+  it('Gmail: users.watch renewed before its 7-day expiry (from watchExpires in the checkpoint)', async () => {
+    const twin = await startGmailTwin(seedGmail(3).state);
+    cleanups.push(() => twin.close());
+    const { engine, clock, scheduler } = await setup(gmailConnector);
+    const source = await engine.sources.add({
+      connector: 'gmail',
+      name: 'mail',
+      config: {
+        rootUrl: twin.rootUrl,
+        push: { topicName: 'projects/p/topics/gmail', verificationToken: 'gmail-push-token-0123456' },
+      },
+    });
+    expect((await engine.sync(source.id)).status).toBe('succeeded');
+    expect(twin.watches).toHaveLength(1);
+    const expires = twin.watches[0]!.expiration;
+    expect(await engine.store.getCheckpoint(source.id)).toMatchObject({ watchExpires: expires });
+    expect((await scheduler.stateOf(source.id)).nextDueAt).toBe(new Date(expires - 24 * HOUR).toISOString());
+    clock.set(expires - 23 * HOUR);
+    const due = await scheduler.tick();
+    expect(due.enqueued).toHaveLength(1);
+    expect((await engine.sync(source.id, { hints: { [PUSH_RENEWAL_HINT]: true } })).status).toBe('succeeded');
+    expect(twin.watches).toHaveLength(2); // users.watch called again
   });
 
   it('a channel Google no longer knows (404 on channels.stop) is logged as a warning and the source is removed', async () => {
