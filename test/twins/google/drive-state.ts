@@ -123,6 +123,14 @@ export class DriveState {
     return f;
   }
 
+  /** Moves a file or folder (parents only: Drive leaves `modifiedTime` alone); one change, for it alone. */
+  move(id: string, parent: string): void {
+    const f = this.get(id);
+    f.parents = [parent];
+    f.version += 1;
+    this.log(id);
+  }
+
   trash(id: string): void {
     const f = this.get(id);
     f.trashed = true;

@@ -23,12 +23,21 @@ export const GoogleDriveCheckpointSchema = z
   .strict();
 export type GoogleDriveCheckpoint = z.output<typeof GoogleDriveCheckpointSchema>;
 
-/** A file read before: the generation that saw it and its `modifiedTime` (an equal one needs no download). */
-export const FileRecordSchema = z.object({ g: z.number().int(), m: z.string().optional() });
+/**
+ * A file read before: the generation that saw it, its `modifiedTime` (an equal one needs no download) and its parent
+ * folder (`p`, so a folder leaving the selection finds the files under it; records written before it existed lack it).
+ */
+export const FileRecordSchema = z.object({ g: z.number().int(), m: z.string().optional(), p: z.string().optional() });
 export type FileRecord = z.output<typeof FileRecordSchema>;
 
 export const FILE_PREFIX = 'f:';
 export const fileKey = (id: string): string => `${FILE_PREFIX}${id}`;
+
+/** `d:<folder id>` → `{}` for every folder whose files the source read at the last reconciliation (see moves.ts). */
+export const FOLDER_PREFIX = 'd:';
+export const folderKey = (id: string): string => `${FOLDER_PREFIX}${id}`;
+/** Present once the selected folders were first recorded (a source from before folder tracking has no `d:` yet). */
+export const TREE_KEY = 'tree';
 
 export function compact<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -8,6 +8,8 @@ export interface FolderTree {
   pathOf(parentId: string | undefined): string | undefined;
   /** Whether a file whose parent is `parentId` is selected by the config's include/exclude. */
   selected(parentId: string | undefined): boolean;
+  /** Every folder whose files are selected (files directly inside it pass `selected`). */
+  selectedFolders(): Set<string>;
 }
 
 /** Lists every (non-trashed) folder: one files.list per 1,000 folders. */
@@ -59,16 +61,18 @@ export function folderTree(
     }
     return out;
   };
+  const selected = (parentId: string | undefined): boolean => {
+    const chain = ancestors(parentId);
+    if (chain.some((id) => exclude.has(id))) return false;
+    return include.size === 0 || chain.some((id) => include.has(id));
+  };
   return {
     pathOf(parentId) {
       const chain = ancestors(parentId).reverse();
       return chain.length ? chain.map((id) => folders.get(id)!.name).join('/') : undefined;
     },
-    selected(parentId) {
-      const chain = ancestors(parentId);
-      if (chain.some((id) => exclude.has(id))) return false;
-      return include.size === 0 || chain.some((id) => include.has(id));
-    },
+    selected,
+    selectedFolders: () => new Set([...folders.keys()].filter((id) => selected(id))),
   };
 }
 

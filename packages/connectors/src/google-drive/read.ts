@@ -12,6 +12,7 @@ import { DriveClient, FOLDER_MIME, type DriveFile } from './client.js';
 import type { GoogleDriveConfig } from './config.js';
 import { contentOf, readable } from './content.js';
 import { isFolder, loadFolders, type FolderTree } from './folders.js';
+import { reconcileFolders } from './moves.js';
 import { toDriveItem } from './map.js';
 
 type Ctx = ReadContext<GoogleDriveConfig, GoogleDriveCheckpoint>;
@@ -44,7 +45,7 @@ async function readFiles(run: Run, files: DriveFile[], gen: number) {
         continue;
       }
       items.set(f.id!, toDriveItem(f, text, tree.pathOf(f.parents?.[0])));
-      set[fileKey(f.id!)] = compact({ g: gen, m: f.modifiedTime ?? undefined });
+      set[fileKey(f.id!)] = compact({ g: gen, m: f.modifiedTime ?? undefined, p: f.parents?.[0] ?? undefined });
     }
   };
   await Promise.all(Array.from({ length: Math.min(ctx.config.concurrency, files.length) }, worker));
@@ -130,6 +131,7 @@ async function* changesPhase(run: Run, cp: GoogleDriveCheckpoint): AsyncGenerato
     const records = await ctx.state.getMany([...latest.keys()].map(fileKey));
     const gone: string[] = [];
     const toRead: DriveFile[] = [];
+    const moved: Record<string, FileRecord> = {};
     for (const [id, c] of latest) {
       const known = records.get(fileKey(id));
       const record = FileRecordSchema.safeParse(known);
@@ -137,7 +139,12 @@ async function* changesPhase(run: Run, cp: GoogleDriveCheckpoint): AsyncGenerato
         if (known !== undefined) gone.push(id);
         continue;
       }
-      if (record.success && record.data.m && record.data.m === c.file.modifiedTime) continue;
+      if (record.success && record.data.m && record.data.m === c.file.modifiedTime) {
+        // A move inside the selection changes no text, but the record must follow it (see moves.ts).
+        const parent = c.file.parents?.[0] ?? undefined;
+        if (record.data.p !== parent) moved[fileKey(id)] = compact({ ...record.data, p: parent });
+        continue;
+      }
       toRead.push(c.file);
     }
     const parts = await readFiles(run, toRead, cp.gen);
@@ -151,7 +158,7 @@ async function* changesPhase(run: Run, cp: GoogleDriveCheckpoint): AsyncGenerato
       items: parts.items,
       deletes: gone,
       errors: parts.errors,
-      state: { set: parts.set, delete: gone.map(fileKey) },
+      state: { set: { ...moved, ...parts.set }, delete: gone.map(fileKey) },
       checkpoint: next,
     };
     cp = next;
@@ -214,6 +221,24 @@ export async function* readDrive(ctx: Ctx): AsyncGenerator<DrivePage> {
   const run: Run = { ctx, client, tree: await loadFolders(client, ctx.config), done: 0 };
   let cp = ctx.checkpoint ?? (await startListing(run, 1, undefined));
   cp = await renewChannel(run, cp);
+  const at = cp;
+  let baseline = yield* reconcileFolders(
+    { ctx, client, tree: run.tree, wanted: (f) => wanted(run, f), readFiles: (files) => readFiles(run, files, at.gen) },
+    cp,
+  );
+  // The first record of the selected folders rides on the run's first page (no page of its own).
+  for await (const page of follow(run, cp)) {
+    if (baseline) {
+      page.state = { ...page.state, set: { ...baseline, ...page.state?.set } };
+      baseline = undefined;
+    }
+    yield page;
+  }
+}
+
+/** The phases from the checkpoint on: listing, sweep, change log (and a re-listing when the token is refused). */
+async function* follow(run: Run, cp: GoogleDriveCheckpoint): AsyncGenerator<DrivePage> {
+  const { ctx } = run;
   for (;;) {
     if (ctx.signal.aborted) return;
     if (cp.phase === 'list') cp = yield* listPhase(run, cp);
