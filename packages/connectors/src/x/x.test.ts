@@ -2,6 +2,7 @@ import { createManualClock, createTokenBucket, type Page } from '@tributary/sdk'
 import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addPosts,
   seedX,
   startXTwin,
   TWIN_BASE_TOKEN,
@@ -140,6 +141,25 @@ describe('x: posts, edits, note posts and threads', () => {
     const restarted = await read({ features, config: { pageSize: 5 }, checkpoint: stale, state: next.ctx.state });
     expect(restarted.items).toEqual([]);
     expect(restarted.last.checkpoint.bookmarks).toEqual({ sinceId: other.id });
+  });
+});
+
+describe('x: first sync bounded by backfillDays', () => {
+  it('reads only the last N days, then everything new', async () => {
+    reseed({ posts: 10 });
+    state.clockMs += 10 * 86_400_000;
+    const recent = addPosts(state, 5);
+    const clock = createManualClock(state.clockMs + 60_000);
+    const first = await read({ clock, config: { backfillDays: 3 } });
+    expect(first.items.map((i) => i.externalId).sort()).toEqual([...recent].sort());
+    const more = addPosts(state, 2);
+    const next = await read({
+      clock,
+      config: { backfillDays: 3 },
+      checkpoint: first.last.checkpoint,
+      state: first.ctx.state,
+    });
+    expect(next.items.map((i) => i.externalId).sort()).toEqual([...more].sort());
   });
 });
 
