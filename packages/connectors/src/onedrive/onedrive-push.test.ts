@@ -27,7 +27,8 @@ async function receiver(config: Record<string, unknown>, opts: { jsonEcho?: bool
   server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => (raw += d));
-    req.on('end', async () => {
+    req.on('end', () => void answer());
+    const answer = async (): Promise<void> => {
       const url = new URL(req.url ?? '/', 'http://x');
       const ctx = createTestContext(onedriveConnector, { config, credentials: TOKEN });
       const out = await onedriveConnector.webhook!(ctx, {
@@ -40,7 +41,7 @@ async function receiver(config: Record<string, unknown>, opts: { jsonEcho?: bool
       const text = typeof out.response.body === 'string' && !opts.jsonEcho;
       res.writeHead(out.response.status, { 'content-type': text ? 'text/plain; charset=utf-8' : 'application/json' });
       res.end(text ? out.response.body : JSON.stringify(out.response.body ?? {}));
-    });
+    };
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/webhooks/onedrive`, outcomes };
