@@ -1,5 +1,5 @@
 import type { Migration } from '../migration.js';
-import { VECTORS_MIGRATION_PG } from './vectors-schema.js';
+import { HASH_INDEX_MIGRATION_PG, VECTORS_MIGRATION_PG } from './vectors-schema.js';
 import { SEARCH_FOLD_MIGRATION_PG } from './search-fold.js';
 import { USER_ROOTS_MIGRATION_PG } from './trust.js';
 import { ENRICHMENT_MIGRATION_PG } from './enrichment.js';
@@ -174,6 +174,7 @@ CREATE TABLE kv (
   { version: 5, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION_PG },
   { version: 6, name: 'chunk hashes, embedding backlog, vector bookkeeping', sql: VECTORS_MIGRATION_PG },
   { version: 7, name: 'full text folds diacritics as on SQLite', sql: SEARCH_FOLD_MIGRATION_PG },
+  { version: 8, name: 'chunk-hash index only while embeddings are on', sql: HASH_INDEX_MIGRATION_PG },
 ];
 
 export const LATEST_PG_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

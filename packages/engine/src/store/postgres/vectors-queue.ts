@@ -4,6 +4,7 @@ import type { VectorFilter, VectorMatch, VectorScope } from '../vector-port.js';
 import { chunkHash, embeddedText, type ChunkInfo, type EmbeddingQueue } from '../vector-queue.js';
 import { transaction } from './db.js';
 import { filterSql, toHit } from './search.js';
+import { ensureHashIndexPg } from './vectors-schema.js';
 
 /** Chunks hashed per transaction when filling hashes of chunks written before the column existed. */
 const FILL_BATCH = 2000;
@@ -27,6 +28,8 @@ export function createPgEmbeddingQueue(pool: pg.Pool): EmbeddingQueue {
       await pool.query(
         `INSERT INTO embedding_settings (id, enabled) VALUES (1, true) ON CONFLICT (id) DO UPDATE SET enabled = true`,
       );
+      // Every embedding path enables first (ensureEmbeddingModel), so the index dropped by migration 8 is back.
+      await ensureHashIndexPg(pool);
     },
     async next(limit) {
       const { rows } = await pool.query(`SELECT seq, hash FROM embedding_backlog ORDER BY seq LIMIT $1`, [

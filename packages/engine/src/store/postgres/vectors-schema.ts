@@ -1,3 +1,5 @@
+import type pg from 'pg';
+
 /**
  * Migration (PostgreSQL): chunk content hashes, the embedding backlog and the vector index's bookkeeping — the
  * same design as SQLite's (../sqlite/vectors-schema.ts). A trigger on `chunks` queues the hash of every chunk
@@ -45,3 +47,20 @@ CREATE TABLE vector_scopes (
 CREATE INDEX vector_scopes_owner ON vector_scopes (owner_id, point_id);
 CREATE INDEX vector_scopes_source ON vector_scopes (source_id, point_id);
 `;
+
+/**
+ * Migration 8 (as SQLite's migration 8): the chunk-hash index exists only while embeddings are on — only the embedding
+ * side looks chunks up by hash, and a keyword-only backfill should not keep a B-tree of random hashes in step.
+ */
+export const HASH_INDEX_MIGRATION_PG = `DROP INDEX IF EXISTS chunks_content_hash;`;
+
+/** Builds the chunk-hash index when missing (checked first: CREATE INDEX locks out writers even when it exists). */
+export async function ensureHashIndexPg(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'chunks_content_hash'`,
+  );
+  if (!rows.length)
+    await pool.query(
+      `CREATE INDEX IF NOT EXISTS chunks_content_hash ON chunks (content_hash) WHERE content_hash IS NOT NULL`,
+    );
+}
