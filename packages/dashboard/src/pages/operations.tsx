@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Session } from '../api.js';
+import { ConnectorAdmin } from '../components/connector-admin.js';
 import { ErrorNote } from '../components/ui.js';
 import { count, dateTime, relative } from '../lib/format.js';
 import type { OverviewRow } from './sources.js';
@@ -349,6 +350,13 @@ export function OperationsPage({ session }: { session: Session }) {
             </div>
             <button type="submit">Add user</button>
           </form>
+        </>
+      )}
+
+      {admin && (
+        <>
+          <h2>Connectors</h2>
+          <ConnectorAdmin />
         </>
       )}
 

@@ -2,7 +2,31 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, qs } from '../api.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { ErrorNote } from '../components/ui.js';
-import { dateTime, highlightParts } from '../lib/format.js';
+import { count, dateTime, highlightParts } from '../lib/format.js';
+
+type Mode = 'keyword' | 'semantic' | 'hybrid';
+/** `GET /dashboard/search-modes`: the server's default mode and whether vectors can be searched. */
+interface ModeInfo {
+  default_mode: Mode;
+  vectors: boolean;
+  reason: string | null;
+  embedding: { model: string; embedded: number; pending: number } | null;
+}
+interface Answer {
+  mode: Mode;
+  total: number;
+  total_exact: boolean;
+  next_cursor: string | null;
+  warnings?: string[];
+  hits: Hit[];
+}
+const LIST_NAMES: Record<string, string> = { keyword: 'words', semantic: 'meaning' };
+
+/** "250 results", or "at least 1,000 results" when the server's count stopped at its cap (a lower bound). */
+export function totalText(a: Pick<Answer, 'total' | 'total_exact'>): string {
+  const n = `${count(a.total)} result${a.total === 1 ? '' : 's'}`;
+  return a.total_exact ? n : `at least ${n}`;
+}
 
 interface Hit {
   memory_id: string;
@@ -17,6 +41,7 @@ interface Hit {
   tags: string[];
   importance: number | null;
   domain: string | null;
+  lists?: string[];
 }
 
 const FILTERS = [
@@ -33,6 +58,10 @@ const FILTERS = [
 export function SearchPage() {
   const { query } = useLocation();
   const [hits, setHits] = useState<Hit[] | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [modes, setModes] = useState<ModeInfo | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [mode, setMode] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState(0);
   const [showFilters, setShowFilters] = useState(FILTERS.some(([k]) => query.get(k)) || !!query.get('since'));
@@ -41,18 +70,55 @@ export function SearchPage() {
   const key = query.toString();
 
   useEffect(() => {
-    const q = query.get('q');
-    if (!q) return setHits(null);
-    const params: Record<string, string | null> = { q, limit: '50' };
-    for (const k of [...FILTERS.map(([f]) => f), 'min_importance', 'since', 'until']) params[k] = query.get(k);
-    api<{ hits: Hit[] }>('GET', `/search${qs(params)}`)
+    api<ModeInfo>('GET', '/dashboard/search-modes')
+      .then(setModes)
+      .catch(() => setModes(null));
+  }, []);
+
+  const params = (): Record<string, string | null> => {
+    const p: Record<string, string | null> = { q: query.get('q'), limit: '50', mode: query.get('mode') };
+    for (const k of [...FILTERS.map(([f]) => f), 'min_importance', 'since', 'until']) p[k] = query.get(k);
+    return p;
+  };
+
+  useEffect(() => {
+    setMode(null);
+    if (!query.get('q')) {
+      setHits(null);
+      setAnswer(null);
+      return;
+    }
+    api<Answer>('GET', `/search${qs(params())}`)
       .then((r) => {
+        setAnswer(r);
         setHits(r.hits);
         setActive(0);
         setError(null);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => {
+        setAnswer(null);
+        setHits(null);
+        setError(e.message);
+      });
   }, [key]);
+
+  /** The next page through the answer's cursor (bound to this query, mode and filters), added below. */
+  const more = async () => {
+    if (!answer?.next_cursor || !hits) return;
+    setLoadingMore(true);
+    try {
+      const r = await api<Answer>('GET', `/search${qs({ ...params(), cursor: answer.next_cursor })}`);
+      const first = hits.length;
+      setAnswer(r);
+      setHits([...hits, ...r.hits]);
+      // Keyboard users continue where the new results start.
+      requestAnimationFrame(() => list.current?.querySelectorAll<HTMLAnchorElement>('a.hit-link')[first]?.focus());
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -71,6 +137,8 @@ export function SearchPage() {
     const form = new FormData(e.target as HTMLFormElement);
     const params: Record<string, string> = {};
     for (const [k, v] of form.entries()) if (typeof v === 'string' && v.trim()) params[k] = v.trim();
+    // The server's default stays implicit: its fallback rules (docs/search.md) apply only to an unasked mode.
+    if (params.mode === (modes?.default_mode ?? 'keyword')) delete params.mode;
     navigate(`/search${qs(params)}`);
   };
 
@@ -103,6 +171,24 @@ export function SearchPage() {
             defaultValue={query.get('q') ?? ''}
             placeholder="Search your memory (press / to focus)"
           />
+          <label for="search-mode" class="sr-only">
+            Search mode
+          </label>
+          <select
+            id="search-mode"
+            name="mode"
+            value={mode ?? query.get('mode') ?? modes?.default_mode ?? 'keyword'}
+            onChange={(e) => setMode((e.target as HTMLSelectElement).value)}
+            aria-describedby="search-mode-hint"
+          >
+            <option value="keyword">Keyword{modes?.default_mode === 'keyword' ? ' (default)' : ''}</option>
+            <option value="semantic" disabled={!modes?.vectors}>
+              Semantic
+            </option>
+            <option value="hybrid" disabled={!modes?.vectors}>
+              Hybrid{modes?.default_mode === 'hybrid' ? ' (default)' : ''}
+            </option>
+          </select>
           <button type="submit">Search</button>
           <button
             type="button"
@@ -114,6 +200,14 @@ export function SearchPage() {
             Filters
           </button>
         </div>
+        <p id="search-mode-hint" class="hint small">
+          {!modes
+            ? 'Keyword: the words you type.'
+            : !modes.vectors
+              ? `Keyword only — semantic and hybrid search are off. ${modes.reason ?? ''}`
+              : `Keyword matches words, semantic matches meaning (${modes.embedding?.model ?? 'embeddings'}), hybrid fuses both.` +
+                (modes.embedding?.pending ? ` ${count(modes.embedding.pending)} texts still wait to be embedded.` : '')}
+        </p>
         <div id="search-filters" class="filters" hidden={!showFilters}>
           {FILTERS.map(([k, label]) => (
             <div class="field" key={k}>
@@ -141,11 +235,16 @@ export function SearchPage() {
         </div>
       </form>
       <ErrorNote error={error} />
-      {hits && (
-        <p class="muted" aria-live="polite">
+      {answer?.warnings?.map((w) => (
+        <p class="hint" role="status" key={w}>
+          {w}
+        </p>
+      ))}
+      {hits && answer && (
+        <p class="muted" aria-live="polite" data-testid="search-total">
           {hits.length === 0
             ? 'Nothing found.'
-            : `${hits.length} result${hits.length === 1 ? '' : 's'} — ↑/↓ to move, Enter to open.`}
+            : `${totalText(answer)} (${answer.mode}), ${count(hits.length)} shown — ↑/↓ to move, Enter to open.`}
         </p>
       )}
       <ol class="hits" ref={list} onKeyDown={onListKey}>
@@ -165,9 +264,19 @@ export function SearchPage() {
               {h.domain ? ` · ${h.domain}` : ''}
               {h.tags.length ? ` · #${h.tags.slice(0, 5).join(' #')}` : ''}
             </p>
+            {h.lists?.length ? (
+              <p class="lists small" data-lists={h.lists.join(' ')}>
+                Found by {h.lists.map((l) => LIST_NAMES[l] ?? l).join(' and ')}
+              </p>
+            ) : null}
           </li>
         ))}
       </ol>
+      {answer?.next_cursor && (
+        <button type="button" class="secondary" onClick={() => void more()} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : 'More results'}
+        </button>
+      )}
     </section>
   );
 }

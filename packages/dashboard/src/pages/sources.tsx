@@ -26,6 +26,8 @@ export interface OverviewRow {
   } | null;
   next_sync_at: string | null;
   schedule_status: string;
+  /** 'connector disabled': an admin switched the connector off, so the source never runs whatever its status. */
+  status_reason?: string | null;
 }
 
 const FIRST_ROWS = 50;
@@ -215,6 +217,11 @@ export function SourcesPage({ session }: { session: Session }) {
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={st} />
+                      {r.status_reason && (
+                        <span class="badge badge-paused status-reason">
+                          {r.status_reason[0]!.toUpperCase() + r.status_reason.slice(1)}
+                        </span>
+                      )}
                       {p && <Progress p={p} label={`Sync progress of ${r.name}`} />}
                     </td>
                     <td data-label="Last sync">
@@ -233,7 +240,7 @@ export function SourcesPage({ session }: { session: Session }) {
                       {count(r.memories)}
                     </td>
                     <td class="row-actions">
-                      {!session.read_only && r.status !== 'paused' && !p && (
+                      {!session.read_only && r.status !== 'paused' && !r.status_reason && !p && (
                         <button
                           type="button"
                           class={r.status === 'error' ? '' : 'secondary'}

@@ -11,7 +11,11 @@ import {
   TEST_CLIENT_SECRET,
   type TestOidcServer,
 } from '@tributary/engine/oauth/test-support/oidc-server';
+import { createSqliteQueue } from '@tributary/engine';
+import { createOllamaEmbedder } from '@tributary/engine';
 import { seedGithubRepo, startGithubTwin, type GithubTwin } from '../../../../../test/twins/github/index.js';
+import { startOllamaTwin } from '../../../../../test/twins/ollama/index.js';
+import { startTestServer } from '../test-support/server.js';
 import { repoRoot, startCli } from '../../cli/test-support/spawn-cli.js';
 import { launchChromium, screenshotter, seriousViolations } from './test-support/browser.js';
 
@@ -226,6 +230,15 @@ describe('the dashboard in Chromium', () => {
     const first = page.locator('a.hit-link').first();
     await first.waitFor();
     expect(await page.locator('.hits mark').count()).toBeGreaterThan(0);
+    // No embedder on this server: keyword is the default, the other modes are off and the page says why.
+    expect(await page.getByLabel('Search mode').inputValue()).toBe('keyword');
+    expect(await page.locator('#search-mode option[value=semantic]').isDisabled()).toBe(true);
+    expect(await page.locator('#search-mode option[value=hybrid]').isDisabled()).toBe(true);
+    expect(await page.locator('#search-mode-hint').textContent()).toMatch(/No embedder is configured/);
+    const total = await page.getByTestId('search-total').textContent();
+    const n = Number(/^(\d+) results \(keyword\)/.exec(total ?? '')?.[1]);
+    expect(n).toBe(await page.locator('a.hit-link').count());
+    expect(await page.locator('.hits .lists').first().getAttribute('data-lists')).toBe('keyword');
     // Keyboard: into the list, down one, and open with Enter.
     await first.focus();
     await page.keyboard.press('ArrowDown');
@@ -252,6 +265,92 @@ describe('the dashboard in Chromium', () => {
     await expect(added.textContent()).resolves.toContain('zanzibar lighthouse');
     await axe(page);
     await shot(page, 'memory-diff');
+  });
+
+  it('search modes with an embedder: semantic finds "car" for "automobile", hybrid by default, lists, "at least" totals, more results', async () => {
+    // A second server in this process with the Ollama twin as its embedder (the serve above has none).
+    const twin = await startOllamaTwin({ dimensions: 16 });
+    const embedder = createOllamaEmbedder({ url: twin.url, model: 'all-minilm', dimensions: 16 });
+    const srv = await startTestServer({ engine: { embedder } });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const post = (p: string, body: unknown) =>
+        fetch(`${srv.url}/api/v1${p}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${srv.adminToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      const item = (id: string, title: string, content: string) => ({
+        external_id: id,
+        content,
+        content_type: 'text',
+        metadata: { source_type: 'notes', timestamp: '2026-01-01T00:00:00.000Z', stream: 'notes', title },
+      });
+      const id = (await post('/sources', { source_type: 'push', name: 'notes' })).body.id as string;
+      const ingest = async (items: unknown[]) =>
+        expect((await post(`/sources/${id}/ingest`, { items })).status).toBe(200);
+      await ingest([
+        item('car', 'Car', 'car'),
+        item('club', 'Club', 'automobile club invoice payment budget bill paid'),
+      ]);
+      await srv.engine.embeddings.drain();
+      // More keyword matches than the server counts exactly (1,000), left in the embedding backlog.
+      const many = Array.from({ length: 1050 }, (_, i) => item(`r${i}`, `Entry ${i}`, `reftable entry number ${i}`));
+      await ingest(many.slice(0, 1000));
+      await ingest(many.slice(1000));
+
+      const p = await ctx.newPage();
+      await p.goto(`${srv.url}/search`);
+      await p.getByLabel('API token').fill(srv.adminToken);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Search' }).waitFor();
+      const mode = p.getByLabel('Search mode');
+      await expect.poll(() => mode.inputValue()).toBe('hybrid');
+      expect(await p.locator('#search-mode option[value=semantic]').isDisabled()).toBe(false);
+      await expect(p.locator('#search-mode-hint').textContent()).resolves.toMatch(/1,050 texts still wait/);
+
+      // Semantic: only the note that means the same, found by meaning.
+      await mode.selectOption('semantic');
+      await p.getByLabel('Search your memory').fill('automobile');
+      await p.getByRole('button', { name: 'Search', exact: true }).click();
+      await p.waitForURL(/mode=semantic/);
+      await expect.poll(() => p.getByTestId('search-total').textContent()).toMatch(/^1 result \(semantic\)/);
+      expect(await p.locator('a.hit-link').allTextContents()).toEqual(['Car']);
+      expect(await p.locator('.hits .lists').getAttribute('data-lists')).toBe('semantic');
+
+      // The default (hybrid) stays implicit in the URL; the meaning-only note ranks above the keyword-only one.
+      await mode.selectOption('hybrid');
+      await p.getByRole('button', { name: 'Search', exact: true }).click();
+      await p.waitForURL((u) => !u.search.includes('mode='));
+      await expect.poll(() => p.getByTestId('search-total').textContent()).toMatch(/\(hybrid\)/);
+      expect(await p.locator('a.hit-link').allTextContents()).toEqual(['Car', 'Club']);
+      const clubLists = (await p.locator('.hits .lists').nth(1).getAttribute('data-lists'))!.split(' ');
+      expect(clubLists).toContain('keyword');
+      await expect(p.locator('.hits .lists').nth(1).textContent()).resolves.toMatch(/^Found by words/);
+      await axe(p);
+      await shot(p, 'search-modes');
+
+      // Keyword over 1,050 matches: a lower bound, said as one; "More results" follows the cursor.
+      await p.goto(`${srv.url}/search?q=reftable&mode=keyword`);
+      await expect
+        .poll(() => p.getByTestId('search-total').textContent())
+        .toMatch(/^at least 1,000 results \(keyword\), 50 shown/);
+      expect(await mode.inputValue()).toBe('keyword');
+      await p.getByRole('button', { name: 'More results' }).click();
+      await expect.poll(() => p.locator('a.hit-link').count()).toBe(100);
+      expect(await p.getByTestId('search-total').textContent()).toMatch(/, 100 shown/);
+      // Focus moves to the first new result; no result repeats across the pages.
+      expect(await p.evaluate(() => document.activeElement?.textContent)).toBe(
+        await p.locator('a.hit-link').nth(50).textContent(),
+      );
+      const titles = await p.locator('a.hit-link').allTextContents();
+      expect(new Set(titles).size).toBe(100);
+      await axe(p);
+    } finally {
+      await ctx.close();
+      await srv.close();
+      await twin.close();
+    }
   });
 
   it('pauses and resumes from the source page', async () => {
@@ -372,9 +471,8 @@ describe('the dashboard in Chromium', () => {
     await bob.getByText('No sources yet').waitFor();
     await page.getByRole('button', { name: 'Revoke token bob-laptop' }).click();
     await page.locator('td', { hasText: /^revoked/ }).waitFor();
+    // The search page's first request (its modes) meets the revoked session: back to signing in.
     await bob.getByRole('link', { name: 'Search' }).click();
-    await bob.getByLabel('Search your memory').fill('dataview');
-    await bob.keyboard.press('Enter');
     await bob.getByRole('heading', { name: 'Sign in to Tributary' }).waitFor();
     await bobCtx.close();
   });
@@ -419,6 +517,99 @@ describe('the dashboard in Chromium', () => {
     await row.getByRole('button', { name: 'Retry: Plans' }).click();
     await row.locator('.badge', { hasText: 'Active' }).waitFor();
     expect(await row.locator('.row-error').count()).toBe(0);
+  });
+
+  it('operations: dead jobs retried and discarded; a connector disabled for everyone; connector-wide features with config', async () => {
+    const call = (method: string, p: string, body?: unknown) =>
+      fetch(`${url}/api/v1${p}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then((r) => r.json() as Promise<any>);
+    const plans = (await call('GET', '/sources')).sources.find((s: { name: string }) => s.name === 'Plans');
+    // Dead jobs as they arise: a sync job of Plans that failed for good, in the serve process's own queue (the jobs
+    // table of its SQLite file; `serve` runs no worker, so nothing else takes them).
+    const queue = createSqliteQueue({ path: path.join(tmp, 'home', 'tributary.db') });
+    const kill = async (error: string) => {
+      const { id } = await queue.enqueue({
+        type: 'git:sync',
+        payload: { sourceId: plans.id, userId: plans.owner_id, options: {} },
+      });
+      const reserved = await queue.reserve('dashboard-test');
+      expect(reserved?.job.id).toBe(id);
+      expect(await queue.fail(reserved!, { message: error, code: 'auth_invalid', retryable: false })).toEqual({
+        outcome: 'dead',
+      });
+      return id;
+    };
+    try {
+      const retried = await kill('bad credentials (first)');
+      const discarded = await kill('bad credentials (second)');
+      await page.goto(`${url}/operations`);
+      const row = (text: string) => page.locator('tr', { hasText: text });
+      await row('bad credentials (first)').waitFor();
+      expect(await row('bad credentials (second)').textContent()).toMatch(/Plansgit:sync1/);
+      await axe(page);
+      await shot(page, 'operations-dead-letters');
+      await row('bad credentials (first)').getByRole('button', { name: 'Retry' }).click();
+      await expect.poll(() => row('bad credentials (first)').count()).toBe(0);
+      await row('bad credentials (second)').getByRole('button', { name: 'Discard' }).click();
+      await page.getByText('No dead jobs: no sync has failed for good.').waitFor();
+      // Retried: back in the queue, ready to run; discarded: gone.
+      expect((await queue.getJob(retried))?.id).toBe(retried);
+      expect(await queue.getJob(discarded)).toBeNull();
+      const again = await queue.reserve('dashboard-test');
+      expect(again?.job.id).toBe(retried);
+      await queue.ack(again!);
+    } finally {
+      await queue.close();
+    }
+
+    // Disable git for everyone: Plans shows "Connector disabled" (and no Sync now) on the Sources page.
+    const connector = page.getByLabel('Connector', { exact: true });
+    await connector.selectOption('git');
+    await page.getByRole('button', { name: 'Disable Git repository' }).click();
+    await page.getByTestId('connector-state').getByText('Disabled', { exact: true }).waitFor();
+    expect((await call('GET', '/connectors/git')).enabled).toBe(false);
+    await page.goto(`${url}/`);
+    const plansRow = page.locator('tr[data-source="Plans"]');
+    await plansRow.locator('.status-reason', { hasText: 'Connector disabled' }).waitFor();
+    expect(await plansRow.getByRole('button', { name: 'Sync now: Plans' }).count()).toBe(0);
+    await axe(page);
+    await page.goto(`${url}/operations`);
+    await connector.selectOption('git');
+    await page.getByRole('button', { name: 'Enable Git repository' }).click();
+    await page.getByTestId('connector-state').getByText('Enabled', { exact: true }).waitFor();
+    await page.goto(`${url}/`);
+    await plansRow.getByRole('button', { name: 'Sync now: Plans' }).waitFor();
+    expect(await plansRow.locator('.status-reason').count()).toBe(0);
+
+    // A connector-wide feature: its config checked by the server (a bad value shows its error), then off for all.
+    await page.goto(`${url}/operations`);
+    await connector.selectOption('github');
+    const config = page.getByLabel('pullRequests config (JSON, empty clears)');
+    await config.fill('{"maxAgeDays": -1}');
+    await page.getByRole('button', { name: 'Save pullRequests config' }).click();
+    await page.locator('#ca-pullRequests-config-err', { hasText: /maxAgeDays/ }).waitFor();
+    expect(await config.getAttribute('aria-invalid')).toBe('true');
+    expect((await call('GET', '/connectors/github/features')).features.pullRequests.connector).toBeNull();
+    await axe(page);
+    await config.fill('{"maxAgeDays": 30}');
+    await page.getByRole('button', { name: 'Save pullRequests config' }).click();
+    await page.getByText('pullRequests for every GitHub source saved').waitFor();
+    await page.getByLabel('pullRequests for every source').selectOption('off');
+    await expect
+      .poll(async () => (await call('GET', '/connectors/github/features')).features.pullRequests)
+      .toMatchObject({ enabled: false, config: { maxAgeDays: 30 }, connector: { enabled: false } });
+    await axe(page);
+    await shot(page, 'operations-connectors');
+    // Back to the defaults, so what follows sees the connector as it was.
+    await page.getByLabel('pullRequests for every source').selectOption('default');
+    await config.fill('');
+    await page.getByRole('button', { name: 'Save pullRequests config' }).click();
+    await expect
+      .poll(async () => (await call('GET', '/connectors/github/features')).features.pullRequests.connector)
+      .toBeNull();
   });
 
   it('deletes a source after a confirmation that says what is deleted', async () => {

@@ -1,6 +1,7 @@
 import type { Api, RouteDeps } from '../context.js';
 import { registerDashboardEvents } from './events.js';
 import { registerDashboardOpsRoutes } from './ops-routes.js';
+import { registerDashboardSearchRoutes } from './search-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerDashboardSourceRoutes } from './source-routes.js';
 import type { DashboardState } from './state.js';
@@ -15,6 +16,7 @@ export function registerDashboardRoutes(app: Api, deps: RouteDeps, state: Dashbo
   registerDashboardSourceRoutes(app, deps, state);
   registerDashboardEvents(app, deps, state);
   registerDashboardOpsRoutes(app, deps, state);
+  registerDashboardSearchRoutes(app, deps);
 }
 
 /** Paths the auth guard lets through without a session or token: signing in. */

@@ -96,6 +96,8 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
     async (c) => {
       const userId = principal(c).user.id;
       const sources = await engine.sources.list(userId);
+      // A source of a disabled connector never runs whatever its status: the row says so (as GET /sources does).
+      const disabled = new Set((await engine.connectors.registry.list()).filter((r) => !r.enabled).map((r) => r.name));
       const live = new Map(state.progress.snapshot().map((p) => [p.source_id, p]));
       // The newest run of every source from one query over the user's recent runs; a source whose last run is
       // older than that window (only possible when the window is full) is asked for on its own.
@@ -115,6 +117,7 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
           ]);
           return {
             ...sourceWire(s, connector),
+            status_reason: disabled.has(s.sourceType) ? 'connector disabled' : null,
             connector_title: connector?.manifest.title ?? s.sourceType,
             memories,
             last_run: last ? runWire(last) : null,
