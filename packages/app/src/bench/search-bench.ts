@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,26 +49,52 @@ async function zipfStore(items: number): Promise<string> {
   return dataDir;
 }
 
+/** CPU milliseconds of each query, gathered beside the wall times (see {@link latencies}). */
+let cpuLog: number[] = [];
+
+/**
+ * Wall ms per query; each query's CPU ms (user + system of this process) goes to `cpuLog`. On a machine shared with
+ * other work the wall times mostly measure waiting for a core, so the bench states CPU figures too.
+ */
 async function latencies(run: (q: string) => unknown, queries: string[]): Promise<number[]> {
   const ms: number[] = [];
+  cpuLog = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const q of queries) ms.push((await timed(() => run(q))).seconds * 1000);
+    for (const q of queries) {
+      const c0 = process.cpuUsage();
+      ms.push((await timed(() => run(q))).seconds * 1000);
+      const c = process.cpuUsage(c0);
+      cpuLog.push((c.user + c.system) / 1000);
+    }
   }
   return ms;
 }
 
-/** Wall time of `tributary search` as a user runs it: a new process each time. */
+/** CPU seconds of this process's waited-for children so far (Linux /proc; 0 elsewhere). */
+function childCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Wall time of `tributary search` as a user runs it: a new process each time; its CPU ms go to `cpuLog`. */
 function cliWallMs(dataDir: string, word: string): number[] {
   // packages/app/dist/cli/main.js, from dist/bench/ and from src/bench/ alike.
   const cli = path.resolve(fileURLToPath(import.meta.url), '../../../dist/cli/main.js');
   const out: number[] = [];
+  cpuLog = [];
   for (let i = 0; i < 5; i++) {
+    const cpu0 = childCpuSeconds();
     const start = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [cli, '--data-dir', dataDir, 'search', word, '--limit', '10'], {
       encoding: 'utf8',
       env: { ...process.env, TRIBUTARY_DATABASE_URL: '', TRIBUTARY_REDIS_URL: '' },
     });
     out.push(Number(process.hrtime.bigint() - start) / 1e6);
+    cpuLog.push((childCpuSeconds() - cpu0) * 1000);
     if (r.status !== 0) throw new Error(`tributary search failed: ${r.stderr}`);
   }
   return out;
@@ -105,7 +131,9 @@ export async function benchSearchPhase(): Promise<void> {
   for (const b of BUCKETS) {
     const matches = b.queries.map((q) => (count.get(q) as { n: number }).n / items);
     const engineMs = await latencies((q) => engine.search({ text: q, limit: 10 }), b.queries);
+    const engineCpu = cpuLog;
     const rawMs = await latencies((q) => raw.all(q), b.queries);
+    const rawCpu = cpuLog;
     const handMs = await latencies(byHand, b.queries);
     const e95 = percentile(engineMs, 95);
     const r95 = percentile(rawMs, 95);
@@ -114,16 +142,22 @@ export async function benchSearchPhase(): Promise<void> {
       `matches ${fmt(100 * Math.min(...matches), 3)}–${fmt(100 * Math.max(...matches), 1)}% of items; engine p50/p95 ` +
         `${fmt(percentile(engineMs, 50), 2)} / ${fmt(e95, 2)} ms; raw bm25 ${fmt(percentile(rawMs, 50), 2)} / ` +
         `${fmt(r95, 2)} ms → p95 ratio ${fmt(e95 / Math.max(0.001, r95), 2)}; raw + rows + snippets ` +
-        `${fmt(percentile(handMs, 50), 2)} / ${fmt(percentile(handMs, 95), 2)} ms`,
+        `${fmt(percentile(handMs, 50), 2)} / ${fmt(percentile(handMs, 95), 2)} ms; CPU p50/p95 engine ` +
+        `${fmt(percentile(engineCpu, 50), 2)} / ${fmt(percentile(engineCpu, 95), 2)} ms, raw ` +
+        `${fmt(percentile(rawCpu, 50), 2)} / ${fmt(percentile(rawCpu, 95), 2)} ms → CPU p95 ratio ` +
+        `${fmt(percentile(engineCpu, 95) / Math.max(0.001, percentile(rawCpu, 95)), 2)}`,
     ]);
   }
   await engine.close();
   const cli = cliWallMs(dataDir, zipfWord(120));
+  const cliCpu = cpuLog;
   const cliCommon = cliWallMs(dataDir, zipfWord(1));
+  const cliCommonCpu = cpuLog;
   rows.push([
     'tributary search (new process)',
     `mid word p50/max ${fmt(percentile(cli, 50))} / ${fmt(Math.max(...cli))} ms; very common word ` +
-      `${fmt(percentile(cliCommon, 50))} / ${fmt(Math.max(...cliCommon))} ms (target ≤ 600)`,
+      `${fmt(percentile(cliCommon, 50))} / ${fmt(Math.max(...cliCommon))} ms (target ≤ 600); process CPU p50 ` +
+      `${fmt(percentile(cliCpu, 50))} / ${fmt(percentile(cliCommonCpu, 50))} ms; load average ${fmt(os.loadavg()[0]!, 1)}`,
   ]);
   printTable(`search (${fmt(items)} Zipf chat items, SQLite, ${ROUNDS} rounds)`, rows);
 }
