@@ -381,6 +381,13 @@ describe('REST API', () => {
     expect((await call('PUT', '/settings/embeddings', { body: null })).body.saved).toBeNull();
   });
 
+  it('reads, saves and clears the Qdrant settings (qdrant-settings.test.ts has the details)', async () => {
+    expect((await call('GET', '/settings/qdrant')).body).toMatchObject({ saved: null });
+    const put = await call('PUT', '/settings/qdrant', { body: { url: 'http://qdrant.internal:6333' } });
+    expect(put.body.saved).toEqual({ url: 'http://qdrant.internal:6333' });
+    expect((await call('PUT', '/settings/qdrant', { body: null })).body.saved).toBeNull();
+  });
+
   it('exercised every operation of the OpenAPI document', () => {
     const documented = new Set<string>();
     for (const [p, item] of Object.entries<Record<string, unknown>>(doc.paths))

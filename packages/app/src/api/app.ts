@@ -27,6 +27,7 @@ import { OAUTH_CALLBACK_PATH, registerOAuthRoutes } from './routes/oauth.js';
 import { registerSearchRoutes } from './routes/search.js';
 import { registerPrivacyRoutes } from './routes/privacy.js';
 import { registerEmbeddingsSettingsRoutes } from './routes/embeddings-settings.js';
+import { registerQdrantSettingsRoutes } from './routes/qdrant-settings.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps): TributaryApp {
   registerSearchRoutes(api, routeDeps);
   registerPrivacyRoutes(api, routeDeps);
   registerEmbeddingsSettingsRoutes(api, routeDeps);
+  registerQdrantSettingsRoutes(api, routeDeps);
   registerUserRoutes(api, routeDeps);
   registerUserRootRoutes(api, routeDeps);
   registerWebhookRoutes(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PrivacyRulesSchema } from '@tributary/engine/engine/privacy';
 import { EmbeddingsConfigSchema } from '@tributary/engine/embedding/config';
 import { FeatureOverrideSchema } from '@tributary/sdk';
+import { QdrantSettingsSchema } from '../runtime/qdrant-settings.js';
 
 /**
  * The declarative config file (`tributary.yaml` / `.json`): the sources this Tributary should have.
@@ -107,6 +108,11 @@ export const ConfigFileSchema = z
       .optional()
       .describe(
         'How text is embedded for semantic search (docs/embeddings.md): provider ollama, openai or onnx; null turns saved settings off. TRIBUTARY_EMBEDDINGS_* variables win.',
+      ),
+    qdrant: QdrantSettingsSchema.nullable()
+      .optional()
+      .describe(
+        'Vectors in Qdrant (docs/embeddings.md): url and collectionPrefix; null turns saved settings off. TRIBUTARY_QDRANT_URL wins; the API key stays in TRIBUTARY_QDRANT_API_KEY.',
       ),
   })
   .superRefine((file, ctx) => {

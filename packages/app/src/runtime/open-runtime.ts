@@ -26,10 +26,10 @@ import {
   type OAuthFlow,
   type Scheduler,
 } from '@tributary/engine';
-import { qdrantOptionsFromEnv } from '@tributary/engine/store/qdrant/from-env';
 import { withVectorIndex } from '@tributary/engine/store/qdrant/with-index';
 import { oauthClientsFromEnv } from './oauth-env.js';
 import { sourceRateLimiter } from './account-limiter.js';
+import { resolveQdrant } from './qdrant-settings.js';
 import { budgetsFromEnv } from './budgets-env.js';
 import { defaultInterval } from './schedule-env.js';
 import {
@@ -136,7 +136,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await store.migrate();
     // Saved embeddings settings (config file, API) apply when the environment sets none (docs/embeddings.md).
     embedder ??= await embedderFromSettings(options.env, store);
-    const qdrant = qdrantOptionsFromEnv(options.env);
+    // Qdrant from TRIBUTARY_QDRANT_URL, else from the saved settings (config file, CLI, API).
+    const qdrant = await resolveQdrant(options.env, store);
     if (qdrant) {
       // Vectors in Qdrant; chunks and the embedding backlog stay in the store. Loaded only when configured.
       const { createQdrantVectorIndex } = await import('@tributary/engine/store/qdrant/index');

@@ -6,6 +6,7 @@ import { splitSourceSettings, validateSourceName } from '@tributary/engine/engin
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { parsePrivacyRules } from '@tributary/engine/engine/privacy';
 import { parseEmbeddingsSettings, saveEmbeddingsSettings } from '@tributary/engine/embedding/settings';
+import { parseQdrantSettings, saveQdrantSettings } from '../../runtime/qdrant-settings.js';
 import { TributaryError, formatIssues, parseConfig, resolveFeatures, type ErrorIssue } from '@tributary/sdk';
 import { formatPlan, planApply, planSummary, type Plan, type PlanAction } from '../../config/plan.js';
 import type { ConfigFile } from '../../config/schema.js';
@@ -52,6 +53,9 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         config.embeddings === undefined || config.embeddings === null
           ? config.embeddings
           : parseEmbeddingsSettings(config.embeddings);
+      // Qdrant settings too (checked now; the API key belongs in the environment), for the next start.
+      const qdrant =
+        config.qdrant === undefined || config.qdrant === null ? config.qdrant : parseQdrantSettings(config.qdrant);
       const engine = await ctx.engine();
       const userChanges = await planUsers(engine.store, config.users);
       // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
@@ -95,6 +99,10 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
               ? `  embeddings: ${embeddings.provider} ${'model' in embeddings ? embeddings.model : embeddings.modelDir} (used from the next start)`
               : '  embeddings: saved settings cleared',
           );
+        if (qdrant !== undefined)
+          ctx.out.line(
+            qdrant ? `  qdrant: ${qdrant.url} (used from the next start)` : '  qdrant: saved settings cleared',
+          );
       }
       let applied = false;
       if (!opts.dryRun && userChanges.length > 0) {
@@ -107,6 +115,10 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       }
       if (!opts.dryRun && embeddings !== undefined) {
         await saveEmbeddingsSettings(engine.store, embeddings);
+        applied = true;
+      }
+      if (!opts.dryRun && qdrant !== undefined) {
+        await saveQdrantSettings(engine.store, qdrant);
         applied = true;
       }
       if (!opts.dryRun && changes > 0) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { TributaryError } from '@tributary/sdk';
 import type { CliContext } from '../context.js';
 import type { ExitState } from '../program.js';
+import { registerQdrantSettings } from './embeddings-qdrant.js';
 
 interface SetFlags {
   provider: string;
@@ -33,7 +34,8 @@ function whole(flag: string, value: string | undefined): number | undefined {
 export function registerEmbeddings(program: Command, ctx: CliContext, _state: ExitState): void {
   const cmd = program
     .command('embeddings')
-    .description('how text is embedded for semantic search (show, set, clear, test)');
+    .description('how text is embedded for semantic search (show, set, clear, test; qdrant: where vectors are kept)');
+  registerQdrantSettings(cmd, ctx);
   // The engine module graph is loaded only by these commands.
   const settings = () => import('@tributary/engine/embedding/settings');
 
