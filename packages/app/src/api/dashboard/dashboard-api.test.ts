@@ -236,3 +236,32 @@ describe('dashboard routes', () => {
     expect(api.headers.get('content-type')).toMatch(/json/);
   });
 });
+
+describe('search modes and disabled connectors for the dashboard', () => {
+  it('without an embedder: keyword by default, semantic/hybrid unavailable and why', async () => {
+    const s = await signIn({ token: bobToken });
+    const res = await s.call('GET', '/dashboard/search-modes');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    expect(body).toMatchObject({ default_mode: 'keyword', vectors: false, embedding: null });
+    expect(body.reason).toMatch(/No embedder is configured/);
+  });
+
+  it("the overview says 'connector disabled' for a disabled connector's sources, only while it is disabled", async () => {
+    const s = await signIn({ token: bobToken });
+    const created = await s.call('POST', '/sources', { body: { source_type: 'synthetic', name: 'gen-off' } });
+    expect(created.status).toBe(201);
+    const reason = async () =>
+      ((await (await s.call('GET', '/dashboard/sources')).json()) as any).sources.find(
+        (r: { name: string }) => r.name === 'gen-off',
+      ).status_reason;
+    expect(await reason()).toBeNull();
+    await engine.connectors.registry.setEnabled('synthetic', false);
+    try {
+      expect(await reason()).toBe('connector disabled');
+    } finally {
+      await engine.connectors.registry.setEnabled('synthetic', true);
+    }
+    expect(await reason()).toBeNull();
+  });
+});

@@ -11,8 +11,7 @@ import {
   TEST_CLIENT_SECRET,
   type TestOidcServer,
 } from '@tributary/engine/oauth/test-support/oidc-server';
-import { createSqliteQueue } from '@tributary/engine';
-import { createOllamaEmbedder } from '@tributary/engine';
+import { createOllamaEmbedder, createSqliteQueue } from '@tributary/engine';
 import { seedGithubRepo, startGithubTwin, type GithubTwin } from '../../../../../test/twins/github/index.js';
 import { startOllamaTwin } from '../../../../../test/twins/ollama/index.js';
 import { startTestServer } from '../test-support/server.js';
@@ -602,6 +601,7 @@ describe('the dashboard in Chromium', () => {
       .poll(async () => (await call('GET', '/connectors/github/features')).features.pullRequests)
       .toMatchObject({ enabled: false, config: { maxAgeDays: 30 }, connector: { enabled: false } });
     await axe(page);
+    await page.evaluate(() => document.querySelector('.connector-admin')?.previousElementSibling?.scrollIntoView());
     await shot(page, 'operations-connectors');
     // Back to the defaults, so what follows sees the connector as it was.
     await page.getByLabel('pullRequests for every source').selectOption('default');
