@@ -9,6 +9,8 @@ export interface GraphTwinOptions {
   resolveUrl?: (url: string) => string;
   /** The twin's "now" for subscription expiry (tests move it). @default Date.now */
   now?: () => number;
+  /** Put `@microsoft.graph.downloadUrl` on file items (Graph omits it in some answers). @default true */
+  downloadUrls?: boolean;
 }
 
 export interface GraphTwin extends TwinServer {
@@ -48,6 +50,9 @@ export async function startGraphTwin(state: GraphDriveState, options: GraphTwinO
     return `https://contoso-my.sharepoint.com/personal/megan_contoso_com/Documents/${names.join('/')}`;
   };
 
+  const downloadUrlOf = (it: TwinItem): string =>
+    `${url}/dl/${it.id}?tempauth=${tempauth(`${it.id}:${it.contentVersion}`)}&v=${it.contentVersion}`;
+
   const view = (it: TwinItem): Record<string, unknown> => {
     const parentReference = {
       driveId: state.driveId,
@@ -82,7 +87,7 @@ export async function startGraphTwin(state: GraphDriveState, options: GraphTwinO
         mimeType: it.mimeType,
         hashes: { quickXorHash: b64(`${it.id}:${it.contentVersion}`).slice(0, 27) + '=' },
       },
-      '@microsoft.graph.downloadUrl': `${url}/dl/${it.id}?tempauth=${tempauth(`${it.id}:${it.contentVersion}`)}&v=${it.contentVersion}`,
+      ...(options.downloadUrls === false ? {} : { '@microsoft.graph.downloadUrl': downloadUrlOf(it) }),
     };
   };
 
@@ -228,7 +233,7 @@ export async function startGraphTwin(state: GraphDriveState, options: GraphTwinO
           const it = item(req);
           if (!isItem(it)) return it;
           if (it.folder) return graphError(400, 'invalidRequest', 'Cannot download a folder.');
-          return { status: 302, headers: { location: String(view(it)['@microsoft.graph.downloadUrl']) } };
+          return { status: 302, headers: { location: downloadUrlOf(it) } };
         },
       }),
     ),

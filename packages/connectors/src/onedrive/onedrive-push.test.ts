@@ -167,6 +167,12 @@ describe('onedrive change notifications', () => {
     expect((await deliver('{"value":[]}')).matched).toBe(false);
     expect((await deliver('{"value":[{"clientState":null}]}')).matched).toBe(false);
     expect((await deliver('', { validationToken: '<script>\u0000' })).matched).toBe(false);
+    const missed = await deliver(JSON.stringify({ value: [{ lifecycleEvent: 'missed', clientState: CLIENT_STATE }] }));
+    expect(missed).toMatchObject({ matched: true, sync: { hints: { lifecycle: ['missed'] } } });
+    const change = await deliver(JSON.stringify({ value: [{ changeType: 'updated', clientState: CLIENT_STATE }] }));
+    expect(change).toMatchObject({ matched: true, response: { status: 202 }, sync: { hints: {} } });
+    const mixed = [{ clientState: CLIENT_STATE }, { clientState: 'cs-forged-000000000' }];
+    expect((await deliver(JSON.stringify({ value: mixed }))).matched).toBe(false);
     const ok = await deliver('', { validationToken: 'Validation: Testing client application reachability' });
     expect(ok).toMatchObject({
       matched: true,

@@ -227,6 +227,17 @@ describe('onedrive sync semantics', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'InvalidAuthenticationToken' } });
   });
 
+  it('downloads through /content (302 to the download host) when an item carries no downloadUrl', async () => {
+    const seed = seedGraphDrive({ folders: 1, files: 5 });
+    twin = await startGraphTwin(seed.state, { downloadUrls: false });
+    const run = await sync({});
+    expect(run.items.size).toBe(5);
+    expect(run.items.get(seed.files[0]!.id)!.content).toBe('Note 0 about widget 0.\n');
+    expect(twin.counts()['driveItem.content']).toBe(5);
+    expect(twin.counts()['download']).toBe(5);
+    expectSpecValid();
+  });
+
   it('never follows a delta link to another host: the token stays home and the drive is read again from its root', async () => {
     const seed = seedGraphDrive({ folders: 1, files: 2 });
     twin = await startGraphTwin(seed.state);
