@@ -10,6 +10,8 @@ export interface FolderTree {
   selected(parentId: string | undefined): boolean;
   /** Every folder whose files are selected (files directly inside it pass `selected`). */
   selectedFolders(): Set<string>;
+  /** Whether the id is a (non-trashed) folder of the tree. */
+  has(id: string): boolean;
 }
 
 /** Lists every (non-trashed) folder: one files.list per 1,000 folders. */
@@ -73,6 +75,7 @@ export function folderTree(
     },
     selected,
     selectedFolders: () => new Set([...folders.keys()].filter((id) => selected(id))),
+    has: (id) => folders.has(id),
   };
 }
 

@@ -98,4 +98,17 @@ describe('google drive: folders moving in and out of the selection', () => {
     const excluded = await sync({ ...config, folders: { include: ['Projects'], exclude: ['Archive'] } }, trashed);
     expect(excluded.deletes).toEqual(ids(inArchive));
   });
+
+  it('drops files at the root (in no folder) when folders.include narrows the source', async () => {
+    const s = new DriveState();
+    const projects = s.add({ name: 'Projects', mimeType: FOLDER });
+    const inside = s.add({ name: 'plan.txt', mimeType: 'text/plain', parent: projects.id, content: 'plan' });
+    const loose = s.add({ name: 'loose.txt', mimeType: 'text/plain', content: 'loose' });
+    twin = await startDriveTwin(s, { record: false });
+    const everything = await sync({});
+    expect(everything.ids).toEqual(ids([inside, loose]));
+    const narrowed = await sync({ folders: { include: ['Projects'] } }, everything);
+    expect(narrowed.deletes).toEqual([loose.id]);
+    expect((await sync({ folders: { include: ['Projects'] } }, narrowed)).deletes).toEqual([]);
+  });
 });

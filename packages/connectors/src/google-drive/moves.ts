@@ -14,6 +14,8 @@ import type { GoogleDriveConfig } from './config.js';
 import type { FolderTree } from './folders.js';
 
 type DrivePage = Page<GoogleDriveCheckpoint>;
+/** Stands for "files in no folder" (a drive's root): selected only while `folders.include` is empty. */
+const ROOTS = '~';
 
 /** What reconciling needs from a read: the tree loaded at its start and the way it reads files. */
 export interface MoveRun {
@@ -46,6 +48,7 @@ export async function* reconcileFolders(
 ): AsyncGenerator<DrivePage, Record<string, unknown> | undefined> {
   const { ctx } = run;
   const now = run.tree.selectedFolders();
+  if (run.tree.selected(undefined)) now.add(ROOTS);
   if ((await ctx.state.get(TREE_KEY)) === undefined)
     return { [TREE_KEY]: { v: 1 }, ...Object.fromEntries([...now].map((id) => [folderKey(id), {}])) };
   const before = new Set<string>();
@@ -61,7 +64,8 @@ async function* forgetLost(run: MoveRun, cp: GoogleDriveCheckpoint, lost: Set<st
   let ids: string[] = [];
   for await (const [key, value] of run.ctx.state.list(FILE_PREFIX)) {
     const r = FileRecordSchema.safeParse(value);
-    if (!r.success || !r.data.p || !lost.has(r.data.p)) continue;
+    if (!r.success || !r.data.p) continue;
+    if (!lost.has(r.data.p) && !(lost.has(ROOTS) && !run.tree.has(r.data.p))) continue;
     ids.push(key.slice(FILE_PREFIX.length));
     if (ids.length >= 500) {
       yield { items: [], deletes: ids, state: { delete: ids.map(fileKey) }, checkpoint: cp };
@@ -81,7 +85,9 @@ async function* forgetLost(run: MoveRun, cp: GoogleDriveCheckpoint, lost: Set<st
 
 async function* readGained(run: MoveRun, cp: GoogleDriveCheckpoint, gained: string[]): AsyncGenerator<DrivePage> {
   const { ctx, client } = run;
-  for (const folder of gained) {
+  // Files at a drive's root cannot be listed by one parent id (each shared drive has its own): they come back with a
+  // full refresh, so only the record is kept.
+  for (const folder of gained.filter((id) => id !== ROOTS)) {
     const q = [
       `'${folder}' in parents`,
       `trashed = false`,
