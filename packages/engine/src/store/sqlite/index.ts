@@ -87,7 +87,7 @@ export function createSqliteStore(
       enrichment: createEnrichment(db),
       erase: createErase(db, now),
       state: createConnectorState(db),
-      vectorIndex: createSqliteVectorIndex(db, now, options.vectors),
+      vectorIndex: createSqliteVectorIndex(db, now, options.vectors, options.path),
       embeddingQueue: createSqliteEmbeddingQueue(db),
       countMatches: createSqliteSearchCount(db),
       registry: createSqliteRegistry(db, now),
@@ -138,7 +138,12 @@ export function createSqliteStore(
       db.prepare('SELECT 1').get();
     },
     async close() {
-      if (db.open) db.close();
+      // The ANN graphs changed since their last save are written first (a missing save only costs a rebuild).
+      try {
+        if (prepared && db.open) prepared.vectorIndex.flush();
+      } finally {
+        if (db.open) db.close();
+      }
     },
 
     // Each call goes through ready(): statements exist only once the schema is migrated.

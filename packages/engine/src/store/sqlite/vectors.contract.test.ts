@@ -20,6 +20,20 @@ vectorContract('sqlite-vec', async () => {
   };
 });
 
+/** The same file with the HNSW side index forced on from the first vector: the graph answers every non-exact search. */
+vectorContract('sqlite-vec + HNSW side index', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trib-vec-hnsw-'));
+  const store = createSqliteStore({ path: path.join(dir, 'db.sqlite'), vectors: { hnsw: { min: 1, oversample: 4 } } });
+  await store.migrate();
+  return {
+    index: store.vectorIndex!,
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 vectorQueueContract('sqlite', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'trib-vq-'));
   const store = createSqliteStore({ path: path.join(dir, 'db.sqlite') });
@@ -36,7 +50,10 @@ vectorQueueContract('sqlite', async () => {
 describe('sqlite-vec approximate path (binary-quantized candidates, exact re-rank)', () => {
   it('agrees with the exact search on clustered vectors and keeps filters', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'trib-vec-ann-'));
-    const store = createSqliteStore({ path: path.join(dir, 'db.sqlite'), vectors: { annMin: 100, oversample: 16 } });
+    const store = createSqliteStore({
+      path: path.join(dir, 'db.sqlite'),
+      vectors: { hnsw: false, binaryMin: 100, binaryOversample: 16 },
+    });
     try {
       await store.migrate();
       const index = store.vectorIndex!;

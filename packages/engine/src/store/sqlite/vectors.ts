@@ -12,10 +12,16 @@ import {
   type VectorQuery,
   type VectorScope,
 } from '../vector-port.js';
+import { createAnnSide, type HnswOptions } from './vectors-ann.js';
 
 export interface SqliteVectorOptions {
   /**
-   * From this many vectors of a model on, a search (unless `exact`) first takes candidates by Hamming distance over
+   * The HNSW side index (vectors-ann.ts): from `min` vectors of a model on (default 20,000), a search that is not
+   * `exact` walks the graph. `false`: never (every search is sqlite-vec's exact scan, or the binary path below).
+   */
+  hnsw?: HnswOptions | false;
+  /**
+   * Only without `hnsw`: from this many vectors of a model on, a search (unless `exact`) first takes candidates by Hamming distance over
    * binary-quantized vectors, then re-ranks them by exact cosine distance. Below it every search is exact (sqlite-vec's
    * scan). Only models whose dimension is a multiple of 8 have the binary column. Off by default: measured
    * (docs/search.md), it is 4× faster at 1M vectors but its recall@10 falls with the corpus (1.0 at 100k, 0.83 at
@@ -23,9 +29,9 @@ export interface SqliteVectorOptions {
    * reads a whole vec0 chunk.
    * @default Infinity (always exact)
    */
-  annMin?: number;
-  /** Candidates taken per wanted neighbour on the approximate path (recall against cost; see the bench). @default 16 */
-  oversample?: number;
+  binaryMin?: number;
+  /** Candidates taken per wanted neighbour on the binary path (recall against cost; see the bench). @default 16 */
+  binaryOversample?: number;
 }
 
 /** sqlite-vec's KNN takes at most 4096 neighbours per query. */
@@ -56,9 +62,14 @@ export function createSqliteVectorIndex(
   db: Database.Database,
   now: () => string,
   options: SqliteVectorOptions = {},
-): VectorIndex {
-  const annMin = options.annMin ?? Number.POSITIVE_INFINITY;
-  const oversample = Math.max(1, options.oversample ?? 16);
+  dbPath: string | null = null,
+): VectorIndex & { flush(): void } {
+  const binaryMin = options.binaryMin ?? Number.POSITIVE_INFINITY;
+  const oversample = Math.max(1, options.binaryOversample ?? 16);
+  const hnsw = options.hnsw === false ? null : (options.hnsw ?? {});
+  const annMin = hnsw ? (hnsw.min ?? 20_000) : Number.POSITIVE_INFINITY;
+  const annOversample = Math.max(1, hnsw?.oversample ?? 10);
+  const ann = hnsw ? createAnnSide(db, dbPath, hnsw) : null;
   const modelRow = db.prepare(`SELECT id, dimensions, tbl FROM vector_models WHERE id = ?`);
   const pointId = db.prepare(`SELECT id FROM vector_points WHERE model = ? AND hash = ?`).pluck();
   const insertPoint = db.prepare(`INSERT INTO vector_points (model, hash) VALUES (?, ?) RETURNING id`).pluck();
@@ -70,6 +81,7 @@ export function createSqliteVectorIndex(
   interface Model {
     id: string;
     dimensions: number;
+    tbl: number;
     table: string;
     binary: boolean;
   }
@@ -79,7 +91,7 @@ export function createSqliteVectorIndex(
     if (!m) {
       const row = modelRow.get(id) as { id: string; dimensions: number; tbl: number } | undefined;
       if (!row) throw unknownModel(id);
-      m = { id, dimensions: row.dimensions, table: `vec_m${row.tbl}`, binary: row.dimensions % 8 === 0 };
+      m = { id, dimensions: row.dimensions, tbl: row.tbl, table: `vec_m${row.tbl}`, binary: row.dimensions % 8 === 0 };
       cache.set(id, m);
     }
     return m;
@@ -115,6 +127,7 @@ export function createSqliteVectorIndex(
   };
 
   const upsert = db.transaction((m: Model, points: Array<{ hash: string; vector: Buffer; scopes: VectorScope[] }>) => {
+    const ids: number[] = [];
     const insertVec = stmt(
       m.binary
         ? `INSERT INTO ${m.table} (rowid, embedding, bits) VALUES (?, ?, vec_quantize_binary(?))`
@@ -128,20 +141,22 @@ export function createSqliteVectorIndex(
       if (m.binary) insertVec.run(BigInt(id), p.vector, p.vector);
       else insertVec.run(BigInt(id), p.vector);
       writeScopes(id, p.scopes);
+      ids.push(id);
     }
+    return { ids, generation: ann?.bump(m.tbl) ?? 0 };
   });
 
-  const remove = db.transaction((m: Model, hashes: string[]): number => {
+  const remove = db.transaction((m: Model, hashes: string[]) => {
     const deleteVec = stmt(`DELETE FROM ${m.table} WHERE rowid = ?`);
-    let n = 0;
+    const ids: number[] = [];
     for (const hash of hashes) {
       const id = pointId.get(m.id, hash) as number | undefined;
       if (id === undefined) continue;
       deleteVec.run(BigInt(id));
       deletePoint.run(id);
-      n++;
+      ids.push(id);
     }
-    return n;
+    return { ids, generation: ids.length && ann ? ann.bump(m.tbl) : 0 };
   });
 
   const setScopes = db.transaction((m: Model, entries: Array<{ hash: string; scopes: VectorScope[] }>): number => {
@@ -202,8 +217,37 @@ export function createSqliteVectorIndex(
       ).map(([id, hash]) => [Number(id), hash]),
     );
 
+  /**
+   * The HNSW walk. With a filter: `annOversample × k` graph neighbours, of which only those live in the filter's
+   * places are kept (checked in SQLite, so another owner's vector never passes); when fewer than k survive and the
+   * graph had more to give (a selective filter), the exact filtered scan answers instead.
+   */
+  function graphSearch(m: Model, query: VectorQuery, q: Buffer): Array<[number, number]> {
+    const graph = ann!.graph(m.tbl, m.table, m.dimensions);
+    const total = graph.size();
+    if (total === 0) return [];
+    const scope = scopeSql(query.filter);
+    const want = Math.min(total, scope.sql ? query.k * annOversample : query.k);
+    const found = graph.search(new Float32Array(q.buffer, q.byteOffset, m.dimensions), want, 0);
+    let nearest: Array<[number, number]> = Array.from(found.keys, (key, i) => [Number(key), found.distances[i]!]);
+    if (!scope.sql) return nearest;
+    const allowed = new Set(
+      (
+        stmt(
+          `SELECT point_id FROM vector_scopes WHERE point_id IN (SELECT value FROM json_each(?)) AND point_id IN (${scope.sql})`,
+        )
+          .pluck()
+          .all(JSON.stringify(nearest.map(([id]) => id)), ...scope.params) as number[]
+      ).map(Number),
+    );
+    nearest = nearest.filter(([id]) => allowed.has(id));
+    if (nearest.length >= query.k || want >= total) return nearest;
+    return knn(m, 'embedding', q, query.k, query.filter);
+  }
+
   return {
     backend: 'sqlite-vec',
+    flush: () => ann?.flush(),
 
     async ensureModel(spec: VectorModel) {
       if (!Number.isInteger(spec.dimensions) || spec.dimensions < 1 || spec.dimensions > 8192)
@@ -250,8 +294,19 @@ export function createSqliteVectorIndex(
         assertVector(p.vector, m.dimensions);
         return { hash: p.hash, vector: f32(p.vector), scopes: p.scopes };
       });
-      upsert.immediate(m, rows);
+      const done = upsert.immediate(m, rows);
       sizes.delete(modelId);
+      ann?.applied(m.tbl, done.generation, (graph) => {
+        const keys = BigUint64Array.from(done.ids.map(BigInt));
+        const present = graph.contains(keys) as boolean[];
+        const replaced = keys.filter((_, i) => present[i]);
+        if (replaced.length) graph.remove(replaced);
+        const matrix = new Float32Array(rows.length * m.dimensions);
+        rows.forEach((r, i) =>
+          matrix.set(new Float32Array(r.vector.buffer, r.vector.byteOffset, m.dimensions), i * m.dimensions),
+        );
+        graph.add(keys, matrix, 0);
+      });
     },
 
     async setScopes(modelId, entries) {
@@ -268,9 +323,12 @@ export function createSqliteVectorIndex(
     },
 
     async delete(modelId, hashes) {
-      const n = remove.immediate(model(modelId), hashes);
+      const m = model(modelId);
+      const done = remove.immediate(m, hashes);
       sizes.delete(modelId);
-      return n;
+      if (done.ids.length)
+        ann?.applied(m.tbl, done.generation, (graph) => graph.remove(BigUint64Array.from(done.ids.map(BigInt))));
+      return done.ids.length;
     },
 
     async dropModel(modelId) {
@@ -281,6 +339,7 @@ export function createSqliteVectorIndex(
         db.prepare(`DELETE FROM vector_points WHERE model = ?`).run(modelId);
         db.prepare(`DELETE FROM vector_models WHERE id = ?`).run(modelId);
       }).immediate();
+      ann?.drop(row.tbl);
       cache.delete(modelId);
       sizes.delete(modelId);
     },
@@ -290,15 +349,19 @@ export function createSqliteVectorIndex(
       assertVector(query.vector, m.dimensions, 'The query vector');
       assertK(query.k);
       const q = f32(query.vector);
-      const approximate = !query.exact && m.binary && modelSize(m.id) >= annMin;
+      const size = query.exact ? 0 : modelSize(m.id);
+      const graphed = ann !== null && size > 0 && size >= annMin;
+      const approximate = !query.exact && !graphed && m.binary && size >= binaryMin;
       // Approximate: Hamming candidates over 1 bit per dimension (32× less to scan), re-ranked by exact cosine.
-      const nearest = approximate
-        ? rescore(
-            m,
-            q,
-            knn(m, 'bits', q, Math.min(VEC_MAX_K, query.k * oversample), query.filter).map(([id]) => id),
-          )
-        : knn(m, 'embedding', q, query.k, query.filter);
+      const nearest = graphed
+        ? graphSearch(m, query, q)
+        : approximate
+          ? rescore(
+              m,
+              q,
+              knn(m, 'bits', q, Math.min(VEC_MAX_K, query.k * oversample), query.filter).map(([id]) => id),
+            )
+          : knn(m, 'embedding', q, query.k, query.filter);
       if (!nearest.length) return [];
       const hashes = hashesOf(nearest.map(([id]) => id));
       const rows = nearest.map(([id, distance]) => ({ hash: hashes.get(id)!, distance }));
