@@ -106,6 +106,7 @@ export const builtinConnectors: AnyConnector[] = [
   lazyConnector(notionManifest, async () => (await import('./notion/index.js')).notionConnector, ['discover']),
   lazyConnector(obsidianManifest, async () => (await import('./obsidian/index.js')).obsidianConnector, ['discover']),
   lazyConnector(onedriveManifest, async () => (await import('./onedrive/index.js')).onedriveConnector, [
+    'discover',
     'webhook',
     'pushRenewAt',
     'onRemove',

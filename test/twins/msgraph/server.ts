@@ -224,6 +224,30 @@ export async function startGraphTwin(state: GraphDriveState, options: GraphTwinO
         return isItem(it) ? { body: view(it) } : it;
       },
     })),
+    ...['/v1.0/me/drive/items/:itemId/children', '/v1.0/drives/:driveId/items/:itemId/children'].map(
+      (pattern): TwinRoute => ({
+        method: 'GET',
+        pattern,
+        name: 'driveItem.children',
+        handler: (req) => {
+          const parent = item(req);
+          if (!isItem(parent)) return parent;
+          const all = state.order
+            .map((id) => state.items.get(id)!)
+            .filter((c) => !c.deleted && c.parentId === parent.id);
+          const top = Math.min(Math.max(Number(req.query.$top ?? 200) || 200, 1), 1000);
+          const from = Number(req.query.$skiptoken ?? 0) || 0;
+          const more = from + top < all.length;
+          return {
+            body: {
+              '@odata.context': `${url}/v1.0/$metadata#Collection(driveItem)`,
+              ...(more ? { '@odata.nextLink': `${url}${req.path}?$top=${top}&$skiptoken=${from + top}` } : {}),
+              value: all.slice(from, from + top).map(view),
+            },
+          };
+        },
+      }),
+    ),
     ...['/v1.0/me/drive/items/:itemId/content', '/v1.0/drives/:driveId/items/:itemId/content'].map(
       (pattern): TwinRoute => ({
         method: 'GET',

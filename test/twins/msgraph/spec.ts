@@ -114,11 +114,13 @@ export function graphProblems(e: Exchange): string[] {
     return pointer.validate(schema('odata.error'), e.body).map((p) => `${e.route} error: ${p}`);
   }
   switch (e.route) {
-    case 'driveItem.delta': {
+    case 'driveItem.delta':
+    case 'driveItem.children': {
       const body = e.body as Record<string, unknown>;
       const out: string[] = [];
       const links = ['@odata.nextLink', '@odata.deltaLink'].filter((k) => typeof body[k] === 'string');
-      if (links.length !== 1) out.push('delta: exactly one of @odata.nextLink / @odata.deltaLink');
+      if (e.route === 'driveItem.delta' && links.length !== 1)
+        out.push('delta: exactly one of @odata.nextLink / @odata.deltaLink');
       if (!Array.isArray(body.value)) return [...out, 'delta: value is not an array'];
       for (const [i, it] of (body.value as unknown[]).entries())
         out.push(

@@ -172,6 +172,15 @@ export class GraphClient {
     });
   }
 
+  /** One page of a folder's children (`/items/{id}/children`, or a nextLink). */
+  children(folderId: string, link?: string): Promise<DeltaPage> {
+    const path = link ? this.relative(link) : `${this.drivePath}/items/${encodeURIComponent(folderId)}/children`;
+    return this.call('driveItem.children', (api) => {
+      const req = api.api(path);
+      return (link ? req : req.top(200)).get() as Promise<DeltaPage>;
+    });
+  }
+
   item(path: string): Promise<DriveItem> {
     return this.call('driveItem.get', (api) => api.api(path).get() as Promise<DriveItem>);
   }

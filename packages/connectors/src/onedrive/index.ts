@@ -1,5 +1,6 @@
 import { defineConnector, isTributaryError } from '@tributary/sdk';
 import { GraphClient } from './client.js';
+import { discoverFolders } from './discover.js';
 import { onedriveOnRemove, onedrivePushRenewAt } from './lifecycle.js';
 import { onedriveManifest } from './manifest.js';
 import { readOneDrive } from './read.js';
@@ -28,6 +29,8 @@ export const onedriveConnector = defineConnector({
       };
     }
   },
+
+  discover: discoverFolders,
 
   read: readOneDrive,
 

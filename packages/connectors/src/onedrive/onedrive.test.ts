@@ -238,6 +238,20 @@ describe('onedrive sync semantics', () => {
     expectSpecValid();
   });
 
+  it('discover offers the folders of the first two levels as paths the config takes', async () => {
+    const seed = seedGraphDrive({ folders: 10, files: 4 });
+    twin = await startGraphTwin(seed.state);
+    const ctx = createTestContext(onedriveConnector, { config: { baseUrl: twin.baseUrl }, credentials: TOKEN });
+    const found = await onedriveConnector.discover!(ctx);
+    // Folder 9 sits inside Folder 8.
+    expect(found.map((f) => f.id)).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => `Folder ${i}`),
+      'Folder 8/Folder 9',
+    ]);
+    expect(found.at(-1)).toMatchObject({ kind: 'folder', metadata: { itemId: seed.folders[9]!.id } });
+    expectSpecValid();
+  });
+
   it('never follows a delta link to another host: the token stays home and the drive is read again from its root', async () => {
     const seed = seedGraphDrive({ folders: 1, files: 2 });
     twin = await startGraphTwin(seed.state);
