@@ -54,8 +54,8 @@ CREATE INDEX vector_scopes_source ON vector_scopes (source_id, point_id);
 /**
  * Migration 8: the index on chunk hashes exists only while embeddings are on. Only the embedding side looks chunks up
  * by hash, and keeping a B-tree of random 64-hex keys in step cost a keyword-only first backfill 10–35% of its CPU,
- * more as the store outgrows the page cache (docs/architecture.md, issue 13). The hashes themselves are still written with every chunk, so
- * turning embeddings on later builds the index once, sorted, instead of paying for it row by row.
+ * more as the store outgrows the page cache (docs/architecture.md, issue 13). The hashes themselves are still written
+ * with every chunk, so turning embeddings on later builds the index once, sorted, instead of row by row.
  */
 export const HASH_INDEX_MIGRATION = `DROP INDEX IF EXISTS chunks_content_hash;`;
 
