@@ -34,6 +34,9 @@ export interface SqliteVectorOptions {
   binaryOversample?: number;
 }
 
+/** The most graph neighbours a filtered search walks before it scans exactly (cost grows with it; see the bench). */
+const GRAPH_MAX_WANT = 4000;
+
 /** sqlite-vec's KNN takes at most 4096 neighbours per query. */
 const VEC_MAX_K = 4096;
 
@@ -219,30 +222,33 @@ export function createSqliteVectorIndex(
 
   /**
    * The HNSW walk. With a filter: `annOversample × k` graph neighbours, of which only those live in the filter's
-   * places are kept (checked in SQLite, so another owner's vector never passes); when fewer than k survive and the
-   * graph had more to give (a selective filter), the exact filtered scan answers instead.
+   * places are kept (checked in SQLite, so another owner's vector never passes); when fewer than k survive, the walk
+   * is repeated with 4× as many neighbours up to {@link GRAPH_MAX_WANT}, and when even that is too few (a selective
+   * filter: one small source among many) the exact filtered scan answers instead.
    */
   function graphSearch(m: Model, query: VectorQuery, q: Buffer): Array<[number, number]> {
     const graph = ann!.graph(m.tbl, m.table, m.dimensions);
     const total = graph.size();
     if (total === 0) return [];
+    const vector = new Float32Array(q.buffer, q.byteOffset, m.dimensions);
+    const walk = (want: number): Array<[number, number]> => {
+      const found = graph.search(vector, Math.min(total, want), 0);
+      return Array.from(found.keys, (key, i) => [Number(key), found.distances[i]!]);
+    };
     const scope = scopeSql(query.filter);
-    const want = Math.min(total, scope.sql ? query.k * annOversample : query.k);
-    const found = graph.search(new Float32Array(q.buffer, q.byteOffset, m.dimensions), want, 0);
-    let nearest: Array<[number, number]> = Array.from(found.keys, (key, i) => [Number(key), found.distances[i]!]);
-    if (!scope.sql) return nearest;
-    const allowed = new Set(
-      (
-        stmt(
-          `SELECT point_id FROM vector_scopes WHERE point_id IN (SELECT value FROM json_each(?)) AND point_id IN (${scope.sql})`,
-        )
-          .pluck()
-          .all(JSON.stringify(nearest.map(([id]) => id)), ...scope.params) as number[]
-      ).map(Number),
-    );
-    nearest = nearest.filter(([id]) => allowed.has(id));
-    if (nearest.length >= query.k || want >= total) return nearest;
-    return knn(m, 'embedding', q, query.k, query.filter);
+    if (!scope.sql) return walk(query.k);
+    const allowedOf = stmt(
+      `SELECT point_id FROM vector_scopes WHERE point_id IN (SELECT value FROM json_each(?)) AND point_id IN (${scope.sql})`,
+    ).pluck();
+    for (let want = query.k * annOversample; ; want *= 4) {
+      const nearest = walk(want);
+      const allowed = new Set(
+        (allowedOf.all(JSON.stringify(nearest.map(([id]) => id)), ...scope.params) as number[]).map(Number),
+      );
+      const kept = nearest.filter(([id]) => allowed.has(id));
+      if (kept.length >= query.k || want >= total) return kept;
+      if (want >= GRAPH_MAX_WANT) return knn(m, 'embedding', q, query.k, query.filter);
+    }
   }
 
   return {
@@ -305,7 +311,7 @@ export function createSqliteVectorIndex(
         rows.forEach((r, i) =>
           matrix.set(new Float32Array(r.vector.buffer, r.vector.byteOffset, m.dimensions), i * m.dimensions),
         );
-        graph.add(keys, matrix, 0);
+        graph.add(keys, matrix, 1);
       });
     },
 
