@@ -46,7 +46,15 @@ it('a Graph notification makes a OneDrive change searchable within 5 s under `up
   expect(added.code).toBe(0);
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'packages/app/src/cli/main.ts'),
+      'up',
+      '--port',
+      '0',
+    ],
     { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -101,8 +109,14 @@ it('a Graph notification makes a OneDrive change searchable within 5 s under `up
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await hits('ocelot')).toBe(0);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    // A free port (`--port 0`): another `up` on this machine may hold 3099. SIGKILL if SIGTERM is not enough.
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
     await twin.close();
   }
 }, 120_000);
