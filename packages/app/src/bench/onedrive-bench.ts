@@ -106,6 +106,11 @@ export async function benchOnedrivePhase(): Promise<void> {
     for (const f of seed.files.slice(300, 330)) s.remove(f.id);
     const inc = { calls: 0 };
     const changed = await drain(context(cfg, inc, ctx));
+    // Exact counts, or the figures mean nothing: every file once, the 100 changes exactly.
+    if (conn.result !== files || raw.result !== files || changed !== 100)
+      throw new Error(
+        `onedrive bench: read ${conn.result} (raw ${raw.result}) of ${files} files, ${changed} of 100 changes`,
+      );
     printTable(`onedrive: ${fmt(files)} files in 1,000 folders (Graph twin)`, [
       ['connector', `${fmt(conn.result)} files in ${fmt(conn.seconds, 1)} s (${fmt(conn.result / conn.seconds)}/s)`],
       ['raw fetch', `${fmt(raw.result)} files in ${fmt(raw.seconds, 1)} s (${fmt(raw.result / raw.seconds)}/s)`],
