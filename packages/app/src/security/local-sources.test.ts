@@ -33,6 +33,7 @@ const configAt = (p: string): Record<string, Record<string, unknown>> => ({
   'chatgpt-export': { exportPath: p },
   'slack-export': { path: p },
   'x-archive': { path: p },
+  'linkedin-export': { archivePath: path.join(p, 'Basic_LinkedInDataExport.zip') },
   'browser-history': { browser: 'chrome', path: path.join(p, 'History') },
   logs: { paths: [path.join(p, '*.log')] },
   ics: { path: path.join(p, 'cal.ics') },
