@@ -1,16 +1,12 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { claudeStreamConnector, CHANGE_STREAM_DDL } from '@tributary/connectors/sqlite/claude-stream';
 import { harness } from './test-support/harness.js';
+import { startUp, type UpProcess } from './test-support/up-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-claude-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,30 +43,9 @@ it('claude-stream under `up`: a row appended to a live chats.db is searchable wi
   expect(applied.stderr).toBe('');
   expect(applied.code).toBe(0);
 
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
-    { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let up: UpProcess | undefined;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`up did not start: ${stderr.slice(-2000)}`)), 60_000);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /API\s+(http:\/\/\S+)\/api\/v1/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`up exited early (${code}): ${stderr.slice(-2000)}`)));
-    });
-    const token = readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim();
-    const hits = async (q: string): Promise<number> => {
-      const res = await fetch(`${url}/api/v1/search?q=${q}`, { headers: { authorization: `Bearer ${token}` } });
-      return ((await res.json()) as { hits: unknown[] }).hits.length;
-    };
+    const { hits } = (up = await startUp(dataDir));
     // The watcher's first report syncs what was written before `up` started.
     await expect.poll(() => hits('aardvarks'), { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
 
@@ -87,7 +62,6 @@ it('claude-stream under `up`: a row appended to a live chats.db is searchable wi
     for (const ms of latencies) expect(ms).toBeLessThan(2 * POLL_MS);
   } finally {
     db.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await up?.stop();
   }
 }, 120_000);

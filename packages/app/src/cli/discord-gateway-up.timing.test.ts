@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { discordConnector } from '@tributary/connectors/discord/index';
 import { seedDiscord, startDiscordGateway, startDiscordTwin } from '../../../../test/twins/discord/index.js';
 import { harness } from './test-support/harness.js';
+import { startUp, type UpProcess } from './test-support/up-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-discord-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,33 +36,10 @@ it('Gateway events make a new message searchable and a deleted one vanish within
   );
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
-    { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let up: UpProcess | undefined;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`up did not start: ${stderr.slice(-2000)}`)), 60_000);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /API\s+(http:\/\/\S+)\/api\/v1/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`up exited early (${code}): ${stderr.slice(-2000)}`)));
-    });
-    const auth = { authorization: `Bearer ${readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()}` };
-    const hits = async (q: string): Promise<number> => {
-      const res = await fetch(`${url}/api/v1/search?q=${q}`, { headers: auth });
-      return ((await res.json()) as { hits: unknown[] }).hits.length;
-    };
-    expect((await fetch(`${url}/api/v1/sources/dc/sync?wait=true`, { method: 'POST', headers: auth })).status).toBe(
-      200,
-    );
+    const { hits, sync } = (up = await startUp(dataDir));
+    expect(await sync('dc')).toBe(200);
     await gateway.ready();
     const general = seed.channels[0]!;
     const guild_id = seed.guild.id;
@@ -86,8 +59,7 @@ it('Gateway events make a new message searchable and a deleted one vanish within
     expect(createMs).toBeLessThan(5_000);
     expect(deleteMs).toBeLessThan(5_000);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await up?.stop();
     await twin.close();
     await gateway.close();
   }

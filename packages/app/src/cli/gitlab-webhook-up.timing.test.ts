@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { gitlabConnector } from '@tributary/connectors/gitlab/index';
 import { gitlabDelivery, projectPayload, seedGitlab, startGitlabTwin } from '../../../../test/twins/gitlab/index.js';
 import { harness } from './test-support/harness.js';
+import { startUp, type UpProcess } from './test-support/up-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-gitlab-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -39,35 +35,12 @@ it('a GitLab hook makes a change searchable within 5 s under `up`; a forged one 
   );
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
-    { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let up: UpProcess | undefined;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`up did not start: ${stderr.slice(-2000)}`)), 60_000);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /API\s+(http:\/\/\S+)\/api\/v1/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`up exited early (${code}): ${stderr.slice(-2000)}`)));
-    });
-    const auth = { authorization: `Bearer ${readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()}` };
-    const hits = async (q: string): Promise<number> => {
-      const res = await fetch(`${url}/api/v1/search?q=${q}`, { headers: auth });
-      return ((await res.json()) as { hits: unknown[] }).hits.length;
-    };
+    const { url, hits, sync } = (up = await startUp(dataDir));
     const deliver = (d: ReturnType<typeof gitlabDelivery>) =>
       fetch(`${url}/api/v1/webhooks/gitlab`, { method: 'POST', headers: d.headers, body: d.rawBody });
-    expect((await fetch(`${url}/api/v1/sources/gl/sync?wait=true`, { method: 'POST', headers: auth })).status).toBe(
-      200,
-    );
+    expect(await sync('gl')).toBe(200);
 
     // A new issue, and GitLab's Issue Hook for it.
     const issue = seed.state.addIssue(p, { title: 'Kestrel migration', description: 'Move the kestrel cluster' });
@@ -110,8 +83,7 @@ it('a GitLab hook makes a change searchable within 5 s under `up`; a forged one 
     const forged = gitlabDelivery('gitlab-hook-token-forged', 'Issue Hook', { project: projectPayload(p) }, 'x');
     expect((await deliver(forged)).status).toBe(401);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await up?.stop();
     await twin.close();
   }
 }, 120_000);

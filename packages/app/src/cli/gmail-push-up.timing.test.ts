@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { gmailConnector } from '@tributary/connectors/gmail/index';
 import { seedGmail, startGmailTwin, syntheticMail } from '../../../../test/twins/google/index.js';
 import { harness } from './test-support/harness.js';
+import { startUp, type UpProcess } from './test-support/up-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-gmail-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,32 +40,10 @@ it('a verified Gmail push makes a new message searchable within 5 s under `up`; 
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
 
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
-    { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let up: UpProcess | undefined;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`up did not start: ${stderr.slice(-2000)}`)), 60_000);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /API\s+(http:\/\/\S+)\/api\/v1/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`up exited early (${code}): ${stderr.slice(-2000)}`)));
-    });
-    const auth = { authorization: `Bearer ${readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()}` };
-    const hits = async (q: string): Promise<number> => {
-      const res = await fetch(`${url}/api/v1/search?q=${q}`, { headers: auth });
-      return ((await res.json()) as { hits: unknown[] }).hits.length;
-    };
-    const first = await fetch(`${url}/api/v1/sources/mail/sync?wait=true`, { method: 'POST', headers: auth });
-    expect(first.status).toBe(200);
+    const { url, hits, sync } = (up = await startUp(dataDir));
+    expect(await sync('mail')).toBe(200);
     expect(await hits('quarterly')).toBeGreaterThan(0);
     expect(twin.watches).toHaveLength(1);
 
@@ -96,8 +70,7 @@ it('a verified Gmail push makes a new message searchable within 5 s under `up`; 
     expect((await push(twin.pushBody('pubsub-2'), 'gmail-push-secret-forged00')).status).toBe(401);
     expect((await push(twin.pushBody('pubsub-3', new Date(Date.now() - 2 * 86_400_000)))).status).toBe(401);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await up?.stop();
     await twin.close();
   }
 }, 120_000);

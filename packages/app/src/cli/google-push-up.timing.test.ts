@@ -1,17 +1,13 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { googleCalendarConnector } from '@tributary/connectors/google-calendar/index';
 import { googleDriveConnector } from '@tributary/connectors/google-drive/index';
 import { seedCalendars, seedDrive, startCalendarTwin, startDriveTwin } from '../../../../test/twins/google/index.js';
 import { harness } from './test-support/harness.js';
+import { startUp, type UpProcess } from './test-support/up-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-google-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -60,34 +56,10 @@ it('Drive and Calendar channel notifications make changes searchable within 5 s 
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
   }
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
-    { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let up: UpProcess | undefined;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`up did not start: ${stderr.slice(-2000)}`)), 60_000);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /API\s+(http:\/\/\S+)\/api\/v1/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`up exited early (${code}): ${stderr.slice(-2000)}`)));
-    });
-    const auth = { authorization: `Bearer ${readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()}` };
-    const hits = async (q: string): Promise<number> => {
-      const res = await fetch(`${url}/api/v1/search?q=${q}`, { headers: auth });
-      return ((await res.json()) as { hits: unknown[] }).hits.length;
-    };
-    for (const name of ['drive', 'cal'])
-      expect(
-        (await fetch(`${url}/api/v1/sources/${name}/sync?wait=true`, { method: 'POST', headers: auth })).status,
-      ).toBe(200);
+    const { url, hits, sync } = (up = await startUp(dataDir));
+    for (const name of ['drive', 'cal']) expect(await sync(name)).toBe(200);
     expect(drive.channels.size).toBe(1);
     expect(calendar.channels.size).toBe(1);
     const notify = (connector: string, headers: Record<string, string>) =>
@@ -122,8 +94,7 @@ it('Drive and Calendar channel notifications make changes searchable within 5 s 
     };
     expect((await notify('google-calendar', forged)).status).toBe(401);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await up?.stop();
     await drive.close();
     await calendar.close();
   }
