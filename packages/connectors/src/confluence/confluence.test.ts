@@ -1,5 +1,13 @@
-import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import { createMemoryState, type Clock, type Credential } from '@tributary/sdk';
+import {
+  applyPages,
+  collectPages,
+  createConnectorContext,
+  createTestContext,
+  createInstantClock,
+  readToEnd,
+  type TestReadContextOptions,
+} from '@tributary/sdk/testing';
+import { createMemoryState, type Credential } from '@tributary/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ADF_EVERYTHING_MARKDOWN,
@@ -24,31 +32,10 @@ async function start(seed: ConfluenceSeed): Promise<ConfluenceTwin> {
   return twin;
 }
 
-function instantClock(start = Date.UTC(2026, 0, 3)): Clock & { slept: number[]; advance(ms: number): void } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
+const instantClock = () => createInstantClock(Date.UTC(2026, 0, 3));
 
-async function readAll(t: ConfluenceTwin, extra: Parameters<typeof createTestContext>[1] = {}, config = {}) {
-  const ctx = createTestContext(confluenceConnector, {
-    config: { siteUrl: t.siteUrl, ...config },
-    credentials,
-    ...extra,
-  });
-  const pages = await collectPages(confluenceConnector, ctx);
-  return { ctx, pages, state: applyPages(new Map(), pages), last: pages.at(-1)!.checkpoint };
-}
+const readAll = (t: ConfluenceTwin, extra: TestReadContextOptions = {}, config = {}) =>
+  readToEnd(confluenceConnector, { config: { siteUrl: t.siteUrl, ...config }, credentials, ...extra });
 const itemsOf = (pages: Awaited<ReturnType<typeof readAll>>['pages']) => pages.flatMap((p) => p.items ?? []);
 
 describe('confluence connector against the twin', () => {

@@ -1,5 +1,13 @@
-import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import type { Clock, Credential } from '@tributary/sdk';
+import {
+  applyPages,
+  collectPages,
+  createConnectorContext,
+  createTestContext,
+  createInstantClock,
+  readToEnd,
+  type TestReadContextOptions,
+} from '@tributary/sdk/testing';
+import type { Credential } from '@tributary/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ADF_EVERYTHING_MARKDOWN,
@@ -25,31 +33,10 @@ async function start(seed: JiraSeed): Promise<JiraTwin> {
   return twin;
 }
 
-function instantClock(start = Date.UTC(2026, 0, 3)): Clock & { slept: number[]; advance(ms: number): void } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
+const instantClock = () => createInstantClock(Date.UTC(2026, 0, 3));
 
-async function readAll(t: JiraTwin, extra: Parameters<typeof createTestContext>[1] = {}, config = {}) {
-  const ctx = createTestContext(jiraConnector, {
-    config: { siteUrl: t.siteUrl, ...config },
-    credentials,
-    ...extra,
-  });
-  const pages = await collectPages(jiraConnector, ctx);
-  return { ctx, pages, state: applyPages(new Map(), pages), last: pages.at(-1)!.checkpoint };
-}
+const readAll = (t: JiraTwin, extra: TestReadContextOptions = {}, config = {}) =>
+  readToEnd(jiraConnector, { config: { siteUrl: t.siteUrl, ...config }, credentials, ...extra });
 const itemIds = (pages: Awaited<ReturnType<typeof readAll>>['pages']) =>
   pages.flatMap((p) => p.items ?? []).map((i) => i.externalId);
 

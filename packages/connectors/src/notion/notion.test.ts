@@ -1,5 +1,13 @@
-import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import { createMemoryState, type Clock, type Credential } from '@tributary/sdk';
+import {
+  applyPages,
+  collectPages,
+  createConnectorContext,
+  createTestContext,
+  createInstantClock,
+  readToEnd,
+  type TestReadContextOptions,
+} from '@tributary/sdk/testing';
+import { createMemoryState, type Credential } from '@tributary/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   seedNotionWorkspace,
@@ -21,32 +29,10 @@ async function start(seed: NotionSeed): Promise<NotionTwin> {
   return twin;
 }
 
-/** A clock whose sleeps return at once, recording how long they were asked to be. */
-function instantClock(start = Date.UTC(2026, 0, 2)): Clock & { slept: number[]; advance(ms: number): void } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
+const instantClock = () => createInstantClock(Date.UTC(2026, 0, 2));
 
-async function readAll(t: NotionTwin, extra: Parameters<typeof createTestContext>[1] = {}, config = {}) {
-  const ctx = createTestContext(notionConnector, {
-    config: { baseUrl: t.url, ...config },
-    credentials,
-    ...extra,
-  });
-  const pages = await collectPages(notionConnector, ctx);
-  return { ctx, pages, state: applyPages(new Map(), pages), last: pages.at(-1)!.checkpoint };
-}
+const readAll = (t: NotionTwin, extra: TestReadContextOptions = {}, config = {}) =>
+  readToEnd(notionConnector, { config: { baseUrl: t.url, ...config }, credentials, ...extra });
 
 const itemsOf = (pages: Awaited<ReturnType<typeof readAll>>['pages']) => pages.flatMap((p) => p.items ?? []);
 

@@ -5,6 +5,7 @@
 export * from './fixture.js';
 export * from './context.js';
 export * from './pages.js';
+export * from './instant-clock.js';
 export {
   REQUIREMENT_CHECKS,
   runRequirement,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AnyConnector } from '../connector.js';
 import { TributaryError } from '../errors.js';
-import type { Item, Page } from '../item.js';
+import type { Checkpoint, Item, Page } from '../item.js';
 import { createMemoryState, type MemoryConnectorState } from '../state.js';
+import { createTestContext, type TestReadContextOptions } from './context.js';
 
 /** Options of {@link collectPages}. */
 export interface CollectOptions {
@@ -16,6 +17,8 @@ export interface CollectOptions {
 
 /** The page type a connector yields (its checkpoint type included). */
 export type PageOf<C extends AnyConnector> = ReturnType<C['read']> extends AsyncIterable<infer P> ? P : Page;
+/** The checkpoint type of a connector's pages. */
+export type CheckpointOf<C extends AnyConnector> = PageOf<C> extends Page<infer K> ? K : Checkpoint;
 
 /**
  * Runs `connector.read(ctx)` to the end (or `maxPages`) and returns the pages in order.
@@ -125,4 +128,16 @@ export function describeDiff(diff: StateDiff): string {
   if (diff.extra.length) parts.push(`unexpected ${diff.extra.length}: ${list(diff.extra)}`);
   if (diff.changed.length) parts.push(`different content ${diff.changed.length}: ${list(diff.changed)}`);
   return parts.join('; ') || 'identical';
+}
+
+/**
+ * Reads a connector to the end with a fresh test context and returns the context, the pages, the reference state
+ * they leave and the last checkpoint (the one a next incremental run starts from).
+ * @example const full = await readToEnd(myConnector, { config }); const next = await readToEnd(myConnector, { config, checkpoint: full.last });
+ */
+export async function readToEnd<C extends AnyConnector>(connector: C, opts: TestReadContextOptions = {}) {
+  const ctx = createTestContext(connector, opts);
+  const pages = await collectPages(connector, ctx);
+  const last = (pages.at(-1) as Page | undefined)?.checkpoint as CheckpointOf<C>;
+  return { ctx, pages, state: applyPages(new Map(), pages as Page[]), last };
 }
