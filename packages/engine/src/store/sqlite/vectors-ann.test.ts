@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPathGuard } from '@tributary/sdk';
+import { protectedPathsOf } from '../../engine/local-access.js';
 import { cosineDistance } from '../vector-port.js';
 import { seededVectors } from '../vector.contract.js';
 import { createSqliteStore } from './index.js';
@@ -68,6 +70,11 @@ describe('HNSW side index (usearch) of the sqlite-vec store', () => {
     const files = annFiles();
     expect(files).toEqual([expect.stringMatching(/^db\.sqlite\.ann-m1\.g3\.usearch$/)]);
     expect(statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+    // Inside the data dir: the connectors' path guard refuses it like the database.
+    const guard = createPathGuard({ protectedPaths: protectedPathsOf(dir) });
+    expect(() => guard.check(path.join(dir, files[0]!), 'path')).toThrow(
+      expect.objectContaining({ code: 'forbidden' }),
+    );
   });
 
   it('reopens from the saved file at the same generation, and rebuilds when the file is out of step', async () => {
