@@ -1,68 +1,9 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { confluenceConnector } from '@tributary/connectors/confluence/index';
 import { jiraConnector } from '@tributary/connectors/jira/index';
 import { notionConnector } from '@tributary/connectors/notion/index';
-import {
-  createHttpClient,
-  createMemoryState,
-  parseConfig,
-  resolveFeatures,
-  silentLogger,
-  systemClock,
-  unlimited,
-  type AnyConnector,
-  type Credential,
-  type ReadContext,
-} from '@tributary/sdk';
+import { type AnyConnector, type Credential } from '@tributary/sdk';
+import { benchReadContext, drainItems, loadTestModule } from './bench-kit.js';
 import { fmt, peakRssMb, printTable, timed } from './measure.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** The twins live in the test tree; loaded through tsx like the other twin benchmarks. */
-async function loadTwins(name: 'notion' | 'atlassian'): Promise<any> {
-  const { tsImport } = (await import('tsx/esm/api')) as {
-    tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  };
-  return tsImport(pathToFileURL(path.join(repoRoot, `test/twins/${name}/index.ts`)).href, import.meta.url);
-}
-
-function context(
-  connector: AnyConnector,
-  config: unknown,
-  credential: Credential,
-  calls: { n: number },
-): ReadContext<any, any> {
-  return {
-    sourceId: `bench-${connector.manifest.name}`,
-    config: parseConfig(connector, config),
-    features: resolveFeatures(connector.manifest, {}),
-    credentials: { get: async () => credential, refresh: async () => credential },
-    http: createHttpClient({ onRequest: () => void calls.n++ }),
-    rateLimiter: unlimited,
-    logger: silentLogger,
-    signal: new AbortController().signal,
-    clock: systemClock,
-    countApiCall: (n = 1) => void (calls.n += n),
-    countRateLimitWait: () => undefined,
-    checkpoint: undefined,
-    state: createMemoryState(),
-    mode: 'backfill',
-    since: undefined,
-    hints: {},
-    progress: () => undefined,
-  };
-}
-
-/** Reads everything, committing each page's state like the engine; counts the items. */
-async function drain(connector: AnyConnector, ctx: ReadContext<any, any>): Promise<number> {
-  let items = 0;
-  for await (const page of connector.read(ctx)) {
-    items += page.items?.length ?? 0;
-    (ctx.state as ReturnType<typeof createMemoryState>).apply(page.state);
-  }
-  return items;
-}
 
 async function getJson(url: string, headers: Record<string, string>, body?: unknown): Promise<any> {
   const res = await fetch(url, {
@@ -156,9 +97,12 @@ async function measure(
   raw: () => Promise<number>,
 ): Promise<void> {
   const calls = { n: 0 };
+  const onCall = (n: number) => void (calls.n += n);
   // The baseline runs first: it warms the twin's code paths, which would otherwise count against the connector.
   const base = await timed(raw);
-  const run = await timed(() => drain(connector, context(connector, config, credential, calls)));
+  const run = await timed(() =>
+    drainItems(connector, benchReadContext(connector, config, { credential, onCall, countRequests: true })),
+  );
   printTable(title, [
     ['items yielded', `${fmt(run.result)} in ${fmt(run.seconds, 1)} s = ${fmt(run.result / run.seconds)} items/s`],
     ['API calls', `${fmt(calls.n)} (${fmt(calls.n / Math.max(1, run.result), 2)} per item)`],
@@ -175,8 +119,8 @@ async function measure(
  * against a raw fetch of the same calls measured in the same run.
  */
 export async function benchKnowledgePhase(): Promise<void> {
-  const notion = await loadTwins('notion');
-  const atlassian = await loadTwins('atlassian');
+  const notion = await loadTestModule('test/twins/notion/index.ts');
+  const atlassian = await loadTestModule('test/twins/atlassian/index.ts');
   const pages = Number(process.env.BENCH_NOTION_PAGES ?? 3000);
   const rows = Number(process.env.BENCH_NOTION_ROWS ?? 1000);
   const ns = notion.seedNotionWorkspace({ pages, blocksPerPage: 100, dataSources: 10, rowsPerSource: rows });

@@ -1,35 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fathomConnector } from '@tributary/connectors/fathom/index';
 import { linkedinExportConnector } from '@tributary/connectors/linkedin-export/index';
 import { youtubeConnector } from '@tributary/connectors/youtube/index';
 import {
-  createHttpClient,
   createMemoryState,
-  parseConfig,
-  resolveFeatures,
-  silentLogger,
-  systemClock,
-  unlimited,
   type AnyConnector,
   type Checkpoint,
   type Credential,
   type MemoryConnectorState,
-  type ReadContext,
 } from '@tributary/sdk';
+import { benchReadContext, loadTestModule } from './bench-kit.js';
 import { fmt, peakRssMb, printTable, timed } from './measure.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** Twins and the LinkedIn archive builder live in the test tree: loaded through tsx like the other twin benches. */
-async function loadTs(rel: string): Promise<any> {
-  const { tsImport } = (await import('tsx/esm/api')) as {
-    tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  };
-  return tsImport(pathToFileURL(path.join(repoRoot, rel)).href, import.meta.url);
-}
 
 interface Drained {
   items: number;
@@ -47,25 +30,14 @@ async function drain(
   prev?: Drained,
 ): Promise<Drained> {
   const state = prev?.state ?? createMemoryState();
-  const ctx: ReadContext<any, any> = {
-    sourceId: `bench-${connector.manifest.name}`,
-    config: parseConfig(connector, config),
-    features: resolveFeatures(connector.manifest, {}),
-    credentials: { get: async () => credential, refresh: async () => credential },
-    http: createHttpClient({ onRequest: () => void calls.n++ }),
-    rateLimiter: unlimited,
-    logger: silentLogger,
-    signal: new AbortController().signal,
-    clock: systemClock,
-    countApiCall: (n = 1) => void (calls.n += n),
-    countRateLimitWait: () => undefined,
+  const ctx = benchReadContext(connector, config, {
+    credential,
+    onCall: (n) => void (calls.n += n),
+    countRequests: true,
     checkpoint: prev?.checkpoint,
     state,
     mode: prev ? 'incremental' : 'backfill',
-    since: undefined,
-    hints: {},
-    progress: () => undefined,
-  };
+  });
   let items = 0;
   let deletes = 0;
   let checkpoint: Checkpoint | undefined;
@@ -98,8 +70,8 @@ function report(
 }
 
 async function benchLinkedin(): Promise<void> {
-  const a = await loadTs('packages/connectors/src/linkedin-export/test-support/archive.ts');
-  const raw = await loadTs('packages/connectors/src/linkedin-export/test-support/raw.ts');
+  const a = await loadTestModule('packages/connectors/src/linkedin-export/test-support/archive.ts');
+  const raw = await loadTestModule('packages/connectors/src/linkedin-export/test-support/raw.ts');
   const shares = Number(process.env.BENCH_LINKEDIN_POSTS ?? 5000);
   const messages = Number(process.env.BENCH_LINKEDIN_MESSAGES ?? 20000);
   const dir = mkdtempSync(path.join(tmpdir(), 'tributary-bench-linkedin-'));
@@ -136,7 +108,7 @@ async function rawJson(url: string, init?: RequestInit): Promise<any> {
 }
 
 async function benchYoutube(): Promise<void> {
-  const y = await loadTs('test/twins/youtube/index.ts');
+  const y = await loadTestModule('test/twins/youtube/index.ts');
   const n = Number(process.env.BENCH_YOUTUBE_VIDEOS ?? 500);
   const seed = y.seedYoutube(n);
   seed.state.dailyQuota = 1e9;
@@ -182,7 +154,7 @@ async function benchYoutube(): Promise<void> {
 }
 
 async function benchFathom(): Promise<void> {
-  const f = await loadTs('test/twins/fathom/index.ts');
+  const f = await loadTestModule('test/twins/fathom/index.ts');
   const n = Number(process.env.BENCH_FATHOM_MEETINGS ?? 1000);
   const twin = await f.startFathomTwin(f.seedFathom(n), { record: false });
   try {

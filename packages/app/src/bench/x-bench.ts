@@ -1,29 +1,7 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { xConnector } from '@tributary/connectors/x/index';
-import {
-  createHttpClient,
-  createMemoryState,
-  parseConfig,
-  resolveFeatures,
-  silentLogger,
-  systemClock,
-  unlimited,
-  type Checkpoint,
-  type MemoryConnectorState,
-  type ReadContext,
-} from '@tributary/sdk';
+import { createMemoryState, type Checkpoint, type MemoryConnectorState } from '@tributary/sdk';
+import { benchReadContext, loadTestModule } from './bench-kit.js';
 import { fmt, peakRssMb, printTable, timed } from './measure.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** The twin lives in the test tree: loaded through tsx like the other twin benches. */
-async function loadTs(rel: string): Promise<any> {
-  const { tsImport } = (await import('tsx/esm/api')) as {
-    tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  };
-  return tsImport(pathToFileURL(path.join(repoRoot, rel)).href, import.meta.url);
-}
 
 interface Drained {
   /** externalId → times yielded (1 = one version, 2 = an edit on top). */
@@ -36,25 +14,15 @@ interface Drained {
 async function drain(config: unknown, token: string, calls: { n: number }, prev?: Drained): Promise<Drained> {
   const state = prev?.state ?? createMemoryState();
   const credential = { kind: 'token', token } as const;
-  const ctx: ReadContext<any, any> = {
-    sourceId: 'bench-x',
-    config: parseConfig(xConnector, config),
-    features: resolveFeatures(xConnector.manifest, { mentions: false }),
-    credentials: { get: async () => credential, refresh: async () => credential },
-    http: createHttpClient({ onRequest: () => void calls.n++ }),
-    rateLimiter: unlimited,
-    logger: silentLogger,
-    signal: new AbortController().signal,
-    clock: systemClock,
-    countApiCall: (n = 1) => void (calls.n += n),
-    countRateLimitWait: () => undefined,
+  const ctx = benchReadContext(xConnector, config, {
+    credential,
+    features: { mentions: false },
+    onCall: (n) => void (calls.n += n),
+    countRequests: true,
     checkpoint: prev?.checkpoint,
     state,
     mode: prev ? 'incremental' : 'backfill',
-    since: undefined,
-    hints: {},
-    progress: () => undefined,
-  };
+  });
   const versions = new Map(prev?.versions);
   let items = 0;
   let checkpoint: Checkpoint | undefined;
@@ -73,7 +41,7 @@ async function drain(config: unknown, token: string, calls: { n: number }, prev?
  * plain fetch in the same run.
  */
 export async function benchXPhase(): Promise<void> {
-  const x = await loadTs('test/twins/x/index.ts');
+  const x = await loadTestModule('test/twins/x/index.ts');
   const n = Number(process.env.BENCH_X_POSTS ?? 20_000);
   const edits = Number(process.env.BENCH_X_EDITS ?? 500);
   const state = x.seedX({ posts: n });
