@@ -14,6 +14,7 @@ import {
   type ContentRecord,
   type ScanStream,
 } from './checkpoint.js';
+import { reconcileDue } from '../lib/reconcile-scan.js';
 import type { ConfluenceConfig } from './config.js';
 import { ids, toCommentItem, toContentItem, type Ancestor, type ApiComment, type ApiContent } from './map.js';
 
@@ -244,11 +245,7 @@ function afterStream(run: Run, stream: ScanStream, top: string | undefined): Con
 function startScan(run: Run): ConfluenceCheckpoint {
   const { cp, ctx } = run;
   const first = cp.hwPages === undefined;
-  const due =
-    first ||
-    ctx.config.reconcileHours === 0 ||
-    cp.reconciledAt === undefined ||
-    ctx.clock.now() - Date.parse(cp.reconciledAt) >= ctx.config.reconcileHours * 3_600_000;
+  const due = reconcileDue(first, cp.reconciledAt, ctx.config.reconcileHours, ctx.clock.now());
   return compact({
     ...cp,
     phase: 'listing' as const,

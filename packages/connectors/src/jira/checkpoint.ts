@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reconcileScanFields } from '../lib/reconcile-scan.js';
 
 /**
  * The Jira connector's checkpoint: flat, the same few values whatever the site size. A scan searches
@@ -8,19 +9,13 @@ import { z } from 'zod';
  */
 export const JiraCheckpointSchema = z
   .object({
-    v: z.literal(1),
+    ...reconcileScanFields,
     /** Newest `updated` read by a completed scan (ISO, UTC). */
     hw: z.string().optional(),
-    epoch: z.number().int().min(0),
-    reconciledAt: z.string().optional(),
-    phase: z.enum(['idle', 'listing', 'sweep']),
     /** `nextPageToken` of the next search page. */
     token: z.string().optional(),
     /** Lower bound of this scan (ISO, UTC); absent: no bound. */
     from: z.string().optional(),
-    /** Newest `updated` seen by this scan. */
-    top: z.string().optional(),
-    mark: z.number().int().positive().optional(),
   })
   .strict();
 export type JiraCheckpoint = z.output<typeof JiraCheckpointSchema>;
@@ -40,6 +35,4 @@ export type IssueRecord = z.output<typeof IssueRecordSchema>;
 export const ISSUE_PREFIX = 'i:';
 export const issueKey = (id: string): string => `${ISSUE_PREFIX}${id}`;
 
-export function compact<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
+export { compact } from '../lib/reconcile-scan.js';

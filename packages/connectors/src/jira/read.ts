@@ -8,6 +8,7 @@ import {
   type IssueRecord,
   type JiraCheckpoint,
 } from './checkpoint.js';
+import { finishedScan, reconcileDue, scanLowerBound } from '../lib/reconcile-scan.js';
 import { JiraClient, type JiraSite } from './client.js';
 import type { JiraConfig } from './config.js';
 import { digest, ids, ISSUE_FIELDS, toCommentItem, toIso, toIssueItem, type ApiComment, type ApiIssue } from './map.js';
@@ -32,7 +33,6 @@ interface Run {
   stateReady: boolean;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const maxIso = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a >= b ? a : b;
 
@@ -90,16 +90,8 @@ const deletesOf = (id: string, rec: IssueRecord | undefined): string[] => [
 function startScan(run: Run): JiraCheckpoint {
   const { cp, ctx } = run;
   const { reconcileHours, overlapMinutes } = ctx.config;
-  const due =
-    cp.hw === undefined ||
-    reconcileHours === 0 ||
-    cp.reconciledAt === undefined ||
-    ctx.clock.now() - Date.parse(cp.reconciledAt) >= reconcileHours * 3_600_000;
-  const from = due
-    ? cp.hw === undefined && ctx.since
-      ? iso(ctx.since.getTime())
-      : undefined
-    : iso(Date.parse(cp.hw!) - overlapMinutes * 60_000);
+  const due = reconcileDue(cp.hw === undefined, cp.reconciledAt, reconcileHours, ctx.clock.now());
+  const from = scanLowerBound(due, cp.hw, overlapMinutes, ctx.since);
   return compact({
     ...cp,
     phase: 'listing' as const,
@@ -111,14 +103,7 @@ function startScan(run: Run): JiraCheckpoint {
 }
 
 function finished(run: Run, top: string | undefined): JiraCheckpoint {
-  const { cp, ctx } = run;
-  return compact({
-    v: 1 as const,
-    hw: maxIso(cp.hw, top),
-    epoch: cp.mark ?? cp.epoch,
-    reconciledAt: cp.mark !== undefined ? iso(ctx.clock.now()) : cp.reconciledAt,
-    phase: 'idle' as const,
-  });
+  return finishedScan(run.cp, maxIso(run.cp.hw, top), run.ctx.clock.now());
 }
 
 /** One search page: changed issues read (with comments), unchanged ones skipped and marked when reconciling. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reconcileScanFields } from '../lib/reconcile-scan.js';
 
 /**
  * The Notion connector's checkpoint: flat, a few values whatever the workspace size. Pages are listed by `search`,
@@ -8,23 +9,13 @@ import { z } from 'zod';
  */
 export const NotionCheckpointSchema = z
   .object({
-    v: z.literal(1),
+    ...reconcileScanFields,
     /** Newest `last_edited_time` read by a completed scan. */
     hw: z.string().optional(),
-    /** Epoch of the last completed reconciliation (0: none yet). */
-    epoch: z.number().int().min(0),
-    /** When the last reconciliation finished (ISO). */
-    reconciledAt: z.string().optional(),
-    /** A scan in progress: `listing` pages of search, then (for a reconciling scan) `sweep`. */
-    phase: z.enum(['idle', 'listing', 'sweep']),
     /** Search cursor of the next page of the listing. */
     cursor: z.string().optional(),
-    /** Newest edit time seen by this scan (the next `hw`). */
-    top: z.string().optional(),
     /** The listing stops at results edited before this (absent: a full listing). */
     stop: z.string().optional(),
-    /** The epoch this scan marks (present when it reconciles). */
-    mark: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -46,7 +37,4 @@ export type PageRecord = z.output<typeof PageRecordSchema>;
 export const PAGE_PREFIX = 'p:';
 export const pageKey = (id: string): string => `${PAGE_PREFIX}${id}`;
 
-/** Drops undefined fields so a checkpoint survives a JSON round trip unchanged. */
-export function compact<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
+export { compact } from '../lib/reconcile-scan.js';

@@ -9,6 +9,7 @@ import {
   type NotionCheckpoint,
   type PageRecord,
 } from './checkpoint.js';
+import { finishedScan, reconcileDue, scanLowerBound } from '../lib/reconcile-scan.js';
 import { NotionClient } from './client.js';
 import type { NotionConfig } from './config.js';
 import {
@@ -43,7 +44,6 @@ interface Run {
   dataSources: Map<string, ApiDataSource | null>;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const maxIso = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b;
 
@@ -118,14 +118,7 @@ const titleOfResult = (r: Result): string => (r.object === 'data_source' ? title
 
 /** The checkpoint of a scan that just completed. */
 function finished(run: Run, top: string | undefined): NotionCheckpoint {
-  const { cp, ctx } = run;
-  return compact({
-    v: 1 as const,
-    hw: maxIso(cp.hw, top),
-    epoch: cp.mark ?? cp.epoch,
-    reconciledAt: cp.mark !== undefined ? iso(ctx.clock.now()) : cp.reconciledAt,
-    phase: 'idle' as const,
-  });
+  return finishedScan(run.cp, maxIso(run.cp.hw, top), run.ctx.clock.now());
 }
 
 /**
@@ -135,16 +128,8 @@ function finished(run: Run, top: string | undefined): NotionCheckpoint {
 function startScan(run: Run): NotionCheckpoint {
   const { cp, ctx } = run;
   const { reconcileHours, overlapMinutes } = ctx.config;
-  const due =
-    cp.hw === undefined ||
-    reconcileHours === 0 ||
-    cp.reconciledAt === undefined ||
-    ctx.clock.now() - Date.parse(cp.reconciledAt) >= reconcileHours * 3_600_000;
-  const stop = due
-    ? cp.hw === undefined && ctx.since
-      ? iso(ctx.since.getTime())
-      : undefined
-    : iso(Date.parse(cp.hw!) - overlapMinutes * 60_000);
+  const due = reconcileDue(cp.hw === undefined, cp.reconciledAt, reconcileHours, ctx.clock.now());
+  const stop = scanLowerBound(due, cp.hw, overlapMinutes, ctx.since);
   return compact({
     ...cp,
     phase: 'listing' as const,
