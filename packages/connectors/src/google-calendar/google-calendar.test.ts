@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createManualClock, createMemoryState, type Clock, type MemoryConnectorState } from '@tributary/sdk';
-import { collectPages, createTestContext } from '@tributary/sdk/testing';
+import { createManualClock, type Clock } from '@tributary/sdk';
+import { collectPages, createTestContext, syncRun, type SyncRun } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CalendarState,
@@ -24,38 +24,14 @@ afterEach(async () => {
   twin = undefined;
 });
 
-interface Run {
-  items: Map<string, { content: string; title?: string; metadata?: Record<string, unknown> }>;
-  deletes: string[];
-  state: MemoryConnectorState;
-  checkpoint: unknown;
-  apiCalls: number;
-}
+type Run = SyncRun;
 
-async function sync(
-  config: Record<string, unknown>,
-  from?: Run,
-  opts: { clock?: Clock; maxPages?: number } = {},
-): Promise<Run> {
-  const state = createMemoryState(from?.state.snapshot());
-  const ctx = createTestContext(googleCalendarConnector, {
-    config: { rootUrl: twin!.rootUrl, ...config },
-    credentials: TOKEN,
-    checkpoint: from?.checkpoint,
-    state,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
-  const pages = await collectPages(googleCalendarConnector, ctx, opts.maxPages ? { maxPages: opts.maxPages } : {});
-  const items: Run['items'] = new Map();
-  for (const p of pages) for (const i of p.items ?? []) items.set(i.externalId, i);
-  return {
-    items,
-    deletes: pages.flatMap((p) => p.deletes ?? []),
-    state: ctx.state,
-    checkpoint: pages.at(-1)?.checkpoint ?? from?.checkpoint,
-    apiCalls: ctx.stats.apiCalls,
-  };
-}
+const sync = (config: Record<string, unknown>, from?: Run, opts: { clock?: Clock; maxPages?: number } = {}) =>
+  syncRun(
+    googleCalendarConnector,
+    { config: { rootUrl: twin!.rootUrl, ...config }, credentials: TOKEN, ...opts },
+    from,
+  );
 
 describe('google calendar at scale', () => {
   it('reads 10 calendars × 300 events with 20 series exactly, resumes after a crash, and syncs 100 changes cheaply', async () => {

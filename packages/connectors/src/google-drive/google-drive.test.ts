@@ -1,5 +1,5 @@
-import { createMemoryState, type Clock, type MemoryConnectorState } from '@tributary/sdk';
-import { collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
+import { type Clock } from '@tributary/sdk';
+import { createConnectorContext, syncRun, type SyncRun } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   loadDiscovery,
@@ -21,52 +21,10 @@ afterEach(async () => {
   twin = undefined;
 });
 
-interface Run {
-  items: Map<
-    string,
-    {
-      externalId: string;
-      content: string;
-      title?: string;
-      contentType?: string;
-      container?: string;
-      metadata?: Record<string, unknown>;
-    }
-  >;
-  deletes: string[];
-  errors: string[];
-  state: MemoryConnectorState;
-  checkpoint: unknown;
-  apiCalls: number;
-  rateLimitWaitMs: number;
-}
+type Run = SyncRun;
 
-async function sync(
-  config: Record<string, unknown>,
-  from?: Run,
-  opts: { clock?: Clock; maxPages?: number } = {},
-): Promise<Run> {
-  const state = createMemoryState(from?.state.snapshot());
-  const ctx = createTestContext(googleDriveConnector, {
-    config: { rootUrl: twin!.rootUrl, ...config },
-    credentials: TOKEN,
-    checkpoint: from?.checkpoint,
-    state,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
-  const pages = await collectPages(googleDriveConnector, ctx, opts.maxPages ? { maxPages: opts.maxPages } : {});
-  const items: Run['items'] = new Map();
-  for (const p of pages) for (const i of p.items ?? []) items.set(i.externalId, i);
-  return {
-    items,
-    deletes: pages.flatMap((p) => p.deletes ?? []),
-    errors: pages.flatMap((p) => (p.errors ?? []).map((e) => e.message)),
-    state: ctx.state,
-    checkpoint: pages.at(-1)?.checkpoint ?? from?.checkpoint,
-    apiCalls: ctx.stats.apiCalls,
-    rateLimitWaitMs: ctx.stats.rateLimitWaitMs,
-  };
-}
+const sync = (config: Record<string, unknown>, from?: Run, opts: { clock?: Clock; maxPages?: number } = {}) =>
+  syncRun(googleDriveConnector, { config: { rootUrl: twin!.rootUrl, ...config }, credentials: TOKEN, ...opts }, from);
 
 function instantClock(): Clock {
   let t = Date.UTC(2026, 5, 1);

@@ -6,6 +6,7 @@ export * from './fixture.js';
 export * from './context.js';
 export * from './pages.js';
 export * from './instant-clock.js';
+export * from './run.js';
 export {
   REQUIREMENT_CHECKS,
   runRequirement,
