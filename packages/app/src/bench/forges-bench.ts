@@ -1,63 +1,7 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { discordConnector } from '@tributary/connectors/discord/index';
 import { gitlabConnector } from '@tributary/connectors/gitlab/index';
-import {
-  createHttpClient,
-  createMemoryState,
-  parseConfig,
-  resolveFeatures,
-  silentLogger,
-  systemClock,
-  unlimited,
-  type AnyConnector,
-  type Credential,
-  type ReadContext,
-} from '@tributary/sdk';
+import { benchReadContext, drainItems, loadTestModule } from './bench-kit.js';
 import { fmt, peakRssMb, printTable, rssMb, timed } from './measure.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** The twins live in the test tree (never in the product): loaded through tsx, from source or dist. */
-async function loadTwin(name: 'gitlab' | 'discord'): Promise<any> {
-  const { tsImport } = (await import('tsx/esm/api')) as {
-    tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  };
-  return tsImport(pathToFileURL(path.join(repoRoot, 'test', 'twins', name, 'index.ts')).href, import.meta.url);
-}
-
-/** A read context as the engine builds one (no limiter: the twin's speed is what is measured). */
-function benchContext(connector: AnyConnector, config: unknown, credential: Credential, calls: { n: number }) {
-  const http = createHttpClient({ onRequest: () => void calls.n++ });
-  return {
-    sourceId: `bench-${connector.manifest.name}`,
-    config: parseConfig(connector, config),
-    features: resolveFeatures(connector.manifest, {}),
-    credentials: { get: async () => credential, refresh: async () => credential },
-    http,
-    rateLimiter: unlimited,
-    logger: silentLogger,
-    signal: new AbortController().signal,
-    clock: systemClock,
-    countApiCall: (k = 1) => void (calls.n += k),
-    countRateLimitWait: () => undefined,
-    checkpoint: undefined,
-    state: createMemoryState(),
-    mode: 'backfill',
-    since: undefined,
-    hints: {},
-    progress: () => undefined,
-  } as unknown as ReadContext<any, any>;
-}
-
-async function drain(connector: AnyConnector, ctx: ReadContext<any, any>): Promise<number> {
-  let items = 0;
-  for await (const page of connector.read(ctx)) {
-    items += page.items?.length ?? 0;
-    (ctx.state as ReturnType<typeof createMemoryState>).apply(page.state);
-  }
-  return items;
-}
 
 /** The raw baseline: the same documents fetched with plain `fetch` and `JSON.parse`, no mapping, no state. */
 async function rawGitlab(url: string, projects: Array<{ id: number }>): Promise<{ docs: number; calls: number }> {
@@ -128,7 +72,7 @@ export async function benchForgesPhase(): Promise<void> {
   const scale = Math.max(1, Number(process.env.BENCH_FORGES_SCALE ?? 1));
   const latencyMs = Number(process.env.BENCH_TWIN_LATENCY_MS ?? 0);
   {
-    const twins = await loadTwin('gitlab');
+    const twins = await loadTestModule('test/twins/gitlab/index.ts');
     const seed = twins.seedGitlab({
       projects: 3,
       issues: Math.round(3000 / scale),
@@ -142,13 +86,16 @@ export async function benchForgesPhase(): Promise<void> {
       const raw = await timed(() => rawGitlab(twin.url, seed.projects));
       const calls = { n: 0 };
       const before = rssMb();
-      const ctx = benchContext(
+      const ctx = benchReadContext(
         gitlabConnector,
         { groups: ['acme'], baseUrl: twin.url },
-        { kind: 'token', token: 'glpat-twin' },
-        calls,
+        {
+          credential: { kind: 'token', token: 'glpat-twin' },
+          onCall: (n) => void (calls.n += n),
+          countRequests: true,
+        },
       );
-      const run = await timed(() => drain(gitlabConnector, ctx));
+      const run = await timed(() => drainItems(gitlabConnector, ctx));
       printTable('forges: gitlab (3 projects, full read)', [
         ['items', fmt(run.result)],
         ['connector', `${fmt(run.seconds, 1)} s, ${fmt(run.result / run.seconds)} items/s, ${fmt(calls.n)} calls`],
@@ -166,7 +113,7 @@ export async function benchForgesPhase(): Promise<void> {
     }
   }
   {
-    const twins = await loadTwin('discord');
+    const twins = await loadTestModule('test/twins/discord/index.ts');
     const seed = twins.seedDiscord({
       channels: 5,
       messages: Math.round(10_000 / scale),
@@ -183,13 +130,16 @@ export async function benchForgesPhase(): Promise<void> {
         ),
       );
       const calls = { n: 0 };
-      const ctx = benchContext(
+      const ctx = benchReadContext(
         discordConnector,
         { guilds: [seed.guild.id], apiBaseUrl: `${twin.url}/api` },
-        { kind: 'token', token: 'discord-bot-twin' },
-        calls,
+        {
+          credential: { kind: 'token', token: 'discord-bot-twin' },
+          onCall: (n) => void (calls.n += n),
+          countRequests: true,
+        },
       );
-      const run = await timed(() => drain(discordConnector, ctx));
+      const run = await timed(() => drainItems(discordConnector, ctx));
       printTable('forges: discord (5 channels, full read)', [
         ['items', fmt(run.result)],
         ['connector', `${fmt(run.seconds, 1)} s, ${fmt(run.result / run.seconds)} items/s, ${fmt(calls.n)} calls`],

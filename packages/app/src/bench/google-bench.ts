@@ -1,32 +1,9 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gmailConnector } from '@tributary/connectors/gmail/index';
 import { googleCalendarConnector } from '@tributary/connectors/google-calendar/index';
 import { googleDriveConnector } from '@tributary/connectors/google-drive/index';
-import {
-  createHttpClient,
-  createMemoryState,
-  createTokenBucket,
-  parseConfig,
-  resolveFeatures,
-  silentLogger,
-  systemClock,
-  unlimited,
-  type AnyConnector,
-  type RateLimitSpec,
-  type ReadContext,
-} from '@tributary/sdk';
+import { type AnyConnector, type RateLimitSpec, type ReadContext } from '@tributary/sdk';
+import { benchReadContext, drainItems, loadTestModule } from './bench-kit.js';
 import { fmt, peakRssMb, printTable, timed } from './measure.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/** The Google twins live in the test tree; loaded through tsx like the other twins. */
-async function loadGoogleTwins(): Promise<any> {
-  const { tsImport } = (await import('tsx/esm/api')) as {
-    tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  };
-  return tsImport(pathToFileURL(path.join(repoRoot, 'test/twins/google/index.ts')).href, import.meta.url);
-}
 
 interface Counters {
   calls: number;
@@ -39,36 +16,12 @@ function context(
   limit: RateLimitSpec | undefined,
   counters: Counters,
 ): ReadContext<any, any> {
-  const rateLimiter = limit ? createTokenBucket(limit) : unlimited;
-  const credential = { kind: 'oauth2' as const, accessToken: 'ya29.twin-token' };
-  return {
-    sourceId: `bench-${connector.manifest.name}`,
-    config: parseConfig(connector, config),
-    features: resolveFeatures(connector.manifest, {}),
-    credentials: { get: async () => credential, refresh: async () => credential },
-    http: createHttpClient({ rateLimiter }),
-    rateLimiter,
-    logger: silentLogger,
-    signal: new AbortController().signal,
-    clock: systemClock,
-    countApiCall: (n = 1) => void (counters.calls += n),
-    countRateLimitWait: (ms) => void (counters.waitMs += ms),
-    checkpoint: undefined,
-    state: createMemoryState(),
-    mode: 'backfill',
-    since: undefined,
-    hints: {},
-    progress: () => undefined,
-  };
-}
-
-async function drain(connector: AnyConnector, ctx: ReadContext<any, any>): Promise<number> {
-  let items = 0;
-  for await (const page of connector.read(ctx)) {
-    items += page.items?.length ?? 0;
-    (ctx.state as ReturnType<typeof createMemoryState>).apply(page.state);
-  }
-  return items;
+  return benchReadContext(connector, config, {
+    credential: { kind: 'oauth2', accessToken: 'ya29.twin-token' },
+    limit,
+    onCall: (n) => void (counters.calls += n),
+    onWait: (ms) => void (counters.waitMs += ms),
+  });
 }
 
 /**
@@ -108,7 +61,7 @@ async function rawGmail(rootUrl: string, concurrency: number): Promise<number> {
  * (default 50,000) without quota against the raw fetch baseline; then Drive at BENCH_DRIVE files (default 20,000 in 500 folders, 2,000 Docs); then Calendar at 10 calendars × BENCH_CALENDAR_EVENTS (default 2,000) with 200 recurring series.
  */
 export async function benchGooglePhase(): Promise<void> {
-  const twins = await loadGoogleTwins();
+  const twins = await loadTestModule('test/twins/google/index.ts');
   const messages = Number(process.env.BENCH_GMAIL ?? 50_000);
   // The quota run: the budget must bind (below what the machine serves unthrottled, ~800 messages/s here), so
   // it uses a smaller mailbox at 2 × Gmail's budget (a 50,000-message run at 250 units/s would take 17 minutes).
@@ -133,7 +86,7 @@ export async function benchGooglePhase(): Promise<void> {
     const counters: Counters = { calls: 0, waitMs: 0 };
     const cfg = { rootUrl: quota.rootUrl, pageSize: 500, concurrency };
     const { result: items, seconds } = await timed(() =>
-      drain(gmailConnector, context(gmailConnector, cfg, limit, counters)),
+      drainItems(gmailConnector, context(gmailConnector, cfg, limit, counters)),
     );
     // Units the sync must spend: labels + profile + lists + gets + the closing history page.
     const units = 1 + 1 + Math.ceil(quotaMessages / 500) * 5 + quotaMessages * 5 + 2;
@@ -152,7 +105,7 @@ export async function benchGooglePhase(): Promise<void> {
   try {
     const counters: Counters = { calls: 0, waitMs: 0 };
     const cfg = { rootUrl: free.rootUrl, pageSize: 500, concurrency };
-    const conn = await timed(() => drain(gmailConnector, context(gmailConnector, cfg, undefined, counters)));
+    const conn = await timed(() => drainItems(gmailConnector, context(gmailConnector, cfg, undefined, counters)));
     const raw = await timed(() => rawGmail(free.rootUrl, concurrency));
     printTable('gmail without quota vs raw fetch of the same calls', [
       ['connector', `${fmt(conn.result)} messages in ${fmt(conn.seconds, 1)} s (${fmt(conn.result / conn.seconds)}/s)`],
@@ -170,7 +123,9 @@ export async function benchGooglePhase(): Promise<void> {
   try {
     const counters: Counters = { calls: 0, waitMs: 0 };
     const cfg = { rootUrl: dtwin.rootUrl, pageSize: 1000, concurrency: 8 };
-    const run = await timed(() => drain(googleDriveConnector, context(googleDriveConnector, cfg, undefined, counters)));
+    const run = await timed(() =>
+      drainItems(googleDriveConnector, context(googleDriveConnector, cfg, undefined, counters)),
+    );
     printTable(`google-drive: ${fmt(files)} files in 500 folders (${fmt(files / 10)} Google Docs)`, [
       ['files', `${fmt(run.result)} in ${fmt(run.seconds, 1)} s (${fmt(run.result / run.seconds)}/s)`],
       ['API calls', `${fmt(counters.calls)} (${fmt(counters.calls / Math.max(1, run.result), 3)} per file)`],
@@ -187,7 +142,7 @@ export async function benchGooglePhase(): Promise<void> {
     const counters: Counters = { calls: 0, waitMs: 0 };
     const cfg = { rootUrl: ctwin.rootUrl, pageSize: 2500, backfillDays: 3650, windowFutureDays: 3650 };
     const run = await timed(() =>
-      drain(googleCalendarConnector, context(googleCalendarConnector, cfg, undefined, counters)),
+      drainItems(googleCalendarConnector, context(googleCalendarConnector, cfg, undefined, counters)),
     );
     printTable(`google-calendar: 10 calendars × ${fmt(events)} events, 200 weekly series × 10 occurrences`, [
       ['events', `${fmt(run.result)} in ${fmt(run.seconds, 1)} s (${fmt(run.result / run.seconds)}/s)`],

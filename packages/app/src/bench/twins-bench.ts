@@ -1,21 +1,7 @@
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { githubConnector } from '@tributary/connectors/github/index';
 import { slackConnector } from '@tributary/connectors/slack/index';
-import {
-  createHttpClient,
-  createTokenBucket,
-  parseConfig,
-  resolveFeatures,
-  silentLogger,
-  systemClock,
-  unlimited,
-  type AnyConnector,
-  type Credential,
-  type RateLimitSpec,
-  type ReadContext,
-  createMemoryState,
-} from '@tributary/sdk';
+import { type AnyConnector, type Credential, type RateLimitSpec, type ReadContext } from '@tributary/sdk';
+import { benchReadContext, drainItems, loadTestModule } from './bench-kit.js';
 import { fmt, printTable, timed } from './measure.js';
 
 /** What one twin run measured. */
@@ -48,26 +34,12 @@ export interface TwinBenchOptions {
   rateLimitScale?: number;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-
-/**
- * The twins live in the test tree (never in the product); they are TypeScript, loaded through tsx (a dev
- * dependency) whether the bench runs from source or from dist.
- */
-async function loadTwin(name: 'slack' | 'github'): Promise<any> {
-  const file = path.join(repoRoot, 'test', 'twins', name, 'index.ts');
-  const { tsImport } = (await import('tsx/esm/api')) as {
-    tsImport: (specifier: string, parent: string) => Promise<unknown>;
-  };
-  return tsImport(pathToFileURL(file).href, import.meta.url);
-}
-
 interface Counters {
   calls: number;
   waitMs: number;
 }
 
-/** A read context as the engine would build one, without the test kit (which needs vitest). */
+/** The bench's read context, every HTTP request and rate-limit wait counted. */
 function benchContext(
   connector: AnyConnector,
   config: unknown,
@@ -75,37 +47,13 @@ function benchContext(
   limit: RateLimitSpec | undefined,
   counters: Counters,
 ): ReadContext<any, any> {
-  const rateLimiter = limit ? createTokenBucket(limit) : unlimited;
-  const http = createHttpClient({
-    rateLimiter,
-    onRequest: () => void counters.calls++,
-    onRateLimitWait: (ms) => void (counters.waitMs += ms),
+  return benchReadContext(connector, config, {
+    credential,
+    limit,
+    countRequests: true,
+    onCall: (n) => void (counters.calls += n),
+    onWait: (ms) => void (counters.waitMs += ms),
   });
-  return {
-    sourceId: `bench-${connector.manifest.name}`,
-    config: parseConfig(connector, config),
-    features: resolveFeatures(connector.manifest, {}),
-    credentials: { get: async () => credential, refresh: async () => credential },
-    http,
-    rateLimiter,
-    logger: silentLogger,
-    signal: new AbortController().signal,
-    clock: systemClock,
-    countApiCall: (n = 1) => void (counters.calls += n),
-    countRateLimitWait: (ms) => void (counters.waitMs += ms),
-    checkpoint: undefined,
-    state: createMemoryState(),
-    mode: 'backfill',
-    since: undefined,
-    hints: {},
-    progress: () => undefined,
-  };
-}
-
-async function drain(connector: AnyConnector, ctx: ReadContext<any, any>): Promise<number> {
-  let items = 0;
-  for await (const page of connector.read(ctx)) items += page.items?.length ?? 0;
-  return items;
 }
 
 function result(
@@ -133,7 +81,7 @@ function result(
 }
 
 async function benchSlack(opts: TwinBenchOptions, latencyMs: number, scale: number): Promise<TwinBenchResult> {
-  const twins = await loadTwin('slack');
+  const twins = await loadTestModule('test/twins/slack/index.ts');
   const seed = twins.seedSlackWorkspace({
     channels: opts.slack?.channels ?? 8,
     messagesPerChannel: opts.slack?.messagesPerChannel ?? 1500,
@@ -164,7 +112,7 @@ async function benchSlack(opts: TwinBenchOptions, latencyMs: number, scale: numb
       { ...spec, perSeconds: spec.perSeconds / scale },
       counters,
     );
-    const { result: items, seconds } = await timed(() => drain(slackConnector, ctx));
+    const { result: items, seconds } = await timed(() => drainItems(slackConnector, ctx));
     return result('slack', items, seconds, counters, minimum, twin.rateLimited(), latencyMs);
   } finally {
     await twin.close();
@@ -172,7 +120,7 @@ async function benchSlack(opts: TwinBenchOptions, latencyMs: number, scale: numb
 }
 
 async function benchGithub(opts: TwinBenchOptions, latencyMs: number): Promise<TwinBenchResult> {
-  const twins = await loadTwin('github');
+  const twins = await loadTestModule('test/twins/github/index.ts');
   const seed = twins.seedGithubRepo({
     issues: opts.github?.issues ?? 500,
     pulls: opts.github?.pulls ?? 300,
@@ -201,7 +149,7 @@ async function benchGithub(opts: TwinBenchOptions, latencyMs: number): Promise<T
       githubConnector.manifest.rateLimit,
       counters,
     );
-    const { result: items, seconds } = await timed(() => drain(githubConnector, ctx));
+    const { result: items, seconds } = await timed(() => drainItems(githubConnector, ctx));
     return result('github', items, seconds, counters, minimum, twin.rateLimited(), latencyMs);
   } finally {
     await twin.close();
