@@ -1,5 +1,4 @@
-import type { Clock } from '@tributary/sdk';
-import { applyPages, collectPages, createTestContext } from '@tributary/sdk/testing';
+import { applyPages, collectPages, createTestContext, createInstantClock } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   discordSpecProblems,
@@ -18,12 +17,6 @@ afterEach(async () => {
   await twin?.close();
   twin = undefined;
 });
-
-function instantClock(): Clock & { slept: number[] } {
-  let now = Date.UTC(2026, 0, 2);
-  const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
-}
 
 async function start(seed: DiscordSeed, options: DiscordTwinOptions = {}) {
   twin = await startDiscordTwin(seed.state, options);
@@ -133,7 +126,7 @@ describe('discord connector against the twin (5 channels × 1,000 messages, 20 t
     await t.close();
     // A 429 anyway (a shared or global limit): waited as Retry-After says, on the source's clock.
     const t2 = await start(seed);
-    const clock = instantClock();
+    const clock = createInstantClock();
     const limited = t2.faults.inject({
       route: 'channels.messages',
       status: 429,

@@ -1,5 +1,5 @@
-import { createManualClock, type Clock } from '@tributary/sdk';
-import { applyPages, collectPages, createTestContext } from '@tributary/sdk/testing';
+import { createManualClock } from '@tributary/sdk';
+import { applyPages, collectPages, createTestContext, createInstantClock } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSchemaValidator, pointerSegment } from '../../../../test/twins/kit/index.js';
 import {
@@ -19,13 +19,6 @@ afterEach(async () => {
   await twin?.close();
   twin = undefined;
 });
-
-/** A clock whose sleeps return at once, recording how long they were asked to be. */
-function instantClock(): Clock & { slept: number[] } {
-  let now = Date.UTC(2026, 0, 2);
-  const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
-}
 
 async function start(seed: GithubSeed, options: GithubTwinOptions = {}): Promise<GithubTwin> {
   twin = await startGithubTwin(seed.state, options);
@@ -157,7 +150,7 @@ describe('github connector against the twin (1 repo: 100 issues, 60 PRs, 200 com
     const seed = seedGithubRepo({ issues: 20, pulls: 10, commits: 30, files: 10 });
     const calm = await read(await start(seed));
     await twin!.close();
-    const clock = instantClock();
+    const clock = createInstantClock();
     const t = await start(seed, { rateLimit: { limit: 15, windowMs: 60_000 }, now: clock.now });
     const secondary = t.faults.inject({
       status: 403,
@@ -183,7 +176,7 @@ describe('github connector against the twin (1 repo: 100 issues, 60 PRs, 200 com
     t.faults.inject({ route: 'issues/list-for-repo', status: 502, times: 1 });
     t.faults.inject({ route: 'git/get-tree', kind: 'truncate', times: 1 });
     t.faults.inject({ route: 'git/get-blob', kind: 'hang', times: 1 });
-    const faulty = await read(t, {}, { clock: instantClock(), http: { timeoutMs: 2000 } });
+    const faulty = await read(t, {}, { clock: createInstantClock(), http: { timeoutMs: 2000 } });
     expect([...faulty.state.keys()].sort()).toEqual([...calm.state.keys()].sort());
     const gone = seed.repo.comments[0]!;
     seed.state.deleteIssue(seed.repo, 2);

@@ -1,5 +1,5 @@
-import type { Clock, Credential } from '@tributary/sdk';
-import { applyPages, collectPages, createTestContext } from '@tributary/sdk/testing';
+import type { Credential } from '@tributary/sdk';
+import { applyPages, collectPages, createTestContext, createInstantClock } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   gitlabDelivery,
@@ -19,13 +19,6 @@ afterEach(async () => {
   await twin?.close();
   twin = undefined;
 });
-
-/** A clock whose sleeps return at once, recording how long they were asked to be. */
-function instantClock(): Clock & { slept: number[] } {
-  let now = Date.UTC(2026, 0, 2);
-  const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
-}
 
 async function read(t: GitlabTwin, extra: Parameters<typeof createTestContext>[1] = {}, config = {}) {
   const ctx = createTestContext(gitlabConnector, {
@@ -183,7 +176,7 @@ describe('gitlab connector against the twin (1 project: 500 issues, 200 MRs, 5 n
     seed = seedGitlab({ issues: 20, mergeRequests: 4, notesPerItem: 1, commits: 10, wikiPages: 1 });
     const t = (twin = await startGitlabTwin(seed.state));
     const calm = await read(t);
-    const clock = instantClock();
+    const clock = createInstantClock();
     const limited = t.faults.inject({
       status: 429,
       headers: { 'retry-after': '3' },

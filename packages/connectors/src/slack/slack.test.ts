@@ -1,5 +1,11 @@
-import { applyPages, collectPages, createConnectorContext, createTestContext } from '@tributary/sdk/testing';
-import { createManualClock, type Clock } from '@tributary/sdk';
+import {
+  applyPages,
+  collectPages,
+  createConnectorContext,
+  createTestContext,
+  createInstantClock,
+} from '@tributary/sdk/testing';
+import { createManualClock } from '@tributary/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   seedSlackWorkspace,
@@ -20,20 +26,6 @@ afterEach(async () => {
 async function start(seed: SlackSeed): Promise<SlackTwin> {
   twin = await startSlackTwin(seed.state);
   return twin;
-}
-
-/** A clock whose sleeps return at once, recording how long they were asked to be. */
-function instantClock(): Clock & { slept: number[] } {
-  let now = Date.UTC(2026, 0, 2);
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
 }
 
 async function readAll(
@@ -138,7 +130,7 @@ describe('slack connector against the twin (5 channels × 2,000 or 400 messages)
       body: { ok: false, error: 'ratelimited' },
       every: 3,
     });
-    const clock = instantClock();
+    const clock = createInstantClock();
     const stormy = await readAll(t, {}, { clock });
     expect(storm.fired).toBeGreaterThan(5);
     expect([...stormy.state.entries()].map(([k, v]) => [k, v.hash])).toEqual(
@@ -156,7 +148,7 @@ describe('slack connector against the twin (5 channels × 2,000 or 400 messages)
     t.faults.inject({ route: 'conversations.list', kind: 'truncate', times: 1 });
     t.faults.inject({ route: 'users.info', kind: 'reset', times: 1 });
     t.faults.inject({ route: 'conversations.replies', kind: 'hang', times: 1 });
-    const faulty = await readAll(t, { requestTimeoutMs: 2000 }, { clock: instantClock() });
+    const faulty = await readAll(t, { requestTimeoutMs: 2000 }, { clock: createInstantClock() });
     expect([...faulty.state.keys()]).toEqual([...calm.state.keys()]);
   });
 
