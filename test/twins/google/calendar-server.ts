@@ -1,6 +1,7 @@
 import { startTwinServer, type TwinRequest, type TwinResponse, type TwinRoute, type TwinServer } from '../kit/index.js';
 import { bearerOf, googleError, invalidCredentials, notFound } from './errors.js';
 import type { CalendarState, TwinCalendar, TwinEvent } from './calendar-state.js';
+import { channelNotificationHeaders } from './channel-headers.js';
 
 export interface CalendarTwin extends TwinServer {
   state: CalendarState;
@@ -165,15 +166,13 @@ export async function startCalendarTwin(
     notification(channelId: string, resourceState: 'sync' | 'exists' = 'exists') {
       const ch = channels.get(channelId);
       if (!ch) throw new Error(`twin: no channel ${channelId}`);
-      return {
-        'x-goog-channel-id': channelId,
-        'x-goog-channel-expiration': new Date(ch.expiration).toUTCString(),
-        'x-goog-resource-id': ch.resourceId,
-        'x-goog-resource-state': resourceState,
-        'x-goog-resource-uri': `https://www.googleapis.com/calendar/v3/calendars/${encodeURIComponent(ch.calendarId)}/events?alt=json`,
-        'x-goog-message-number': String(++messageNumber),
-        ...(ch.token ? { 'x-goog-channel-token': ch.token } : {}),
-      };
+      return channelNotificationHeaders(
+        channelId,
+        ch,
+        resourceState,
+        `https://www.googleapis.com/calendar/v3/calendars/${encodeURIComponent(ch.calendarId)}/events?alt=json`,
+        ++messageNumber,
+      );
     },
   });
 }

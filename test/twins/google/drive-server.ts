@@ -1,6 +1,7 @@
 import { startTwinServer, type TwinRequest, type TwinResponse, type TwinRoute, type TwinServer } from '../kit/index.js';
 import { bearerOf, googleError, invalidCredentials, notFound } from './errors.js';
 import type { DriveState, TwinFile } from './drive-state.js';
+import { channelNotificationHeaders } from './channel-headers.js';
 
 export interface DriveTwin extends TwinServer {
   state: DriveState;
@@ -219,15 +220,13 @@ export async function startDriveTwin(
     notification(channelId: string, resourceState: 'sync' | 'change' = 'change') {
       const ch = channels.get(channelId);
       if (!ch) throw new Error(`twin: no channel ${channelId}`);
-      return {
-        'x-goog-channel-id': channelId,
-        'x-goog-channel-expiration': new Date(ch.expiration).toUTCString(),
-        'x-goog-resource-id': ch.resourceId,
-        'x-goog-resource-state': resourceState,
-        'x-goog-resource-uri': 'https://www.googleapis.com/drive/v3/changes?alt=json',
-        'x-goog-message-number': String(++messageNumber),
-        ...(ch.token ? { 'x-goog-channel-token': ch.token } : {}),
-      };
+      return channelNotificationHeaders(
+        channelId,
+        ch,
+        resourceState,
+        'https://www.googleapis.com/drive/v3/changes?alt=json',
+        ++messageNumber,
+      );
     },
   });
 }
