@@ -20,13 +20,22 @@ export interface UpProcess {
 
 /**
  * Starts `tributary up` on `dataDir` as a user would (a separate node process with the full environment, so sources'
- * `--credential-env` variables resolve), waits for the line announcing the API, and reads the data dir's API token.
+ * `--credential-env` variables resolve) on a free port (runs side by side never collide on 3099), waits for the line
+ * announcing the API, and reads the data dir's API token.
  * Rejects with the process's last stderr when it exits early or does not start within 60 s.
  */
 export async function startUp(dataDir: string): Promise<UpProcess> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(repoRoot, 'packages/app/src/cli/main.ts'), 'up'],
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'packages/app/src/cli/main.ts'),
+      'up',
+      '--port',
+      '0',
+    ],
     { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
