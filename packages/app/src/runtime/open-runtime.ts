@@ -32,6 +32,7 @@ import { sourceRateLimiter } from './account-limiter.js';
 import { resolveQdrant } from './qdrant-settings.js';
 import { budgetsFromEnv } from './budgets-env.js';
 import { defaultInterval } from './schedule-env.js';
+import { sqliteVectorOptions } from './vector-ann-env.js';
 import {
   createLogger,
   createTokenBucket,
@@ -130,7 +131,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis = new Redis(redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false });
     redis.on('error', () => undefined); // reconnects on its own; commands fail with a clear error meanwhile
   } else {
-    store = createSqliteStore({ path: path.join(options.dataDir, DB_FILE) });
+    store = createSqliteStore({ path: path.join(options.dataDir, DB_FILE), vectors: sqliteVectorOptions(process.env) });
   }
   try {
     await store.migrate();

@@ -17,7 +17,10 @@ import { createAnnSide, type HnswOptions } from './vectors-ann.js';
 export interface SqliteVectorOptions {
   /**
    * The HNSW side index (vectors-ann.ts): from `min` vectors of a model on (default 20,000), a search that is not
-   * `exact` walks the graph. `false`: never (every search is sqlite-vec's exact scan, or the binary path below).
+   * `exact` walks the graph. Off unless given (`false` or absent: every search is sqlite-vec's exact scan, or the
+   * binary path below): building or rebuilding a graph runs synchronously in the process that searches (minutes at
+   * 100k vectors on 2 cores), which would stall a server's event loop, so a deployment opts in
+   * (`TRIBUTARY_VECTOR_ANN_MIN`, docs/search.md) until the build moves off the main thread.
    */
   hnsw?: HnswOptions | false;
   /**
@@ -69,7 +72,7 @@ export function createSqliteVectorIndex(
 ): VectorIndex & { flush(): void } {
   const binaryMin = options.binaryMin ?? Number.POSITIVE_INFINITY;
   const oversample = Math.max(1, options.binaryOversample ?? 16);
-  const hnsw = options.hnsw === false ? null : (options.hnsw ?? {});
+  const hnsw = options.hnsw ? options.hnsw : null;
   const annMin = hnsw ? (hnsw.min ?? 20_000) : Number.POSITIVE_INFINITY;
   const annOversample = Math.max(1, hnsw?.oversample ?? 10);
   const ann = hnsw ? createAnnSide(db, dbPath, hnsw) : null;
