@@ -14,7 +14,7 @@ export interface UpProcess {
   hits(q: string): Promise<number>;
   /** `POST /api/v1/sources/<name>/sync?wait=true`; the response status. */
   sync(name: string): Promise<number>;
-  /** Stops the process (SIGTERM) and waits for it to exit. */
+  /** Stops the process (SIGTERM, SIGKILL after 10 s) and waits for it to exit. */
   stop(): Promise<void>;
 }
 
@@ -41,9 +41,17 @@ export async function startUp(dataDir: string): Promise<UpProcess> {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // A test that times out never reaches its `finally`: the worker's exit still takes `up` down with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    // A stuck shutdown must not outlive the test and hold its data dir.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(timer);
   };
   let url: string;
   try {
