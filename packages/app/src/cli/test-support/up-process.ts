@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { onTestFinished } from 'vitest';
 import { repoRoot } from './spawn-cli.js';
 
 /** A running `tributary up` and the ways the `*-up.timing` tests talk to it. */
@@ -41,10 +42,6 @@ export async function startUp(dataDir: string): Promise<UpProcess> {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  // A test that times out never reaches its `finally`: the worker's exit still takes `up` down with it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void exited.then(() => process.off('exit', killOnExit));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -53,6 +50,8 @@ export async function startUp(dataDir: string): Promise<UpProcess> {
     await exited;
     clearTimeout(timer);
   };
+  // A test that times out never reaches its `finally`; vitest still runs this hook, so no `up` outlives its test.
+  onTestFinished(() => stop());
   let url: string;
   try {
     url = await new Promise<string>((resolve, reject) => {
