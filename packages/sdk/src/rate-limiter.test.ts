@@ -48,6 +48,22 @@ describe('createTokenBucket', () => {
     for (let i = 1; i < grants.length; i++) expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(100);
   });
 
+  it('grants a call dearer than the whole bucket once the bucket is full, and the next caller waits out the debt', async () => {
+    const clock = createManualClock();
+    // 10 units per second, burst 10; a call of 30 units (Gmail's users.watch costs 100 with a burst of 10).
+    const bucket = createTokenBucket({ requests: 10, perSeconds: 1, burst: 10 }, clock);
+    expect(await bucket.acquire(30)).toBe(0);
+    const next = track(bucket.acquire(1));
+    await flush();
+    expect(next.settled()).toBe(false);
+    // 20 units of debt plus the 1 asked for: 2.1 s at 10 per second.
+    clock.advance(2_099);
+    await flush();
+    expect(next.settled()).toBe(false);
+    clock.advance(1);
+    expect(await next.value).toBe(2_100);
+  });
+
   it('pauseFor makes every caller wait out the pause, even with tokens left', async () => {
     const clock = createManualClock();
     const bucket = createTokenBucket({ requests: 100, perSeconds: 1 }, clock);

@@ -50,11 +50,14 @@ export function createTokenBucket(spec: RateLimitSpec, clock: Clock = systemCloc
             continue;
           }
           refill();
-          if (tokens >= cost) {
+          // A call dearer than the whole bucket (Gmail's users.watch: 100 units, burst 10) waits for a full bucket
+          // and leaves a debt the next callers wait out, so the average rate still holds and it never waits forever.
+          const need = Math.min(cost, capacity);
+          if (tokens >= need) {
             tokens -= cost;
             return waited;
           }
-          const ms = Math.ceil((cost - tokens) / refillPerMs);
+          const ms = Math.ceil((need - tokens) / refillPerMs);
           await clock.sleep(ms, signal);
           waited += ms;
         }

@@ -13,6 +13,8 @@ import {
  * trusting each other's clocks. Returns {1, grantTimeMs} or {0, waitMs}. Numbers travel as strings: Lua numbers
  * returned to Redis are truncated to integers, and Lua's tostring keeps only 14 digits (too few for epoch
  * milliseconds with microseconds), hence string.format.
+ * A cost above the capacity waits for a full bucket and leaves a debt (tokens below zero) that later callers wait
+ * out, so such a call is never refused forever and the average rate holds.
  * KEYS: bucket, pause · ARGV: capacity, refillPerMs, cost, idleTtlMs
  */
 const TAKE = `
@@ -24,12 +26,13 @@ local capacity, rate, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV
 local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens') or ARGV[1])
 local last = tonumber(redis.call('HGET', KEYS[1], 'ts') or now)
 tokens = math.min(capacity, tokens + math.max(0, now - last) * rate)
-local granted = tokens >= cost
+local need = math.min(cost, capacity)
+local granted = tokens >= need
 if granted then tokens = tokens - cost end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', string.format('%.3f', now))
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 if granted then return {1, string.format('%.3f', now)} end
-return {0, tostring((cost - tokens) / rate)}
+return {0, tostring((need - tokens) / rate)}
 `;
 
 /** Moves the shared pause deadline forward (never back). KEYS: pause · ARGV: ms */
