@@ -142,7 +142,9 @@ it('SIGKILL in the middle of a deferred-index backfill (mid-page and mid-merge):
   const committed = await (async () => {
     const db = new Database(t.dbPath);
     try {
-      expect((db.prepare(`SELECT count(*) AS n FROM fts_backlog`).get() as { n: number }).n).toBe(1);
+      // Open (the usual case), or just closed by a merge that caught up with every chunk when the kill landed right
+      // after it: both are valid states; the checks below hold either way.
+      expect((db.prepare(`SELECT count(*) AS n FROM fts_backlog`).get() as { n: number }).n).toBeLessThanOrEqual(1);
       return (db.prepare(`SELECT count(*) AS n FROM memories`).get() as { n: number }).n;
     } finally {
       db.close();
