@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { onedriveConnector } from '@tributary/connectors/onedrive/index';
 import { seedGraphDrive, startGraphTwin } from '../../../../test/twins/msgraph/index.js';
 import { harness } from './test-support/harness.js';
+import { startUp, type UpProcess } from './test-support/up-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../../../..');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-onedrive-up-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,41 +40,12 @@ it('a Graph notification makes a OneDrive change searchable within 5 s under `up
   );
   expect(added.stderr).toBe('');
   expect(added.code).toBe(0);
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      path.join(repoRoot, 'packages/app/src/cli/main.ts'),
-      'up',
-      '--port',
-      '0',
-    ],
-    { cwd: repoRoot, env: { ...process.env, TRIBUTARY_HOME: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let up: UpProcess | undefined;
   try {
-    upUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`up did not start: ${stderr.slice(-2000)}`)), 60_000);
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        const m = /API\s+(http:\/\/\S+)\/api\/v1/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`up exited early (${code}): ${stderr.slice(-2000)}`)));
-    });
-    const auth = { authorization: `Bearer ${readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()}` };
-    const hits = async (q: string): Promise<number> => {
-      const res = await fetch(`${upUrl}/api/v1/search?q=${q}`, { headers: auth });
-      return ((await res.json()) as { hits: unknown[] }).hits.length;
-    };
-    expect((await fetch(`${upUrl}/api/v1/sources/od/sync?wait=true`, { method: 'POST', headers: auth })).status).toBe(
-      200,
-    );
+    up = await startUp(dataDir);
+    upUrl = up.url;
+    const { hits, sync } = up;
+    expect(await sync('od')).toBe(200);
     // The handshake went through the real route and came back as plain text: the subscription exists.
     expect(twin.handshakes.map((h) => [h.ok, h.status])).toEqual([[true, 200]]);
     expect(seed.state.subscriptions.size).toBe(1);
@@ -109,14 +76,7 @@ it('a Graph notification makes a OneDrive change searchable within 5 s under `up
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await hits('ocelot')).toBe(0);
   } finally {
-    // A free port (`--port 0`): another `up` on this machine may hold 3099. SIGKILL if SIGTERM is not enough.
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await up?.stop();
     await twin.close();
   }
 }, 120_000);
