@@ -9,7 +9,7 @@ export function createErase(db: Database.Database, now: () => string) {
   const versions = db.prepare(`DELETE FROM memory_versions WHERE memory_id = ?`);
   const chunks = db.prepare(`DELETE FROM chunks WHERE memory_id = ?`);
   const wipe = db.prepare(`
-    UPDATE memories SET content = '', title = NULL, url = NULL, author = NULL, container = NULL, thread = NULL,
+    UPDATE memories SET content = '', content_bytes = 0, title = NULL, url = NULL, author = NULL, container = NULL, thread = NULL,
       metadata = '{}', tags = '[]', content_hash = '', fingerprint = '', importance = NULL, domain = NULL,
       deleted_at = coalesce(deleted_at, @now), updated_at = @now
     WHERE id = @id`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chat, newSource, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
+import { checkFtsIndex } from './fts-check.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-fts-backlog-'));
 let n = 0;
@@ -15,9 +16,8 @@ async function open(file = path.join(dir, `s${n++}.db`), mergeChunks = 100, stal
   return { store, file };
 }
 
-/** Throws when the FTS index and the chunks table differ in any row (rank 1 compares with the content table). */
-const checkIndex = (store: ReturnType<typeof createSqliteStore>): void =>
-  void store.db.prepare(`INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)`).run();
+/** Throws when the FTS index and the chunks table differ in any row (fts-check.ts). */
+const checkIndex = (store: ReturnType<typeof createSqliteStore>): void => checkFtsIndex(store.db);
 const pending = (store: ReturnType<typeof createSqliteStore>): number =>
   (
     store.db
@@ -45,7 +45,7 @@ describe('SQLite deferred FTS indexing', () => {
         deferIndex: true,
       });
       maxPending = Math.max(maxPending, pending(store));
-      // Rows above the line are not indexed yet; the rank-1 integrity check (index vs chunks) sees them missing.
+      // Rows above the line are not indexed yet; the check (index vs chunks) sees them missing.
       if (pending(store) > 0) expect(() => checkIndex(store)).toThrow();
       else checkIndex(store);
     }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { createFtsWriter } from './chunk-text.js';
 
 /**
  * Deferred full-text indexing for bulk backfills.
@@ -14,6 +15,9 @@ import type Database from 'better-sqlite3';
  * an external-content table), and a reused id below the line is indexed at once. The marker row is written in the
  * same transaction as the chunks it covers, so a kill -9 at any moment leaves a database where the invariant holds
  * and catching up from `from_chunk` restores a complete index.
+ *
+ * Since migration 9 the index is contentless and the insert side is the write path's (it tests {@link FtsBacklog.line}
+ * as the insert trigger did); only the delete trigger remains (content-once.ts).
  */
 export const FTS_BACKLOG_MIGRATION = `
 CREATE TABLE fts_backlog (
@@ -53,6 +57,8 @@ export interface FtsBacklog {
   recover(nowMs: number): void;
   /** Chunks committed but not yet searchable. */
   pending(): number;
+  /** Chunks with an id below this are indexed as they are written (no backlog: every chunk). In a transaction. */
+  line(): number;
 }
 
 export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptions = {}): FtsBacklog {
@@ -63,10 +69,9 @@ export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptio
     INSERT INTO fts_backlog (id, from_chunk, touched_at) VALUES (1, (SELECT coalesce(max(id), 0) + 1 FROM chunks), ?)
     ON CONFLICT (id) DO UPDATE SET touched_at = excluded.touched_at`);
   const maxChunk = db.prepare(`SELECT coalesce(max(id), 0) AS id FROM chunks`);
-  // Same columns as the insert trigger: the index must hold what the trigger would have written.
-  const index = db.prepare(
-    `INSERT INTO chunks_fts (rowid, title, text) SELECT id, title, text FROM chunks WHERE id >= ? AND id < ? ORDER BY id`,
-  );
+  // The same rows the write path indexes (chunk text from the memory's content, the title on the first chunk).
+  const fts = createFtsWriter(db);
+  const index = { run: (from: number, to: number): void => fts.indexRange(from, to) };
   const advance = db.prepare(`UPDATE fts_backlog SET from_chunk = ? WHERE id = 1`);
   const close = db.prepare(`DELETE FROM fts_backlog WHERE id = 1`);
 
@@ -120,6 +125,9 @@ export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptio
     pending() {
       const m = marker();
       return m ? Math.max(0, top() - m.from_chunk + 1) : 0;
+    },
+    line() {
+      return marker()?.from_chunk ?? Number.MAX_SAFE_INTEGER;
     },
   };
 }

@@ -121,6 +121,7 @@ export function createSqliteStore(
         for (const m of SQLITE_MIGRATIONS) {
           if (m.version <= current) continue;
           db.exec(m.sql);
+          m.run?.(db);
           db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
             m.version,
             m.name,
@@ -140,7 +141,7 @@ export function createSqliteStore(
     async close() {
       // The ANN graphs changed since their last save are written first (a missing save only costs a rebuild).
       try {
-        if (prepared && db.open) prepared.vectorIndex.flush();
+        if (prepared && db.open) await prepared.vectorIndex.close();
       } finally {
         if (db.open) db.close();
       }

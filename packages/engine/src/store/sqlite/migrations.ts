@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Migration } from '../migration.js';
 import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
@@ -5,6 +6,7 @@ import { USER_ROOTS_MIGRATION } from './trust.js';
 import { ENRICHMENT_MIGRATION } from './enrichment.js';
 import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
+import { CONTENT_ONCE_MIGRATION, convertToContentOnce } from './content-once.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -12,7 +14,12 @@ import { REGISTRY_MIGRATION } from './registry.js';
  */
 export type { Migration };
 
-export const SQLITE_MIGRATIONS: Migration[] = [
+/** A migration of the embedded store may convert data in code after its SQL, in the same transaction. */
+export interface SqliteMigration extends Migration {
+  run?: (db: Database.Database) => void;
+}
+
+export const SQLITE_MIGRATIONS: SqliteMigration[] = [
   {
     version: 1,
     name: 'core schema',
@@ -179,6 +186,12 @@ CREATE TABLE kv (
   { version: 6, name: 'connector registry and feature settings', sql: REGISTRY_MIGRATION },
   { version: 7, name: 'chunk hashes, embedding backlog, sqlite-vec bookkeeping', sql: VECTORS_MIGRATION },
   { version: 8, name: 'chunk-hash index only while embeddings are on', sql: HASH_INDEX_MIGRATION },
+  {
+    version: 9,
+    name: 'content stored once: chunk spans, contentless index, compressed text',
+    sql: CONTENT_ONCE_MIGRATION,
+    run: convertToContentOnce,
+  },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MemoryRecord, MemoryWithVersions, RunStatus, SourceStats } from '../types.js';
 import { json, toMemory } from '../rows.js';
+import { decodeContent, withContent } from './content-codec.js';
 
 export function createReads(db: Database.Database) {
   const byId = db.prepare(
@@ -13,13 +14,13 @@ export function createReads(db: Database.Database) {
       const row = byId.get(Number(id)) as any;
       if (!row || (ownerId && row.owner_id !== ownerId)) return null;
       return {
-        ...toMemory(row),
+        ...toMemory(withContent(row)),
         sourceName: row.source_name,
         sourceType: row.source_type,
         versions: (versions.all(row.id) as any[]).map((v) => ({
           version: v.version,
           title: v.title ?? null,
-          content: v.content,
+          content: decodeContent(v.content),
           contentHash: v.content_hash,
           metadata: json(v.metadata, {}),
           supersededAt: v.superseded_at,
@@ -30,7 +31,7 @@ export function createReads(db: Database.Database) {
       const row = db
         .prepare('SELECT * FROM memories WHERE source_id = ? AND external_id = ?')
         .get(sourceId, externalId);
-      return row ? toMemory(row) : null;
+      return row ? toMemory(withContent(row as any)) : null;
     },
     countMemories(filter: { sourceId?: string; ownerId?: string; includeDeleted?: boolean }): number {
       const parts: string[] = [];
@@ -63,7 +64,7 @@ export function createReads(db: Database.Database) {
       for (;;) {
         const rows = stmt.all(sourceId, after, size) as any[];
         if (!rows.length) return;
-        for (const row of rows) yield toMemory(row);
+        for (const row of rows) yield toMemory(withContent(row));
         after = rows[rows.length - 1].id;
       }
     },

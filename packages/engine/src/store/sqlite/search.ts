@@ -5,6 +5,9 @@ import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuer
 import { json, toTimelineEntry } from '../rows.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
+import { spanText } from './chunk-text.js';
+import { decodeContent } from './content-codec.js';
+import { snippet, snippetTerms, type SnippetTerm } from './snippet.js';
 
 export const SNIPPET_OPEN = '<mark>';
 export const SNIPPET_CLOSE = '</mark>';
@@ -61,9 +64,8 @@ function clampLimit(limit: number | undefined, max = 200): number {
 }
 
 export function createSearch(db: Database.Database) {
-  const snippetStmt = db.prepare(
-    `SELECT snippet(chunks_fts, 1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 24) AS snip FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
-  );
+  // The index is contentless (content-once.ts): a hit's snippet is cut from its chunk's span of the memory's text.
+  const chunkSpan = db.prepare(`SELECT at, len, own_text FROM chunks WHERE id = CAST(? AS INTEGER)`);
 
   /** The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. */
   const CANDIDATES = `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
@@ -98,9 +100,12 @@ export function createSearch(db: Database.Database) {
     return page.map((p) => ({ ...byId.get(p.id), chunk_id: p.chunk_id, score: p.score }));
   };
 
-  const toHit = (row: any, match: string): SearchHit => {
-    const snip =
-      (snippetStmt.get(match, row.chunk_id) as { snip: string } | undefined)?.snip ?? String(row.content).slice(0, 200);
+  const toHit = (row: any, terms: SnippetTerm[]): SearchHit => {
+    const content = decodeContent(row.content);
+    const span = chunkSpan.get(row.chunk_id) as { at: number; len: number; own_text: string | null } | undefined;
+    const snip = span
+      ? snippet(spanText(content, span.at, span.len, span.own_text), terms, SNIPPET_OPEN, SNIPPET_CLOSE, '…', 24)
+      : content.slice(0, 200);
     return {
       memoryId: String(row.id),
       sourceId: row.source_id,
@@ -125,6 +130,7 @@ export function createSearch(db: Database.Database) {
   function search(query: SearchQuery): { hits: SearchHit[] } {
     if (query.syntax === 'fts') assertFtsQueryHasTerms(query.text);
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
+    const terms = snippetTerms(match);
     const limit = clampLimit(query.limit);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const f = filterSql(query);
@@ -147,7 +153,7 @@ export function createSearch(db: Database.Database) {
         }
         const ordered = [...best.values()].sort((a, b) => a.score - b.score || a.id - b.id);
         if (ordered.length >= want || top.length < budget)
-          return { hits: pageRows(ordered.slice(offset, want)).map((r) => toHit(r, match)) };
+          return { hits: pageRows(ordered.slice(offset, want)).map((r) => toHit(r, terms)) };
       } else {
         return { hits: [] };
       }
@@ -167,7 +173,7 @@ export function createSearch(db: Database.Database) {
       const slow = db.prepare(sql);
       let rows = slow.all(match, COMMON_MATCHES, ...f.params, limit, offset) as any[];
       if (rows.length < limit) rows = slow.all(match, -1, ...f.params, limit, offset) as any[];
-      return { hits: rows.map((r) => toHit(r, match)) };
+      return { hits: rows.map((r) => toHit(r, terms)) };
     } catch (err) {
       throw asQueryError(err, query.text);
     }
@@ -189,7 +195,8 @@ export function createSearch(db: Database.Database) {
     const dir = desc ? 'DESC' : 'ASC';
     const rows = db
       .prepare(
-        `SELECT m.id, m.source_id, m.external_id, m.stream, m.title, substr(m.content, 1, 300) AS preview, m.content_type, m.url, m.author,
+        `SELECT m.id, m.source_id, m.external_id, m.stream, m.title,
+           CASE WHEN typeof(m.content) = 'text' THEN substr(m.content, 1, 300) ELSE m.content END AS preview, m.content_type, m.url, m.author,
            m.container, m.thread, m.occurred_at, m.ingested_at, m.updated_at, m.content_hash, m.version, m.deleted_at, m.tags, m.metadata,
            m.importance, m.domain, s.name AS source_name, coalesce(m.occurred_at, m.ingested_at) AS t
          FROM memories m JOIN data_sources s ON s.id = m.source_id
@@ -200,7 +207,8 @@ export function createSearch(db: Database.Database) {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      entries: page.map(toTimelineEntry),
+      // A compressed content comes whole (SQL cannot inflate it) and is cut here as substr cut the plain one.
+      entries: page.map((r) => toTimelineEntry({ ...r, preview: decodeContent(r.preview).slice(0, 300) })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.t, Number(last.id)) : null,
     };
   }

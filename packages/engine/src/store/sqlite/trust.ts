@@ -7,13 +7,14 @@ export const USER_ROOTS_MIGRATION = `ALTER TABLE users ADD COLUMN allowed_roots 
 
 /** Allowed roots of users and the usage figures budgets are checked against (see engine/budget.ts). */
 export function createTrust(db: Database.Database) {
-  // octet_length reads the size from the record header: no content is loaded.
+  // The text's UTF-8 size (content_bytes, since migration 9 the content may be compressed); octet_length of a row
+  // written before reads the size from the record header: no content is loaded.
   const bySource = db.prepare(
-    `SELECT count(*) AS items, coalesce(sum(octet_length(content) + coalesce(octet_length(title), 0)), 0) AS bytes
+    `SELECT count(*) AS items, coalesce(sum(coalesce(content_bytes, octet_length(content)) + coalesce(octet_length(title), 0)), 0) AS bytes
        FROM memories WHERE source_id = ? AND deleted_at IS NULL`,
   );
   const byOwner = db.prepare(
-    `SELECT count(*) AS items, coalesce(sum(octet_length(m.content) + coalesce(octet_length(m.title), 0)), 0) AS bytes
+    `SELECT count(*) AS items, coalesce(sum(coalesce(m.content_bytes, octet_length(m.content)) + coalesce(octet_length(m.title), 0)), 0) AS bytes
        FROM memories m JOIN data_sources s ON s.id = m.source_id WHERE s.owner_id = ? AND m.deleted_at IS NULL`,
   );
   return {

@@ -5,6 +5,19 @@ import { chunkHash, embeddedText, type BacklogEntry, type ChunkInfo, type Embedd
 import { filterSql } from './search.js';
 import { json } from './rows.js';
 import { ensureHashIndex } from './vectors-schema.js';
+import { indexedTitle, spanText } from './chunk-text.js';
+import { decodeContent } from './content-codec.js';
+
+/** A chunk row with its memory's title and stored content: its text is a span of that content (chunk-text.ts). */
+interface SpanRow {
+  seq: number;
+  at: number;
+  len: number;
+  own_text: string | null;
+  title: string | null;
+  content: unknown;
+}
+const textOf = (r: SpanRow): string => spanText(decodeContent(r.content), r.at, r.len, r.own_text);
 
 /** Chunks hashed per transaction when filling hashes of chunks written before the column existed. */
 const FILL_BATCH = 2000;
@@ -20,16 +33,23 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
   const next = db.prepare(`SELECT seq, hash FROM embedding_backlog ORDER BY seq LIMIT ?`);
   const done = db.prepare(`DELETE FROM embedding_backlog WHERE seq IN (SELECT value FROM json_each(?))`);
   const size = db.prepare(`SELECT count(*) FROM embedding_backlog`).pluck();
-  const text = db.prepare(`SELECT seq, title, text FROM chunks WHERE content_hash = ? LIMIT 1`);
+  const text = db.prepare(
+    `SELECT c.seq, c.at, c.len, c.own_text, m.title, m.content FROM chunks c JOIN memories m ON m.id = c.memory_id
+     WHERE c.content_hash = ? LIMIT 1`,
+  );
   const scopes = db.prepare(
     `SELECT DISTINCT s.owner_id AS ownerId, m.source_id AS sourceId
      FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
      WHERE c.content_hash = ? AND m.deleted_at IS NULL ORDER BY m.source_id`,
   );
-  const unhashed = db.prepare(`SELECT id, seq, title, text FROM chunks WHERE content_hash IS NULL LIMIT ?`);
+  // Chunks written before the hash column existed get one here (their text: a span of the content).
+  const unhashed = db.prepare(
+    `SELECT c.id, c.seq, c.at, c.len, c.own_text, m.title, m.content FROM chunks c JOIN memories m ON m.id = c.memory_id
+     WHERE c.content_hash IS NULL LIMIT ?`,
+  );
   const setHash = db.prepare(`UPDATE chunks SET content_hash = ? WHERE id = ?`);
-  const fill = db.transaction((rows: Array<{ id: number; seq: number; title: string | null; text: string }>) => {
-    for (const r of rows) setHash.run(chunkHash(r.seq, r.title, r.text), r.id);
+  const fill = db.transaction((rows: Array<SpanRow & { id: number }>) => {
+    for (const r of rows) setHash.run(chunkHash(r.seq, indexedTitle(r.seq, r.title), textOf(r)), r.id);
   });
   // Texts already waiting are not queued twice (EXCEPT sorts once; the backlog has no index on hash).
   const queueAll = db.prepare(`
@@ -64,7 +84,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
              SELECT json_extract(value, '$[0]') AS hash, json_extract(value, '$[1]') AS distance, key AS ord
              FROM json_each(?)
            )
-           SELECT hits.distance, hits.ord, c.text AS chunk_text, m.*, s.name AS source_name, s.source_type AS connector
+           SELECT hits.distance, hits.ord, c.at AS chunk_at, c.len AS chunk_len, c.own_text AS chunk_own, m.*, s.name AS source_name, s.source_type AS connector
            FROM hits JOIN chunks c ON c.content_hash = hits.hash JOIN memories m ON m.id = c.memory_id
            JOIN data_sources s ON s.id = m.source_id
            WHERE m.deleted_at IS NULL${where}
@@ -93,14 +113,18 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
     },
     async describe(hashes) {
       return hashes.map((hash): ChunkInfo => {
-        const row = text.get(hash) as { seq: number; title: string | null; text: string } | undefined;
+        const row = text.get(hash) as SpanRow | undefined;
         const live = scopes.all(hash) as VectorScope[];
-        return { hash, text: row && live.length ? embeddedText(row.seq, row.title, row.text) : null, scopes: live };
+        return {
+          hash,
+          text: row && live.length ? embeddedText(row.seq, indexedTitle(row.seq, row.title), textOf(row)) : null,
+          scopes: live,
+        };
       });
     },
     async enqueueAll() {
       for (;;) {
-        const rows = unhashed.all(FILL_BATCH) as Array<{ id: number; seq: number; title: string | null; text: string }>;
+        const rows = unhashed.all(FILL_BATCH) as Array<SpanRow & { id: number }>;
         if (!rows.length) break;
         fill.immediate(rows);
       }
@@ -136,7 +160,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
 }
 
 function toVectorHit(row: any): SearchHit & { distance: number } {
-  const text = String(row.chunk_text);
+  const text = spanText(decodeContent(row.content), row.chunk_at, row.chunk_len, row.chunk_own);
   return {
     memoryId: String(row.id),
     sourceId: row.source_id,

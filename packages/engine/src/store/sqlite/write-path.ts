@@ -3,6 +3,8 @@ import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.j
 import { createConnectorState } from './connector-state.js';
 import type { FtsBacklog } from './fts-backlog.js';
 import { chunkHash } from '../vector-queue.js';
+import { chunkSpans, createFtsWriter, indexedTitle } from './chunk-text.js';
+import { encodeContent } from './content-codec.js';
 
 /**
  * The write path: one page (items, unchanged ids, deletions, checkpoint, run counters) in ONE transaction.
@@ -11,8 +13,9 @@ import { chunkHash } from '../vector-queue.js';
 export function createWritePath(db: Database.Database, now: () => string, backlog: FtsBacklog) {
   const insert = db.prepare(`
     INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
-      occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags, importance, domain)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+      occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags, importance, domain,
+      content_bytes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (source_id, external_id) DO NOTHING
     RETURNING id`);
   const existing = db.prepare(
@@ -26,7 +29,7 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
       author = @author, container = @container, thread = @thread, occurred_at = @occurredAt, updated_at = @now,
       content_hash = @contentHash, fingerprint = @fingerprint, version = @version, deleted_at = NULL,
       seen_run = coalesce(@seenRun, seen_run), metadata = @metadata, tags = @tags, importance = @importance,
-      domain = @domain
+      domain = @domain, content_bytes = @contentBytes
     WHERE id = @id`);
   const touchUnchanged = db.prepare(
     `UPDATE memories SET fingerprint = ?, seen_run = coalesce(?, seen_run) WHERE id = ?`,
@@ -35,8 +38,9 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     `UPDATE memories SET seen_run = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL`,
   );
   const insertChunk = db.prepare(
-    `INSERT INTO chunks (memory_id, seq, heading, title, text, content_hash) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO chunks (memory_id, seq, heading, at, len, own_text, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
+  const fts = createFtsWriter(db);
   const deleteChunks = db.prepare(`DELETE FROM chunks WHERE memory_id = ?`);
   const tombstone = db.prepare(
     `UPDATE memories SET deleted_at = ?, updated_at = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL RETURNING id`,
@@ -52,12 +56,23 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
       heartbeat_at = @now
     WHERE id = @runId`);
 
+  // Read once per page, inside its transaction (see commit).
+  let indexLine = 0;
   const writeChunks = (memoryId: number | bigint, item: PreparedItem): void => {
-    // The content hash keys the chunk's vector (vector-queue.ts): equal text anywhere is embedded once.
-    for (const chunk of item.chunks) {
-      const title = chunk.seq === 0 ? item.title : null;
-      insertChunk.run(memoryId, chunk.seq, chunk.heading, title, chunk.text, chunkHash(chunk.seq, title, chunk.text));
-    }
+    // Spans, not copies: a chunk's text is read back from the memory's content (chunk-text.ts).
+    const spans = chunkSpans(
+      item.content,
+      item.chunks.map((c) => c.text),
+    );
+    item.chunks.forEach((chunk, i) => {
+      const title = indexedTitle(chunk.seq, item.title);
+      const span = spans[i]!;
+      // The content hash keys the chunk's vector (vector-queue.ts): equal text anywhere is embedded once.
+      const hash = chunkHash(chunk.seq, title, chunk.text);
+      const id = insertChunk.run(memoryId, chunk.seq, chunk.heading, span.at, span.len, span.own, hash).lastInsertRowid;
+      // Below the backlog's line the chunk is indexed now (fts-backlog.ts); above it, by a later merge.
+      if (id < indexLine) fts.insert(id, title, chunk.text);
+    });
   };
 
   const commit = db.transaction((input: CommitPageInput): CommitPageResult => {
@@ -67,13 +82,15 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     // A page that must be searchable on return first indexes whatever a backfill deferred (see fts-backlog.ts).
     if (input.deferIndex) backlog.defer(ts);
     else backlog.catchUpInTransaction();
+    indexLine = backlog.line();
     for (const item of input.items) {
       const params = {
         sourceId: input.sourceId,
         externalId: item.externalId,
         stream: item.stream,
         title: item.title,
-        content: item.content,
+        content: encodeContent(item.content),
+        contentBytes: Buffer.byteLength(item.content),
         contentType: item.contentType,
         url: item.url,
         author: item.author,
@@ -111,6 +128,7 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
         params.tags,
         params.importance,
         params.domain,
+        params.contentBytes,
       ) as { id: number } | undefined;
       if (inserted) {
         writeChunks(inserted.id, item);

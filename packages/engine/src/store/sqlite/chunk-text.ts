@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import { decodeContent } from './content-codec.js';
+
+/**
+ * Chunks keep no copy of their text (migration 9): a chunk is the span [at, at + len) of its memory's content, in
+ * UTF-16 code units (JavaScript string indices). The chunker only ever cuts slices of the content, so every chunk
+ * has a span; a chunk that is not a slice (a caller handing the store its own chunk text) keeps that text in
+ * `own_text` instead, and reads the same way.
+ *
+ * The full-text index is contentless (it stores no text either), so nothing SQL can do recomputes a chunk's text:
+ * the write path and the deferred-index merges insert index rows themselves, with the text in hand, through
+ * {@link createFtsWriter}. Deleting needs no text (`contentless_delete=1`): a trigger removes the row by id.
+ */
+export interface ChunkSpan {
+  at: number;
+  len: number;
+  /** The chunk's own text when it is not a slice of the content; null otherwise. */
+  own: string | null;
+}
+
+/** Where each chunk text lies in `content`, in order (consecutive chunks overlap, so each is searched after the last). */
+export function chunkSpans(content: string, texts: string[]): ChunkSpan[] {
+  let from = 0;
+  return texts.map((text) => {
+    const at = content.indexOf(text, from);
+    if (at < 0) return { at: 0, len: 0, own: text };
+    from = at + 1;
+    return { at, len: text.length, own: null };
+  });
+}
+
+/** A chunk's text from its memory's (decoded) content and its span. */
+export function spanText(content: string, at: number, len: number, own: string | null | undefined): string {
+  return own ?? content.slice(at, at + len);
+}
+
+/** The title indexed with a chunk: its memory's title on the first chunk only (as it was when chunks kept a copy). */
+export const indexedTitle = (seq: number, title: string | null | undefined): string | null =>
+  seq === 0 ? (title ?? null) : null;
+
+/** Chunks read per statement when indexing a range (better-sqlite3 cannot write while a read is iterating). */
+const READ_BATCH = 2000;
+
+export interface FtsWriter {
+  /** Indexes one chunk whose text the caller has. */
+  insert(id: number | bigint, title: string | null, text: string): void;
+  /** Indexes every chunk with an id in [from, to), reading texts from the memories' content. */
+  indexRange(from: number, to: number): void;
+}
+
+export function createFtsWriter(db: Database.Database): FtsWriter {
+  const insert = db.prepare(`INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)`);
+  const read = db.prepare(`
+    SELECT c.id, c.memory_id, c.seq, c.at, c.len, c.own_text, m.title, m.content
+    FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE c.id >= ? AND c.id < ? ORDER BY c.id`);
+  return {
+    insert: (id, title, text) => void insert.run(id, title, text),
+    indexRange(from, to) {
+      // A memory's chunks have consecutive ids: its content is inflated once, not once per chunk.
+      let lastMemory = -1;
+      let content = '';
+      for (let lo = from; lo < to; lo += READ_BATCH) {
+        const rows = read.all(lo, Math.min(to, lo + READ_BATCH)) as Array<{
+          id: number;
+          memory_id: number;
+          seq: number;
+          at: number;
+          len: number;
+          own_text: string | null;
+          title: string | null;
+          content: unknown;
+        }>;
+        for (const r of rows) {
+          if (r.memory_id !== lastMemory) {
+            content = decodeContent(r.content);
+            lastMemory = r.memory_id;
+          }
+          insert.run(r.id, indexedTitle(r.seq, r.title), spanText(content, r.at, r.len, r.own_text));
+        }
+      }
+    },
+  };
+}
