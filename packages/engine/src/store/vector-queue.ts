@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SearchFilters, SearchHit, SearchQuery } from './types.js';
 import type { VectorFilter, VectorIndex, VectorMatch, VectorScope } from './vector-port.js';
 
@@ -59,9 +59,7 @@ export function embeddedText(seq: number, title: string | null | undefined, text
 
 /** A chunk's content hash: sha256 hex of its embedded text. Equal text from any source hashes equal. */
 export function chunkHash(seq: number, title: string | null | undefined, text: string): string {
-  return createHash('sha256')
-    .update(embeddedText(seq, title, text))
-    .digest('hex');
+  return hash('sha256', embeddedText(seq, title, text), 'hex');
 }
 
 /** The vector side of a store: every backend has it (`vectorSupport` says why vectors are on or off). */

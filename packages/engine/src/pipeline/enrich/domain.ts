@@ -178,7 +178,8 @@ export function createDomainClassifier(taxonomy: DomainTaxonomy = DEFAULT_DOMAIN
   rules.forEach((_, i) => {
     for (const k of Object.values(taxonomy)[i]!.keywords) {
       const key = k.toLowerCase();
-      owners.set(key, [...(owners.get(key) ?? []), i]);
+      // An empty keyword would match everywhere (and stall the exec loop below).
+      if (key) owners.set(key, [...(owners.get(key) ?? []), i]);
     }
   });
   // Longest first, so "pull request" wins over "pull" where both are keywords.
@@ -194,7 +195,9 @@ export function createDomainClassifier(taxonomy: DomainTaxonomy = DEFAULT_DOMAIN
         const text = [item.title ?? '', item.container ?? '', item.tags.join(' '), item.content.slice(0, 20_000)]
           .join('\n')
           .toLowerCase();
-        for (const m of text.matchAll(pattern)) for (const i of owners.get(m[0])!) hits[i]!++;
+        // An exec loop, not matchAll: matchAll clones the (large) regex and allocates an iterator per item.
+        pattern.lastIndex = 0;
+        for (let m = pattern.exec(text); m; m = pattern.exec(text)) for (const i of owners.get(m[0])!) hits[i]!++;
       }
       let best: string | null = null;
       let bestScore = 0;

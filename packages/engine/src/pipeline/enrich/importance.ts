@@ -78,7 +78,8 @@ export function readSignals(item: SignalInput, self: string[] = []): ImportanceS
   const selfLower = self.map((s) => s.toLowerCase()).filter(Boolean);
   const author = item.author?.toLowerCase() ?? '';
   const own = m.fromMe === true || m.own === true || (author !== '' && selfLower.some((s) => author.includes(s)));
-  const text = item.content.toLowerCase();
+  // Lower-cased only when there is a name to look for: most installs set no `self`, and this runs for every item.
+  const text = selfLower.length ? item.content.toLowerCase() : '';
   const mentioned =
     m.mentionsMe === true ||
     selfLower.some((s) => text.includes(`@${s}`)) ||
