@@ -2,12 +2,21 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { TributaryError, type AnyConnector } from '@tributary/sdk';
+import type { AnyConnector } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { Engine } from '@tributary/engine';
 import { Output, type CliIo } from './io.js';
 
-/** Opens the engine on a data dir; injected so tests can supply their own connectors. */
-export type EngineFactory = (dataDir: string, connectors: AnyConnector[]) => Promise<Engine>;
+/**
+ * Opens the engine on a data dir; injected so tests can supply their own connectors. `readOnly`: the command only
+ * reads (search), so a factory may open the store alone, without the queue, vault, scheduler or sync threads and
+ * without their start-up writes (see engine-factory.ts); a factory may also ignore it.
+ */
+export type EngineFactory = (
+  dataDir: string,
+  connectors: AnyConnector[],
+  options?: { readOnly?: boolean },
+) => Promise<Engine>;
 
 /** Name of the SQLite file inside the data dir. */
 export const DB_FILE = 'tributary.db';
@@ -49,6 +58,19 @@ export class CliContext {
       const dir = this.dataDir;
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       this.engineInstance = this.factory(dir, this.connectors);
+    }
+    return this.engineInstance;
+  }
+
+  /**
+   * The engine for a command that only reads (search): the one already open, else one opened for reading, which
+   * in the embedded mode is the store and the engine facade alone (no start-up writes, no driver beyond SQLite).
+   */
+  readEngine(): Promise<Engine> {
+    if (!this.engineInstance) {
+      const dir = this.dataDir;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      this.engineInstance = this.factory(dir, this.connectors, { readOnly: true });
     }
     return this.engineInstance;
   }

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { Engine } from '@tributary/engine';
 import type { Runtime } from '../runtime/open-runtime.js';
 import type { EngineFactory } from './context.js';
 
@@ -6,13 +8,54 @@ import type { EngineFactory } from './context.js';
  * file in the data dir) unless `TRIBUTARY_DATABASE_URL` and `TRIBUTARY_REDIS_URL` select the distributed mode, so
  * `tributary sources add …` on any machine of a deployment writes to the shared PostgreSQL. The vault is keyed by
  * `TRIBUTARY_SECRET_KEY` or the data dir's keyring file (created 0600 on first use).
+ * A read-only command (search) in the embedded mode opens the store and the engine facade only: see
+ * {@link openReadEngine}.
  */
 export function runtimeEngineFactory(env: Record<string, string | undefined>): EngineFactory {
   // Imported on first use: the runtime pulls every driver (SQLite, pg, ioredis), which --help never needs.
-  return async (dataDir, connectors) => {
+  return async (dataDir, connectors, options) => {
+    const distributed = Boolean(env.TRIBUTARY_DATABASE_URL || env.TRIBUTARY_REDIS_URL);
+    if (options?.readOnly && !distributed) return openReadEngine(dataDir, env);
     const { openRuntime } = await import('../runtime/open-runtime.js');
     return engineOf(await openRuntime({ dataDir, env, connectors }));
   };
+}
+
+/**
+ * The embedded store and the engine facade over it, for a command that only reads: what `search` needs (the
+ * embedder and Qdrant exactly as the runtime picks them), without the runtime's queue, vault, OAuth, scheduler and
+ * sync threads (their modules cost a third of a second to load) and without its start-up writes (marking dead runs
+ * aborted is left to the next command that writes). No connector: reading stored memories runs none.
+ */
+async function openReadEngine(dataDir: string, env: Record<string, string | undefined>): Promise<Engine> {
+  // Module paths, not the engine's index: the index loads the PostgreSQL store, the queues and the workers too.
+  const [{ createSqliteStore }, { createEngine }, { embedderFromEnv }, { embedderFromSettings }, { resolveQdrant }] =
+    await Promise.all([
+      import('@tributary/engine/store/sqlite/index'),
+      import('@tributary/engine/engine/create-engine'),
+      import('@tributary/engine/embedding/embedder'),
+      import('@tributary/engine/embedding/settings'),
+      import('../runtime/qdrant-settings.js'),
+    ]);
+  const { sqliteVectorOptions } = await import('../runtime/vector-ann-env.js');
+  let store = createSqliteStore({ path: path.join(dataDir, 'tributary.db'), vectors: sqliteVectorOptions(env) });
+  try {
+    // A no-op on a current database; a data dir from an older version is brought up to date, as any command does.
+    await store.migrate();
+    const embedder = embedderFromEnv(env) ?? (await embedderFromSettings(env, store));
+    const qdrant = await resolveQdrant(env, store);
+    if (qdrant) {
+      const [{ createQdrantVectorIndex }, { withVectorIndex }] = await Promise.all([
+        import('@tributary/engine/store/qdrant/index'),
+        import('@tributary/engine/store/qdrant/with-index'),
+      ]);
+      store = withVectorIndex(store, createQdrantVectorIndex(qdrant), `qdrant at ${qdrant.url}`);
+    }
+    return createEngine({ store, connectors: [], ...(embedder ? { embedder } : {}), env });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** The runtime's engine, whose `close()` closes the whole runtime (queue and Redis connection too). */

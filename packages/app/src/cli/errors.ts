@@ -1,4 +1,5 @@
-import { toTributaryError, type ErrorCode, type ErrorIssue } from '@tributary/sdk';
+// The errors module alone: the SDK's index loads zod and every helper, which `--help` never needs.
+import { toTributaryError, type ErrorCode, type ErrorIssue } from '@tributary/sdk/errors';
 
 /** Process exit codes of the CLI (documented in docs/cli.md). */
 export const EXIT = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 
 /** Pure argument parsers shared by the commands. Each throws `invalid_input` naming the flag and the fix. */
 

@@ -4,28 +4,7 @@ import { CliContext, type EngineFactory } from './context.js';
 import { EXIT, describeFailure, failureJson, formatFailure } from './errors.js';
 import type { CliIo } from './io.js';
 import { CLI_VERSION } from './version.js';
-import { registerApply } from './commands/apply.js';
-import { registerConnect } from './commands/connect.js';
-import { registerConnectorNew } from './commands/connector-new.js';
-import { registerConnectors } from './commands/connectors.js';
-import { registerRegistryCommands } from './commands/connectors-registry.js';
-import { registerExport } from './commands/export.js';
-import { registerInit } from './commands/init.js';
-import { registerJobs } from './commands/jobs.js';
-import { registerReports } from './commands/reports.js';
-import { registerSearch } from './commands/search.js';
-import { registerPrivacy } from './commands/privacy.js';
-import { registerEmbeddings } from './commands/embeddings.js';
-import { registerReindex } from './commands/reindex.js';
-import { registerSources } from './commands/sources.js';
-import { registerSync } from './commands/sync.js';
-import { registerServe } from './commands/serve.js';
-import { registerMcp } from './commands/mcp.js';
-import { registerTokens } from './commands/tokens.js';
-import { registerUsers } from './commands/users.js';
-import { registerProcesses } from './commands/processes.js';
-import { registerVault } from './commands/vault.js';
-import { registerUp } from './commands/up.js';
+import { commandGroups } from './command-groups.js';
 
 export interface RunOptions {
   /**
@@ -61,28 +40,9 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  registerInit(program, ctx, state);
-  registerConnectors(program, ctx, state);
-  registerSources(program, ctx, state);
-  registerRegistryCommands(program, ctx, state);
-  registerSync(program, ctx, state);
-  registerSearch(program, ctx, state);
-  registerReindex(program, ctx, state);
-  registerPrivacy(program, ctx, state);
-  registerEmbeddings(program, ctx, state);
-  registerReports(program, ctx, state);
-  registerJobs(program, ctx, state);
-  registerExport(program, ctx, state);
-  registerApply(program, ctx, state);
-  registerServe(program, ctx, state);
-  registerMcp(program, ctx, state);
-  registerTokens(program, ctx, state);
-  registerUsers(program, ctx, state);
-  registerProcesses(program, ctx, state);
-  registerVault(program, ctx, state);
-  registerUp(program, ctx, state);
-  registerConnect(program, ctx, state);
-  registerConnectorNew(program, ctx, state);
+  // Only the named command's module loads (with its libraries): `search` never loads `sources`, `serve` … The
+  // program's help, `help <cmd>` and an unknown command (for its suggestions) load them all.
+  for (const register of await commandGroups(argv)) register(program, ctx, state);
   for (const cmd of allCommands(program))
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 

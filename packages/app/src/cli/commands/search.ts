@@ -9,7 +9,7 @@ import {
   type SearchResult,
 } from '@tributary/engine/search/types';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { CliContext } from '../context.js';
 import { formatTime, normalizeSnippet } from '../io.js';
 import { collect, parsePositiveInt, parseTime } from '../parse.js';
@@ -134,7 +134,7 @@ export function registerSearch(program: Command, ctx: CliContext, _state: ExitSt
       if (opts.author?.length) query.authors = opts.author;
       if (opts.minImportance !== undefined) query.minImportance = parseImportance(opts.minImportance);
       if (opts.domain?.length) query.domains = opts.domain;
-      const engine = await ctx.engine();
+      const engine = await ctx.readEngine();
       if (opts.source?.length)
         query.sourceIds = await Promise.all(
           opts.source.map(async (s) => (await engine.sources.get(s, LOCAL_USER_ID)).id),
