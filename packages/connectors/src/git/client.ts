@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { TributaryError, isInside } from '@tributary/sdk';
-import { gitFailure, gitOk, runGit, streamGit } from './process.js';
+import { gitOk, runGit, streamGit } from './process.js';
 import { MAX_PATCH_CHARS } from './config.js';
 import { parseLogRecord, webCommitBase, type RawCommit } from './map.js';
 import { readAheadGit } from './read-ahead.js';
@@ -187,15 +187,30 @@ const RECORD_START = /^[0-9a-f]{40}([0-9a-f]{24})?\x1f/;
 /** Which commits {@link logCommits} prints: a revision range (as for {@link revList}), or listed shas in order. */
 export type LogSelection = { range: RevListOptions } | { shas: string };
 
+/** Where a commit's patch starts in a `git log -p` record (after the message's \x1f and the numstat lines). */
+const PATCH_MARKERS = ['\x1f\n', '\ndiff --git '];
+/** A record continued by pieces (a \x1e inside a message or a patch) stops growing past this. */
+const MAX_RECORD_CHARS = 2_000_000;
+
 /**
  * Streams commit details (message, people, dates, parents, numstat) from ONE `git log` process, parsed record by
  * record as git prints them, read ahead by a worker thread with backpressure (see read-ahead.ts). A range walks
  * the history in the same order as {@link revList} with the same options; `shas` (newline-separated) prints
  * exactly those commits in that order.
  */
-export async function* logCommits(repo: Repo, sel: LogSelection, signal?: AbortSignal): AsyncGenerator<RawCommit> {
+export async function* logCommits(
+  repo: Repo,
+  sel: LogSelection,
+  signal?: AbortSignal,
+  opts: { patches?: boolean } = {},
+): AsyncGenerator<RawCommit> {
   const args = ['log', LOG_FORMAT, '--numstat', '--diff-merges=first-parent', '--no-renames', '--no-ext-diff'];
   args.push('--no-textconv', '--stdin');
+  // With patches, the same process prints each commit's patch after its numstat; the worker keeps only the first
+  // MAX_PATCH_CHARS (+1, to tell a cut) of it, so a huge commit never reaches this thread.
+  if (opts.patches) args.push('--patch');
+  const parse = (record: string): RawCommit | undefined =>
+    parseLogRecord(record, opts.patches ? { maxPatchChars: MAX_PATCH_CHARS } : {});
   let input: string;
   if ('shas' in sel) {
     args.push('--no-walk=unsorted');
@@ -210,40 +225,21 @@ export async function* logCommits(repo: Repo, sel: LogSelection, signal?: AbortS
     // --full-diff: the patterns choose commits; the files listed stay all of the commit's files.
     if (o.patterns.length) args.push('--full-diff', '--', ...o.patterns);
   }
+  const cut = opts.patches ? { markers: PATCH_MARKERS, keep: MAX_PATCH_CHARS + 2 } : undefined;
   let pending: string | undefined;
-  for await (const piece of readAheadGit(repo.dir, args, '\x1e', { signal, input, maxRecordChars: 2_000_000 })) {
-    // A commit message may itself contain \x1e: a piece that does not start with "<sha>\x1f" continues the record.
+  const pieces = readAheadGit(repo.dir, args, '\x1e', { signal, input, maxRecordChars: MAX_RECORD_CHARS, cut });
+  for await (const piece of pieces) {
+    // A message or a patch may itself contain \x1e: a piece that does not start with "<sha>\x1f" continues the record.
     if (pending !== undefined && !RECORD_START.test(piece)) {
-      pending += '\x1e' + piece;
+      if (pending.length < MAX_RECORD_CHARS) pending += '\x1e' + piece;
       continue;
     }
-    const c = pending === undefined ? undefined : parseLogRecord(pending);
+    const c = pending === undefined ? undefined : parse(pending);
     pending = piece;
     if (c) yield c;
   }
-  const c = pending === undefined ? undefined : parseLogRecord(pending);
+  const c = pending === undefined ? undefined : parse(pending);
   if (c) yield c;
-}
-
-/** The patch of one commit, cut at {@link MAX_PATCH_CHARS} (git is stopped there, the rest is never read). */
-export async function commitPatch(
-  repo: Repo,
-  sha: string,
-  signal?: AbortSignal,
-): Promise<{ patch: string; truncated: boolean }> {
-  const args = [
-    'show',
-    '--format=',
-    '--patch',
-    '--diff-merges=first-parent',
-    '--no-renames',
-    '--no-ext-diff',
-    '--no-textconv',
-    sha,
-  ];
-  const r = await runGit(repo.dir, args, { signal, maxChars: MAX_PATCH_CHARS });
-  if (r.code !== 0) throw gitFailure(args, r.stderr);
-  return { patch: r.stdout, truncated: r.truncated };
 }
 
 /**

@@ -21,16 +21,39 @@ export interface RawCommit {
   message: string;
   files: FileChange[];
   filesTruncated: boolean;
+  /** With `git log --patch`: the patch against the first parent, cut at the caller's limit. */
+  patch?: { patch: string; truncated: boolean };
 }
 
 const NUMSTAT = /^(\d+|-)\t(\d+|-)\t(.+)$/;
+/** What follows the message's closing \x1f in a `--numstat --patch` record: numstat lines, then the patch or the end. */
+const NUMSTAT_THEN_PATCH = /\n*(?:(?:\d+|-)\t(?:\d+|-)\t[^\n]*\n)*\n*(?=diff --git |$)/y;
+
+/**
+ * Where the message ends in a `--patch` record: the first \x1f (from `pos`) followed by numstat lines and then the
+ * patch or the end (a patch may contain \x1f, so the last one is no longer the message's). Returns the message end
+ * and the patch start.
+ */
+function splitPatchRecord(record: string, pos: number): { end: number; patchAt: number } | undefined {
+  for (let end = record.indexOf('\x1f', pos); end !== -1; end = record.indexOf('\x1f', end + 1)) {
+    NUMSTAT_THEN_PATCH.lastIndex = end + 1;
+    if (NUMSTAT_THEN_PATCH.exec(record)) return { end, patchAt: NUMSTAT_THEN_PATCH.lastIndex };
+  }
+  return undefined;
+}
+
+export interface ParseOptions {
+  /** The record comes from `git log --patch`: keep the patch, cut at this many characters. */
+  maxPatchChars?: number;
+}
 
 /**
  * Parses one record of `git log --format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%ce%x1f%cI%x1f%B%x1f --numstat`
- * (without its leading \x1e). The message ends at the last \x1f: numstat lines never contain one.
+ * (without its leading \x1e), optionally with `--patch`. Without a patch the message ends at the last \x1f: numstat
+ * lines never contain one.
  * @returns undefined for a record that is not a commit (cut or garbled)
  */
-export function parseLogRecord(record: string): RawCommit | undefined {
+export function parseLogRecord(record: string, opts: ParseOptions = {}): RawCommit | undefined {
   const fields: string[] = [];
   let pos = 0;
   for (let i = 0; i < 8; i++) {
@@ -39,9 +62,21 @@ export function parseLogRecord(record: string): RawCommit | undefined {
     fields.push(record.slice(pos, next));
     pos = next + 1;
   }
-  const end = record.lastIndexOf('\x1f');
+  let end = record.lastIndexOf('\x1f');
+  let patchAt = record.length;
+  if (opts.maxPatchChars !== undefined) {
+    const split = splitPatchRecord(record, pos);
+    end = split?.end ?? end;
+    patchAt = split?.patchAt ?? patchAt;
+  }
   const message = end >= pos ? record.slice(pos, end) : record.slice(pos);
-  const tail = end >= pos ? record.slice(end + 1) : '';
+  const tail = end >= pos ? record.slice(end + 1, patchAt) : '';
+  let patch: RawCommit['patch'];
+  if (opts.maxPatchChars !== undefined) {
+    const text = record.slice(patchAt);
+    const truncated = text.length > opts.maxPatchChars;
+    patch = { patch: truncated ? text.slice(0, opts.maxPatchChars) : text, truncated };
+  }
   const [
     sha = '',
     parents = '',
@@ -80,6 +115,7 @@ export function parseLogRecord(record: string): RawCommit | undefined {
     message: message.replace(/\n+$/, ''),
     files,
     filesTruncated,
+    ...(patch ? { patch } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { STABLE_CONFIG, gitFailure, spawnError } from './process.js';
 const WORKER_SOURCE = `(() => {
 const { parentPort, workerData } = require('node:worker_threads');
 const { spawn } = require('node:child_process');
-const { cwd, args, input, separator, maxRecordChars, windowChars, batchChars } = workerData;
+const { cwd, args, input, separator, maxRecordChars, windowChars, batchChars, cut } = workerData;
 let child;
 try {
   child = spawn('git', args, { cwd, stdio: 'pipe', windowsHide: true });
@@ -22,6 +22,31 @@ try {
 let stderr = '';
 let buf = '';
 let dropping = false;
+// cut: { markers, keep } — once every marker was seen in order, keep at most "keep" more characters of the record.
+let stage = 0;
+let searchFrom = 0;
+let limit = maxRecordChars;
+const append = (s) => {
+  if (dropping) return;
+  buf += s;
+  while (cut && stage < cut.markers.length) {
+    const m = cut.markers[stage];
+    const at = buf.indexOf(m, searchFrom);
+    if (at === -1) { searchFrom = Math.max(searchFrom, buf.length - m.length + 1); break; }
+    stage++;
+    searchFrom = at + m.length;
+    if (stage === cut.markers.length) limit = Math.min(maxRecordChars, at + cut.keep);
+  }
+  if (buf.length > limit) { buf = buf.slice(0, limit); dropping = true; }
+};
+const endRecord = () => {
+  push(buf);
+  buf = '';
+  dropping = false;
+  stage = 0;
+  searchFrom = 0;
+  limit = maxRecordChars;
+};
 let batch = [];
 let batchLen = 0;
 let inFlight = 0;
@@ -57,20 +82,15 @@ child.stdout.on('data', (chunk) => {
   let s = chunk;
   let idx;
   while ((idx = s.indexOf(separator)) !== -1) {
-    if (!dropping) buf += s.slice(0, idx);
-    push(buf);
-    buf = '';
-    dropping = false;
+    append(s.slice(0, idx));
+    endRecord();
     s = s.slice(idx + separator.length);
   }
-  if (!dropping) {
-    buf += s;
-    if (buf.length > maxRecordChars) { buf = buf.slice(0, maxRecordChars); dropping = true; }
-  }
+  append(s);
 });
 child.on('error', (err) => parentPort.postMessage({ type: 'error', code: err && err.code, message: String(err && err.message) }));
 child.on('close', (code) => {
-  push(buf);
+  endRecord();
   flush();
   parentPort.postMessage({ type: 'end', code, stderr });
 });
@@ -84,6 +104,11 @@ export interface ReadAheadOptions {
   maxRecordChars?: number;
   /** How much parsed-but-unconsumed output may wait in memory before git is paused (backpressure). */
   windowChars?: number;
+  /**
+   * Bounds the tail of each record: once `markers` were all seen in this order, at most `keep` characters from the
+   * last marker's start are kept and the rest of the record is skipped in the worker (never sent to the consumer).
+   */
+  cut?: { markers: string[]; keep: number };
 }
 
 type WorkerMessage =
@@ -114,6 +139,7 @@ export async function* readAheadGit(
       maxRecordChars: opts.maxRecordChars ?? 1_000_000,
       windowChars,
       batchChars: Math.max(1, Math.floor(windowChars / 16)),
+      cut: opts.cut,
     },
   });
   const queue: WorkerMessage[] = [];

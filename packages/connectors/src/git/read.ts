@@ -5,7 +5,6 @@ import type { GitConfig } from './config.js';
 import {
   checkPatterns,
   commitExists,
-  commitPatch,
   currentBranch,
   logCommits,
   notReachableFrom,
@@ -155,7 +154,7 @@ export async function* readCommits(ctx: Ctx): AsyncGenerator<Page<GitCheckpoint>
     ctx.progress({ phase: 'commits', done });
     return { items, checkpoint: passCheckpoint(pass, { lastSha }) };
   };
-  for await (const commit of logCommits(repo, selection, ctx.signal)) {
+  for await (const commit of logCommits(repo, selection, ctx.signal, { patches: ctx.features.diffs === true })) {
     batch.push(commit);
     if (batch.length >= pageSize) {
       yield await emitPage();
@@ -186,11 +185,8 @@ async function toItems(ctx: Ctx, repo: Repo, pass: Pass, commits: RawCommit[]): 
       missingFrom.set(b, await notReachableFrom(repo, shas, pass.targets[b]!, Object.values(pass.tips), ctx.signal));
     }
   }
-  const items: Item[] = [];
-  for (const c of commits) {
+  return commits.map((c) => {
     const branches = branchNames.filter((b) => !missingFrom.get(b)?.has(c.sha));
-    const patch = ctx.features.diffs ? await commitPatch(repo, c.sha, ctx.signal) : undefined;
-    items.push(toItem(c, { repoName: repo.name, webBase: repo.webBase, branches, ...(patch ? { patch } : {}) }));
-  }
-  return items;
+    return toItem(c, { repoName: repo.name, webBase: repo.webBase, branches, ...(c.patch ? { patch: c.patch } : {}) });
+  });
 }
