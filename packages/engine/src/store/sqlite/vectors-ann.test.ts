@@ -7,6 +7,7 @@ import { protectedPathsOf } from '../../engine/local-access.js';
 import { cosineDistance } from '../vector-port.js';
 import { seededVectors } from '../vector.contract.js';
 import { createSqliteStore } from './index.js';
+import type { SqliteVectorIndex } from './vectors.js';
 
 /**
  * The HNSW side index beside the SQLite file: used above its threshold, kept in step, persisted under its
@@ -17,8 +18,13 @@ const N = 1500;
 
 let dir: string;
 let file: string;
+// These tests wait for the graph (waitForGraph) so that every search above the threshold walks it; the background
+// build itself is the last test's subject.
 const open = (min = 100) =>
-  createSqliteStore({ path: file, vectors: { hnsw: { min, connectivity: 16, expansionSearch: 64, oversample: 4 } } });
+  createSqliteStore({
+    path: file,
+    vectors: { hnsw: { min, connectivity: 16, expansionSearch: 64, oversample: 4, waitForGraph: true } },
+  });
 const annFiles = (): string[] => readdirSync(dir).filter((f) => f.includes('.ann-'));
 const owner = (i: number): string => (i < 5 ? 'rare' : i % 2 ? 'a' : 'b');
 
@@ -123,7 +129,7 @@ describe('HNSW side index (usearch) of the sqlite-vec store', () => {
     const store = open();
     await store.migrate();
     await seed(store, vectors);
-    // "rare" owns 5 of 1500 vectors: the graph's 4 × k neighbours hold too few, the exact filtered scan answers.
+    // "rare" owns 5 of 1500 vectors: the walk would need 4 × k ÷ (5/1500) neighbours, the exact filtered scan answers.
     const rare = await store.vectorIndex.search('m', { vector: query, k: 10, filter: { ownerId: 'rare' } });
     expect(rare.map((m) => m.hash).sort()).toEqual(['h0', 'h1', 'h2', 'h3', 'h4']);
     for (const q of seededVectors(10, DIM, 5)) {
@@ -157,4 +163,70 @@ describe('HNSW side index (usearch) of the sqlite-vec store', () => {
     expect(annFiles()).toEqual([]);
     await last.close();
   });
+
+  it('builds the graph in a worker: the event loop ticks, searches stay exact until the swap, a killed build leaves no file', async () => {
+    const BIG = 12_000;
+    const big = seededVectors(BIG, 64, 21);
+    const background = () => createSqliteStore({ path: file, vectors: { hnsw: { min: 100, threads: 1 } } });
+    const store = background();
+    await store.migrate();
+    const index = store.vectorIndex as SqliteVectorIndex;
+    await index.ensureModel({ id: 'm', dimensions: 64 });
+    await index.upsert(
+      'm',
+      big.map((vector, i) => ({ hash: `h${i}`, vector, scopes: [{ ownerId: 'a', sourceId: 's' }] })),
+    );
+    const q = big[7]!;
+    const exact = await index.search('m', { vector: q, k: 10, exact: true });
+    // The first search above the threshold starts the build and is answered by the exact scan at once.
+    expect(await index.search('m', { vector: q, k: 10 })).toEqual(exact);
+
+    let ticksWhileBuilding = 0;
+    const timer = setInterval(() => {
+      if (index.graphBuilding('m')) ticksWhileBuilding++;
+    }, 1);
+    let swapped = false;
+    const ready = index.graphReady('m').then(() => (swapped = true));
+    let searchedWhileBuilding = 0;
+    try {
+      while (!swapped) {
+        // `building` is true only while the graph is not searchable: such a search is the exact scan.
+        if (index.graphBuilding('m')) {
+          expect(await index.search('m', { vector: q, k: 10 })).toEqual(exact);
+          searchedWhileBuilding++;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await ready;
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticksWhileBuilding).toBeGreaterThan(0);
+    expect(searchedWhileBuilding).toBeGreaterThan(0);
+    expect(annFiles()).toEqual(['db.sqlite.ann-m1.g1.usearch']);
+    // Swapped in: a vector removed from vec0 behind the port's back is found by the graph only.
+    removeBehindTheBack(store, 'h7');
+    expect((await index.search('m', { vector: q, k: 1 }))[0]?.hash).toBe('h7');
+    expect((await index.search('m', { vector: q, k: 1, exact: true }))[0]?.hash).not.toBe('h7');
+    await store.close();
+
+    // A build ended midway (the store closed during it; a crash alike) writes no graph file: the file on disk is the
+    // last whole one, of an older generation, so the next process rebuilds instead of loading a partial graph.
+    const again = background();
+    const againIndex = again.vectorIndex as SqliteVectorIndex;
+    await againIndex.upsert('m', [{ hash: 'late', vector: q, scopes: [] }]);
+    await againIndex.search('m', { vector: q, k: 1 });
+    while (!againIndex.graphBuilding('m')) await new Promise((resolve) => setTimeout(resolve, 2));
+    await again.close();
+    expect(annFiles().filter((f) => f.endsWith('.usearch'))).toEqual(['db.sqlite.ann-m1.g1.usearch']);
+    const last = background();
+    const lastIndex = last.vectorIndex as SqliteVectorIndex;
+    await lastIndex.graphReady('m');
+    expect(annFiles()).toEqual(['db.sqlite.ann-m1.g2.usearch']);
+    // Rebuilt from vec0: the late write is in it, the vector removed from vec0 behind the port's back is not.
+    const rebuilt = (await lastIndex.search('m', { vector: q, k: 2 })).map((m) => m.hash);
+    expect(rebuilt[0]).toBe('late');
+    expect(rebuilt).not.toContain('h7');
+    await last.close();
+  }, 120_000);
 });

@@ -20,10 +20,16 @@ vectorContract('sqlite-vec', async () => {
   };
 });
 
-/** The same file with the HNSW side index forced on from the first vector: the graph answers every non-exact search. */
+/**
+ * The same file with the HNSW side index forced on from the first vector, each search waiting for its worker to
+ * catch up: the graph answers every non-exact search.
+ */
 vectorContract('sqlite-vec + HNSW side index', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'trib-vec-hnsw-'));
-  const store = createSqliteStore({ path: path.join(dir, 'db.sqlite'), vectors: { hnsw: { min: 1, oversample: 4 } } });
+  const store = createSqliteStore({
+    path: path.join(dir, 'db.sqlite'),
+    vectors: { hnsw: { min: 1, oversample: 4, waitForGraph: true } },
+  });
   await store.migrate();
   return {
     index: store.vectorIndex!,

@@ -17,10 +17,9 @@ import { createAnnSide, type HnswOptions } from './vectors-ann.js';
 export interface SqliteVectorOptions {
   /**
    * The HNSW side index (vectors-ann.ts): from `min` vectors of a model on (default 20,000), a search that is not
-   * `exact` walks the graph. Off unless given (`false` or absent: every search is sqlite-vec's exact scan, or the
-   * binary path below): building or rebuilding a graph runs synchronously in the process that searches (minutes at
-   * 100k vectors on 2 cores), which would stall a server's event loop, so a deployment opts in
-   * (`TRIBUTARY_VECTOR_ANN_MIN`, docs/search.md) until the build moves off the main thread.
+   * `exact` walks the graph once a worker thread has built it; until then it scans exactly. On by default for a
+   * database file (`TRIBUTARY_VECTOR_ANN_MIN`, docs/search.md); `false` turns it off (every search is sqlite-vec's
+   * exact scan, or the binary path below). An in-memory database has no graph: a worker cannot open it.
    */
   hnsw?: HnswOptions | false;
   /**
@@ -40,8 +39,21 @@ export interface SqliteVectorOptions {
 /** The most graph neighbours a filtered search walks before it scans exactly (cost grows with it; see the bench). */
 const GRAPH_MAX_WANT = 4000;
 
+/** A filtered graph search walks at least this many neighbours per wanted one. */
+const FILTER_MIN_OVERSAMPLE = 10;
+
 /** sqlite-vec's KNN takes at most 4096 neighbours per query. */
 const VEC_MAX_K = 4096;
+
+/** The vector port on sqlite-vec, with the HNSW side index's lifecycle. */
+export interface SqliteVectorIndex extends VectorIndex {
+  /** Saves the changed graphs and ends their workers (the store's close). */
+  close(): Promise<void>;
+  /** Resolves once the model's graph holds every vector SQLite does (benches, tests); at once without a graph. */
+  graphReady(modelId: string): Promise<void>;
+  /** Whether the model's graph is being rebuilt from vec0 right now. */
+  graphBuilding(modelId: string): boolean;
+}
 
 /** Loads the sqlite-vec extension (shipped in the npm package for the platform; nothing is downloaded). */
 export function loadSqliteVec(db: Database.Database): void {
@@ -69,13 +81,14 @@ export function createSqliteVectorIndex(
   now: () => string,
   options: SqliteVectorOptions = {},
   dbPath: string | null = null,
-): VectorIndex & { flush(): void } {
+): SqliteVectorIndex {
   const binaryMin = options.binaryMin ?? Number.POSITIVE_INFINITY;
   const oversample = Math.max(1, options.binaryOversample ?? 16);
-  const hnsw = options.hnsw ? options.hnsw : null;
+  const onDisk = dbPath !== null && dbPath !== '' && dbPath !== ':memory:' && !dbPath.startsWith('file:');
+  const hnsw = options.hnsw === false || !onDisk ? null : (options.hnsw ?? {});
   const annMin = hnsw ? (hnsw.min ?? 20_000) : Number.POSITIVE_INFINITY;
-  const annOversample = Math.max(1, hnsw?.oversample ?? 10);
-  const ann = hnsw ? createAnnSide(db, dbPath, hnsw) : null;
+  const annOversample = Math.max(1, hnsw?.oversample ?? 3);
+  const ann = hnsw ? createAnnSide(db, dbPath!, hnsw) : null;
   const modelRow = db.prepare(`SELECT id, dimensions, tbl FROM vector_models WHERE id = ?`);
   const pointId = db.prepare(`SELECT id FROM vector_points WHERE model = ? AND hash = ?`).pluck();
   const insertPoint = db.prepare(`INSERT INTO vector_points (model, hash) VALUES (?, ?) RETURNING id`).pluck();
@@ -110,8 +123,8 @@ export function createSqliteVectorIndex(
     return s;
   };
 
-  /** The allowed rowids as a subquery, with its parameters (empty: no filter). */
-  const scopeSql = (filter: VectorFilter | undefined): { sql: string; params: unknown[] } => {
+  /** The allowed rowids as a subquery and as conditions on `vector_scopes`, with its parameters (empty: no filter). */
+  const scopeSql = (filter: VectorFilter | undefined): { sql: string; where: string; params: unknown[] } => {
     const parts: string[] = [];
     const params: unknown[] = [];
     if (filter?.ownerId !== undefined) {
@@ -122,9 +135,10 @@ export function createSqliteVectorIndex(
       parts.push('source_id IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(filter.sourceIds));
     }
+    const where = parts.join(' AND ');
     return parts.length
-      ? { sql: `SELECT point_id FROM vector_scopes WHERE ${parts.join(' AND ')}`, params }
-      : { sql: '', params };
+      ? { sql: `SELECT point_id FROM vector_scopes WHERE ${where}`, where, params }
+      : { sql: '', where, params };
   };
 
   const writeScopes = (id: number, scopes: VectorScope[]): void => {
@@ -223,40 +237,74 @@ export function createSqliteVectorIndex(
       ).map(([id, hash]) => [Number(id), hash]),
     );
 
+  // The share of vectors a filter allows, over all models (scopes are per point, the mix is alike across models):
+  // what a filtered graph search needs to walk. Refreshed like the sizes.
+  const shares = new Map<string, { share: number; at: number }>();
+  const shareOf = (filter: VectorFilter): number => {
+    const key = JSON.stringify([filter.ownerId ?? null, filter.sourceIds ?? null]);
+    const seen = shares.get(key);
+    if (seen && Date.now() - seen.at < 10_000) return seen.share;
+    const scope = scopeSql(filter);
+    const allowed = stmt(`SELECT count(*) FROM vector_scopes WHERE ${scope.where}`)
+      .pluck()
+      .get(...scope.params) as number;
+    const total = stmt(`SELECT count(*) FROM vector_scopes`).pluck().get() as number;
+    const share = total ? allowed / total : 0;
+    shares.set(key, { share, at: Date.now() });
+    return share;
+  };
+
   /**
-   * The HNSW walk. With a filter: `annOversample × k` graph neighbours, of which only those live in the filter's
-   * places are kept (checked in SQLite, so another owner's vector never passes); when fewer than k survive, the walk
-   * is repeated with 4× as many neighbours up to {@link GRAPH_MAX_WANT}, and when even that is too few (a selective
-   * filter: one small source among many) the exact filtered scan answers instead.
+   * The HNSW walk, in the model's graph worker; null when the graph moved on meanwhile (the caller scans exactly).
+   * With a filter: the graph has no notion of scopes, so the walk takes `oversample × k ÷ share` neighbours (share:
+   * the fraction of vectors the filter allows; at least 10 × k) and keeps those live in the filter's places
+   * (checked in SQLite, so another owner's vector never passes). Walking past the allowed ones' true rank by that
+   * margin is what keeps filtered recall up: the graph's recall at depth d is below its recall at 10. When fewer than
+   * k survive the walk widens 4× at a time up to {@link GRAPH_MAX_WANT}; a filter so selective that it would need
+   * more (one small source among many) gets the exact filtered scan, which is cheap for it.
    */
-  function graphSearch(m: Model, query: VectorQuery, q: Buffer): Array<[number, number]> {
-    const graph = ann!.graph(m.tbl, m.table, m.dimensions);
-    const total = graph.size();
-    if (total === 0) return [];
-    const vector = new Float32Array(q.buffer, q.byteOffset, m.dimensions);
-    const walk = (want: number): Array<[number, number]> => {
-      const found = graph.search(vector, Math.min(total, want), 0);
-      return Array.from(found.keys, (key, i) => [Number(key), found.distances[i]!]);
-    };
+  async function graphSearch(
+    m: Model,
+    query: VectorQuery,
+    q: Buffer,
+    generation: number,
+  ): Promise<Array<[number, number]> | null> {
+    const vector = Float32Array.from(new Float32Array(q.buffer, q.byteOffset, m.dimensions));
     const scope = scopeSql(query.filter);
-    if (!scope.sql) return walk(query.k);
+    if (!scope.sql) return ann!.search(m.tbl, generation, vector, query.k);
+    const share = shareOf(query.filter!);
+    let want = Math.max(query.k * FILTER_MIN_OVERSAMPLE, Math.ceil((query.k * annOversample) / Math.max(share, 1e-9)));
+    if (want > GRAPH_MAX_WANT) return knn(m, 'embedding', q, query.k, query.filter);
     const allowedOf = stmt(
-      `SELECT point_id FROM vector_scopes WHERE point_id IN (SELECT value FROM json_each(?)) AND point_id IN (${scope.sql})`,
+      `SELECT DISTINCT point_id FROM vector_scopes WHERE point_id IN (SELECT value FROM json_each(?)) AND ${scope.where}`,
     ).pluck();
-    for (let want = query.k * annOversample; ; want *= 4) {
-      const nearest = walk(want);
+    for (;;) {
+      const nearest = await ann!.search(m.tbl, generation, vector, want);
+      if (!nearest) return null;
       const allowed = new Set(
         (allowedOf.all(JSON.stringify(nearest.map(([id]) => id)), ...scope.params) as number[]).map(Number),
       );
       const kept = nearest.filter(([id]) => allowed.has(id));
-      if (kept.length >= query.k || want >= total) return kept;
+      if (kept.length >= query.k || nearest.length < want) return kept;
       if (want >= GRAPH_MAX_WANT) return knn(m, 'embedding', q, query.k, query.filter);
+      want = Math.min(GRAPH_MAX_WANT, want * 4);
     }
+  }
+
+  /** The graph's generation to search at, or null (exact scan): not built yet, or being built, or out of step. */
+  async function graphGeneration(m: Model): Promise<number | null> {
+    if (hnsw?.waitForGraph) return ann!.ready(m.tbl, m.table, m.dimensions);
+    return ann!.usable(m.tbl, m.table, m.dimensions);
   }
 
   return {
     backend: 'sqlite-vec',
-    flush: () => ann?.flush(),
+    close: async () => ann?.close(),
+    graphReady: async (modelId: string) => {
+      const m = model(modelId);
+      if (ann) await ann.ready(m.tbl, m.table, m.dimensions);
+    },
+    graphBuilding: (modelId: string) => (ann ? ann.building(model(modelId).tbl) : false),
 
     async ensureModel(spec: VectorModel) {
       if (!Number.isInteger(spec.dimensions) || spec.dimensions < 1 || spec.dimensions > 8192)
@@ -305,17 +353,17 @@ export function createSqliteVectorIndex(
       });
       const done = upsert.immediate(m, rows);
       sizes.delete(modelId);
-      ann?.applied(m.tbl, done.generation, (graph) => {
-        const keys = BigUint64Array.from(done.ids.map(BigInt));
-        const present = graph.contains(keys) as boolean[];
-        const replaced = keys.filter((_, i) => present[i]);
-        if (replaced.length) graph.remove(replaced);
+      if (ann) {
+        // The worker adds them (a replaced vector is removed first) when its graph was current just before.
         const matrix = new Float32Array(rows.length * m.dimensions);
         rows.forEach((r, i) =>
           matrix.set(new Float32Array(r.vector.buffer, r.vector.byteOffset, m.dimensions), i * m.dimensions),
         );
-        graph.add(keys, matrix, 1);
-      });
+        ann.applied(m.tbl, {
+          generation: done.generation,
+          add: { keys: BigUint64Array.from(done.ids.map(BigInt)), matrix },
+        });
+      }
     },
 
     async setScopes(modelId, entries) {
@@ -336,7 +384,7 @@ export function createSqliteVectorIndex(
       const done = remove.immediate(m, hashes);
       sizes.delete(modelId);
       if (done.ids.length)
-        ann?.applied(m.tbl, done.generation, (graph) => graph.remove(BigUint64Array.from(done.ids.map(BigInt))));
+        ann?.applied(m.tbl, { generation: done.generation, remove: BigUint64Array.from(done.ids.map(BigInt)) });
       return done.ids.length;
     },
 
@@ -348,7 +396,7 @@ export function createSqliteVectorIndex(
         db.prepare(`DELETE FROM vector_points WHERE model = ?`).run(modelId);
         db.prepare(`DELETE FROM vector_models WHERE id = ?`).run(modelId);
       }).immediate();
-      ann?.drop(row.tbl);
+      await ann?.drop(row.tbl);
       cache.delete(modelId);
       sizes.delete(modelId);
     },
@@ -360,10 +408,12 @@ export function createSqliteVectorIndex(
       const q = f32(query.vector);
       const size = query.exact ? 0 : modelSize(m.id);
       const graphed = ann !== null && size > 0 && size >= annMin;
+      const generation = graphed ? await graphGeneration(m) : null;
+      const fromGraph = generation !== null ? await graphSearch(m, query, q, generation) : null;
       const approximate = !query.exact && !graphed && m.binary && size >= binaryMin;
       // Approximate: Hamming candidates over 1 bit per dimension (32× less to scan), re-ranked by exact cosine.
-      const nearest = graphed
-        ? graphSearch(m, query, q)
+      const nearest = fromGraph
+        ? fromGraph
         : approximate
           ? rescore(
               m,
@@ -373,7 +423,11 @@ export function createSqliteVectorIndex(
           : knn(m, 'embedding', q, query.k, query.filter);
       if (!nearest.length) return [];
       const hashes = hashesOf(nearest.map(([id]) => id));
-      const rows = nearest.map(([id, distance]) => ({ hash: hashes.get(id)!, distance }));
+      // A vector deleted while the graph answered has no hash any more: it is left out.
+      const rows = nearest.flatMap(([id, distance]) => {
+        const hash = hashes.get(id);
+        return hash === undefined ? [] : [{ hash, distance }];
+      });
       rows.sort((a, b) => a.distance - b.distance || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
       return rows.slice(0, query.k);
     },
