@@ -13,7 +13,6 @@ import { createPgTrust } from './trust.js';
 import { createPgRegistry } from './registry.js';
 import { setEnrichmentPg } from './enrichment.js';
 import { eraseMemoriesPg } from './erase.js';
-import { VECTORS_OFF, type VectorState } from './vector.js';
 import { createPgVectorIndex, detectPgvector, PGVECTOR_UNKNOWN, type PgVectorOptions } from './vectors.js';
 import { createPgEmbeddingQueue } from './vectors-queue.js';
 import { createPgSearchCount } from './search-count.js';
@@ -39,7 +38,7 @@ export interface PostgresStoreOptions {
   logger?: Logger;
 }
 
-/** Core versions only: optional features (pgvector is 1001, see vector.ts) are numbered from 1000. */
+/** Core versions only: versions from 1000 were optional features (1001: the pgvector column, dropped by migration 9). */
 const CORE_VERSION_SQL = 'SELECT max(version) AS v FROM schema_migrations WHERE version < 1000';
 
 const MIGRATION_LOCK = 7_262_001; // pg_advisory_xact_lock key: one migrator at a time across processes
@@ -69,11 +68,9 @@ export function createPostgresStore(
   const admin = createPgAdmin(pool, now, () => clock().getTime());
   const trust = createPgTrust(pool);
   const reads = createPgReads(pool);
-  // Chunks no longer carry embeddings (the backlog fills the vector index); the old column stays unused.
-  const vectors: VectorState = VECTORS_OFF;
   let pgvector = PGVECTOR_UNKNOWN;
   let vectorsLogged = false;
-  const search = createPgSearch(pool, () => vectors);
+  const search = createPgSearch(pool);
 
   const status = async (): Promise<MigrationStatus> => {
     const exists = (await pool.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS ok`)).rows[0].ok;
@@ -165,7 +162,7 @@ export function createPostgresStore(
       for (const r of rows) out.set(r.external_id, r.fingerprint);
       return out;
     },
-    commitPage: (input) => transaction(pool, (tx) => commitPagePg(tx, input, now(), vectors)),
+    commitPage: (input) => transaction(pool, (tx) => commitPagePg(tx, input, now())),
     async tombstoneUnseen(sourceId, runId) {
       let total = 0;
       for (;;) {

@@ -4,8 +4,6 @@ import { assertFtsQueryHasTerms, toTsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { json, toTimelineEntry } from '../rows.js';
-import { hybridSql } from './hybrid-search.js';
-import { VECTORS_OFF, type VectorState } from './vector.js';
 import { BOOST_SQL } from '../ranking.js';
 
 /** The shared filters as SQL (aliases `m`, `s`), numbering parameters after `params`. */
@@ -57,8 +55,8 @@ export function toHit(row: any): SearchHit {
 /** SQLSTATEs that the user's own `fts` query text causes: answered as `invalid_query`, never a 500. */
 const PG_QUERY_ERRORS = new Set(['42601', '22023', '22021', '22P05', '54000']);
 
-/** `vectors()` tells whether chunks carry embeddings: then a query with a `vector` ranks hybrid. */
-export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () => VECTORS_OFF) {
+/** Full-text ranking on PostgreSQL; semantic and hybrid search go through the vector index (vectors.ts). */
+export function createPgSearch(pool: pg.Pool) {
   async function search(query: SearchQuery): Promise<{ hits: SearchHit[] }> {
     if (query.syntax === 'fts' && (query.text.split('"').length - 1) % 2 === 1) {
       throw new TributaryError('invalid_query', `The search query "${query.text}" has an unbalanced double quote.`, {
@@ -71,13 +69,8 @@ export function createPgSearch(pool: pg.Pool, vectors: () => VectorState = () =>
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const params: unknown[] = [tsquery];
     const where = filterSql(query, params);
-    const state = vectors();
-    const hybrid =
-      state.enabled && query.vector?.length ? hybridSql(state, query.vector, where, params, limit, offset) : null;
     // Rank every matching chunk (GIN finds them), keep each memory's best, page, then headline only the page.
-    const sql =
-      hybrid ??
-      `
+    const sql = `
       WITH q AS (SELECT to_tsquery('simple', $1) AS query),
       best AS (
         SELECT DISTINCT ON (c.memory_id) c.memory_id, c.id AS chunk_id, c.text, ts_rank_cd(c.tsv, q.query) AS score

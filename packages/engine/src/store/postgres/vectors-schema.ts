@@ -64,3 +64,15 @@ export async function ensureHashIndexPg(pool: pg.Pool): Promise<void> {
       `CREATE INDEX IF NOT EXISTS chunks_content_hash ON chunks (content_hash) WHERE content_hash IS NOT NULL`,
     );
 }
+
+/**
+ * Migration 9: the `chunks.embedding` column (and its HNSW index) that pgvector installs of earlier versions added
+ * outside the core sequence (version 1001). Vectors live in the per-model tables of the vector index (vectors.ts);
+ * nothing reads or writes the column any more. Dropping the column drops its index; its space is reclaimed by the
+ * next table rewrite (migration 10).
+ */
+export const DROP_CHUNK_EMBEDDING_MIGRATION_PG = `
+DROP INDEX IF EXISTS chunks_embedding;
+ALTER TABLE chunks DROP COLUMN IF EXISTS embedding;
+DELETE FROM schema_migrations WHERE version = 1001;
+`;

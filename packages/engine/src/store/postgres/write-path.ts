@@ -1,22 +1,16 @@
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
 import { applyStatePg } from './connector-state.js';
 import type { Tx } from './db.js';
-import { VECTORS_OFF, type VectorState } from './vector.js';
 import { chunkHash } from '../vector-queue.js';
 
-type ChunkRow = [string | number, number, string | null, string | null, string, number[] | undefined];
+type ChunkRow = [string | number, number, string | null, string | null, string];
 
 /**
  * The write path on PostgreSQL: one transaction per page. New items go in with one multi-row
  * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING`, their chunks with one more; only items
  * that already exist pay per-row statements (versions, tombstone revival).
  */
-export async function commitPagePg(
-  tx: Tx,
-  input: CommitPageInput,
-  now: string,
-  vectors: VectorState = VECTORS_OFF,
-): Promise<CommitPageResult> {
+export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string): Promise<CommitPageResult> {
   const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   const seenRun = input.markSeen ? input.runId : null;
   const items = input.items;
@@ -59,10 +53,9 @@ export async function commitPagePg(
     for (const item of items) {
       const id = newIds.get(item.externalId);
       if (id === undefined) continue;
-      for (const c of item.chunks)
-        chunkRows.push([id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text, c.embedding]);
+      for (const c of item.chunks) chunkRows.push([id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]);
     }
-    await insertChunks(tx, chunkRows, vectors);
+    await insertChunks(tx, chunkRows);
 
     for (const item of items) {
       if (newIds.has(item.externalId)) continue;
@@ -124,15 +117,7 @@ export async function commitPagePg(
       await tx.query(`DELETE FROM chunks WHERE memory_id = $1`, [row.id]);
       await insertChunks(
         tx,
-        item.chunks.map((c): ChunkRow => [
-          row.id,
-          c.seq,
-          c.heading,
-          c.seq === 0 ? item.title : null,
-          c.text,
-          c.embedding,
-        ]),
-        vectors,
+        item.chunks.map((c): ChunkRow => [row.id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]),
       );
       if (live) result.updated++;
       else result.created++;
@@ -191,7 +176,7 @@ export async function commitPagePg(
  * Writes chunks with their content hashes (the key of their vectors, see vector-queue.ts). Embeddings are not
  * written here: the embedding backlog, filled by a trigger in this transaction, gets them off the write path.
  */
-async function insertChunks(tx: Tx, rows: ChunkRow[], _vectors: VectorState): Promise<void> {
+async function insertChunks(tx: Tx, rows: ChunkRow[]): Promise<void> {
   if (!rows.length) return;
   await tx.query(
     `INSERT INTO chunks (memory_id, seq, heading, title, text, content_hash)
