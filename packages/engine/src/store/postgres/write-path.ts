@@ -6,56 +6,16 @@ import { chunkHash } from '../vector-queue.js';
 type ChunkRow = [string | number, number, string | null, string | null, string];
 
 /**
- * The write path on PostgreSQL: one transaction per page. New items go in with one multi-row
- * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING`, their chunks with one more; only items
- * that already exist pay per-row statements (versions, tombstone revival).
+ * The write path on PostgreSQL: one transaction per page. New items and their chunks go in with one statement
+ * ({@link insertNew}); only items that already exist pay per-row statements (versions, tombstone revival).
  */
 export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string): Promise<CommitPageResult> {
   const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   const seenRun = input.markSeen ? input.runId : null;
   const items = input.items;
   if (items.length) {
-    const col = <K extends keyof PreparedItem>(k: K) => items.map((i) => i[k]);
-    const inserted = await tx.query<{ id: string; external_id: string }>(
-      `INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
-         occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags, importance, domain)
-       SELECT $1, x.e, x.s, x.t, x.c, x.ct, x.u, x.a, x.co, x.th, x.oa, $2, $2, x.h, x.f, 1, $3, x.m::jsonb, x.tg::jsonb, x.im, x.dm
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                   $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[])
-         AS x(e, s, t, c, ct, u, a, co, th, oa, h, f, m, tg, im, dm)
-       ON CONFLICT (source_id, external_id) DO NOTHING
-       RETURNING id, external_id`,
-      [
-        input.sourceId,
-        now,
-        seenRun,
-        col('externalId'),
-        col('stream'),
-        col('title'),
-        col('content'),
-        col('contentType'),
-        col('url'),
-        col('author'),
-        col('container'),
-        col('thread'),
-        col('occurredAt'),
-        col('contentHash'),
-        col('fingerprint'),
-        items.map((i) => JSON.stringify(i.metadata)),
-        items.map((i) => JSON.stringify(i.tags)),
-        col('importance'),
-        col('domain'),
-      ],
-    );
-    const newIds = new Map(inserted.rows.map((r) => [r.external_id, r.id]));
+    const newIds = await insertNew(tx, input, now, seenRun);
     result.created += newIds.size;
-    const chunkRows: ChunkRow[] = [];
-    for (const item of items) {
-      const id = newIds.get(item.externalId);
-      if (id === undefined) continue;
-      for (const c of item.chunks) chunkRows.push([id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]);
-    }
-    await insertChunks(tx, chunkRows);
 
     for (const item of items) {
       if (newIds.has(item.externalId)) continue;
@@ -170,6 +130,86 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
     );
   }
   return result;
+}
+
+/**
+ * New items and their chunks in one statement (one round trip): the memories `INSERT … ON CONFLICT DO NOTHING
+ * RETURNING` is a CTE the chunks `INSERT` joins to, so ids never travel back and forth. A chunk whose text is the
+ * whole content (every item up to 2,000 characters) is sent as NULL and takes the content from the item row: the
+ * text crosses the wire once, not twice. Returns the ids of the items that were new.
+ */
+async function insertNew(
+  tx: Tx,
+  input: CommitPageInput,
+  now: string,
+  seenRun: string | null,
+): Promise<Map<string, string>> {
+  const items = input.items;
+  const col = <K extends keyof PreparedItem>(k: K) => items.map((i) => i[k]);
+  const ck: { item: number[]; seq: number[]; heading: (string | null)[]; text: (string | null)[]; hash: string[] } = {
+    item: [],
+    seq: [],
+    heading: [],
+    text: [],
+    hash: [],
+  };
+  items.forEach((item, i) => {
+    for (const c of item.chunks) {
+      ck.item.push(i + 1); // WITH ORDINALITY counts from 1
+      ck.seq.push(c.seq);
+      ck.heading.push(c.heading);
+      ck.text.push(c.text === item.content ? null : c.text);
+      ck.hash.push(chunkHash(c.seq, c.seq === 0 ? item.title : null, c.text));
+    }
+  });
+  const inserted = await tx.query<{ id: string; external_id: string }>(
+    `WITH x AS (
+       SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                            $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::float8[], $19::text[])
+         WITH ORDINALITY AS x(e, s, t, c, ct, u, a, co, th, oa, h, f, m, tg, im, dm, i)
+     ), ins AS (
+       INSERT INTO memories (source_id, external_id, stream, title, content, content_type, url, author, container, thread,
+         occurred_at, ingested_at, updated_at, content_hash, fingerprint, version, seen_run, metadata, tags, importance, domain)
+       SELECT $1, x.e, x.s, x.t, x.c, x.ct, x.u, x.a, x.co, x.th, x.oa, $2, $2, x.h, x.f, 1, $3, x.m::jsonb, x.tg::jsonb, x.im, x.dm
+       FROM x ORDER BY x.i
+       ON CONFLICT (source_id, external_id) DO NOTHING
+       RETURNING id, external_id
+     ), ch AS (
+       INSERT INTO chunks (memory_id, seq, heading, title, text, content_hash)
+       SELECT ins.id, k.seq, k.hd, CASE WHEN k.seq = 0 THEN x.t END, coalesce(k.tx, x.c), k.hs
+       FROM unnest($20::int[], $21::int[], $22::text[], $23::text[], $24::text[]) AS k(i, seq, hd, tx, hs)
+       JOIN x ON x.i = k.i JOIN ins ON ins.external_id = x.e
+       ORDER BY k.i, k.seq
+     )
+     SELECT id, external_id FROM ins`,
+    [
+      input.sourceId,
+      now,
+      seenRun,
+      col('externalId'),
+      col('stream'),
+      col('title'),
+      col('content'),
+      col('contentType'),
+      col('url'),
+      col('author'),
+      col('container'),
+      col('thread'),
+      col('occurredAt'),
+      col('contentHash'),
+      col('fingerprint'),
+      items.map((i) => JSON.stringify(i.metadata)),
+      items.map((i) => JSON.stringify(i.tags)),
+      col('importance'),
+      col('domain'),
+      ck.item,
+      ck.seq,
+      ck.heading,
+      ck.text,
+      ck.hash,
+    ],
+  );
+  return new Map(inserted.rows.map((r) => [r.external_id, r.id]));
 }
 
 /**
