@@ -50,13 +50,24 @@ export interface FtsWriter {
 
 export function createFtsWriter(db: Database.Database): FtsWriter {
   const insert = db.prepare(`INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)`);
+  // A slice of plain ASCII text (UTF-8 size = character count) is the same in SQL's substr, which counts
+  // characters, as in JavaScript's, which counts UTF-16 units: such chunks, nearly every one of a chat backfill, are
+  // indexed by one INSERT … SELECT inside SQLite (a merge of 200k chat chunks: 1.2 s CPU instead of 1.9 s for a row
+  // at a time through JavaScript). `IS` keeps the test from ever being NULL, so each chunk takes exactly one path.
+  const plain = `(c.own_text IS NULL AND typeof(m.content) = 'text' AND m.content_bytes IS length(m.content))`;
+  const indexPlain = db.prepare(`
+    INSERT INTO chunks_fts (rowid, title, text)
+    SELECT c.id, CASE WHEN c.seq = 0 THEN m.title END, substr(m.content, c.at + 1, c.len)
+    FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE c.id >= ? AND c.id < ? AND ${plain} ORDER BY c.id`);
+  // The rest (compressed, non-ASCII, own text) through JavaScript, which reads the content as the search does.
   const read = db.prepare(`
     SELECT c.id, c.memory_id, c.seq, c.at, c.len, c.own_text, m.title, m.content
-    FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE c.id >= ? AND c.id < ? ORDER BY c.id`);
+    FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE c.id >= ? AND c.id < ? AND NOT ${plain} ORDER BY c.id`);
   return {
     insert: (id, title, text) => void insert.run(id, title, text),
     indexRange(from, to) {
       // A memory's chunks have consecutive ids: its content is inflated once, not once per chunk.
+      indexPlain.run(from, to);
       let lastMemory = -1;
       let content = '';
       for (let lo = from; lo < to; lo += READ_BATCH) {
