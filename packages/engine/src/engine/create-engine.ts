@@ -32,15 +32,15 @@ import { createConnectorMetrics } from './connector-metrics.js';
 import { runRemoveHook } from './push-lifecycle.js';
 import {
   LOCAL_USER_ID,
-  type Engine,
   type EngineOptions,
+  type EngineWithStore,
   type IngestInput,
   type IngestResult,
   type NewSourceInput,
 } from './types.js';
 
 /** The engine facade every interface (CLI, REST, MCP, workers) uses. */
-export function createEngine(options: EngineOptions): Engine {
+export function createEngine(options: EngineOptions): EngineWithStore {
   const clock = options.clock ?? systemClock;
   const logger = createLogger(options.log ?? (() => undefined));
   const deps: RunnerDeps = { ...options, clock, logger };
@@ -192,8 +192,10 @@ export function createEngine(options: EngineOptions): Engine {
     if (ensure) await ensureEmbeddingModel(deps);
     return deps;
   };
-  const engine: Engine = {
+  const engine: EngineWithStore = {
     store,
+    // One store seen through narrow types (types.ts): the app reaches for the port it needs, never the whole store.
+    ports: { auth: store, kv: store, sources: store, memories: store, lifecycle: store, vault: store },
     connectors: { list: () => [...registry.values()], get: connector, registry: connectorRegistry },
     sources: {
       async add(given) {

@@ -10,7 +10,7 @@ import {
   type Logger,
 } from '@tributary/sdk';
 import type { MemoryStore, SourceRecord } from '../store/types.js';
-import type { Engine } from './types.js';
+import type { EngineWithStore } from './types.js';
 import { createRunState } from './state-view.js';
 
 /** How long a removal hook may take before the source is removed anyway (a hung upstream must not block it). */
@@ -36,7 +36,7 @@ async function committed(
  * that error anyway).
  */
 export function pushRenewalPort(
-  engine: Pick<Engine, 'store' | 'connectors' | 'sources'>,
+  engine: Pick<EngineWithStore, 'store' | 'connectors' | 'sources'>,
   options: { clock?: Clock; logger?: Logger } = {},
 ): (source: SourceRecord) => Promise<number | null> {
   const clock = options.clock ?? systemClock;

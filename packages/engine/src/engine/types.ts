@@ -20,6 +20,8 @@ import type {
   TimelineQuery,
 } from '../store/types.js';
 import type { RedactionPattern } from '@tributary/sdk';
+import type { AuthStore, KvStore, StoreLifecycle } from '../store/types.js';
+import type { VaultStore } from '../vault/types.js';
 
 /** The single-user owner id of the embedded mode (created by the store's migrations). */
 export const LOCAL_USER_ID = 'local';
@@ -193,8 +195,49 @@ export type EngineEvent =
       value: number;
     };
 
-export interface Engine {
+/**
+ * The store's ports an interface (REST, MCP, CLI, the runtime) uses beside the engine's operations, each typed to
+ * its concern (store/ports/). They are the engine's store seen through narrow types, so what a module may do to the
+ * store shows where it reaches for a port; the whole store is not part of the facade. Records the engine owns
+ * (sources, memories, runs) are written through the engine's operations, which validate, seal secrets and log.
+ */
+export interface EnginePorts {
+  /** Users, their allowed roots, and hashed API tokens. */
+  readonly auth: AuthStore;
+  /** Small keyed state with expiry: OAuth states, webhook replay guards, saved settings (embeddings, Qdrant). */
+  readonly kv: KvStore;
+  /** Source records as stored (secret config fields sealed), their runs and connector features: lookups. */
+  readonly sources: SourceReads;
+  /** Stored memories: counts, export, statistics. */
+  readonly memories: MemoryReads;
+  /** The store's kind, readiness, migrations and whether it keeps vectors. */
+  readonly lifecycle: Pick<StoreLifecycle, 'kind' | 'vectorSupport' | 'migrationStatus' | 'ping'>;
+  /** What a vault and the OAuth flow read and write (ciphertext, OAuth states, sources' sealed configs). */
+  readonly vault: VaultStore;
+}
+
+/** Source lookups: by id, by name, listed; their runs; the registry's per-source feature settings. */
+export type SourceReads = Pick<
+  MemoryStore,
+  'getSource' | 'getSourceByName' | 'listSources' | 'listRuns' | 'connectorRegistry'
+>;
+
+/** Memory reads (nothing that writes or erases). */
+export type MemoryReads = Pick<
+  MemoryStore,
+  'getMemory' | 'getMemoryByExternalId' | 'countMemories' | 'exportMemories' | 'sourceStats' | 'usage'
+>;
+
+/** The engine with its whole store: what `createEngine` returns to the engine's own modules and tests. */
+export interface EngineWithStore extends Engine {
   readonly store: MemoryStore;
+}
+
+export interface Engine {
+  /** @deprecated the whole store; use {@link Engine.ports} (leaving the facade while the app moves onto the ports) */
+  readonly store: MemoryStore;
+  /** The store's narrow ports (see {@link EnginePorts}). */
+  readonly ports: EnginePorts;
   connectors: {
     list(): AnyConnector[];
     /** @throws TributaryError `not_found` naming the known connectors */
