@@ -256,12 +256,14 @@ export function createSqliteVectorIndex(
 
   /**
    * The HNSW walk, in the model's graph worker; null when the graph moved on meanwhile (the caller scans exactly).
-   * With a filter: the graph has no notion of scopes, so the walk takes `oversample × k ÷ share` neighbours (share:
-   * the fraction of vectors the filter allows; at least 10 × k) and keeps those live in the filter's places
-   * (checked in SQLite, so another owner's vector never passes). Walking past the allowed ones' true rank by that
-   * margin is what keeps filtered recall up: the graph's recall at depth d is below its recall at 10. When fewer than
-   * k survive the walk widens 4× at a time up to {@link GRAPH_MAX_WANT}; a filter so selective that it would need
-   * more (one small source among many) gets the exact filtered scan, which is cheap for it.
+   * With a filter the graph has no notion of scopes: the walk takes `oversample × k ÷ share` neighbours (share: the
+   * fraction of vectors the filter allows; at least 10 × k) and keeps those live in the filter's places (checked in
+   * SQLite, so another owner's vector never passes). Its answer is trusted only when the k-th allowed hit lies in
+   * the first half of the walk: the graph's recall at depth d is below its recall at 10, so the allowed must sit
+   * well inside the walk. When they do not — fewer than k survive, or the filter's places are far from the query
+   * (an owner whose documents are about other topics: the allowed are sparser near the query than the share says) —
+   * the walk widens 4× at a time up to {@link GRAPH_MAX_WANT}, then the exact filtered scan answers. A filter so
+   * selective that its first walk would exceed that (one small source among many) is scanned exactly at once.
    */
   async function graphSearch(
     m: Model,
@@ -284,8 +286,16 @@ export function createSqliteVectorIndex(
       const allowed = new Set(
         (allowedOf.all(JSON.stringify(nearest.map(([id]) => id)), ...scope.params) as number[]).map(Number),
       );
-      const kept = nearest.filter(([id]) => allowed.has(id));
-      if (kept.length >= query.k || nearest.length < want) return kept;
+      const kept: Array<[number, number]> = [];
+      let kthAt = -1;
+      nearest.forEach((hit, i) => {
+        if (!allowed.has(hit[0])) return;
+        kept.push(hit);
+        if (kept.length === query.k) kthAt = i;
+      });
+      // Fewer than asked for: the whole graph was walked, nothing more is allowed.
+      if (nearest.length < want) return kept;
+      if (kthAt >= 0 && kthAt < want / 2) return kept;
       if (want >= GRAPH_MAX_WANT) return knn(m, 'embedding', q, query.k, query.filter);
       want = Math.min(GRAPH_MAX_WANT, want * 4);
     }
