@@ -29,7 +29,8 @@ function spread(from: number, to: number, n: number): number[] {
 
 /** Builds (once, then reuses) a data dir whose store holds `items` Zipf chat messages synced by the engine. */
 async function zipfStore(items: number): Promise<string> {
-  const dataDir = path.join(os.tmpdir(), `tributary-bench-search-${items}`);
+  // BENCH_SEARCH_DIR: a data dir of one's own (the default is shared by everyone running this phase on the machine).
+  const dataDir = process.env.BENCH_SEARCH_DIR ?? path.join(os.tmpdir(), `tributary-bench-search-${items}`);
   const marker = path.join(dataDir, 'bench-complete');
   if (existsSync(marker)) return dataDir;
   rmSync(dataDir, { recursive: true, force: true });
