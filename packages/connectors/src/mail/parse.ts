@@ -1,5 +1,4 @@
 import { TributaryError } from '@tributary/sdk';
-import { extract } from '../files/extract.js';
 import { fileTypeOf, type FileType } from '../files/types.js';
 import { convert } from 'html-to-text';
 import PostalMime, { type Address, type Attachment, type Email } from 'postal-mime';
@@ -202,6 +201,9 @@ async function toAttachment(a: Attachment, withText: boolean): Promise<MailAttac
   }
   const type = DOCUMENT_MIME[a.mimeType.toLowerCase()] ?? (a.filename ? fileTypeOf(a.filename) : undefined);
   if (!type || bytes.byteLength > MAX_ATTACHMENT_DOCUMENT) return out;
+  // Loaded here, not at the top: the document extractors (mammoth, jszip, turndown) cost ~0.3 s of CPU to load,
+  // which every mail sync paid even with the attachments feature off.
+  const { extract } = await import('../files/extract.js');
   try {
     const text = normalizeText((await extract(Buffer.from(bytes), type)).content);
     if (text) out.text = text;
