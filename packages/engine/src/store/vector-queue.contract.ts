@@ -86,6 +86,8 @@ export function vectorQueueContract(name: string, make: () => Promise<MemoryStor
     });
 
     it('hitsFor joins hashes to live memories under every filter, nearest first, one hit per memory', async () => {
+      // Vector hits exist only while embeddings are on (the embedded store writes chunk hashes from then on).
+      await store.embeddingQueue.enable();
       const a = await newSource(store, 'a');
       await store.createUser({ id: 'other', name: 'other' });
       const b = await newSource(store, 'b', { ownerId: 'other' });

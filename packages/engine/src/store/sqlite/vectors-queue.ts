@@ -42,7 +42,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
      FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
      WHERE c.content_hash = ? AND m.deleted_at IS NULL ORDER BY m.source_id`,
   );
-  // Chunks written before the hash column existed get one here (their text: a span of the content).
+  // Chunks written while embeddings were off (write-path.ts), or before the column existed, get a hash here.
   const unhashed = db.prepare(
     `SELECT c.id, c.seq, c.at, c.len, c.own_text, m.title, m.content FROM chunks c JOIN memories m ON m.id = c.memory_id
      WHERE c.content_hash IS NULL LIMIT ?`,

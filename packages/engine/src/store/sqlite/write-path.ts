@@ -41,6 +41,7 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     `INSERT INTO chunks (memory_id, seq, heading, at, len, own_text, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const fts = createFtsWriter(db);
+  const embeddingsOn = db.prepare(`SELECT coalesce((SELECT enabled FROM embedding_settings WHERE id = 1), 0)`).pluck();
   const deleteChunks = db.prepare(`DELETE FROM chunks WHERE memory_id = ?`);
   const tombstone = db.prepare(
     `UPDATE memories SET deleted_at = ?, updated_at = ? WHERE source_id = ? AND external_id = ? AND deleted_at IS NULL RETURNING id`,
@@ -58,6 +59,7 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
 
   // Read once per page, inside its transaction (see commit).
   let indexLine = 0;
+  let hashing = false;
   const writeChunks = (memoryId: number | bigint, item: PreparedItem): void => {
     // Spans, not copies: a chunk's text is read back from the memory's content (chunk-text.ts).
     const spans = chunkSpans(
@@ -67,8 +69,9 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     item.chunks.forEach((chunk, i) => {
       const title = indexedTitle(chunk.seq, item.title);
       const span = spans[i]!;
-      // The content hash keys the chunk's vector (vector-queue.ts): equal text anywhere is embedded once.
-      const hash = chunkHash(chunk.seq, title, chunk.text);
+      // The content hash keys the chunk's vector (vector-queue.ts): equal text anywhere is embedded once. Without
+      // embeddings it stays NULL (64 bytes a chunk, and a sha256); enqueueAll fills it when they are turned on.
+      const hash = hashing ? chunkHash(chunk.seq, title, chunk.text) : null;
       const id = insertChunk.run(memoryId, chunk.seq, chunk.heading, span.at, span.len, span.own, hash).lastInsertRowid;
       // Below the backlog's line the chunk is indexed now (fts-backlog.ts); above it, by a later merge.
       if (id < indexLine) fts.insert(id, title, chunk.text);
@@ -83,6 +86,7 @@ export function createWritePath(db: Database.Database, now: () => string, backlo
     if (input.deferIndex) backlog.defer(ts);
     else backlog.catchUpInTransaction();
     indexLine = backlog.line();
+    hashing = embeddingsOn.get() === 1;
     for (const item of input.items) {
       const params = {
         sourceId: input.sourceId,
