@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps): TributaryApp {
   const log = deps.log ?? (() => undefined);
   const metrics = deps.metrics ?? createMetrics({ defaultMetrics: false });
   const background: BackgroundSyncs = createBackgroundSyncs(log);
-  const authenticate = createAuthenticator(deps.engine.store);
+  const authenticate = createAuthenticator(deps.engine.ports.auth);
   const limiter = limits.rateLimit ? createRequestLimiter(limits.rateLimit) : undefined;
   const dashboard = deps.dashboard ?? createDashboardState();
   const signIn = `${API_PREFIX}${DASHBOARD_PUBLIC.path}`;
@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps): TributaryApp {
       return next();
     // A dashboard session cookie (with its CSRF token on writes) stands for the token it signed in with.
     const p =
-      (await sessionPrincipal(c, dashboard.sessions, deps.engine.store)) ??
+      (await sessionPrincipal(c, dashboard.sessions, deps.engine.ports.auth)) ??
       (await authenticate(c.req.header('authorization')));
     limiter?.take(p.token.id);
     const isMetrics = c.req.path === `${API_PREFIX}/metrics`;

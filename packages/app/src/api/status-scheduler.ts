@@ -7,7 +7,7 @@ import { TributaryError } from '@tributary/sdk';
  */
 export function statusScheduler(engine: Engine): Pick<Scheduler, 'stateOf' | 'defaultIntervalMinutes'> {
   const scheduler = createScheduler({
-    sources: storeSourcePort(engine.store),
+    sources: storeSourcePort(engine.ports.sources),
     queue: {
       enqueue: () => Promise.reject(new TributaryError('unsupported', 'This scheduler only reports state.')),
     },

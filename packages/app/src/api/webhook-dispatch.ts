@@ -39,7 +39,12 @@ export async function dispatchWebhook(
     const eventId = typeof hints.eventId === 'string' ? hints.eventId : undefined;
     if (
       eventId &&
-      !(await engine.store.kvPutIfAbsent('webhook:seen', `${connectorName}:${source.id}:${eventId}`, true, SEEN_TTL_MS))
+      !(await engine.ports.kv.kvPutIfAbsent(
+        'webhook:seen',
+        `${connectorName}:${source.id}:${eventId}`,
+        true,
+        SEEN_TTL_MS,
+      ))
     ) {
       return { status: 200, body: { ok: true, duplicate: true } };
     }

@@ -1,4 +1,4 @@
-import type { MemoryStore, TokenRecord, UserRecord } from '@tributary/engine';
+import type { AuthStore, TokenRecord, UserRecord } from '@tributary/engine';
 import { TributaryError } from '@tributary/sdk';
 import { hashToken } from './tokens.js';
 
@@ -15,7 +15,7 @@ const TOUCH_EVERY_MS = 60_000;
  * Resolves an `Authorization: Bearer <token>` header to a principal.
  * @throws TributaryError `unauthenticated` when the header is missing or the token unknown or revoked
  */
-export function createAuthenticator(store: MemoryStore, now: () => number = Date.now) {
+export function createAuthenticator(store: AuthStore, now: () => number = Date.now) {
   const touched = new Map<string, number>();
   return async (header: string | undefined): Promise<Principal> => {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import type { MemoryStore, TokenRecord } from '@tributary/engine';
+import type { AuthStore, TokenRecord } from '@tributary/engine';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { TributaryError } from '@tributary/sdk';
 
@@ -32,7 +32,7 @@ export interface IssueTokenInput {
  * @throws TributaryError `not_found` when the user does not exist
  */
 export async function issueToken(
-  store: MemoryStore,
+  store: AuthStore,
   input: IssueTokenInput,
 ): Promise<{ token: string; record: TokenRecord }> {
   const user = await store.getUser(input.userId);
@@ -55,7 +55,7 @@ export async function issueToken(
  * On first start (no token at all in the store), creates an admin token for the local user and writes it to
  * `<dataDir>/api-token` with mode 0600 so the CLI and dashboard can read it. Returns the token when it made one.
  */
-export async function ensureBootstrapToken(store: MemoryStore, dataDir: string | undefined): Promise<string | null> {
+export async function ensureBootstrapToken(store: AuthStore, dataDir: string | undefined): Promise<string | null> {
   if ((await store.listTokens()).length > 0) return null;
   const { token } = await issueToken(store, { userId: LOCAL_USER_ID, name: 'bootstrap-admin' });
   if (dataDir) {

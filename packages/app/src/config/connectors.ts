@@ -83,7 +83,8 @@ export async function planRegistryChanges(engine: Engine, file: ConfigFile, plan
     const configs = file.featureConfigs?.[a.declared.id];
     if (!configs) continue;
     const sourceId = a.op === 'create' ? a.declared.id : a.existing.id;
-    const stored = a.op === 'create' ? {} : await engine.store.connectorRegistry?.sourceFeatureConfigs(sourceId);
+    const stored =
+      a.op === 'create' ? {} : await engine.ports.sources.connectorRegistry?.sourceFeatureConfigs(sourceId);
     for (const [feature, config] of Object.entries(configs))
       if (!same(stored?.[feature], config))
         out.push({ kind: 'source-feature', sourceId, sourceName: a.declared.name, feature, config });

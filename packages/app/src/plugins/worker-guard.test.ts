@@ -20,7 +20,7 @@ describe('a worker without a job’s connector', () => {
     const source = await engine.sources.add({ connector: 'synthetic', name: 'gen', config: { count: 1 } });
     await expect(assertWorkerHasConnector(engine, source.id)).resolves.toBeUndefined();
     // The same store seen by a worker host where this connector is not installed.
-    const lacking = { store, connectors: { ...engine.connectors, list: () => [] } };
+    const lacking = { store, ports: engine.ports, connectors: { ...engine.connectors, list: () => [] } };
     const err = await assertWorkerHasConnector(lacking, source.id, 'worker-7').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'incompatible_connector', retryable: true });
     expect((err as Error).message).toMatch(

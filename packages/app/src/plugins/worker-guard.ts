@@ -9,11 +9,11 @@ import type { Engine } from '@tributary/engine';
  * @throws TributaryError `incompatible_connector` naming the connector, the source and this host
  */
 export async function assertWorkerHasConnector(
-  engine: Pick<Engine, 'store' | 'connectors'>,
+  engine: Pick<Engine, 'ports' | 'connectors'>,
   sourceId: string,
   host: string = os.hostname(),
 ): Promise<void> {
-  const source = await engine.store.getSource(sourceId);
+  const source = await engine.ports.sources.getSource(sourceId);
   if (!source) return; // the sync itself reports a missing source
   if (engine.connectors.list().some((c) => c.manifest.name === source.sourceType)) return;
   throw new TributaryError(

@@ -1,5 +1,5 @@
 import { TributaryError } from '@tributary/sdk';
-import type { MemoryStore } from '../store/types.js';
+import type { KvStore } from '../store/types.js';
 import { embeddingsConfigFromEnv, parseEmbeddingsConfig, type EmbeddingsConfig } from './config.js';
 import { createEmbedder, type Embedder } from './embedder.js';
 
@@ -27,7 +27,7 @@ export function parseEmbeddingsSettings(raw: unknown, prefix = 'embeddings'): Em
   return config;
 }
 
-export async function loadEmbeddingsSettings(store: MemoryStore): Promise<EmbeddingsConfig | undefined> {
+export async function loadEmbeddingsSettings(store: Pick<KvStore, 'kvGet'>): Promise<EmbeddingsConfig | undefined> {
   const raw = await store.kvGet<unknown>(NS, KEY);
   if (raw === undefined || raw === null) return undefined;
   const parsed = parseEmbeddingsConfig(raw);
@@ -35,7 +35,10 @@ export async function loadEmbeddingsSettings(store: MemoryStore): Promise<Embedd
 }
 
 /** Saves validated settings (null clears them: vector search off unless the environment configures it). */
-export async function saveEmbeddingsSettings(store: MemoryStore, raw: unknown): Promise<EmbeddingsConfig | null> {
+export async function saveEmbeddingsSettings(
+  store: Pick<KvStore, 'kvPut'>,
+  raw: unknown,
+): Promise<EmbeddingsConfig | null> {
   if (raw === null) {
     await store.kvPut(NS, KEY, null, FOREVER);
     return null;
@@ -48,7 +51,7 @@ export async function saveEmbeddingsSettings(store: MemoryStore, raw: unknown): 
 /** What a process embeds with: the environment's config, else the saved settings; where it came from. */
 export async function resolveEmbeddings(
   env: Record<string, string | undefined>,
-  store: MemoryStore,
+  store: Pick<KvStore, 'kvGet'>,
 ): Promise<{ config: EmbeddingsConfig; origin: 'environment' | 'settings' } | undefined> {
   const fromEnv = embeddingsConfigFromEnv(env);
   if (fromEnv) return { config: fromEnv, origin: 'environment' };
@@ -64,7 +67,7 @@ export async function resolveEmbeddings(
 /** The embedder {@link resolveEmbeddings} selects, or undefined (vector search off). */
 export async function embedderFromSettings(
   env: Record<string, string | undefined>,
-  store: MemoryStore,
+  store: Pick<KvStore, 'kvGet'>,
 ): Promise<Embedder | undefined> {
   const resolved = await resolveEmbeddings(env, store);
   return resolved && createEmbedder(resolved.config);

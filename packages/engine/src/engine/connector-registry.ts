@@ -61,6 +61,11 @@ export interface ConnectorRegistry {
   setSourceFeature(source: SourceRecord, feature: string, write: FeatureWrite): Promise<Record<string, FeatureView>>;
   /** What a run of this source reads: every feature's state and validated config. */
   settingsFor(source: SourceRecord): Promise<Record<string, FeatureSetting>>;
+  /**
+   * Drops a connector's row (enabled flag, connector-wide features), e.g. when its plugin is removed: installed
+   * again, it starts from its manifest's defaults. Unknown names are fine (nothing to drop).
+   */
+  forget(name: string): Promise<void>;
 }
 
 /** sha256 of a manifest's declarative part and config schema, keys sorted: equal manifests hash equal. */
@@ -205,6 +210,9 @@ export function createConnectorRegistry(deps: RegistryDeps): ConnectorRegistry {
     async status(name) {
       const c = deps.connector(name);
       return statusOf(c, port ? await port.get(name) : null);
+    },
+    async forget(name) {
+      await port?.remove(name);
     },
     async setEnabled(name, enabled) {
       const c = deps.connector(name);

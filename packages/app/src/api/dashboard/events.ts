@@ -14,7 +14,7 @@ const KEEPALIVE_MS = 15_000;
  * the connector's total when known) and `finished` (the run record). Another user's sources never appear.
  */
 export function registerDashboardEvents(app: Api, deps: RouteDeps, state: DashboardState): void {
-  const { store } = deps.engine;
+  const store = deps.engine.ports.sources;
   app.openapi(
     createRoute({
       method: 'get',

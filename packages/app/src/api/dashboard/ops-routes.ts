@@ -21,7 +21,7 @@ export function registerDashboardOpsRoutes(app: Api, deps: RouteDeps, state: Das
     }),
     async (c) => {
       const p = principal(c);
-      const tokens = await deps.engine.store.listTokens(p.user.isAdmin ? undefined : p.user.id);
+      const tokens = await deps.engine.ports.auth.listTokens(p.user.isAdmin ? undefined : p.user.id);
       return c.json({ tokens: tokens.map(tokenWire) }, 200);
     },
   );

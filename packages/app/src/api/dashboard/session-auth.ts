@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { MemoryStore } from '@tributary/engine';
+import type { AuthStore } from '@tributary/engine';
 import { TributaryError } from '@tributary/sdk';
 import type { Principal } from '../../auth/authenticate.js';
 import type { SessionStore } from './sessions.js';
@@ -40,7 +40,7 @@ export function assertSameOrigin(c: Context): void {
 export async function sessionPrincipal(
   c: Context,
   sessions: SessionStore,
-  store: MemoryStore,
+  store: AuthStore,
 ): Promise<Principal | undefined> {
   if (c.req.header('authorization')) return undefined;
   const id = getCookie(c, SESSION_COOKIE);

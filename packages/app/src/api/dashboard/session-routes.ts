@@ -45,7 +45,7 @@ function writeCookie(c: Context, id: string): void {
 
 /** `POST /dashboard/session` (sign in; public), `GET` (who am I + CSRF token), `DELETE` (sign out). */
 export function registerSessionRoutes(app: Api, deps: RouteDeps, state: DashboardState): void {
-  const { store } = deps.engine;
+  const store = deps.engine.ports.auth;
 
   app.openapi(
     createRoute({

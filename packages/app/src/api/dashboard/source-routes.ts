@@ -112,7 +112,7 @@ export function registerDashboardSourceRoutes(app: Api, deps: RouteDeps, state: 
           const [last, memories, sched] = await Promise.all([
             lastRun.get(s.id) ??
               (full ? engine.runs({ sourceId: s.id, limit: 1 }).then((r) => r[0]) : Promise.resolve(undefined)),
-            engine.store.countMemories({ sourceId: s.id }),
+            engine.ports.memories.countMemories({ sourceId: s.id }),
             deps.scheduler.stateOf(s.id),
           ]);
           return {

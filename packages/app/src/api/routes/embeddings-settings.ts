@@ -38,7 +38,7 @@ const SettingsViewSchema = z
 export function registerEmbeddingsSettingsRoutes(app: Api, deps: RouteDeps): void {
   const { engine } = deps;
   const view = async () => {
-    const saved = await loadEmbeddingsSettings(engine.store);
+    const saved = await loadEmbeddingsSettings(engine.ports.kv);
     const coverage = await engine.embeddings.coverage().catch(() => null);
     return {
       saved: saved ? describeEmbeddings(saved) : null,
@@ -78,7 +78,7 @@ export function registerEmbeddingsSettingsRoutes(app: Api, deps: RouteDeps): voi
       responses: { 200: json(SettingsViewSchema, 'Saved'), ...errorResponses(400, 403) },
     }),
     async (c) => {
-      await saveEmbeddingsSettings(engine.store, c.req.valid('json'));
+      await saveEmbeddingsSettings(engine.ports.kv, c.req.valid('json'));
       return c.json(await view(), 200);
     },
   );

@@ -30,7 +30,7 @@ export function registerJobRoutes(app: Api, deps: RouteDeps): void {
   const letters = (): DeadLetterDeps => {
     if (!deps.queue)
       throw new TributaryError('unsupported', 'This server has no job queue; start it with `tributary up` or `serve`.');
-    return { queue: deps.queue, sources: deps.engine.store };
+    return { queue: deps.queue, sources: deps.engine.ports.sources };
   };
   const scopeOf = (p: ReturnType<typeof principal>): DeadLetterScope => ({
     userId: p.user.id,

@@ -98,7 +98,7 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
         ...(target.scopes ? { scopes: target.scopes } : {}),
       });
       const nonce = randomBytes(32).toString('base64url');
-      await engine.store.kvPutIfAbsent(OAUTH_BROWSER_NAMESPACE, nonce, p.user.id, OAUTH_STATE_TTL_MS);
+      await engine.ports.kv.kvPutIfAbsent(OAUTH_BROWSER_NAMESPACE, nonce, p.user.id, OAUTH_STATE_TTL_MS);
       setCookie(c, OAUTH_COOKIE, nonce, {
         path: '/api/v1/oauth',
         httpOnly: true,
@@ -131,7 +131,7 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
       const flow = requireFlow(deps);
       const { provider } = c.req.valid('param');
       const nonce = getCookie(c, OAUTH_COOKIE);
-      const userId = nonce ? await engine.store.kvGet<string>(OAUTH_BROWSER_NAMESPACE, nonce) : undefined;
+      const userId = nonce ? await engine.ports.kv.kvGet<string>(OAUTH_BROWSER_NAMESPACE, nonce) : undefined;
       if (!userId)
         throw new TributaryError(
           'unauthenticated',
@@ -150,7 +150,7 @@ export function registerOAuthRoutes(app: Api, routeDeps: RouteDeps, deps: AppDep
         if (isTributaryError(err) && err.code === 'auth_invalid') return c.json(toHttpError(err).body, 400);
         throw err;
       }
-      const source = await engine.store.getSource(summary.sourceId);
+      const source = await engine.ports.sources.getSource(summary.sourceId);
       const body = {
         source_id: summary.sourceId,
         source_name: source?.name ?? summary.sourceId,

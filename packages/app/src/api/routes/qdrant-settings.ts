@@ -30,9 +30,9 @@ const QdrantViewSchema = z
 export function registerQdrantSettingsRoutes(app: Api, deps: RouteDeps): void {
   const { engine } = deps;
   const view = async () => {
-    const support = engine.store.vectorSupport();
+    const support = engine.ports.lifecycle.vectorSupport();
     return {
-      saved: (await loadQdrantSettings(engine.store)) ?? null,
+      saved: (await loadQdrantSettings(engine.ports.kv)) ?? null,
       vectors: support.enabled ? support.reason || 'the store' : `off: ${support.reason}`,
     };
   };
@@ -60,7 +60,7 @@ export function registerQdrantSettingsRoutes(app: Api, deps: RouteDeps): void {
       responses: { 200: json(QdrantViewSchema, 'Saved'), ...errorResponses(400, 403) },
     }),
     async (c) => {
-      await saveQdrantSettings(engine.store, c.req.valid('json'));
+      await saveQdrantSettings(engine.ports.kv, c.req.valid('json'));
       return c.json(await view(), 200);
     },
   );

@@ -25,7 +25,7 @@ export function registerSourceStatusRoutes(app: Api, deps: RouteDeps): void {
         deps.scheduler.stateOf(source.id),
         deps.queue
           ? listDeadJobs(
-              { queue: deps.queue, sources: deps.engine.store },
+              { queue: deps.queue, sources: deps.engine.ports.sources },
               { userId: p.user.id, isAdmin: p.user.isAdmin },
               { sourceId: source.id },
             )

@@ -42,7 +42,7 @@ export function registerSystemRoutes(app: Api, deps: RouteDeps, metrics: Metrics
       },
     }),
     async (c) => {
-      const store = deps.engine.store;
+      const store = deps.engine.ports.lifecycle;
       try {
         await store.ping();
       } catch (err) {

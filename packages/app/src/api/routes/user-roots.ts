@@ -20,7 +20,7 @@ const adminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
  * their config, but every sync and check re-checks it, so narrowing the roots stops reads outside them at once.
  */
 export function registerUserRootRoutes(app: Api, deps: RouteDeps): void {
-  const store = deps.engine.store;
+  const store = deps.engine.ports.auth;
   app.openapi(
     createRoute({
       method: 'put',

@@ -20,7 +20,7 @@ const adminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** Users and their tokens: admin tokens only. */
 export function registerUserRoutes(app: Api, deps: RouteDeps): void {
-  const store = deps.engine.store;
+  const store = deps.engine.ports.auth;
 
   app.openapi(
     createRoute({

@@ -57,7 +57,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       const qdrant =
         config.qdrant === undefined || config.qdrant === null ? config.qdrant : parseQdrantSettings(config.qdrant);
       const engine = await ctx.engine();
-      const userChanges = await planUsers(engine.store, config.users);
+      const userChanges = await planUsers(engine.ports.auth, config.users);
       // Compared with the declared (plaintext) configs: secret fields sealed at rest are opened first.
       const existing = await Promise.all(
         (await engine.sources.list(LOCAL_USER_ID)).map(async (s) => ({
@@ -106,7 +106,7 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
       }
       let applied = false;
       if (!opts.dryRun && userChanges.length > 0) {
-        await applyUsers(engine.store, config.users, userChanges);
+        await applyUsers(engine.ports.auth, config.users, userChanges);
         applied = true;
       }
       if (!opts.dryRun && privacy) {
@@ -114,11 +114,11 @@ export function registerApply(program: Command, ctx: CliContext, state: ExitStat
         applied = true;
       }
       if (!opts.dryRun && embeddings !== undefined) {
-        await saveEmbeddingsSettings(engine.store, embeddings);
+        await saveEmbeddingsSettings(engine.ports.kv, embeddings);
         applied = true;
       }
       if (!opts.dryRun && qdrant !== undefined) {
-        await saveQdrantSettings(engine.store, qdrant);
+        await saveQdrantSettings(engine.ports.kv, qdrant);
         applied = true;
       }
       if (!opts.dryRun && changes > 0) {

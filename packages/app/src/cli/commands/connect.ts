@@ -27,11 +27,11 @@ async function openFlow(ctx: CliContext) {
   const engine = await ctx.engine();
   const clients = oauthClientsFromEnv(ctx.io.env);
   const vault = createVault({
-    store: engine.store,
+    store: engine.ports.vault,
     keyring: await loadKeyring({ env: ctx.io.env, dataDir: ctx.dataDir }),
     oauth: clients,
   });
-  return { engine, clients, flow: createOAuthFlow({ store: engine.store, vault, clients }) };
+  return { engine, clients, flow: createOAuthFlow({ store: engine.ports.vault, vault, clients }) };
 }
 
 /** `tributary connect <source>` and `tributary disconnect <source>`. */

@@ -134,7 +134,7 @@ export function registerPluginCommands(connectors: Command, ctx: CliContext, _st
       const removed = p.removePlugin(ctx.dataDir, name);
       // Its registry row goes too (enabled flag, connector-wide feature settings): installed again later, it starts
       // from its manifest's defaults instead of a stale "disabled".
-      await (await ctx.engine()).store.connectorRegistry?.remove(name);
+      await (await ctx.engine()).connectors.registry.forget(name);
       if (opts.json) return ctx.out.json({ removed: name, package: removed?.package, version: removed?.version });
       ctx.out.line(`Removed plugin ${name}${removed ? ` (${removed.package}@${removed.version})` : ''}.`);
     });

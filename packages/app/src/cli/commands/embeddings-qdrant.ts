@@ -17,8 +17,8 @@ export function registerQdrantSettings(embeddings: Command, ctx: CliContext): vo
     .action(async (opts: { json?: boolean }) => {
       const { loadQdrantSettings, resolveQdrant } = await settings();
       const engine = await ctx.engine();
-      const saved = (await loadQdrantSettings(engine.store)) ?? null;
-      const active = await resolveQdrant(ctx.io.env, engine.store);
+      const saved = (await loadQdrantSettings(engine.ports.kv)) ?? null;
+      const active = await resolveQdrant(ctx.io.env, engine.ports.kv);
       const view = {
         saved,
         active: active
@@ -54,7 +54,7 @@ export function registerQdrantSettings(embeddings: Command, ctx: CliContext): vo
         url: opts.url,
         ...(opts.collectionPrefix !== undefined ? { collectionPrefix: opts.collectionPrefix } : {}),
       };
-      const saved = await saveQdrantSettings((await ctx.engine()).store, raw);
+      const saved = await saveQdrantSettings((await ctx.engine()).ports.kv, raw);
       if (opts.json) return ctx.out.json({ saved });
       ctx.out.line(`Saved: Qdrant at ${saved!.url}.`);
       ctx.out.note(
@@ -67,7 +67,7 @@ export function registerQdrantSettings(embeddings: Command, ctx: CliContext): vo
     .description('remove the saved Qdrant settings (vectors stay in the store unless the environment names Qdrant)')
     .action(async () => {
       const { saveQdrantSettings } = await settings();
-      await saveQdrantSettings((await ctx.engine()).store, null);
+      await saveQdrantSettings((await ctx.engine()).ports.kv, null);
       ctx.out.line('Saved Qdrant settings cleared.');
     });
 }

@@ -46,8 +46,8 @@ export function registerEmbeddings(program: Command, ctx: CliContext, _state: Ex
     .action(async (opts: { json?: boolean }) => {
       const { describeEmbeddings, loadEmbeddingsSettings, resolveEmbeddings } = await settings();
       const engine = await ctx.engine();
-      const saved = await loadEmbeddingsSettings(engine.store);
-      const active = await resolveEmbeddings(ctx.io.env, engine.store);
+      const saved = await loadEmbeddingsSettings(engine.ports.kv);
+      const active = await resolveEmbeddings(ctx.io.env, engine.ports.kv);
       const view = {
         saved: saved ? describeEmbeddings(saved) : null,
         active: active ? { ...describeEmbeddings(active.config), origin: active.origin } : null,
@@ -85,7 +85,7 @@ export function registerEmbeddings(program: Command, ctx: CliContext, _state: Ex
       if (opts.batchSize !== undefined) raw.batchSize = whole('batch-size', opts.batchSize);
       if (opts.maxTokens !== undefined) raw.maxTokens = whole('max-tokens', opts.maxTokens);
       const engine = await ctx.engine();
-      const saved = await saveEmbeddingsSettings(engine.store, raw);
+      const saved = await saveEmbeddingsSettings(engine.ports.kv, raw);
       if (opts.json) return ctx.out.json({ saved: saved && describeEmbeddings(saved) });
       ctx.out.line(`Saved: ${opts.provider} ${String(raw.model ?? raw.modelDir)}.`);
       ctx.out.note(
@@ -98,7 +98,7 @@ export function registerEmbeddings(program: Command, ctx: CliContext, _state: Ex
     .description('remove the saved settings (keyword search only, unless the environment configures embeddings)')
     .action(async () => {
       const { saveEmbeddingsSettings } = await settings();
-      await saveEmbeddingsSettings((await ctx.engine()).store, null);
+      await saveEmbeddingsSettings((await ctx.engine()).ports.kv, null);
       ctx.out.line('Saved embeddings settings cleared.');
     });
 
@@ -110,7 +110,7 @@ export function registerEmbeddings(program: Command, ctx: CliContext, _state: Ex
     .action(async (words: string[], opts: { json?: boolean }) => {
       const { resolveEmbeddings } = await settings();
       const { createEmbedder } = await import('@tributary/engine/embedding/embedder');
-      const resolved = await resolveEmbeddings(ctx.io.env, (await ctx.engine()).store);
+      const resolved = await resolveEmbeddings(ctx.io.env, (await ctx.engine()).ports.kv);
       if (!resolved)
         throw new TributaryError('invalid_config', 'No embeddings configured: see `tributary embeddings set --help`.', {
           issues: [{ path: 'embeddings', message: 'not configured' }],

@@ -28,7 +28,7 @@ export function registerExport(program: Command, ctx: CliContext, state: ExitSta
           : createWriteStream(path.resolve(ctx.io.cwd, opts.output), { mode: 0o600 });
       let count = 0;
       try {
-        for await (const memory of engine.store.exportMemories(source.id, {
+        for await (const memory of engine.ports.memories.exportMemories(source.id, {
           includeDeleted: opts.includeDeleted === true,
         })) {
           const line = `${JSON.stringify({ ...memory, sourceName: source.name, connector: source.sourceType })}\n`;

@@ -82,7 +82,7 @@ export function registerServe(program: Command, ctx: CliContext, _state: ExitSta
       const publicUrl = publicUrlFromEnv(ctx.io.env);
       try {
         const token = await ensureBootstrapToken(
-          engine.store,
+          engine.ports.auth,
           ctx.io.env.TRIBUTARY_DATABASE_URL ? undefined : ctx.dataDir,
         );
         const server = await startServer({

@@ -27,7 +27,7 @@ export function registerTokens(program: Command, ctx: CliContext, _state: ExitSt
     .option('--metrics', 'may only read /api/v1/metrics (for Prometheus)')
     .option('--json', 'print the token as JSON')
     .action(async (opts: CreateFlags) => {
-      const store = (await ctx.engine()).store;
+      const store = (await ctx.engine()).ports.auth;
       const userId = opts.user ?? LOCAL_USER_ID;
       if (!(await store.getUser(userId))) {
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(userId))
@@ -66,7 +66,7 @@ export function registerTokens(program: Command, ctx: CliContext, _state: ExitSt
     .option('--user <id>', 'only this user’s tokens')
     .option('--json', 'print as JSON')
     .action(async (opts: { user?: string; json?: boolean }) => {
-      const list = await (await ctx.engine()).store.listTokens(opts.user);
+      const list = await (await ctx.engine()).ports.auth.listTokens(opts.user);
       if (opts.json) return ctx.out.json({ tokens: list.map(({ tokenHash: _hash, ...rest }) => rest) });
       if (list.length === 0) return ctx.out.line('No tokens. Create one with `tributary tokens create`.');
       const rows = list.map((t) => [
@@ -85,7 +85,7 @@ export function registerTokens(program: Command, ctx: CliContext, _state: ExitSt
     .argument('<id>', 'the token id (see `tributary tokens list`)')
     .description('revoke a token: it is refused from now on')
     .action(async (id: string) => {
-      if (!(await (await ctx.engine()).store.revokeToken(id))) {
+      if (!(await (await ctx.engine()).ports.auth.revokeToken(id))) {
         throw new TributaryError('not_found', `No active token "${id}". See \`tributary tokens list\`.`);
       }
       ctx.out.line(`Revoked token ${id}.`);

@@ -18,7 +18,7 @@ export function registerUsers(program: Command, ctx: CliContext, _state: ExitSta
     .description('list users with their allowed roots')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const list = await (await ctx.engine()).store.listUsers();
+      const list = await (await ctx.engine()).ports.auth.listUsers();
       if (opts.json) return ctx.out.json({ users: list });
       const rows = list.map((u) => [
         u.id,
@@ -37,7 +37,7 @@ export function registerUsers(program: Command, ctx: CliContext, _state: ExitSta
     .option('--root <dir...>', 'folders on this server their local sources may read')
     .description('create a user (never an admin; local sources only inside the roots given)')
     .action(async (id: string, opts: { name?: string; root?: string[] }) => {
-      const store = (await ctx.engine()).store;
+      const store = (await ctx.engine()).ports.auth;
       if (!/^[A-Za-z0-9._-]{1,100}$/.test(id))
         throw new TributaryError('invalid_input', `User id "${id}": use letters, digits, dot, dash or underscore.`);
       if (await store.getUser(id)) throw new TributaryError('conflict', `User "${id}" exists.`);
@@ -57,7 +57,7 @@ export function registerUsers(program: Command, ctx: CliContext, _state: ExitSta
       if (!opts.none && dirs.length === 0)
         throw new TributaryError('invalid_input', 'Give the folders, or --none to remove every allowed root.');
       const roots = normalizeRoots(opts.none ? [] : dirs);
-      const user = await (await ctx.engine()).store.setUserAllowedRoots(id, roots);
+      const user = await (await ctx.engine()).ports.auth.setUserAllowedRoots(id, roots);
       if (!user) throw new TributaryError('not_found', `No user "${id}". See \`tributary users list\`.`);
       ctx.out.line(`Allowed roots of ${id}: ${user.allowedRoots.join(', ') || 'none'}.`);
     });
