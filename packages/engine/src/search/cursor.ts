@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { TributaryError } from '@tributary/sdk';
 import type { RankedSearchQuery, SearchMode } from './types.js';
 
@@ -11,7 +11,7 @@ interface CursorState {
 function fingerprint(query: RankedSearchQuery, mode: SearchMode): string {
   const { cursor: _c, limit: _l, mode: _m, offset: _o, ...rest } = query;
   const canonical = JSON.stringify(rest, Object.keys(rest).sort());
-  return createHash('sha256').update(`${mode}\n${canonical}`).digest('base64url').slice(0, 16);
+  return hash('sha256', `${mode}\n${canonical}`, 'base64url').slice(0, 16);
 }
 
 /** An opaque cursor: the next offset, bound to this query so it cannot page another one. */
