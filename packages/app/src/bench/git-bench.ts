@@ -69,9 +69,14 @@ export async function benchGitPhase(): Promise<void> {
   const diffs = process.env.BENCH_GIT_DIFFS === '1';
   const repoDir = path.join(os.tmpdir(), `tributary-bench-git-${commits}`);
   const gen = await timed(() => generateBenchRepo(repoDir, commits));
-  const rawStart = cpuSeconds();
-  const raw = await timed(() => rawGitLog(repoDir, diffs));
-  const rawCpu = cpuSince(rawStart);
+  // The raw walk runs before AND after the sync, and the faster of the two is the baseline: on a shared machine the
+  // load changes during a minute-long sync, and the stricter baseline keeps the ratio honest.
+  const rawRun = async () => {
+    const start = cpuSeconds();
+    const t = await timed(() => rawGitLog(repoDir, diffs));
+    return { seconds: t.seconds, cpu: cpuSince(start).children };
+  };
+  const rawBefore = await rawRun();
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-gitdb-'));
   try {
@@ -88,20 +93,32 @@ export async function benchGitPhase(): Promise<void> {
     const sync = await timed(() => engine.sync(source.id));
     const syncCpu = cpuSince(syncStart);
     await engine.close();
+    const rawAfter = await rawRun();
+    const raw = rawBefore.seconds <= rawAfter.seconds ? rawBefore : rawAfter;
+    const rawCpu = Math.min(rawBefore.cpu, rawAfter.cpu);
     if (sync.result.created !== commits)
       throw new Error(`bench: expected ${commits} commits created, got ${sync.result.created}`);
     const rawRate = commits / raw.seconds;
     const rate = commits / sync.seconds;
     printTable(`git connector (${fmt(commits)} commits${diffs ? ', diffs feature on' : ''}, SQLite)`, [
       ['repository', `${repoDir} (generated in ${fmt(gen.seconds, 1)} s, reused when present)`],
-      [`raw git log --numstat${diffs ? ' --patch' : ''}`, `${fmt(rawRate)} commits/s (${fmt(raw.seconds, 1)} s)`],
+      [
+        `raw git log --numstat${diffs ? ' --patch' : ''}`,
+        `${fmt(rawRate)} commits/s (best of ${fmt(rawBefore.seconds, 1)} s before and ${fmt(rawAfter.seconds, 1)} s after the sync)`,
+      ],
       [
         'sync (runner + pipeline + store)',
         `${fmt(rate)} commits/s (${fmt(sync.seconds, 1)} s) → ratio ${fmt(rate / rawRate, 2)} (target ≥ 0.50)`,
       ],
       [
         'CPU time',
-        `raw git ${fmt(rawCpu.children, 1)} s; sync ${fmt(syncCpu.total, 1)} s (node ${fmt(syncCpu.self, 1)} s + git ${fmt(syncCpu.children, 1)} s) → CPU ratio ${fmt(rawCpu.children / syncCpu.total, 2)}`,
+        `raw git ${fmt(rawCpu, 1)} s; sync ${fmt(syncCpu.total, 1)} s (node ${fmt(syncCpu.self, 1)} s + git ${fmt(syncCpu.children, 1)} s)`,
+      ],
+      [
+        'CPU ratio',
+        // git and the engine run side by side (read-ahead worker): on two idle cores the sync takes about as long as
+        // the busier of the two; on one core, their sum.
+        `${fmt(rawCpu / Math.max(syncCpu.self, syncCpu.children), 2)} on 2 free cores (raw ÷ max(node, git)); ${fmt(rawCpu / syncCpu.total, 2)} on 1 core (raw ÷ sum)`,
       ],
       ['peak RSS', `${peakRssMb()} MB (target ≤ 250)`],
     ]);
