@@ -148,6 +148,32 @@ describe('obsidian connector on the dataview test vault', () => {
     expect(state.snapshot().size).toBe(notes - 1);
   });
 
+  it('reads notes ahead (by count and by bytes) yet gives every note its own content, in walk order', async () => {
+    // Big notes among small ones exercise the byte budget of the read-ahead; unchanged notes between edited ones
+    // exercise skipping what the queue does not hold.
+    for (let i = 0; i < 120; i++) {
+      const big = [7, 8, 9].includes(i % 40) ? `${'filler words '.repeat(300_000)}\n` : '';
+      write(`ahead/n-${String(i).padStart(3, '0')}.md`, `# N ${i}\n\nmarker-${i}-end\n${big}`);
+    }
+    const first = await read({ vaultPath: vault, pageSize: 9 });
+    const ahead = itemsOf(first).filter((i) => i.externalId.startsWith('ahead/'));
+    expect(ahead.map((i) => i.externalId)).toEqual(markdownFiles(vault, 'ahead'));
+    for (const item of ahead) {
+      const n = Number(/n-(\d+)\.md$/.exec(item.externalId)![1]);
+      expect(item.content).toContain(`marker-${n}-end`);
+    }
+    for (const i of [3, 50, 51, 119])
+      appendFileSync(path.join(vault, 'ahead', `n-${String(i).padStart(3, '0')}.md`), 'edited\n');
+    const inc = itemsOf(await read({ vaultPath: vault, pageSize: 9 }, last(first)));
+    expect(inc.map((i) => i.externalId)).toEqual([
+      'ahead/n-003.md',
+      'ahead/n-050.md',
+      'ahead/n-051.md',
+      'ahead/n-119.md',
+    ]);
+    expect(inc.map((i) => /marker-(\d+)-end/.exec(i.content)![1])).toEqual(['3', '50', '51', '119']);
+  });
+
   it('a first sync bounded by backfillDays keeps its bound when resumed mid-scan', async () => {
     const old = new Date('2020-01-01T00:00:00Z');
     for (let i = 0; i < 12; i++) {

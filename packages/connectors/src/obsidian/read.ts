@@ -14,7 +14,7 @@ import {
 import { MAX_NOTE_BYTES, type ObsidianConfig } from './config.js';
 import { toNoteItem } from './map.js';
 import { createLinkResolver, parseNote } from './parse.js';
-import { ignoreMatcher, openVault, walkVault, type WalkSkip } from './client.js';
+import { STAT_BATCH, ignoreMatcher, openVault, walkVault, type WalkSkip } from './client.js';
 import { guardedExclusion } from '../lib/guard.js';
 import { loadStateRecords } from '../lib/state-records.js';
 
@@ -35,6 +35,39 @@ function throwIfAborted(signal: AbortSignal): void {
 function freeId(rel: string, used: Set<string>): string {
   if (!used.has(rel)) return rel;
   for (let n = 2; ; n++) if (!used.has(`${rel}#${n}`)) return `${rel}#${n}`;
+}
+
+/** Notes read ahead at most (count, and bytes by their listed sizes). */
+const READ_AHEAD = STAT_BATCH;
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Reads `queue` (the notes to read, in the order they will be asked for) a few files ahead: one read at a time waits
+ * for a thread-pool round trip per note, and on a busy machine that wait, not the work, made a first sync's time
+ * erratic. Memory stays bounded by READ_AHEAD_BYTES (or one note). A failed read resolves to its Error.
+ */
+function readAhead(queue: NoteFile[]): (note: NoteFile) => Promise<Buffer | Error> {
+  const inFlight = new Map<string, { size: number; read: Promise<Buffer | Error> }>();
+  let next = 0;
+  let bytes = 0;
+  const fill = (): void => {
+    while (next < queue.length) {
+      const n = queue[next]!;
+      if (inFlight.size > 0 && (inFlight.size >= READ_AHEAD || bytes + n.s > READ_AHEAD_BYTES)) return;
+      inFlight.set(n.rel, { size: n.s, read: readFile(n.abs).catch((err: Error) => err) });
+      bytes += n.s;
+      next++;
+    }
+  };
+  return (note) => {
+    fill();
+    const entry = inFlight.get(note.rel);
+    if (!entry) return readFile(note.abs).catch((err: Error) => err); // not in the queue: read it now
+    inFlight.delete(note.rel);
+    bytes -= entry.size;
+    fill();
+    return entry.read;
+  };
 }
 
 /** The notes' records committed so far (one pass over connector state, paged by the engine). */
@@ -100,6 +133,13 @@ export async function* readVault(ctx: Ctx): AsyncGenerator<Page<ObsidianCheckpoi
     message: `${s.rel}: ${s.reason}`,
   }));
   let done = 0;
+  const readNote = readAhead(
+    notes.filter((n) => {
+      const old = prev.get(n.rel);
+      if (old && old.m === n.m && old.s === n.s) return false;
+      return (old || sinceMs === undefined || n.m >= sinceMs) && n.s <= MAX_NOTE_BYTES;
+    }),
+  );
   for (const note of notes) {
     throwIfAborted(ctx.signal);
     const old = prev.get(note.rel);
@@ -113,14 +153,10 @@ export async function* readVault(ctx: Ctx): AsyncGenerator<Page<ObsidianCheckpoi
       });
     } else {
       let buf: Buffer | undefined;
-      try {
-        buf = await readFile(note.abs);
-      } catch (err) {
-        errors.push({
-          externalId: noteId(note.rel, old),
-          message: `${note.rel}: cannot read (${(err as Error).message})`,
-        });
-      }
+      const got = await readNote(note);
+      if (got instanceof Error) {
+        errors.push({ externalId: noteId(note.rel, old), message: `${note.rel}: cannot read (${got.message})` });
+      } else buf = got;
       if (buf) {
         const h = createHash('sha256').update(buf).digest('hex');
         if (old && old.h === h)
