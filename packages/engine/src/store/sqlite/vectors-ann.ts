@@ -50,6 +50,8 @@ interface Graph {
   syncing: Promise<number> | null;
   /** The worker is rebuilding from vec0 (close does not wait for that). */
   building: boolean;
+  /** Called when the worker reports that a rebuild started (close waits for that report or the sync's end). */
+  onBuilding: (() => void) | null;
   pending: Map<number, Pending>;
   /** Ended on purpose (close, drop): its exit is no failure. */
   ended: boolean;
@@ -101,7 +103,15 @@ export function createAnnSide(db: Database.Database, dbPath: string, options: Hn
     const worker = startWorker({ dbPath: base, tbl, table, dimensions, ...settings });
     // An idle graph never keeps the process alive; close() ends it.
     worker.unref();
-    const g: Graph = { worker, generation: -1, syncing: null, building: false, pending: new Map(), ended: false };
+    const g: Graph = {
+      worker,
+      generation: -1,
+      syncing: null,
+      building: false,
+      onBuilding: null,
+      pending: new Map(),
+      ended: false,
+    };
     const fail = (err: Error): void => {
       if (graphs.get(tbl) === g) graphs.delete(tbl);
       if (!g.ended) failedAt.set(tbl, Date.now());
@@ -111,8 +121,10 @@ export function createAnnSide(db: Database.Database, dbPath: string, options: Hn
     };
     worker.on('message', (msg: FromWorker) => {
       if (msg.op === 'state') g.generation = msg.generation;
-      else if (msg.op === 'building') g.building = true;
-      else {
+      else if (msg.op === 'building') {
+        g.building = true;
+        g.onBuilding?.();
+      } else {
         const p = g.pending.get(msg.id);
         g.pending.delete(msg.id);
         if (msg.op === 'failed')
@@ -243,6 +255,12 @@ export function createAnnSide(db: Database.Database, dbPath: string, options: Hn
       await Promise.all(
         all.map(async ([, g]) => {
           g.ended = true;
+          // A sync just posted may turn out to be a rebuild: known when the worker says so or the sync ends.
+          if (g.syncing && !g.building)
+            await Promise.race([
+              g.syncing.catch(() => undefined),
+              new Promise<void>((resolve) => (g.onBuilding = resolve)),
+            ]);
           // A failed save only costs a rebuild at the next open: close goes on.
           if (!g.building) await call(g, { op: 'save', id: ++nextId }).catch(() => undefined);
           await g.worker.terminate();
