@@ -10,7 +10,7 @@ import { generateKey, keyringFromKey } from '../vault/keyring.js';
 import { createVault, type Vault } from '../vault/vault.js';
 import { SECRET_MASK } from '../vault/config-secrets.js';
 import { createEngine } from './create-engine.js';
-import type { Engine } from './types.js';
+import type { EngineWithStore } from './types.js';
 
 const API_KEY = 'config-api-key-plaintext-91c2d3';
 const NEXT_KEY = 'config-api-key-rotated-by-user-44e5';
@@ -49,7 +49,9 @@ afterEach(async () => {
   seen.length = 0;
 });
 
-async function setup(withVault = true): Promise<{ engine: Engine; vault: Vault; dir: string; logs: LogRecord[] }> {
+async function setup(
+  withVault = true,
+): Promise<{ engine: EngineWithStore; vault: Vault; dir: string; logs: LogRecord[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-config-secrets-'));
   const store = createSqliteStore({ path: path.join(dir, 'tributary.db') });
   await store.migrate();

@@ -234,8 +234,6 @@ export interface EngineWithStore extends Engine {
 }
 
 export interface Engine {
-  /** @deprecated the whole store; use {@link Engine.ports} (leaving the facade while the app moves onto the ports) */
-  readonly store: MemoryStore;
   /** The store's narrow ports (see {@link EnginePorts}). */
   readonly ports: EnginePorts;
   connectors: {

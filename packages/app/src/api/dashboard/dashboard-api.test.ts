@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, createSqliteStore, type Engine } from '@tributary/engine';
+import { createEngine, createSqliteStore, type EngineWithStore } from '@tributary/engine';
 import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
 import { builtinConnectors } from '@tributary/connectors';
 import { issueToken } from '../../auth/tokens.js';
@@ -12,7 +12,7 @@ import { createDashboardState, loginLink, type DashboardState } from './state.js
 
 const vault = path.join(repoRoot, '..', 'shared', 'testdata', 'obsidian', 'dataview-test-vault');
 let dir: string;
-let engine: Engine;
+let engine: EngineWithStore;
 let server: RunningServer;
 let state: DashboardState;
 let adminToken: string;

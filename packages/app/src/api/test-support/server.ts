@@ -12,7 +12,7 @@ import {
   keyringFromKey,
   LOCAL_USER_ID,
   protectedPathsOf,
-  type Engine,
+  type EngineWithStore,
   type EngineOptions,
   type JobQueue,
   type OAuthClients,
@@ -31,7 +31,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface TestServer {
   url: string;
-  engine: Engine;
+  /** The whole store too: tests assert what it holds. */
+  engine: EngineWithStore;
   metrics: Metrics;
   /** The SQLite job queue the API lists dead letters from. */
   queue: JobQueue;
