@@ -130,4 +130,48 @@ describe('syncFiles', () => {
       ['C', 'D', 'E'],
     ]);
   });
+
+  it('pages hold about 1M characters by default: 400 KB messages go two or three to a page', async () => {
+    const entries = Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, sig: '1', id: `M${i}` }));
+    const pages = [];
+    for await (const p of syncFiles({
+      entries,
+      state: createMemoryState(),
+      resumed: false,
+      pageSize: 500,
+      signal: new AbortController().signal,
+      load: async (e) => ({ externalId: e.id, stream: 'messages', content: 'x'.repeat(400_000) }),
+    }))
+      pages.push(p.items?.length);
+    expect(pages).toEqual([3, 3]);
+  });
+
+  it('commits finalState with the last page only, after the deletes are settled', async () => {
+    const first = await run([
+      { key: 'a', sig: '1', id: 'A' },
+      { key: 'b', sig: '1', id: 'B' },
+      { key: 'c', sig: '1', id: 'C' },
+    ]);
+    const pages = [];
+    for await (const p of syncFiles({
+      entries: [
+        { key: 'a', sig: '1', id: 'A' },
+        { key: 'd', sig: '1', id: 'D' },
+        { key: 'e', sig: '1', id: 'E' },
+        { key: 'f', sig: '1', id: 'F' },
+      ],
+      state: first.state,
+      resumed: true,
+      pageSize: 2,
+      signal: new AbortController().signal,
+      load: async (e) => item(e.key.toUpperCase()),
+      finalState: async () => ({ set: { 'd:INBOX': 'stamp' }, delete: ['d:Gone'] }),
+    }))
+      pages.push(p);
+    const last = pages.at(-1)!;
+    expect(last.deletes?.sort()).toEqual(['B', 'C']);
+    expect(last.state?.set?.['d:INBOX']).toBe('stamp');
+    expect(last.state?.delete).toContain('d:Gone');
+    expect(pages.slice(0, -1).some((p) => JSON.stringify(p.state ?? {}).includes('d:'))).toBe(false);
+  });
 });

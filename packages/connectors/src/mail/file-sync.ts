@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ConnectorState, Item, Page } from '@tributary/sdk';
+import type { ConnectorState, Item, Page, PageState } from '@tributary/sdk';
 import { IdRefs, StateBatch, stateKey } from './state-batch.js';
 
 /**
@@ -27,9 +27,12 @@ export interface FileSyncOptions<E extends FileEntry> {
   resumed: boolean;
   pageSize: number;
   /**
-   * A page also ends once its items hold this many characters of content and title: a run of large messages
-   * (a folder of 1.5 MB patches) then makes smaller pages instead of a page of hundreds of MB in memory.
-   * @default 4,000,000
+   * A page also ends once its items hold this many characters of content and title. What a page holds stays alive
+   * until the engine has committed it, long enough to be promoted to V8's old generation, where it lingers as garbage
+   * until the next full collection. On 20k real patch mails (a quarter of a GB, half of it in 250 mails over 128 KB),
+   * 1M-character pages (and no page held back, see `finalState`) instead of 4M lowered the heap's peak from 206 to
+   * 158 MB at the same CPU.
+   * @default 1,000,000
    */
   maxPageChars?: number;
   signal: AbortSignal;
@@ -37,6 +40,12 @@ export interface FileSyncOptions<E extends FileEntry> {
   load(entry: E): Promise<Item | undefined>;
   /** Failures found while listing (an unreadable folder), reported on the first page. */
   listErrors?: Array<{ message: string }>;
+  /**
+   * State the connector commits with the run's last page only, called once every file is read and every delete
+   * settled (Maildir's folder stamps: only a complete run may vouch that nothing changed). Passing it here, rather
+   * than holding each page back until the next one shows it was not the last, keeps one page in memory instead of two.
+   */
+  finalState?: () => Promise<PageState | undefined>;
 }
 
 type FileRecord = [sig: string, id: string];
@@ -64,7 +73,7 @@ export async function* syncFiles<E extends FileEntry>(
   const checkpoint: FileSyncCheckpoint = { format: 'state-v1', files: present.size };
   let carried = [...(opts.listErrors ?? [])];
   let yielded = false;
-  const maxChars = opts.maxPageChars ?? 4_000_000;
+  const maxChars = opts.maxPageChars ?? 1_000_000;
   for (let next = 0; next < todo.length;) {
     const items = new Map<string, Item>();
     const errors: Array<{ externalId?: string; message: string }> = carried;
@@ -105,7 +114,13 @@ export async function* syncFiles<E extends FileEntry>(
     yield { items: [], errors: carried.splice(0), state: batch.take(), checkpoint };
   }
   const deletes = await refs.settle();
-  const state = batch.take();
+  const state = mergeState(batch.take(), await opts.finalState?.());
   if (deletes.length || state || carried.length || !yielded)
     yield { items: [], deletes, errors: carried, state, checkpoint };
+}
+
+/** Both changes in one (their keys never overlap: the connector's final keys use prefixes of their own). */
+function mergeState(a: PageState | undefined, b: PageState | undefined): PageState | undefined {
+  if (!a || !b) return a ?? b;
+  return { set: { ...a.set, ...b.set }, delete: [...(a.delete ?? []), ...(b.delete ?? [])] };
 }

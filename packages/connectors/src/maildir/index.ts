@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { defineConnector, type Page } from '@tributary/sdk';
+import { defineConnector } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { syncFiles, type FileSyncCheckpoint } from '../mail/file-sync.js';
+import { syncFiles } from '../mail/file-sync.js';
 import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listFolders, listMessages, readMessage, selectFolders } from './client.js';
@@ -36,12 +36,10 @@ export const maildirConnector = defineConnector({
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
     const trusted = listErrors.length === 0;
-    // The stamps go with the run's last page: only a complete run may vouch that nothing changed since.
-    let held: Page<FileSyncCheckpoint> | undefined;
-    for await (const page of syncFiles({
+    yield* syncFiles({
       entries,
       state: ctx.state,
-      resumed: ctx.checkpoint !== undefined,
+      resumed,
       pageSize: ctx.config.pageSize,
       signal: ctx.signal,
       listErrors,
@@ -60,19 +58,9 @@ export const maildirConnector = defineConnector({
           },
         });
       },
-    })) {
-      if (held) yield held;
-      held = page;
-    }
-    const dirs = await recordStamps(ctx.state, resumed, stamps, trusted);
-    const state = held!.state ?? {};
-    yield {
-      ...held!,
-      state: {
-        set: { ...state.set, ...dirs.set },
-        delete: [...(state.delete ?? []), ...(dirs.delete ?? [])],
-      },
-    };
+      // The stamps go with the run's last page: only a complete run may vouch that nothing changed since.
+      finalState: () => recordStamps(ctx.state, resumed, stamps, trusted),
+    });
   },
 });
 
