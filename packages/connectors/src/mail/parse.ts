@@ -69,15 +69,21 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
   if (headerSection(raw).includes(0))
     throw new TributaryError('record_invalid', 'The message headers contain NUL bytes: not a mail message.');
   let email: Email;
+  let header: Uint8Array | undefined;
   try {
-    email = await postalParse(repairEncodedWords(raw), options.fullParse === true);
+    ({ email, header } = await postalParse(repairEncodedWords(raw), options.fullParse === true));
   } catch (err) {
     throw new TributaryError('record_invalid', `The message could not be parsed: ${(err as Error).message}`, {
       cause: err,
     });
   }
   const headerless = !email.headerLines.some((h) => h.line.includes(':'));
-  const head = new TextDecoder('latin1').decode(raw.byteLength > 2_000_000 ? raw.subarray(0, 2_000_000) : raw);
+  // What the charset and Content-Type checks read: a simple message's header section (its body is plain text in a
+  // charset of the fast path, so words in it such as "charset=utf-7" declare nothing), else the first 2 MB, part
+  // headers included. Not the whole of a large patch mail: a copy the size of the message for a few regex tests.
+  const head = new TextDecoder('latin1').decode(
+    header ?? (raw.byteLength > 2_000_000 ? raw.subarray(0, 2_000_000) : raw),
+  );
   let text = headerless ? new TextDecoder().decode(raw) : bodyText(email, head);
   if (hasUtf7Body(head)) text = decodeUtf7(text);
   if (hasUtf7Words(head)) utf7Headers(email);
@@ -106,15 +112,18 @@ export async function parseMail(raw: Uint8Array, options: ParseOptions = {}): Pr
   };
 }
 
-/** postal-mime's parse, through the fast path of {@link splitSimpleText} when the message allows it. */
-async function postalParse(raw: Uint8Array, full: boolean): Promise<Email> {
+/**
+ * postal-mime's parse, through the fast path of {@link splitSimpleText} when the message allows it (then with the
+ * header section the fast path split off).
+ */
+async function postalParse(raw: Uint8Array, full: boolean): Promise<{ email: Email; header?: Uint8Array }> {
   // Attached messages (message/rfc822) are attachments, not body: a forward's original is not the sender's text.
   const opts = { attachmentEncoding: 'arraybuffer', forceRfc822Attachments: true } as const;
   const simple = full ? undefined : splitSimpleText(raw);
-  if (!simple) return PostalMime.parse(raw, opts);
+  if (!simple) return { email: await PostalMime.parse(raw, opts) };
   const email = await PostalMime.parse(simple.header, opts);
   email.text = simple.text;
-  return email;
+  return { email, header: simple.header };
 }
 
 /** The bytes before the first blank line (at most 8 KiB): binary junk there means the file is not mail. */

@@ -61,4 +61,13 @@ describe('the fast path for single-part text mail', () => {
       expect(splitSimpleText(msg(h)), h).toBeUndefined();
     expect(splitSimpleText(Buffer.from('From: a@example.org\nSubject: no body'))).toBeUndefined();
   });
+
+  it('reads charsets from the header section only: a patch that quotes "charset=utf-7" keeps its text', async () => {
+    const raw = Buffer.from(
+      'Message-ID: <p@x>\nContent-Type: text/plain; charset=UTF-8\n\nA test mail:\n' +
+        '+Content-Type: text/plain; charset=utf-7\n+\n+Gr+APw-n\n',
+    );
+    const mail = await parseMail(raw);
+    expect(mail.text).toBe('A test mail:\n+Content-Type: text/plain; charset=utf-7\n+\n+Gr+APw-n');
+  });
 });
