@@ -18,6 +18,8 @@ interface Step {
 const NEW = 100;
 const GONE = 50;
 const TIME = '/usr/bin/time';
+// packages/app/dist/cli/main.js, from dist/bench/ and from src/bench/ alike (what `tributary` runs).
+const CLI = path.resolve(fileURLToPath(import.meta.url), '../../../dist/cli/main.js');
 
 /**
  * Maildir of N real patch mails (default 20,000; BENCH_MAILDIR_MESSAGES) indexed in the same round by Tributary's
@@ -72,6 +74,8 @@ export async function benchMaildirPhase(): Promise<void> {
     for (const [name, tool] of Object.entries(tools))
       if (typeof tool !== 'string') rounds.changed![name] = logged(name, 'changed', tool.run());
 
+    const searches = searchRounds(tools);
+
     const show = (s: Step | string | undefined, base: Step | string | undefined): string => {
       if (s === undefined) return 'skipped';
       if (typeof s === 'string') return s;
@@ -102,9 +106,12 @@ export async function benchMaildirPhase(): Promise<void> {
           : '';
       rows.push([`index size: ${name}`, `${mb(sizes[name])}${ratio}`]);
     }
+    for (const [word, byTool] of Object.entries(searches))
+      for (const [name, step] of Object.entries(byTool))
+        rows.push([`search "${word}" from the CLI: ${name}`, show(step, byTool.mu)]);
     rows.push([
       'targets',
-      'initial ≤ 1.00 × mu, peak RSS ≤ 300 MB, unchanged ≤ 0.5 s, 100 new + 50 deleted ≤ 1 s, index ≤ mu',
+      'initial ≤ 1.00 × mu, peak RSS ≤ 300 MB, unchanged ≤ 0.5 s, 100 new + 50 deleted ≤ 1 s, index ≤ mu, CLI search ≤ 0.3 s',
     ]);
     printTable(
       `maildir (${fmt(count)} real patch mails, ${fmt(bytes / 1024 / 1024)} MB; Tributary vs mu vs notmuch)`,
@@ -113,6 +120,32 @@ export async function benchMaildirPhase(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A rare, a mid-frequency and a very common word of git's history (messages holding them: ~30, ~1,400, ~3,500). */
+const SEARCH_WORDS = ['kwset', 'sparse', 'branch'];
+const SEARCH_RUNS = 5;
+
+/**
+ * Each tool's own command-line search of each word on the index the rounds built, as a user types it: a new process
+ * every time, the median of {@link SEARCH_RUNS} by wall time (with its CPU time), `node -e 0` beside Tributary.
+ */
+function searchRounds(tools: Record<string, Tool | string>): Record<string, Record<string, Step>> {
+  const out: Record<string, Record<string, Step>> = {};
+  const median = (run: () => Step): Step => {
+    const steps = Array.from({ length: SEARCH_RUNS }, run).sort((a, b) => a.seconds - b.seconds);
+    return steps[Math.floor(SEARCH_RUNS / 2)]!;
+  };
+  const node = median(() => timedCommand(process.execPath, ['-e', '0']));
+  for (const word of SEARCH_WORDS) {
+    out[word] = {};
+    for (const [name, tool] of Object.entries(tools)) {
+      if (typeof tool === 'string' || !tool.search) continue;
+      out[word][name] = median(() => tool.search!(word));
+      if (name === 'tributary') out[word]['node -e 0'] = node;
+    }
+  }
+  return out;
 }
 
 /** Progress on stderr as each step ends (a full round takes minutes). */
@@ -125,6 +158,8 @@ function logged(name: string, round: string, step: Step): Step {
 interface Tool {
   run(): Step;
   size(): number;
+  /** One search from the tool's CLI, top 10 hits. */
+  search?(word: string): Step;
 }
 
 function tributaryTool(work: string, maildir: string): Tool {
@@ -147,6 +182,14 @@ function tributaryTool(work: string, maildir: string): Tool {
     },
     size: () =>
       ['', '-wal', '-shm'].reduce((sum, ext) => sum + (existsSync(db + ext) ? statSync(db + ext).size : 0), 0),
+    // The bench database is `tributary.db` of the work folder, which is what `--data-dir` opens.
+    search: (word) =>
+      timedCommand(process.execPath, [CLI, '--data-dir', work, 'search', word, '--limit', '10'], {
+        ...process.env,
+        TRIBUTARY_DATABASE_URL: '',
+        TRIBUTARY_REDIS_URL: '',
+        NO_COLOR: '1',
+      }),
   };
 }
 
@@ -155,7 +198,11 @@ function muTool(work: string, maildir: string): Tool | string {
   const home = path.join(work, 'mu');
   const init = spawnSync('mu', ['init', `--muhome=${home}`, `--maildir=${maildir}`], { encoding: 'utf8' });
   if (init.status !== 0) return `skipped: mu init failed: ${init.stderr.trim()}`;
-  return { run: () => timedCommand('mu', ['index', `--muhome=${home}`, '--quiet']), size: () => dirSize(home) };
+  return {
+    run: () => timedCommand('mu', ['index', `--muhome=${home}`, '--quiet']),
+    size: () => dirSize(home),
+    search: (word: string) => timedCommand('mu', ['find', `--muhome=${home}`, '--maxnum=10', word]),
+  };
 }
 
 function notmuchTool(work: string, maildir: string): Tool | string {
@@ -168,7 +215,11 @@ function notmuchTool(work: string, maildir: string): Tool | string {
     `[database]\nmail_root=${maildir}\npath=${dbDir}\n[user]\nname=Bench\nprimary_email=bench@example.org\n[new]\ntags=inbox;\n[maildir]\nsynchronize_flags=false\n`,
   );
   const env = { ...process.env, NOTMUCH_CONFIG: config };
-  return { run: () => timedCommand('notmuch', ['new', '--quiet'], env), size: () => dirSize(dbDir) };
+  return {
+    run: () => timedCommand('notmuch', ['new', '--quiet'], env),
+    size: () => dirSize(dbDir),
+    search: (word: string) => timedCommand('notmuch', ['search', '--limit=10', word], env),
+  };
 }
 
 /** Runs a command under /usr/bin/time (for its peak RSS) when present. */
