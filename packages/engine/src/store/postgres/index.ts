@@ -41,6 +41,9 @@ export interface PostgresStoreOptions {
 /** Core versions only: versions from 1000 were optional features (1001: the pgvector column, dropped by migration 9). */
 const CORE_VERSION_SQL = 'SELECT max(version) AS v FROM schema_migrations WHERE version < 1000';
 
+/** Bulk-committed items after which flushIndex refreshes the planner's statistics (ANALYZE samples, ~1 s at 1M). */
+const ANALYZE_AFTER_ROWS = 10_000;
+
 const MIGRATION_LOCK = 7_262_001; // pg_advisory_xact_lock key: one migrator at a time across processes
 
 /**
@@ -70,6 +73,8 @@ export function createPostgresStore(
   const reads = createPgReads(pool);
   let pgvector = PGVECTOR_UNKNOWN;
   let vectorsLogged = false;
+  // Items committed with deferIndex (a bulk backfill) since the last ANALYZE this process ran (see flushIndex).
+  let bulkRows = 0;
   const search = createPgSearch(pool);
 
   const status = async (): Promise<MigrationStatus> => {
@@ -162,7 +167,11 @@ export function createPostgresStore(
       for (const r of rows) out.set(r.external_id, r.fingerprint);
       return out;
     },
-    commitPage: (input) => transaction(pool, (tx) => commitPagePg(tx, input, now())),
+    async commitPage(input) {
+      const result = await transaction(pool, (tx) => commitPagePg(tx, input, now()));
+      if (input.deferIndex) bulkRows += input.items.length;
+      return result;
+    },
     async tombstoneUnseen(sourceId, runId) {
       let total = 0;
       for (;;) {
@@ -183,7 +192,14 @@ export function createPostgresStore(
     },
 
     // The tsvector is a generated column in the same row: a committed page is searchable at once, nothing to flush.
-    flushIndex: async () => undefined,
+    // After a bulk backfill, fresh statistics: the search plans a very common word's capped ranking from the
+    // column's most common words (search.ts), and a server may run with autovacuum off or behind.
+    async flushIndex() {
+      if (bulkRows < ANALYZE_AFTER_ROWS) return;
+      bulkRows = 0;
+      await pool.query('ANALYZE chunks');
+      await pool.query('ANALYZE memories');
+    },
 
     getConnectorState: (sourceId, keys) => getStatePg(pool, sourceId, keys),
     listConnectorState: (sourceId, opts) => listStatePg(pool, sourceId, opts),

@@ -52,11 +52,40 @@ export function toHit(row: any): SearchHit {
   };
 }
 
+/**
+ * Very common queries (docs/search.md): a query the planner expects in at least COMMON_SHARE of all chunks (and in
+ * more than COMMON_MATCHES) is ranked (`ts_rank_cd`) over its newest COMMON_MATCHES matches among the newest
+ * COMMON_WINDOW chunks (chunk ids grow with ingestion), found by walking the primary key backwards: bounded time
+ * whatever the store's size, where ranking every match of a word found in most chunks takes seconds and discriminates
+ * little. Every other query — rare, mid-frequency and multi-word ones in practice — is ranked over all its matches.
+ * SQLite does the same with its own bound (sqlite/search.ts). The expectation comes from the column's statistics
+ * (ANALYZE; flushIndex runs it after a bulk backfill); without them every query is ranked over all its matches.
+ */
+export const COMMON_MATCHES = 2_000;
+export const COMMON_SHARE = 0.05;
+export const COMMON_WINDOW = 20_000;
+
 /** SQLSTATEs that the user's own `fts` query text causes: answered as `invalid_query`, never a 500. */
 const PG_QUERY_ERRORS = new Set(['42601', '22023', '22021', '22P05', '54000']);
 
 /** Full-text ranking on PostgreSQL; semantic and hybrid search go through the vector index (vectors.ts). */
 export function createPgSearch(pool: pg.Pool) {
+  // Chunks in the table as of the last ANALYZE, refreshed at most once a minute (a catalog read).
+  let rowsAt = { n: 0, at: -Infinity };
+  async function veryCommon(tsquery: string): Promise<boolean> {
+    if (Date.now() - rowsAt.at > 60_000) {
+      const r = await pool.query(`SELECT reltuples FROM pg_class WHERE oid = 'chunks'::regclass`);
+      rowsAt = { n: Number(r.rows[0]?.reltuples ?? 0), at: Date.now() };
+    }
+    if (rowsAt.n < COMMON_MATCHES / COMMON_SHARE) return false; // never analyzed (-1), or small: rank every match
+    // The planner's estimate from the column's most common words; a query that fails here fails below too.
+    const plan = await pool
+      .query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM chunks WHERE tsv @@ to_tsquery('simple', $1)`, [tsquery])
+      .catch(() => null);
+    const expected = Number(plan?.rows[0]?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0);
+    return expected > COMMON_MATCHES && expected >= COMMON_SHARE * rowsAt.n;
+  }
+
   async function search(query: SearchQuery): Promise<{ hits: SearchHit[] }> {
     if (query.syntax === 'fts' && (query.text.split('"').length - 1) % 2 === 1) {
       throw new TributaryError('invalid_query', `The search query "${query.text}" has an unbalanced double quote.`, {
@@ -69,13 +98,20 @@ export function createPgSearch(pool: pg.Pool) {
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const params: unknown[] = [tsquery];
     const where = filterSql(query, params);
-    // Rank every matching chunk (GIN finds them), keep each memory's best, page, then headline only the page.
-    const sql = `
-      WITH q AS (SELECT to_tsquery('simple', $1) AS query),
+    const tsq = `to_tsquery('simple', $1)`;
+    // The candidate chunks: every match (GIN), or for a very common query its newest matches in the newest chunks.
+    const every = `SELECT c.id, c.memory_id, c.text, c.tsv FROM chunks c WHERE c.tsv @@ ${tsq}`;
+    const newest = `SELECT w.id, w.memory_id, w.text, w.tsv FROM (
+        SELECT id, memory_id, text, tsv FROM chunks ORDER BY id DESC LIMIT ${COMMON_WINDOW}
+      ) w WHERE w.tsv @@ ${tsq} ORDER BY w.id DESC LIMIT ${COMMON_MATCHES}`;
+    const limitAt = params.push(limit);
+    const offsetAt = params.push(offset);
+    // Rank the candidates, keep each memory's best, page, then headline only the page.
+    const sql = (cand: string) => `
+      WITH cand AS MATERIALIZED (${cand}),
       best AS (
-        SELECT DISTINCT ON (c.memory_id) c.memory_id, c.id AS chunk_id, c.text, ts_rank_cd(c.tsv, q.query) AS score
-        FROM chunks c, q WHERE c.tsv @@ q.query
-        ORDER BY c.memory_id, ts_rank_cd(c.tsv, q.query) DESC, c.id
+        SELECT DISTINCT ON (cand.memory_id) cand.memory_id, cand.id AS chunk_id, cand.text, ts_rank_cd(cand.tsv, ${tsq}) AS score
+        FROM cand ORDER BY cand.memory_id, ts_rank_cd(cand.tsv, ${tsq}) DESC, cand.id
       ),
       page AS (
         SELECT m.*, s.name AS source_name, s.source_type AS connector, best.score * ${BOOST_SQL} AS score,
@@ -83,11 +119,17 @@ export function createPgSearch(pool: pg.Pool) {
         FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
         WHERE m.deleted_at IS NULL${where}
         ORDER BY best.score * ${BOOST_SQL} DESC, m.id
-        LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}
+        LIMIT $${limitAt} OFFSET $${offsetAt}
       )
-      SELECT page.*, ts_headline('simple', page.chunk_text, q.query, '${HEADLINE}') AS snip FROM page, q ORDER BY page.score DESC, page.id`;
+      SELECT page.*, ts_headline('simple', page.chunk_text, ${tsq}, '${HEADLINE}') AS snip
+      FROM page ORDER BY page.score DESC, page.id`;
     try {
-      return { hits: (await pool.query(sql, params)).rows.map(toHit) };
+      if (await veryCommon(tsquery)) {
+        const rows = (await pool.query(sql(newest), params)).rows;
+        // Enough for the page; else filters (or an offset) left the newest candidates short: rank every match.
+        if (rows.length === limit) return { hits: rows.map(toHit) };
+      }
+      return { hits: (await pool.query(sql(every), params)).rows.map(toHit) };
     } catch (err) {
       const e = err as { code?: string; message?: string };
       // 42601 syntax, 22023 a phrase distance out of range, 22021/22P05 a NUL or bad byte, 54000 a query too big.
