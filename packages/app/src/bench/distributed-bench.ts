@@ -14,6 +14,7 @@ import {
 import { synthetic } from '@tributary/connectors/synthetic/index';
 import { syntheticItem } from '@tributary/connectors/synthetic/map';
 import { fmt, printTable, timed } from './measure.js';
+import { pgCpuMeter } from './pg-cpu.js';
 
 const PG_URL =
   process.env.TRIBUTARY_TEST_DATABASE_URL ??
@@ -43,6 +44,7 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
   const schemas = [`bench_pipe_${process.pid}`, `bench_raw_${process.pid}`];
   try {
     const store = createPostgresStore({ connectionString: PG_URL, schema: schemas[0] });
+    const pipeCpu = pgCpuMeter(store.pool);
     await store.migrate();
     const engine = createEngine({ store, connectors: [synthetic] });
     const source = await engine.sources.add({
@@ -50,13 +52,17 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
       name: 'bench',
       config: { count: items, pageSize: 1000 },
     });
+    pipeCpu.start();
     const ingest = await timed(() => engine.sync(source.id));
+    const pipeUsed = pipeCpu.stop();
     await engine.close();
 
     const raw = createPostgresStore({ connectionString: PG_URL, schema: schemas[1] });
+    const rawCpu = pgCpuMeter(raw.pool);
     await raw.migrate();
     const rawSource = await raw.createSource({ ownerId: 'local', sourceType: 'synthetic', name: 'raw', config: {} });
     const now = new Date().toISOString();
+    rawCpu.start();
     const rawInsert = await timed(async () => {
       for (let from = 0; from < items; from += 1000) {
         const batch = Array.from({ length: Math.min(1000, items - from) }, (_, k) =>
@@ -90,12 +96,17 @@ export async function benchPostgresPhase(items = Number(process.env.BENCH_PG_ITE
         }
       }
     });
+    const rawUsed = rawCpu.stop();
     await raw.close();
+    const cpu = (u: typeof rawUsed) =>
+      u.local ? `; CPU ${fmt(u.nodeSeconds, 1)} s node + ${fmt(u.pgSeconds, 1)} s PostgreSQL` : '';
+    const cpuRatio = (rawUsed.nodeSeconds + rawUsed.pgSeconds) / (pipeUsed.nodeSeconds + pipeUsed.pgSeconds);
     printTable(`PostgreSQL ingest (${fmt(items)} chat items)`, [
-      ['pipeline ingest', `${fmt(items / ingest.seconds)} items/s`],
+      ['pipeline ingest', `${fmt(items / ingest.seconds)} items/s${cpu(pipeUsed)}`],
       [
         'raw batched insert + tsvector',
-        `${fmt(items / rawInsert.seconds)} rows/s → ratio ${fmt(rawInsert.seconds / ingest.seconds, 2)}`,
+        `${fmt(items / rawInsert.seconds)} rows/s${cpu(rawUsed)} → ratio ${fmt(rawInsert.seconds / ingest.seconds, 2)}` +
+          (rawUsed.local ? ` (CPU ratio ${fmt(cpuRatio, 2)}; load average ${fmt(os.loadavg()[0]!, 1)})` : ''),
       ],
     ]);
   } finally {

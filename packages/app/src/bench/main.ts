@@ -17,6 +17,7 @@ const PHASES: Record<string, () => Promise<unknown>> = {
   documents: async () => (await import('./engine-bench.js')).benchEngine('documents', docs),
   queues: async () => (await import('./distributed-bench.js')).benchQueuePhase(),
   postgres: async () => (await import('./distributed-bench.js')).benchPostgresPhase(),
+  'postgres-search': async () => (await import('./pg-search-bench.js')).benchPostgresSearchPhase(),
   workers: async () => (await import('./distributed-bench.js')).benchWorkersPhase(),
   logs: async () => (await import('./connectors-bench.js')).benchLogsPhase(),
   mbox: async () => (await import('./connectors-bench.js')).benchMboxPhase(),
