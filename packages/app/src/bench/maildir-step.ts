@@ -6,10 +6,13 @@
  */
 import { createEngine, createSqliteStore } from '@tributary/engine';
 import { maildirConnector } from '@tributary/connectors/maildir/index';
+import { boundSyncHeapGrowth } from '../runtime/sync-heap.js';
 import { peakRssMb, timed } from './measure.js';
 
 const [dbPath, rootDir] = process.argv.slice(2);
 if (!dbPath || !rootDir) throw new Error('usage: maildir-step <db> <maildir>');
+// As `tributary sync` and the sync threads do.
+boundSyncHeapGrowth();
 const store = createSqliteStore({ path: dbPath });
 await store.migrate();
 const engine = createEngine({ store, connectors: [maildirConnector] });

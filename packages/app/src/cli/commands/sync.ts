@@ -81,6 +81,8 @@ export function registerSync(program: Command, ctx: CliContext, state: ExitState
           throw new TributaryError('invalid_input', 'Name the source to sync (tributary sync <name>) or pass --all.');
         const backfillDays =
           opts.backfillDays === undefined ? undefined : parsePositiveInt(opts.backfillDays, '--backfill-days');
+        // For a run inline (TRIBUTARY_SYNC_THREADS=0); a sync thread sets the same (runtime/sync-heap.ts).
+        (await import('../../runtime/sync-heap.js')).boundSyncHeapGrowth();
         const engine = await ctx.engine();
         const targets: SourceRecord[] =
           name !== undefined

@@ -11,6 +11,7 @@ import {
 } from '@tributary/sdk';
 import { loadConnectors } from '../connector-modules.js';
 import { openRuntime, type Runtime } from '../open-runtime.js';
+import { boundSyncHeapGrowth } from '../sync-heap.js';
 import { cloneable, fromWireError, toWireError, type FromThread, type ThreadData, type ToThread } from './protocol.js';
 
 /**
@@ -20,6 +21,7 @@ import { cloneable, fromWireError, toWireError, type FromThread, type ThreadData
  */
 const port = parentPort!;
 const init = workerData as ThreadData;
+boundSyncHeapGrowth(init.env);
 const abortFlag = new Int32Array(init.abortFlag);
 const post = (message: FromThread): void => port.postMessage(message);
 
