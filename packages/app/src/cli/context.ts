@@ -15,7 +15,7 @@ import { Output, type CliIo } from './io.js';
 export type EngineFactory = (
   dataDir: string,
   connectors: AnyConnector[],
-  options?: { readOnly?: boolean },
+  options?: { readOnly?: boolean; recoverDeadRuns?: boolean },
 ) => Promise<Engine>;
 
 /** Name of the SQLite file inside the data dir. */
@@ -63,14 +63,15 @@ export class CliContext {
   }
 
   /**
-   * The engine for a command that only reads (search): the one already open, else one opened for reading, which
-   * in the embedded mode is the store and the engine facade alone (no start-up writes, no driver beyond SQLite).
+   * The engine for a command that only reads (search, runs, status, stats): the one already open, else one opened
+   * for reading, which in the embedded mode is the store and the engine facade alone (no driver beyond SQLite, no
+   * start-up writes; `recoverDeadRuns`: runs of dead processes are marked aborted first, so a report is true).
    */
-  readEngine(): Promise<Engine> {
+  readEngine(options: { recoverDeadRuns?: boolean } = {}): Promise<Engine> {
     if (!this.engineInstance) {
       const dir = this.dataDir;
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      this.engineInstance = this.factory(dir, this.connectors, { readOnly: true });
+      this.engineInstance = this.factory(dir, this.connectors, { readOnly: true, ...options });
     }
     return this.engineInstance;
   }

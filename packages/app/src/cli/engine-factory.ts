@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AnyConnector } from '@tributary/sdk';
 import type { Engine } from '@tributary/engine';
 import type { Runtime } from '../runtime/open-runtime.js';
 import type { EngineFactory } from './context.js';
@@ -15,7 +16,8 @@ export function runtimeEngineFactory(env: Record<string, string | undefined>): E
   // Imported on first use: the runtime pulls every driver (SQLite, pg, ioredis), which --help never needs.
   return async (dataDir, connectors, options) => {
     const distributed = Boolean(env.TRIBUTARY_DATABASE_URL || env.TRIBUTARY_REDIS_URL);
-    if (options?.readOnly && !distributed) return openReadEngine(dataDir, env);
+    if (options?.readOnly && !distributed)
+      return openReadEngine(dataDir, env, connectors, options.recoverDeadRuns ?? false);
     const { openRuntime } = await import('../runtime/open-runtime.js');
     return engineOf(await openRuntime({ dataDir, env, connectors }));
   };
@@ -24,10 +26,16 @@ export function runtimeEngineFactory(env: Record<string, string | undefined>): E
 /**
  * The embedded store and the engine facade over it, for a command that only reads: what `search` needs (the
  * embedder and Qdrant exactly as the runtime picks them), without the runtime's queue, vault, OAuth, scheduler and
- * sync threads (their modules cost a third of a second to load) and without its start-up writes (marking dead runs
- * aborted is left to the next command that writes). No connector: reading stored memories runs none.
+ * sync threads (their modules cost a third of a second to load) and without its start-up writes: runs of dead
+ * processes are marked aborted only when `recoverDeadRuns` asks (reports of runs), else by the next command that
+ * writes. The connectors are whatever the command loaded (none for these commands): reading runs none.
  */
-async function openReadEngine(dataDir: string, env: Record<string, string | undefined>): Promise<Engine> {
+async function openReadEngine(
+  dataDir: string,
+  env: Record<string, string | undefined>,
+  connectors: AnyConnector[],
+  recoverDeadRuns: boolean,
+): Promise<Engine> {
   // Module paths, not the engine's index: the index loads the PostgreSQL store, the queues and the workers too.
   const [{ createSqliteStore }, { createEngine }, { embedderFromEnv }, { embedderFromSettings }, { resolveQdrant }] =
     await Promise.all([
@@ -42,6 +50,7 @@ async function openReadEngine(dataDir: string, env: Record<string, string | unde
   try {
     // A no-op on a current database; a data dir from an older version is brought up to date, as any command does.
     await store.migrate();
+    if (recoverDeadRuns) await (await import('@tributary/engine/worker/dead-runs')).abortDeadRuns({ store });
     const embedder = embedderFromEnv(env) ?? (await embedderFromSettings(env, store));
     const qdrant = await resolveQdrant(env, store);
     if (qdrant) {
@@ -51,7 +60,7 @@ async function openReadEngine(dataDir: string, env: Record<string, string | unde
       ]);
       store = withVectorIndex(store, createQdrantVectorIndex(qdrant), `qdrant at ${qdrant.url}`);
     }
-    return createEngine({ store, connectors: [], ...(embedder ? { embedder } : {}), env });
+    return createEngine({ store, connectors, ...(embedder ? { embedder } : {}), env });
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

@@ -19,7 +19,7 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
     .option('--json', 'print as JSON')
     .action(async (name: string | undefined, opts: { limit: string; json?: boolean }) => {
       const limit = parsePositiveInt(opts.limit, '--limit');
-      const engine = await ctx.engine();
+      const engine = await ctx.readEngine({ recoverDeadRuns: true });
       const names = await sourceNames(ctx);
       const sourceId = name === undefined ? undefined : (await engine.sources.get(name, LOCAL_USER_ID)).id;
       const runs = await engine.runs({ ownerId: LOCAL_USER_ID, limit, ...(sourceId ? { sourceId } : {}) });
@@ -34,7 +34,7 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
     .description('every source: status, last sync, how many memories, last error')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const engine = await ctx.engine();
+      const engine = await ctx.readEngine({ recoverDeadRuns: true });
       const sources = await engine.sources.list(LOCAL_USER_ID);
       const rows = await Promise.all(sources.map((s) => statusOf(ctx, s)));
       // A source of a disabled connector never runs, whatever its own status (docs/features.md).
@@ -93,7 +93,7 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
     .description('memories per source and stream, time span, runs by status')
     .option('--json', 'print as JSON')
     .action(async (name: string | undefined, opts: { json?: boolean }) => {
-      const engine = await ctx.engine();
+      const engine = await ctx.readEngine({ recoverDeadRuns: true });
       const sources =
         name === undefined ? await engine.sources.list(LOCAL_USER_ID) : [await engine.sources.get(name, LOCAL_USER_ID)];
       const stats = await Promise.all(
@@ -131,7 +131,7 @@ export function registerReports(program: Command, ctx: CliContext, _state: ExitS
 }
 
 async function sourceNames(ctx: CliContext): Promise<Map<string, string>> {
-  const engine = await ctx.engine();
+  const engine = await ctx.readEngine({ recoverDeadRuns: true });
   return new Map((await engine.sources.list(LOCAL_USER_ID)).map((s) => [s.id, s.name]));
 }
 
@@ -150,7 +150,7 @@ async function statusOf(
     lastRun: ReturnType<typeof runJson> | null;
   }
 > {
-  const engine = await ctx.engine();
+  const engine = await ctx.readEngine({ recoverDeadRuns: true });
   const [stats, runs] = await Promise.all([engine.stats(s.id), engine.runs({ sourceId: s.id, limit: 1 })]);
   const last = runs[0];
   return {

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '@tributary/engine';
+import { LOCAL_USER_ID } from '@tributary/engine/engine/types';
+import { harness } from './test-support/harness.js';
+
+let dir: string;
+beforeEach(() => void (dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-cli-read-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A source with a run left `running` by a process that died (no lease held): what a kill -9 mid-sync leaves. */
+async function deadRun(home: string): Promise<string> {
+  const store = createSqliteStore({ path: path.join(home, 'tributary.db') });
+  await store.migrate();
+  const source = await store.createSource({ ownerId: LOCAL_USER_ID, sourceType: 'memo', name: 'n1', config: {} });
+  const run = await store.startRun({ sourceId: source.id, mode: 'incremental', trigger: 'manual' });
+  await store.close();
+  return run.id;
+}
+
+async function runStatus(home: string, runId: string): Promise<string | undefined> {
+  const store = createSqliteStore({ path: path.join(home, 'tributary.db') });
+  try {
+    return (await store.getRun(runId))?.status;
+  } finally {
+    await store.close();
+  }
+}
+
+describe('read-only commands (the store alone, no runtime)', () => {
+  it('search writes nothing: a dead run stays as it is; status marks it aborted before reporting it', async () => {
+    const home = path.join(dir, 'home');
+    const { run } = harness([], home, dir);
+    expect((await run('init')).code).toBe(0);
+    const runId = await deadRun(home);
+
+    const search = await run('search', 'anything', '--json');
+    expect(search.code, search.stderr).toBe(0);
+    expect(search.json()).toMatchObject({ query: 'anything', mode: 'keyword', total: 0, hits: [] });
+    expect(await runStatus(home, runId)).toBe('running');
+
+    const status = await run('status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    expect(await runStatus(home, runId)).toBe('aborted');
+  });
+
+  it('search --source naming an unknown source: not_found (exit 2), nothing searched', async () => {
+    const { run } = harness([], path.join(dir, 'home'), dir);
+    const r = await run('search', 'x', '--source', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('No source "nope"');
+  });
+});
