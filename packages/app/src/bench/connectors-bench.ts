@@ -25,14 +25,13 @@ export async function benchMboxPhase(): Promise<void> {
  * with a checkpoint of a few bytes (per-note records live in connector state).
  */
 export async function benchObsidianPhase(): Promise<void> {
-  const { benchObsidianVault } = await import('./obsidian-bench.js');
+  const { benchObsidianPair } = await import('./obsidian-bench.js');
   const small = Number(process.env.BENCH_OBSIDIAN_SMALL ?? 5_000);
   const large = Number(process.env.BENCH_OBSIDIAN_LARGE ?? 20_000);
-  const runs = Number(process.env.BENCH_OBSIDIAN_RUNS ?? 2);
-  const a = await benchObsidianVault(small, runs);
-  const b = await benchObsidianVault(large, runs);
+  const runs = Number(process.env.BENCH_OBSIDIAN_RUNS ?? 3);
+  const { small: a, large: b, runs: perRun } = await benchObsidianPair(small, large, runs);
   printTable(
-    `obsidian connector (first sync of ${fmt(small)} and ${fmt(large)} generated notes, SQLite, best of ${runs})`,
+    `obsidian connector (first sync of ${fmt(small)} and ${fmt(large)} generated notes, SQLite, best of ${runs} interleaved runs)`,
     [
       [`first sync ${fmt(small)}`, `${fmt(a.firstSeconds, 2)} s (${fmt(small / a.firstSeconds)} notes/s)`],
       [`first sync ${fmt(large)}`, `${fmt(b.firstSeconds, 2)} s (${fmt(large / b.firstSeconds)} notes/s)`],
@@ -41,6 +40,7 @@ export async function benchObsidianPhase(): Promise<void> {
         'CPU time (ratio)',
         `${fmt(a.firstCpuSeconds, 2)} s / ${fmt(b.firstCpuSeconds, 2)} s (${fmt(b.firstCpuSeconds / a.firstCpuSeconds, 2)})`,
       ],
+      ['ratio per run (wall / CPU)', perRun.map((r) => `${fmt(r.wall, 2)} / ${fmt(r.cpu, 2)}`).join(', ')],
       ['unchanged re-sync', `${fmt(a.unchangedSeconds, 2)} s / ${fmt(b.unchangedSeconds, 2)} s`],
       ['checkpoint', `${a.checkpointBytes} B / ${b.checkpointBytes} B (target ≤ 4096)`],
       ['state records', `${fmt(a.stateRecords)} / ${fmt(b.stateRecords)}`],
