@@ -14,8 +14,9 @@ export async function rawBulkLoadThenRebuild(
   dir: string,
   items: number,
   kind: 'chat' | 'documents',
+  file = 'raw-bulk.db',
 ): Promise<{ perSec: number; loadSeconds: number; rebuildSeconds: number }> {
-  const store = createSqliteStore({ path: path.join(dir, 'raw-bulk.db') });
+  const store = createSqliteStore({ path: path.join(dir, file) });
   await store.migrate();
   try {
     const source = await store.createSource({ ownerId: 'local', sourceType: 'synthetic', name: 'raw', config: {} });
