@@ -78,7 +78,8 @@ export function registerSources(program: Command, ctx: CliContext, state: ExitSt
     .description('list sources with status and last sync')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const engine = await ctx.engine();
+      // Stored records and the registry: the read engine (no queue, vault or sync threads to start).
+      const engine = await ctx.readEngine();
       const list = await engine.sources.list(LOCAL_USER_ID);
       if (opts.json) return ctx.out.json({ sources: list.map((s) => sourceJson(s, connectorOf(ctx, s))) });
       if (list.length === 0)
