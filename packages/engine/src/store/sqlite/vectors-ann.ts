@@ -204,7 +204,11 @@ export function createAnnSide(db: Database.Database, dbPath: string, options: Hn
       const generation = current(tbl);
       const g = graphs.get(tbl);
       if (g && g.generation === generation) return generation;
-      sync(tbl, table, dimensions)?.catch(() => undefined); // a failure is recorded; searches stay exact
+      try {
+        sync(tbl, table, dimensions)?.catch(() => undefined); // a failure is recorded; searches stay exact
+      } catch {
+        failedAt.set(tbl, Date.now()); // the worker could not even start: exact scans, tried again later
+      }
       return null;
     },
 
