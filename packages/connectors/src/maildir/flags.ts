@@ -25,10 +25,23 @@ export interface MaildirName {
  * @example parseMaildirName('1234.M1P2.host,S=42:2,FS') // { unique: '1234.M1P2.host,S=42', flags: ['flagged', 'seen'] … }
  */
 export function parseMaildirName(name: string): MaildirName {
+  const split = splitMaildirName(name);
+  return { ...split, ...flagLists(split.raw) };
+}
+
+/**
+ * The unique part and the raw flag letters only: what a listing of every file needs (the named lists are built for
+ * the few files a sync reads, by {@link flagLists}).
+ */
+export function splitMaildirName(name: string): Pick<MaildirName, 'unique' | 'raw'> {
   const m = /^(.*)[:;!]2,([^:;!]*)$/.exec(name);
-  if (!m) return { unique: name, raw: '', flags: [], keywords: [] };
-  const raw = m[2]!.replace(/[^A-Za-z]/g, '');
+  if (!m) return { unique: name, raw: '' };
+  return { unique: m[1]!, raw: m[2]!.replace(/[^A-Za-z]/g, '') };
+}
+
+/** Named standard flags and keyword letters of raw flag letters, each sorted without repeats. */
+export function flagLists(raw: string): Pick<MaildirName, 'flags' | 'keywords'> {
   const flags = [...new Set([...raw].filter((c) => FLAG_NAMES[c]).map((c) => FLAG_NAMES[c]!))].sort();
   const keywords = [...new Set([...raw].filter((c) => c >= 'a' && c <= 'z'))].sort();
-  return { unique: m[1]!, raw, flags, keywords };
+  return { flags, keywords };
 }

@@ -5,6 +5,7 @@ import { syncFiles } from '../mail/file-sync.js';
 import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listFolders, listMessages, readMessage, selectFolders } from './client.js';
+import { flagLists } from './flags.js';
 import { folderStamps, recordStamps, unchangedSince } from './dir-stamps.js';
 import { withoutProtected } from '../lib/guard.js';
 import { maildirManifest } from './manifest.js';
@@ -51,8 +52,7 @@ export const maildirConnector = defineConnector({
           container: entry.folder,
           metadata: {
             folder: entry.folder,
-            flags: entry.name.flags,
-            keywords: entry.name.keywords,
+            ...flagLists(entry.name.raw),
             maildirFlags: entry.name.raw,
             file: entry.rel,
           },
