@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AnyConnector } from '@tributary/sdk';
-import type { Engine } from '@tributary/engine';
+import type { Embedder, Engine, KvStore } from '@tributary/engine';
 import type { Runtime } from '../runtime/open-runtime.js';
 import type { EngineFactory } from './context.js';
 
@@ -37,21 +37,18 @@ async function openReadEngine(
   recoverDeadRuns: boolean,
 ): Promise<Engine> {
   // Module paths, not the engine's index: the index loads the PostgreSQL store, the queues and the workers too.
-  const [{ createSqliteStore }, { createEngine }, { embedderFromEnv }, { embedderFromSettings }, { resolveQdrant }] =
-    await Promise.all([
-      import('@tributary/engine/store/sqlite/index'),
-      import('@tributary/engine/engine/create-engine'),
-      import('@tributary/engine/embedding/embedder'),
-      import('@tributary/engine/embedding/settings'),
-      import('../runtime/qdrant-settings.js'),
-    ]);
+  const [{ createSqliteStore }, { createEngine }, { resolveQdrant }] = await Promise.all([
+    import('@tributary/engine/store/sqlite/index'),
+    import('@tributary/engine/engine/create-engine'),
+    import('../runtime/qdrant-settings.js'),
+  ]);
   const { sqliteVectorOptions } = await import('../runtime/vector-ann-env.js');
   let store = createSqliteStore({ path: path.join(dataDir, 'tributary.db'), vectors: sqliteVectorOptions(env) });
   try {
     // A no-op on a current database; a data dir from an older version is brought up to date, as any command does.
     await store.migrate();
     if (recoverDeadRuns) await (await import('@tributary/engine/worker/dead-runs')).abortDeadRuns({ store });
-    const embedder = embedderFromEnv(env) ?? (await embedderFromSettings(env, store));
+    const embedder = await readEmbedder(env, store);
     const qdrant = await resolveQdrant(env, store);
     if (qdrant) {
       const [{ createQdrantVectorIndex }, { withVectorIndex }] = await Promise.all([
@@ -66,6 +63,26 @@ async function openReadEngine(
     throw err;
   }
 }
+
+/**
+ * The embedder exactly as the runtime picks it (the environment, else the saved settings), loading the embedding
+ * modules (~40 ms of CPU) only when either configures one: a keyword-only install never pays for them.
+ */
+async function readEmbedder(
+  env: Record<string, string | undefined>,
+  store: Pick<KvStore, 'kvGet'>,
+): Promise<Embedder | undefined> {
+  const inEnv = Object.entries(env).some(([k, v]) => k.startsWith('TRIBUTARY_EMBEDDINGS_') && v?.trim());
+  if (!inEnv && (await store.kvGet(EMBEDDINGS_SETTINGS[0], EMBEDDINGS_SETTINGS[1])) == null) return undefined;
+  const [{ embedderFromEnv }, { embedderFromSettings }] = await Promise.all([
+    import('@tributary/engine/embedding/embedder'),
+    import('@tributary/engine/embedding/settings'),
+  ]);
+  return embedderFromEnv(env) ?? (await embedderFromSettings(env, store));
+}
+
+/** Where the saved embeddings settings live (engine/embedding/settings.ts; read-commands.test.ts fails if not). */
+const EMBEDDINGS_SETTINGS = ['settings', 'embeddings'] as const;
 
 /** The runtime's engine, whose `close()` closes the whole runtime (queue and Redis connection too). */
 export function engineOf(runtime: Runtime): Runtime['engine'] {

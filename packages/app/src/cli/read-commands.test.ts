@@ -46,6 +46,18 @@ describe('read-only commands (the store alone, no runtime)', () => {
     expect(await runStatus(home, runId)).toBe('aborted');
   });
 
+  it('search picks the embedder from the saved settings as the runtime does (none saved: keyword only)', async () => {
+    const { run } = harness([], path.join(dir, 'home'), dir);
+    const none = await run('search', 'x', '--mode', 'semantic');
+    expect(none.stderr).toContain('no embedder is configured');
+    const set = ['embeddings', 'set', '--provider', 'ollama', '--url', 'http://127.0.0.1:9', '--model', 'm'];
+    expect((await run(...set, '--dimensions', '8')).code).toBe(0);
+    // An embedder from the settings now embeds the query (and fails: nothing listens on port 9).
+    const saved = await run('search', 'x', '--mode', 'semantic');
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toContain('Embedding with Ollama "m" failed');
+  });
+
   it('search --source naming an unknown source: not_found (exit 2), nothing searched', async () => {
     const { run } = harness([], path.join(dir, 'home'), dir);
     const r = await run('search', 'x', '--source', 'nope');
