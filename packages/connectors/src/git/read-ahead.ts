@@ -132,6 +132,9 @@ export async function* readAheadGit(
   const windowChars = opts.windowChars ?? 4_000_000;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // The worker only holds one record and one batch at a time (what it posted is the main thread's copy): a small
+    // young generation keeps its isolate from growing the process by tens of MB of short-lived strings.
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
     workerData: {
       cwd,
       args: [...STABLE_CONFIG, ...args],
