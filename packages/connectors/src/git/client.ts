@@ -193,10 +193,10 @@ const PATCH_MARKERS = ['\x1f\n', '\ndiff --git '];
 const MAX_RECORD_CHARS = 2_000_000;
 
 /**
- * Streams commit details (message, people, dates, parents, numstat) from ONE `git log` process, parsed record by
- * record as git prints them, read ahead by a worker thread with backpressure (see read-ahead.ts). A range walks
- * the history in the same order as {@link revList} with the same options; `shas` (newline-separated) prints
- * exactly those commits in that order.
+ * Streams commit details (message, people, dates, parents, numstat; with `patches`, the patch against the first
+ * parent, cut at MAX_PATCH_CHARS) from ONE `git log` process, parsed record by record as git prints them, read
+ * ahead by a worker thread with backpressure (see read-ahead.ts). A range walks the history in the same order as
+ * {@link revList} with the same options; `shas` (newline-separated) prints exactly those commits in that order.
  */
 export async function* logCommits(
   repo: Repo,
