@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
-import { TributaryError, type Item } from '@tributary/sdk';
+import type { Item } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { MemoryStore } from '../store/types.js';
 
 /**

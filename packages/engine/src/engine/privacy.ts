@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TributaryError, type Item, type RedactionPattern } from '@tributary/sdk';
+import type { Item, RedactionPattern } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { KvStore, MemoryRecord } from '../store/types.js';
 import { LinearRegExp, UnsupportedRegexError } from './linear-regex.js';
 

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 
 const cache = new Map<string, Cron>();
 

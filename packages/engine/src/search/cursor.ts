@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { RankedSearchQuery, SearchMode } from './types.js';
 
 interface CursorState {

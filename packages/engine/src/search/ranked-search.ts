@@ -1,4 +1,5 @@
-import { TributaryError, type Logger } from '@tributary/sdk';
+import type { Logger } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { Embedder } from '../embedding/embedder.js';
 import type { MemoryStore, SearchHit, SearchQuery } from '../store/types.js';
 import { MAX_VECTOR_K } from '../store/vector-port.js';

@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 
 /** The timeline's opaque cursor (time and row id of the last entry), the same on both adapters. */
 export function encodeCursor(time: string, id: number): string {

@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import { foldDiacritics } from './fold.js';
 
 /** A term of the simple query syntax: a word, a prefix (`word*`) or a phrase (`"a b"`). */

@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 
 /**
  * The vector port: nearest-neighbour search over chunk embeddings, one adapter per backend (sqlite-vec in the

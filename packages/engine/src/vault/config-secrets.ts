@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import { open, seal, type SealedEnvelope } from './crypto.js';
 import type { Keyring } from './keyring.js';
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { CredentialEnvelope } from '../store/types.js';
 import type { Keyring } from './keyring.js';
 

@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import type { QdrantVectorOptions } from './index.js';
 
 /**

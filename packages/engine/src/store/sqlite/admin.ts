@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { TributaryError, type Checkpoint } from '@tributary/sdk';
+import type { Checkpoint } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import { RUN_COUNT_COLUMNS } from '../run-columns.js';
 import type {
   CredentialEnvelope,

@@ -1,5 +1,5 @@
 import { brotliCompressSync, brotliDecompressSync, constants, inflateRawSync } from 'node:zlib';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 
 /**
  * How a memory's text is kept in `memories.content` and `memory_versions.content` (migration 9): short text stays a

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import {
   settingFromRow,
   toRegistryEntry,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import { assertFtsQueryHasTerms, toFtsQuery } from '../fts-query.js';
 import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuery } from '../types.js';
 import { json, toTimelineEntry } from '../rows.js';
