@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AnyConnector } from '@tributary/sdk';
 import type { Embedder, Engine, KvStore } from '@tributary/engine';
+import type { QdrantVectorOptions } from '@tributary/engine/store/qdrant/index';
 import type { Runtime } from '../runtime/open-runtime.js';
 import type { EngineFactory } from './context.js';
 
@@ -37,10 +38,9 @@ async function openReadEngine(
   recoverDeadRuns: boolean,
 ): Promise<Engine> {
   // Module paths, not the engine's index: the index loads the PostgreSQL store, the queues and the workers too.
-  const [{ createSqliteStore }, { createEngine }, { resolveQdrant }] = await Promise.all([
+  const [{ createSqliteStore }, { createEngine }] = await Promise.all([
     import('@tributary/engine/store/sqlite/index'),
     import('@tributary/engine/engine/create-engine'),
-    import('../runtime/qdrant-settings.js'),
   ]);
   const { sqliteVectorOptions } = await import('../runtime/vector-ann-env.js');
   let store = createSqliteStore({ path: path.join(dataDir, 'tributary.db'), vectors: sqliteVectorOptions(env) });
@@ -49,7 +49,7 @@ async function openReadEngine(
     await store.migrate();
     if (recoverDeadRuns) await (await import('@tributary/engine/worker/dead-runs')).abortDeadRuns({ store });
     const embedder = await readEmbedder(env, store);
-    const qdrant = await resolveQdrant(env, store);
+    const qdrant = await readQdrant(env, store);
     if (qdrant) {
       const [{ createQdrantVectorIndex }, { withVectorIndex }] = await Promise.all([
         import('@tributary/engine/store/qdrant/index'),
@@ -80,6 +80,23 @@ async function readEmbedder(
   ]);
   return embedderFromEnv(env) ?? (await embedderFromSettings(env, store));
 }
+
+/**
+ * Qdrant exactly as the runtime picks it (`TRIBUTARY_QDRANT_URL`, else the saved settings), loading the settings
+ * module (its zod schema, ~150 ms of CPU with the SDK's index) only when the environment or the store names one.
+ */
+async function readQdrant(
+  env: Record<string, string | undefined>,
+  store: Pick<KvStore, 'kvGet'>,
+): Promise<QdrantVectorOptions | undefined> {
+  const inEnv = Boolean(env.TRIBUTARY_QDRANT_URL?.trim());
+  if (!inEnv && (await store.kvGet(QDRANT_SETTINGS[0], QDRANT_SETTINGS[1])) == null) return undefined;
+  const { resolveQdrant } = await import('../runtime/qdrant-settings.js');
+  return resolveQdrant(env, store);
+}
+
+/** Where the saved Qdrant settings live (runtime/qdrant-settings.ts). */
+const QDRANT_SETTINGS = ['settings', 'qdrant'] as const;
 
 /** Where the saved embeddings settings live (engine/embedding/settings.ts; read-commands.test.ts fails if not). */
 const EMBEDDINGS_SETTINGS = ['settings', 'embeddings'] as const;

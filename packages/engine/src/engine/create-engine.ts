@@ -2,34 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { rankedSearch, embeddingCoverage, embeddingStatus } from '../search/ranked-search.js';
 import { drainEmbeddingBacklog, ensureEmbeddingModel, reindexEmbeddings } from '../search/embed-backlog.js';
 import { startEmbeddingWorker, type EmbeddingWorker } from '../search/embedding-worker.js';
-import {
-  createLogger,
-  parseCheckpoint,
-  parseConfig,
-  resolveFeatures,
-  systemClock,
-  TributaryError,
-  type AnyConnector,
-  type Checkpoint,
-  type ConnectorContext,
-  createHttpClient,
-  unlimited,
-} from '@tributary/sdk';
-import { createPipeline, validateItem } from '../pipeline/prepare.js';
-import { reenrichMemories } from './reenrich.js';
-import { loadPrivacyRules, parsePrivacyRules, privacyPipelineOptions, savePrivacyRules } from './privacy.js';
-import { privacyDryRun, purgeMatching } from './privacy-scan.js';
+import { createLogger } from '@tributary/sdk/logger';
+import { systemClock } from '@tributary/sdk/clock';
+import { TributaryError } from '@tributary/sdk/errors';
+import type { AnyConnector, Checkpoint, ConnectorContext } from '@tributary/sdk';
 import type { RunRecord, SourceRecord } from '../store/types.js';
 import { validateCron } from '../scheduler/cron.js';
-import { writePage } from './page-writer.js';
-import { noCredentials, runSync, secretValues, type RunnerDeps } from './runner.js';
-import { configToStore, openSourceConfig } from './source-config.js';
-import { splitSourceSettings, validateSourceName } from './source-settings.js';
-import { startBudgetMeter } from './budget.js';
-import { assertPathsAllowed, pathGuardFor } from './local-access.js';
-import { createConnectorRegistry } from './connector-registry.js';
-import { createConnectorMetrics } from './connector-metrics.js';
-import { runRemoveHook } from './push-lifecycle.js';
+import type { RunnerDeps } from './runner.js';
+import type { ConnectorRegistry } from './connector-registry.js';
 import {
   LOCAL_USER_ID,
   type EngineOptions,
@@ -38,6 +18,9 @@ import {
   type IngestResult,
   type NewSourceInput,
 } from './types.js';
+
+/** The write side (sync, ingest, sources, privacy, connectors), loaded on first use: reads never pay for it. */
+const writeSide = (): Promise<typeof import('./write-side.js')> => import('./write-side.js');
 
 /** The engine facade every interface (CLI, REST, MCP, workers) uses. */
 export function createEngine(options: EngineOptions): EngineWithStore {
@@ -62,13 +45,31 @@ export function createEngine(options: EngineOptions): EngineWithStore {
     }
     return c;
   };
-  const connectorRegistry = createConnectorRegistry({
-    store,
-    connectors: registry,
-    connector,
-    origin: options.connectorOrigin,
-    env: options.env,
-  });
+  let registryImpl: Promise<ConnectorRegistry> | undefined;
+  const registryOf = (): Promise<ConnectorRegistry> =>
+    (registryImpl ??= writeSide().then((w) =>
+      w.createConnectorRegistry({
+        store,
+        connectors: registry,
+        connector,
+        origin: options.connectorOrigin,
+        env: options.env,
+      }),
+    ));
+  // Every method is async, so the registry (and the SDK's index it needs) is created when first called.
+  const connectorRegistry: ConnectorRegistry = {
+    sync: async () => (await registryOf()).sync(),
+    list: async () => (await registryOf()).list(),
+    status: async (name) => (await registryOf()).status(name),
+    setEnabled: async (name, enabled) => (await registryOf()).setEnabled(name, enabled),
+    assertRunnable: async (source) => (await registryOf()).assertRunnable(source),
+    features: async (name) => (await registryOf()).features(name),
+    setFeature: async (name, feature, write) => (await registryOf()).setFeature(name, feature, write),
+    sourceFeatures: async (source) => (await registryOf()).sourceFeatures(source),
+    setSourceFeature: async (source, feature, write) => (await registryOf()).setSourceFeature(source, feature, write),
+    settingsFor: async (source) => (await registryOf()).settingsFor(source),
+    forget: async (name) => (await registryOf()).forget(name),
+  };
 
   const getSource = async (idOrName: string, ownerId?: string): Promise<SourceRecord> => {
     const byId = await store.getSource(idOrName);
@@ -77,9 +78,6 @@ export function createEngine(options: EngineOptions): EngineWithStore {
     if (byName) return byName;
     throw new TributaryError('not_found', `No source "${idOrName}". List them with \`tributary sources list\`.`);
   };
-
-  // Names are free text ("Work Slack"); ids stay restricted (see `add`).
-  const validateName = validateSourceName;
 
   // A schedule the scheduler could never run is refused when it is written, not found later in a tick.
   const validateSchedule = (schedule: SourceRecord['schedule'] | undefined): void => {
@@ -97,6 +95,9 @@ export function createEngine(options: EngineOptions): EngineWithStore {
 
   const connectorContext = async (source: SourceRecord, signal?: AbortSignal): Promise<ConnectorContext<any>> => {
     const c = connector(source.sourceType);
+    const { assertPathsAllowed, createConnectorMetrics, createHttpClient, noCredentials, openSourceConfig } =
+      await writeSide();
+    const { parseConfig, pathGuardFor, secretValues, unlimited } = await writeSide();
     const config = parseConfig(c, await openSourceConfig(options, source));
     const paths = await pathGuardFor(store, options.protectedPaths, source.ownerId);
     assertPathsAllowed(c, config, paths);
@@ -144,11 +145,13 @@ export function createEngine(options: EngineOptions): EngineWithStore {
   // Everything `add` checks before it writes; `validate` (apply --dry-run) runs exactly this.
   const checkNewSource = async (given: NewSourceInput) => {
     const c = connector(given.connector);
+    const { assertPathsAllowed, parseConfig, pathGuardFor, resolveFeatures, splitSourceSettings, validateSourceName } =
+      await writeSide();
     // Keys as users write them (snake_case, aliases) are stored under the connector's own names, and a
     // `sync.interval_minutes` in the config becomes the schedule.
     const split = splitSourceSettings(c, given.config ?? {}, given.schedule);
     const input = { ...given, config: split.config, schedule: split.schedule };
-    validateName(input.name);
+    validateSourceName(input.name);
     validateSchedule(input.schedule);
     // Paths first, before the config is parsed: a schema may look at the disk (obsidian's vault check).
     const guard = await pathGuardFor(store, options.protectedPaths, input.ownerId ?? LOCAL_USER_ID);
@@ -202,6 +205,7 @@ export function createEngine(options: EngineOptions): EngineWithStore {
         const { c, input, ownerId } = await checkNewSource(given);
         // The id comes first: sealed secret config fields are bound to it.
         const id = input.id ?? randomUUID();
+        const { configToStore } = await writeSide();
         const source = await store.createSource({
           id,
           ownerId,
@@ -231,13 +235,16 @@ export function createEngine(options: EngineOptions): EngineWithStore {
       async update(id, given) {
         const source = await getSource(id);
         const c = connector(source.sourceType);
+        const w = await writeSide();
+        const { assertPathsAllowed, configToStore, openSourceConfig, parseConfig, pathGuardFor } = w;
+        const { resolveFeatures, splitSourceSettings, validateSourceName } = w;
         let patch = given;
         if (given.config !== undefined) {
           const split = splitSourceSettings(c, given.config, given.schedule);
           patch = { ...given, config: split.config };
           if (split.schedule !== undefined) patch.schedule = split.schedule;
         }
-        if (patch.name !== undefined) validateName(patch.name);
+        if (patch.name !== undefined) validateSourceName(patch.name);
         validateSchedule(patch.schedule);
         const guard = await pathGuardFor(store, options.protectedPaths, source.ownerId);
         if (patch.config !== undefined) assertPathsAllowed(c, patch.config, guard, { raw: true });
@@ -248,7 +255,7 @@ export function createEngine(options: EngineOptions): EngineWithStore {
           assertPathsAllowed(c, parseConfig(c, await openSourceConfig(options, { id: source.id, config })), guard);
         return store.updateSource(source.id, config !== undefined ? { ...patch, config } : patch);
       },
-      plainConfig: async (id) => openSourceConfig(options, await getSource(id)),
+      plainConfig: async (id) => (await writeSide()).openSourceConfig(options, await getSource(id)),
       async pause(id) {
         const source = await getSource(id);
         running.get(source.id)?.abort(new TributaryError('aborted', 'Source paused.'));
@@ -263,7 +270,13 @@ export function createEngine(options: EngineOptions): EngineWithStore {
         running.get(source.id)?.abort(new TributaryError('aborted', 'Source removed.'));
         // Upstream first (stop push channels …), best effort: the source is removed whatever it answers.
         if (registry.has(source.sourceType))
-          await runRemoveHook(registry.get(source.sourceType)!, source, { store, logger, context: connectorContext });
+          await (
+            await writeSide()
+          ).runRemoveHook(registry.get(source.sourceType)!, source, {
+            store,
+            logger,
+            context: connectorContext,
+          });
         await store.deleteSource(source.id);
       },
       async check(id) {
@@ -326,6 +339,7 @@ export function createEngine(options: EngineOptions): EngineWithStore {
       running.set(source.id, controller);
       try {
         const runOptions = { ...syncOptions, signal: controller.signal };
+        const { runSync } = await writeSide();
         const inline = (): Promise<RunRecord> => runSync(deps, source, c, runOptions);
         // The runtime runs syncs in worker threads (off the event loop that serves the API and signals).
         return await (options.syncExecutor ? options.syncExecutor(source, c, runOptions, inline) : inline());
@@ -345,6 +359,9 @@ export function createEngine(options: EngineOptions): EngineWithStore {
     async ingest(sourceId, input: IngestInput): Promise<IngestResult> {
       const source = await getSource(sourceId);
       const c = connector(source.sourceType);
+      const w = await writeSide();
+      const { createPipeline, noCredentials, openSourceConfig, parseCheckpoint, privacyPipelineOptions } = w;
+      const { secretValues, startBudgetMeter, validateItem, writePage } = w;
       if (input.checkpoint !== undefined) {
         const parsed = parseCheckpoint(c, input.checkpoint);
         if (parsed.invalid)
@@ -444,18 +461,20 @@ export function createEngine(options: EngineOptions): EngineWithStore {
     stats: async (sourceId) => store.sourceStats((await getSource(sourceId)).id),
     purge: async (sourceId) => store.purgeSourceData((await getSource(sourceId)).id),
     privacy: {
-      get: (ownerId) => loadPrivacyRules(store, ownerId),
-      set: (ownerId, rules) => savePrivacyRules(store, ownerId, rules),
-      dryRun: async (ownerId, rules) =>
-        privacyDryRun(
+      get: async (ownerId) => (await writeSide()).loadPrivacyRules(store, ownerId),
+      set: async (ownerId, rules) => (await writeSide()).savePrivacyRules(store, ownerId, rules),
+      dryRun: async (ownerId, rules) => {
+        const { loadPrivacyRules, parsePrivacyRules, privacyDryRun } = await writeSide();
+        return privacyDryRun(
           store,
           ownerId,
           rules === undefined ? await loadPrivacyRules(store, ownerId) : parsePrivacyRules(rules),
-        ),
-      purgeMatching: (ownerId, pattern, opts) => purgeMatching(store, ownerId, pattern, opts),
+        );
+      },
+      purgeMatching: async (ownerId, pattern, opts) => (await writeSide()).purgeMatching(store, ownerId, pattern, opts),
     },
     reenrich: async (filter) =>
-      reenrichMemories(store, options.enrichment, {
+      (await writeSide()).reenrichMemories(store, options.enrichment, {
         ...filter,
         sourceId: filter?.sourceId ? (await getSource(filter.sourceId)).id : undefined,
       }),
