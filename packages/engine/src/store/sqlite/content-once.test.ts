@@ -93,7 +93,7 @@ describe('migration 9: content stored once', () => {
     expect(before.herons).toEqual(['1', '2']); // the tombstone is not found
 
     const store = createSqliteStore({ path: file });
-    expect(await store.migrate()).toMatchObject({ current: 9, latest: 9 });
+    expect(await store.migrate()).toMatchObject({ current: 10, latest: 10 });
     for (const q of queries) {
       const hits = (await store.search({ text: q, syntax: 'fts' })).hits.map((h) => h.memoryId).sort();
       expect(hits, q).toEqual(before[q]);

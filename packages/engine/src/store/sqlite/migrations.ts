@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Migration } from '../migration.js';
 import { CONNECTOR_STATE_MIGRATION } from './connector-state.js';
 import { FTS_BACKLOG_MIGRATION } from './fts-backlog.js';
-import { USER_ROOTS_MIGRATION } from './trust.js';
+import { USAGE_INDEX_MIGRATION, USER_ROOTS_MIGRATION } from './trust.js';
 import { ENRICHMENT_MIGRATION } from './enrichment.js';
 import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
@@ -192,6 +192,7 @@ CREATE TABLE kv (
     sql: CONTENT_ONCE_MIGRATION,
     run: convertToContentOnce,
   },
+  { version: 10, name: 'usage index: budget checks read sizes from an index', sql: USAGE_INDEX_MIGRATION },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;
