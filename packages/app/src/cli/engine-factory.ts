@@ -42,8 +42,11 @@ async function openReadEngine(
     import('@tributary/engine/store/sqlite/index'),
     import('@tributary/engine/engine/create-engine'),
   ]);
-  const { sqliteVectorOptions } = await import('../runtime/vector-ann-env.js');
-  let store = createSqliteStore({ path: path.join(dataDir, 'tributary.db'), vectors: sqliteVectorOptions(env) });
+  // Unset, TRIBUTARY_VECTOR_ANN_MIN means the store's default ({}): its parser is loaded only to read a value.
+  const vectors = env.TRIBUTARY_VECTOR_ANN_MIN?.trim()
+    ? (await import('../runtime/vector-ann-env.js')).sqliteVectorOptions(env)
+    : {};
+  let store = createSqliteStore({ path: path.join(dataDir, 'tributary.db'), vectors });
   try {
     // A no-op on a current database; a data dir from an older version is brought up to date, as any command does.
     await store.migrate();
