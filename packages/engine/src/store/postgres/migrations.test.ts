@@ -81,7 +81,7 @@ describe('PostgreSQL migrations 9 and 10', () => {
       expect((await store.pool.query(`SELECT 1 FROM schema_migrations WHERE version = 1001`)).rows).toHaveLength(0);
       // The guarded expression recomputed every vector: identical to what migration 7's expression made.
       expect((await store.pool.query(`SELECT id, tsv::text AS v FROM chunks ORDER BY id`)).rows).toEqual(before);
-      for (const [q, id] of [
+      for (const [q, id] of <[string, string][]>[
         ['ecole', '2'],
         ['cafe', '2'],
         ['naive', '3'],

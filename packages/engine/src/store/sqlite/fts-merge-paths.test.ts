@@ -51,7 +51,7 @@ async function load(deferIndex: boolean) {
     ...prepared(ITEMS),
     ...SMALL_CHUNKS.map((item) => small.prepare(item, small.fingerprint(item)) as ReturnType<typeof prepared>[0]),
   ];
-  await store.commitPage({ sourceId: s.id, runId: null, items, deletes: [], deferIndex });
+  await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items, deletes: [], deferIndex });
   await store.flushIndex();
   return store;
 }

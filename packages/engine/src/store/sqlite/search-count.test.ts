@@ -18,12 +18,20 @@ describe('SQLite keyword count and page rows', () => {
     const items = Array.from({ length: 12 }, (_, i) => chat(`m${i}`, `osprey note ${i}`));
     // A memory of several chunks matching in more than one of them counts once.
     items.push(chat('long', `osprey ${filler('w', 700)} osprey again`));
-    await store.commitPage({ sourceId: s.id, runId: null, items: prepared(items), deletes: [], deferIndex: true });
-    await store.flushIndex();
-    await store.commitPage({ sourceId: s.id, runId: null, items: [], deletes: ['m0', 'm1'] });
     await store.commitPage({
       sourceId: s.id,
       runId: null,
+      checkpoint: undefined,
+      items: prepared(items),
+      deletes: [],
+      deferIndex: true,
+    });
+    await store.flushIndex();
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: [], deletes: ['m0', 'm1'] });
+    await store.commitPage({
+      sourceId: s.id,
+      runId: null,
+      checkpoint: undefined,
       items: prepared([chat('m2', 'a new version without the bird')]),
       deletes: [],
     });
@@ -45,6 +53,7 @@ describe('SQLite keyword count and page rows', () => {
     await store.commitPage({
       sourceId: s.id,
       runId: null,
+      checkpoint: undefined,
       items: prepared([chat('long', `${filler('lead', 600)} the kestrel hovers ${filler('tail', 50)}`)]),
       deletes: [],
     });
