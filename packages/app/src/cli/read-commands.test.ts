@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +60,34 @@ describe('read-only commands (the store alone, no runtime)', () => {
     expect(saved.stderr).toContain('Embedding with Ollama "m" failed');
   });
 
+  it('search sends vectors to Qdrant when the saved settings name it, as the runtime does (none saved: the store)', async () => {
+    // A fake Ollama (8-dim vectors) and a fake Qdrant that counts what it is asked and answers 503.
+    const ollama = await listen((body, res) => {
+      const input = (JSON.parse(body) as { input: string[] }).input;
+      res.end(JSON.stringify({ embeddings: input.map(() => [1, 0, 0, 0, 0, 0, 0, 0]) }));
+    });
+    let asked = 0;
+    const qdrant = await listen((_body, res) => {
+      asked++;
+      res.writeHead(503).end('{}');
+    });
+    try {
+      const { run } = harness([], path.join(dir, 'home'), dir);
+      const set = ['embeddings', 'set', '--provider', 'ollama', '--url', ollama.url, '--model', 'm'];
+      expect((await run(...set, '--dimensions', '8')).code).toBe(0);
+      const local = await run('search', 'x', '--mode', 'semantic');
+      // The store's own vectors (sqlite-vec): no model has vectors there yet, and Qdrant is not asked.
+      expect(local.stderr).toContain('No vectors of the embedding model');
+      expect(asked).toBe(0);
+      expect((await run('embeddings', 'qdrant', 'set', '--url', qdrant.url)).code).toBe(0);
+      await run('search', 'x', '--mode', 'semantic');
+      expect(asked).toBeGreaterThan(0);
+    } finally {
+      ollama.server.close();
+      qdrant.server.close();
+    }
+  });
+
   it('search --source naming an unknown source: not_found (exit 2), nothing searched', async () => {
     const { run } = harness([], path.join(dir, 'home'), dir);
     const r = await run('search', 'x', '--source', 'nope');
@@ -65,3 +95,16 @@ describe('read-only commands (the store alone, no runtime)', () => {
     expect(r.stderr).toContain('No source "nope"');
   });
 });
+
+/** A local HTTP server answering every request with `answer(body, res)`. */
+async function listen(
+  answer: (body: string, res: import('node:http').ServerResponse) => void,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => answer(body, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
