@@ -85,6 +85,22 @@ export function vectorQueueContract(name: string, make: () => Promise<MemoryStor
       expect(await store.embeddingQueue.corpus({ ownerId: 'nobody' })).toBe(0);
     });
 
+    it('hashes filled for long memories written while off equal the hashes the write path gives them', async () => {
+      // Several multi-chunk memories in one page: the fill reads each memory's content once for all of its chunks.
+      const long = (word: string) => Array.from({ length: 3000 }, (_, i) => `${word}${i % 50}`).join(' ');
+      const texts = [long('alpha'), long('beta'), long('gamma')];
+      const a = await newSource(store, 'a');
+      const b = await newSource(store, 'b');
+      await commit(a.id, prepared(texts.map((t, i) => chat(`off${i}`, t, { title: `T${i}` }))));
+      await store.embeddingQueue.enable();
+      await store.embeddingQueue.enqueueAll();
+      const filled = await hashes();
+      expect(filled.length).toBeGreaterThan(texts.length); // several chunks each
+      await commit(b.id, prepared(texts.map((t, i) => chat(`on${i}`, t, { title: `T${i}` }))));
+      expect(await hashes()).toEqual(filled);
+      expect((await store.embeddingQueue.describe(filled)).every((c) => c.scopes.length === 2)).toBe(true);
+    });
+
     it('hitsFor joins hashes to live memories under every filter, nearest first, one hit per memory', async () => {
       // Vector hits exist only while embeddings are on (the embedded store writes chunk hashes from then on).
       await store.embeddingQueue.enable();

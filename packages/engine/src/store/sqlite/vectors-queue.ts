@@ -43,13 +43,28 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
      WHERE c.content_hash = ? AND m.deleted_at IS NULL ORDER BY m.source_id`,
   );
   // Chunks written while embeddings were off (write-path.ts), or before the column existed, get a hash here.
+  // Spans without the memory's content, which is read once per memory (its chunks have consecutive ids, so rows come
+  // grouped): a long mail has ~1,000 chunks, and a copy of its content on every row of a batch would hold gigabytes
+  // (the deferred-index merge had the same problem, chunk-text.ts).
   const unhashed = db.prepare(
-    `SELECT c.id, c.seq, c.at, c.len, c.own_text, m.title, m.content FROM chunks c JOIN memories m ON m.id = c.memory_id
-     WHERE c.content_hash IS NULL LIMIT ?`,
+    `SELECT id, memory_id, seq, at, len, own_text FROM chunks WHERE content_hash IS NULL LIMIT ?`,
   );
+  const memory = db.prepare(`SELECT title, content FROM memories WHERE id = ?`);
   const setHash = db.prepare(`UPDATE chunks SET content_hash = ? WHERE id = ?`);
-  const fill = db.transaction((rows: Array<SpanRow & { id: number }>) => {
-    for (const r of rows) setHash.run(chunkHash(r.seq, indexedTitle(r.seq, r.title), textOf(r)), r.id);
+  type UnhashedRow = Omit<SpanRow, 'title' | 'content'> & { id: number; memory_id: number };
+  const fill = db.transaction((rows: UnhashedRow[]) => {
+    let last = -1;
+    let m: { title: string | null; content: unknown } | undefined;
+    let content = '';
+    for (const r of rows) {
+      if (r.memory_id !== last) {
+        m = memory.get(r.memory_id) as typeof m;
+        content = decodeContent(m?.content);
+        last = r.memory_id;
+      }
+      const text = spanText(content, r.at, r.len, r.own_text);
+      setHash.run(chunkHash(r.seq, indexedTitle(r.seq, m?.title ?? null), text), r.id);
+    }
   });
   // Texts already waiting are not queued twice (EXCEPT sorts once; the backlog has no index on hash).
   const queueAll = db.prepare(`
@@ -124,7 +139,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
     },
     async enqueueAll() {
       for (;;) {
-        const rows = unhashed.all(FILL_BATCH) as Array<SpanRow & { id: number }>;
+        const rows = unhashed.all(FILL_BATCH) as UnhashedRow[];
         if (!rows.length) break;
         fill.immediate(rows);
       }
