@@ -1,4 +1,4 @@
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 
 /**
  * `TRIBUTARY_VECTOR_ANN_MIN`: from this many vectors of a model on, the embedded store answers semantic searches from

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { TributaryError } from '@tributary/sdk';
+import { TributaryError } from '@tributary/sdk/errors';
 import { graphFiles, type FromWorker, type GraphConfig, type ToWorker } from './vectors-ann-files.js';
 
 /** HNSW tuning of the ANN side index (docs/search.md, "ANN index"). */
