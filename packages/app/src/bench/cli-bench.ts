@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEngine, createSqliteStore } from '@tributary/engine';
-import { synthetic } from '@tributary/connectors/synthetic/index';
 import { zipfWord } from '@tributary/connectors/synthetic/zipf';
-import { fmt, percentile, printTable, timed } from './measure.js';
+import { zipfDataDir } from './zipf-store.js';
+import { fmt, percentile, printTable } from './measure.js';
 
 const RUNS = 9;
 // packages/app/dist/cli/main.js, from dist/bench/ and from src/bench/ alike (what `tributary` runs).
@@ -40,31 +39,6 @@ function startMs(args: string[], runs = RUNS): { wall: number[]; cpu: number[] }
 }
 
 /**
- * The data dir of the search phase (search-bench.ts): `items` Zipf chat messages synced by the engine, built once
- * and reused by both phases (a 1M store takes minutes to build here). BENCH_CLI_DIR: a data dir of one's own.
- */
-async function zipfDataDir(items: number): Promise<string> {
-  const dataDir = process.env.BENCH_CLI_DIR ?? path.join(os.tmpdir(), `tributary-bench-search-${items}`);
-  const marker = path.join(dataDir, 'bench-complete');
-  if (existsSync(marker)) return dataDir;
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const store = createSqliteStore({ path: path.join(dataDir, 'tributary.db') });
-  await store.migrate();
-  const engine = createEngine({ store, connectors: [synthetic] });
-  const source = await engine.sources.add({
-    connector: 'synthetic',
-    name: 'zipf',
-    config: { count: items, pageSize: 2000, kind: 'chat', text: 'zipf' },
-  });
-  const t = await timed(() => engine.sync(source.id));
-  await engine.close();
-  process.stderr.write(`  [cli] built ${fmt(items)} Zipf items in ${fmt(t.seconds, 1)} s\n`);
-  writeFileSync(marker, String(items));
-  return dataDir;
-}
-
-/**
  * CLI start-up: wall and CPU time of a new `tributary` process (median of 9) for `--version`, `--help`, a command's
  * `--help`, `connectors`, `sources list` and `search` of a rare, a mid-frequency and a very common word on a store of
  * BENCH_CLI_ITEMS (default 1,000,000) Zipf items, against `node -e 0` measured in the same run; the difference is
@@ -73,7 +47,7 @@ async function zipfDataDir(items: number): Promise<string> {
  */
 export async function benchCliPhase(): Promise<void> {
   const items = Number(process.env.BENCH_CLI_ITEMS ?? 1_000_000);
-  const dataDir = await zipfDataDir(items);
+  const dataDir = await zipfDataDir(items, 'cli', process.env.BENCH_CLI_DIR);
   // One search first: a store built by an older version is migrated by it, which is not start-up time.
   startMs([CLI, '--data-dir', dataDir, 'search', zipfWord(1), '--limit', '1'], 1);
   const baseRun = startMs(['-e', '0']);

@@ -5,6 +5,7 @@ import { synthetic } from '@tributary/connectors/synthetic/index';
 import { zipfWord } from '@tributary/connectors/synthetic/zipf';
 import { fmt, percentile, printTable, timed } from './measure.js';
 import { pgCpuMeter } from './pg-cpu.js';
+import { syncZipfItems } from './zipf-store.js';
 
 const PG_URL =
   process.env.TRIBUTARY_TEST_DATABASE_URL ??
@@ -42,16 +43,9 @@ async function zipfSchema(items: number): Promise<string> {
   }
   const store = createPostgresStore({ connectionString: PG_URL, schema });
   await store.migrate();
-  const engine = createEngine({ store, connectors: [synthetic] });
-  const source = await engine.sources.add({
-    connector: 'synthetic',
-    name: 'zipf',
-    config: { count: items, pageSize: 2000, kind: 'chat', text: 'zipf' },
+  await syncZipfItems(store, items, 'postgres-search', async () => {
+    await store.pool.query(`INSERT INTO kv (namespace, key, value, expires_at) VALUES ('bench', 'complete', '1', 0)`);
   });
-  const t = await timed(() => engine.sync(source.id));
-  await store.pool.query(`INSERT INTO kv (namespace, key, value, expires_at) VALUES ('bench', 'complete', '1', 0)`);
-  await engine.close();
-  process.stderr.write(`  [postgres-search] built ${fmt(items)} Zipf items in ${fmt(t.seconds, 1)} s\n`);
   return schema;
 }
 

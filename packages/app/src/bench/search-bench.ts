@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, createSqliteStore, type Engine } from '@tributary/engine';
 import { synthetic } from '@tributary/connectors/synthetic/index';
 import { zipfWord } from '@tributary/connectors/synthetic/zipf';
+import { zipfDataDir } from './zipf-store.js';
 import { fmt, percentile, printTable, timed } from './measure.js';
 
 /** Query buckets by word rank in the Zipf vocabulary (rank 1 is in ~92% of items). */
@@ -25,29 +26,6 @@ const ROUNDS = 5;
 
 function spread(from: number, to: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(from + ((to - from) * i) / Math.max(1, n - 1)));
-}
-
-/** Builds (once, then reuses) a data dir whose store holds `items` Zipf chat messages synced by the engine. */
-async function zipfStore(items: number): Promise<string> {
-  // BENCH_SEARCH_DIR: a data dir of one's own (the default is shared by everyone running this phase on the machine).
-  const dataDir = process.env.BENCH_SEARCH_DIR ?? path.join(os.tmpdir(), `tributary-bench-search-${items}`);
-  const marker = path.join(dataDir, 'bench-complete');
-  if (existsSync(marker)) return dataDir;
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const store = createSqliteStore({ path: path.join(dataDir, 'tributary.db') });
-  await store.migrate();
-  const engine = createEngine({ store, connectors: [synthetic] });
-  const source = await engine.sources.add({
-    connector: 'synthetic',
-    name: 'zipf',
-    config: { count: items, pageSize: 2000, kind: 'chat', text: 'zipf' },
-  });
-  const t = await timed(() => engine.sync(source.id));
-  await engine.close();
-  process.stderr.write(`  [search] built ${fmt(items)} Zipf items in ${fmt(t.seconds, 1)} s\n`);
-  writeFileSync(marker, String(items));
-  return dataDir;
 }
 
 /** CPU milliseconds of each query, gathered beside the wall times (see {@link latencies}). */
@@ -112,7 +90,7 @@ function cliWallMs(dataDir: string, word: string): number[] {
  */
 export async function benchSearchPhase(): Promise<void> {
   const items = Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000);
-  const dataDir = await zipfStore(items);
+  const dataDir = await zipfDataDir(items, 'search', process.env.BENCH_SEARCH_DIR);
   const store = createSqliteStore({ path: path.join(dataDir, 'tributary.db') });
   await store.migrate();
   const engine: Engine = createEngine({ store, connectors: [synthetic] });
