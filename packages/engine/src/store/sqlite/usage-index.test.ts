@@ -12,7 +12,7 @@ describe('SQLite usage index', () => {
     const a = await newSource(store, 'a', { ownerId: 'bob' });
     const b = await newSource(store, 'b', { ownerId: 'bob' });
     const commit = (sourceId: string, items: ReturnType<typeof chat>[], deletes: string[] = []) =>
-      store.commitPage({ sourceId, runId: null, items: prepared(items), deletes });
+      store.commitPage({ sourceId, runId: null, checkpoint: undefined, items: prepared(items), deletes });
     // Long text is stored compressed: its UTF-8 size counts, not the BLOB's.
     const long = `${'déjà vu '.repeat(400)}fin`;
     await commit(a.id, [chat('1', 'héllo', { title: 'Tïtle' }), chat('2', long), chat('3', 'gone soon')]);
