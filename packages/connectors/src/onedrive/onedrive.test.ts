@@ -1,5 +1,5 @@
-import { createMemoryState, type Clock, type MemoryConnectorState } from '@tributary/sdk';
-import { collectPages, createTestContext } from '@tributary/sdk/testing';
+import { type Checkpoint, type Clock, type MemoryConnectorState } from '@tributary/sdk';
+import { createTestContext, syncRun } from '@tributary/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   csdlDeltaOfDriveItem,
@@ -34,7 +34,7 @@ interface Run {
   deletes: string[];
   errors: string[];
   state: MemoryConnectorState;
-  checkpoint: unknown;
+  checkpoint: Checkpoint | undefined;
   apiCalls: number;
   rateLimitWaitMs: number;
 }
@@ -44,26 +44,17 @@ async function sync(
   from?: Run,
   opts: { clock?: Clock; maxPages?: number; credentials?: typeof TOKEN } = {},
 ): Promise<Run> {
-  const state = createMemoryState(from?.state.snapshot());
-  const ctx = createTestContext(onedriveConnector, {
-    config: { baseUrl: twin!.baseUrl, ...config },
-    credentials: opts.credentials ?? TOKEN,
-    checkpoint: from?.checkpoint,
-    state,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
-  const pages = await collectPages(onedriveConnector, ctx, opts.maxPages ? { maxPages: opts.maxPages } : {});
-  const items: Run['items'] = new Map();
-  for (const p of pages) for (const i of p.items ?? []) items.set(i.externalId, i as RunItem);
-  return {
-    items,
-    deletes: pages.flatMap((p) => p.deletes ?? []),
-    errors: pages.flatMap((p) => (p.errors ?? []).map((e) => e.message)),
-    state: ctx.state,
-    checkpoint: pages.at(-1)?.checkpoint ?? from?.checkpoint,
-    apiCalls: ctx.stats.apiCalls,
-    rateLimitWaitMs: ctx.stats.rateLimitWaitMs,
-  };
+  const run = await syncRun(
+    onedriveConnector,
+    {
+      config: { baseUrl: twin!.baseUrl, ...config },
+      credentials: opts.credentials ?? TOKEN,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.maxPages ? { maxPages: opts.maxPages } : {}),
+    },
+    from,
+  );
+  return run as unknown as Run;
 }
 
 function instantClock(): Clock {
