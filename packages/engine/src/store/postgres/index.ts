@@ -18,6 +18,7 @@ import { createPgEmbeddingQueue } from './vectors-queue.js';
 import { createPgSearchCount } from './search-count.js';
 import type { VectorStore } from '../vector-queue.js';
 import { commitPagePg } from './write-path.js';
+import { lookupFingerprintsPg } from './fingerprints.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/db` (TRIBUTARY_DATABASE_URL). */
@@ -157,16 +158,7 @@ export function createPostgresStore(
     listRuns: admin.listRuns,
     findStaleRuns: admin.findStaleRuns,
 
-    async lookupFingerprints(sourceId, externalIds) {
-      const out = new Map<string, string>();
-      if (!externalIds.length) return out;
-      const { rows } = await pool.query(
-        `SELECT external_id, fingerprint FROM memories WHERE source_id = $1 AND deleted_at IS NULL AND external_id = ANY($2::text[])`,
-        [sourceId, externalIds],
-      );
-      for (const r of rows) out.set(r.external_id, r.fingerprint);
-      return out;
-    },
+    lookupFingerprints: (sourceId, externalIds) => lookupFingerprintsPg(pool, sourceId, externalIds),
     async commitPage(input) {
       const result = await transaction(pool, (tx) => commitPagePg(tx, input, now()));
       if (input.deferIndex) bulkRows += input.items.length;

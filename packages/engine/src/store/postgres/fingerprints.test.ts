@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { chat, prepared } from '../contract-support.js';
+import { createPostgresStore } from './index.js';
+import { LOOKUP_FINGERPRINTS_SQL } from './fingerprints.js';
+
+// The machine's real PostgreSQL, one schema per test.
+const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const schema = `tfp_${process.pid}`;
+let store: ReturnType<typeof createPostgresStore> | undefined;
+afterEach(async () => {
+  await store?.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await store?.close();
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+
+describe('fingerprint lookup on PostgreSQL', () => {
+  it('probes the unique index per id on a table without statistics (a first backfill), live items only', async () => {
+    store = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
+    await store.migrate();
+    // As in a first backfill: no ANALYZE has run (autovacuum kept out so it cannot run one mid-test).
+    await store.pool.query('ALTER TABLE memories SET (autovacuum_enabled = false)');
+    const source = await store.createSource({ ownerId: 'local', sourceType: 't', name: 't', config: {} });
+    for (let page = 0; page < 3; page++) {
+      const items = Array.from({ length: 1000 }, (_, k) => chat(`m${page * 1000 + k}`, `message ${page * 1000 + k}`));
+      await store.commitPage({
+        sourceId: source.id,
+        runId: null,
+        items: prepared(items),
+        deletes: page === 2 ? ['m5'] : [],
+        checkpoint: undefined,
+      });
+    }
+    const stats = await store.pool.query(`SELECT reltuples FROM pg_class WHERE oid = 'memories'::regclass`);
+    expect(Number(stats.rows[0].reltuples)).toBeLessThan(0); // never analyzed
+
+    const ids = ['m4', 'm5', 'm2999', 'absent'];
+    const found = await store.lookupFingerprints(source.id, ids);
+    const stored = await store.pool.query(
+      `SELECT external_id, fingerprint FROM memories WHERE external_id IN ('m4', 'm2999')`,
+    );
+    expect(new Map(stored.rows.map((r) => [r.external_id, r.fingerprint]))).toEqual(found); // m5 is tombstoned
+
+    const ids1000 = Array.from({ length: 1000 }, (_, k) => `m${2000 + k}`);
+    const plan = await store.pool.query(`EXPLAIN (FORMAT JSON) ${LOOKUP_FINGERPRINTS_SQL}`, [source.id, ids1000]);
+    const reads = nodes(plan.rows[0]['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === 'memories');
+    expect(reads.length).toBeGreaterThan(0);
+    for (const n of reads) {
+      expect(n['Node Type']).toBe('Index Scan');
+      expect(n['Index Cond']).toMatch(/external_id = x\.e/);
+    }
+  });
+});
