@@ -1,6 +1,6 @@
 import { defineConnector } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { syncFiles } from '../mail/file-sync.js';
+import { readListed, syncFiles, VANISHED } from '../mail/file-sync.js';
 import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listEml, readEml } from './client.js';
@@ -27,8 +27,12 @@ export const emlConnector = defineConnector({
       pageSize: ctx.config.pageSize,
       signal: ctx.signal,
       listErrors,
+      // A folder that could not be listed may still hold its files: none of them is taken as deleted this run.
+      listingComplete: listErrors.length === 0,
       load: async (entry) => {
-        const mail = await parseMail(await readEml(entry), { attachmentText: ctx.features.attachments === true });
+        const raw = await readListed(() => readEml(entry));
+        if (raw === VANISHED) return VANISHED;
+        const mail = await parseMail(raw, { attachmentText: ctx.features.attachments === true });
         const when = mail.date ? Date.parse(mail.date) : entry.file.stats.mtimeMs;
         if (since !== undefined && when < since) return undefined;
         const folder = entry.key.includes('/') ? entry.key.slice(0, entry.key.lastIndexOf('/')) : '.';

@@ -1,6 +1,6 @@
 import { createMemoryState, type Item, type MemoryConnectorState } from '@tributary/sdk';
 import { describe, expect, it } from 'vitest';
-import { syncFiles } from './file-sync.js';
+import { syncFiles, VANISHED } from './file-sync.js';
 
 const item = (id: string): Item => ({ externalId: id, stream: 'messages', content: id });
 type Entry = { key: string; sig: string; id: string };
@@ -83,6 +83,30 @@ describe('syncFiles', () => {
     );
     expect(pages.flatMap((p) => p.items ?? []).map((i) => i.externalId)).toEqual(['A', 'Z']);
     expect(pages.flatMap((p) => p.errors ?? []).map((e) => e.message)).toEqual(['locked: EACCES: permission denied']);
+  });
+
+  it('keeps the record of a file gone when read (VANISHED), and deletes nothing on a partial listing', async () => {
+    const first = await run([
+      { key: 'a', sig: '1', id: 'A' },
+      { key: 'b', sig: '1', id: 'B' },
+    ]);
+    const pages = [];
+    for await (const p of syncFiles({
+      entries: [{ key: 'a', sig: '2', id: 'A' }],
+      state: first.state,
+      resumed: true,
+      pageSize: 2,
+      listingComplete: false,
+      signal: new AbortController().signal,
+      load: async () => VANISHED,
+      finalState: async ({ vanished }) => ({ set: { 'd:x': vanished } }),
+    }))
+      pages.push(p);
+    expect(pages.flatMap((p) => [...(p.items ?? []), ...(p.deletes ?? []), ...(p.errors ?? [])])).toEqual([]);
+    expect(pages.at(-1)!.state?.set).toEqual({ 'd:x': 1 });
+    for (const p of pages) first.state.apply(p.state);
+    expect(first.state.snapshot().get('f:a')).toEqual(['1', 'A']);
+    expect(first.state.snapshot().get('f:b')).toEqual(['1', 'B']);
   });
 
   it('keeps deletions owed across a crash in connector state', async () => {

@@ -36,24 +36,56 @@ export interface FileSyncOptions<E extends FileEntry> {
    */
   maxPageChars?: number;
   signal: AbortSignal;
-  /** Reads and maps one file; undefined skips it (e.g. older than the backfill window). Throws for a bad file. */
-  load(entry: E): Promise<Item | undefined>;
+  /**
+   * Reads and maps one file; undefined skips it (e.g. older than the backfill window), {@link VANISHED} says it is no
+   * longer there (see {@link readListed}). Throws for a bad file.
+   */
+  load(entry: E): Promise<Item | undefined | typeof VANISHED>;
   /** Failures found while listing (an unreadable folder), reported on the first page. */
   listErrors?: Array<{ message: string }>;
+  /**
+   * False when the listing may have missed files that are there (a folder could not be listed, or changed while it
+   * was listed): then no file counts as gone in this run, so nothing is deleted on the word of a partial listing
+   * (an unreadable `cur/` would otherwise delete every message in it). The next complete listing settles them.
+   * @default true
+   */
+  listingComplete?: boolean;
   /**
    * State the connector commits with the run's last page only, called once every file is read and every delete
    * settled (Maildir's folder stamps: only a complete run may vouch that nothing changed). Passing it here, rather
    * than holding each page back until the next one shows it was not the last, keeps one page in memory instead of two.
+   * `vanished` counts the listed files that were gone (ENOENT) when read: the folder changed during the run.
    */
-  finalState?: () => Promise<PageState | undefined>;
+  finalState?: (outcome: { vanished: number }) => Promise<PageState | undefined>;
 }
 
 type FileRecord = [sig: string, id: string];
+
+/** What `load` returns for a listed file that is gone by the time it is read. */
+export const VANISHED: unique symbol = Symbol('vanished');
+
+/**
+ * Reads a listed file, or {@link VANISHED} when it is no longer at its path (ENOENT): deleted or renamed since the
+ * listing. Only the read of the file itself is taken as that, so an ENOENT from anything else stays an error.
+ */
+export async function readListed<T>(read: () => Promise<T>): Promise<T | typeof VANISHED> {
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return VANISHED;
+    throw err;
+  }
+}
 
 /**
  * Diffs the files present now against connector state and yields pages: new and changed files become items, an
  * unreadable or corrupt file a per-item error, and ids no longer produced by ANY file become deletes on the last
  * page (so a message moved between folders, or present twice, is never deleted by mistake).
+ *
+ * A listed file that is gone when read (ENOENT: deleted, or renamed by a mail client between the listing and the
+ * read — a flag change, new/ → cur/) is neither an error nor a change: its record stays as it was, and the next run,
+ * which lists the folder again, sees where it went. Recording it as unreadable instead would drop its id and delete
+ * a message that was only renamed (then create it again on the next run).
  */
 export async function* syncFiles<E extends FileEntry>(
   opts: FileSyncOptions<E>,
@@ -69,11 +101,12 @@ export async function* syncFiles<E extends FileEntry>(
     present.add(key);
     if (previous.get(key)?.[0] !== e.sig) todo.push([e, key]);
   }
-  const gone = [...previous.keys()].filter((k) => !present.has(k));
+  const gone = opts.listingComplete === false ? [] : [...previous.keys()].filter((k) => !present.has(k));
   const checkpoint: FileSyncCheckpoint = { format: 'state-v1', files: present.size };
   let carried = [...(opts.listErrors ?? [])];
   let yielded = false;
   const maxChars = opts.maxPageChars ?? 1_000_000;
+  let vanished = 0;
   for (let next = 0; next < todo.length;) {
     const items = new Map<string, Item>();
     const errors: Array<{ externalId?: string; message: string }> = carried;
@@ -86,6 +119,10 @@ export async function* syncFiles<E extends FileEntry>(
       let id = '';
       try {
         const item = await opts.load(entry);
+        if (item === VANISHED) {
+          vanished++;
+          continue;
+        }
         if (item) {
           id = item.externalId;
           items.set(id, item);
@@ -114,7 +151,7 @@ export async function* syncFiles<E extends FileEntry>(
     yield { items: [], errors: carried.splice(0), state: batch.take(), checkpoint };
   }
   const deletes = await refs.settle();
-  const state = mergeState(batch.take(), await opts.finalState?.());
+  const state = mergeState(batch.take(), await opts.finalState?.({ vanished }));
   if (deletes.length || state || carried.length || !yielded)
     yield { items: [], deletes, errors: carried, state, checkpoint };
 }

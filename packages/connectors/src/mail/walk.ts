@@ -36,7 +36,8 @@ export async function walkFiles(
         try {
           out.push({ rel, abs, stats: await stat(abs) });
         } catch (err) {
-          onError(rel, err as Error);
+          // Deleted or renamed since the directory was read: not there, so not listed (and not an error).
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onError(rel, err as Error);
         }
       }
     }

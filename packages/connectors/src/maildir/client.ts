@@ -74,7 +74,13 @@ export async function selectFolders(
   );
 }
 
-/** Lists the message files of the selected folders (or of `folders`), sorted by key. */
+/**
+ * Lists the message files of the selected folders (or of `folders`), sorted by key, one entry per key.
+ *
+ * `new/` is listed before `cur/`: a client moves a message from new/ to cur/ (never back), so a move between the two
+ * listings shows the message in both (the `cur/` name is kept) rather than in neither — which would make it look
+ * deleted for one run.
+ */
 export async function listMessages(
   config: MaildirConfig,
   errors: Array<{ message: string }>,
@@ -83,7 +89,7 @@ export async function listMessages(
   folders ??= await selectFolders(config, errors);
   const out: MaildirEntry[] = [];
   for (const folder of folders) {
-    for (const sub of ['cur', 'new'] as const) {
+    for (const sub of ['new', 'cur'] as const) {
       let names: Dirent[];
       const dir = path.join(folder.dir, sub);
       try {
@@ -108,7 +114,9 @@ export async function listMessages(
       }
     }
   }
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Stable sort: of two entries with one key, the one listed later (cur/) comes second and wins.
+  out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return out.filter((e, i) => out[i + 1]?.key !== e.key);
 }
 
 /** The raw bytes of one message. */

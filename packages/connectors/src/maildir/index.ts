@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { defineConnector } from '@tributary/sdk';
 import { checkReadableDir } from '../mail/check-dir.js';
-import { syncFiles } from '../mail/file-sync.js';
+import { readListed, syncFiles, VANISHED } from '../mail/file-sync.js';
 import { toMailItem } from '../mail/map.js';
 import { parseMail } from '../mail/parse.js';
 import { listFolders, listMessages, readMessage, selectFolders } from './client.js';
 import { flagLists } from './flags.js';
-import { folderStamps, recordStamps, unchangedSince } from './dir-stamps.js';
+import { changedWhileListed, folderStamps, recordStamps, unchangedSince } from './dir-stamps.js';
 import { withoutProtected } from '../lib/guard.js';
 import { maildirManifest } from './manifest.js';
 
@@ -33,10 +33,12 @@ export const maildirConnector = defineConnector({
       return;
     }
     const listed = await listMessages(ctx.config, listErrors, folders);
+    // A folder that could not be listed, or changed while it was, may hide files that are there: none is taken as
+    // gone this run (the stamps are not recorded either, so the next run lists again and settles them).
+    const complete = listErrors.length === 0 && !changedWhileListed(stamps, await folderStamps(folders));
     const entries = withoutProtected(ctx, ctx.config.rootDir, listed, (e) => e.abs);
     ctx.progress({ phase: 'reading', total: entries.length });
     const since = ctx.since?.getTime();
-    const trusted = listErrors.length === 0;
     yield* syncFiles({
       entries,
       state: ctx.state,
@@ -44,10 +46,18 @@ export const maildirConnector = defineConnector({
       pageSize: ctx.config.pageSize,
       signal: ctx.signal,
       listErrors,
+      listingComplete: complete,
       load: async (entry) => {
-        const mail = await parseMail(await readMessage(entry), { attachmentText: ctx.features.attachments === true });
-        if (since !== undefined && (mail.date ? Date.parse(mail.date) : (await stat(entry.abs)).mtimeMs) < since)
-          return undefined;
+        const raw = await readListed(() => readMessage(entry));
+        if (raw === VANISHED) return VANISHED;
+        const mail = await parseMail(raw, { attachmentText: ctx.features.attachments === true });
+        if (since !== undefined) {
+          const when = mail.date
+            ? Date.parse(mail.date)
+            : await readListed(async () => (await stat(entry.abs)).mtimeMs);
+          if (when === VANISHED) return VANISHED;
+          if (when < since) return undefined;
+        }
         return toMailItem(mail, {
           container: entry.folder,
           metadata: {
@@ -59,7 +69,8 @@ export const maildirConnector = defineConnector({
         });
       },
       // The stamps go with the run's last page: only a complete run may vouch that nothing changed since.
-      finalState: () => recordStamps(ctx.state, resumed, stamps, trusted),
+      // A file gone between the listing and its read means the folder moved on: list it again next run.
+      finalState: ({ vanished }) => recordStamps(ctx.state, resumed, stamps, complete && vanished === 0),
     });
   },
 });
