@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chat, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { LATEST_SQLITE_VERSION, SQLITE_MIGRATIONS } from './migrations.js';
 import { checkFtsIndex } from './fts-check.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-content-once-'));
@@ -93,7 +93,7 @@ describe('migration 9: content stored once', () => {
     expect(before.herons).toEqual(['1', '2']); // the tombstone is not found
 
     const store = createSqliteStore({ path: file });
-    expect(await store.migrate()).toMatchObject({ current: 10, latest: 10 });
+    expect(await store.migrate()).toMatchObject({ current: LATEST_SQLITE_VERSION, latest: LATEST_SQLITE_VERSION });
     for (const q of queries) {
       const hits = (await store.search({ text: q, syntax: 'fts' })).hits.map((h) => h.memoryId).sort();
       expect(hits, q).toEqual(before[q]);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { chunkSpans, indexedTitle } from './chunk-text.js';
-import { encodeContent } from './content-codec.js';
+import { BLOCK_CHARS, decodeContent, encodeContent } from './content-codec.js';
 
 /**
  * Migration 9: a memory's text is stored once (issue 13: the index of 222 MB of mail took 722 MB, three times mu's).
@@ -87,4 +87,38 @@ export function convertToContentOnce(db: Database.Database): void {
     key = [last.memory_id, last.version];
   }
   db.exec(FINISH);
+}
+
+/**
+ * Migration 11: text longer than BLOCK_CHARS stored in blocks (format 3, content-codec.ts), so a search hit inflates
+ * the block of its chunk, not the whole text. Only such rows are rewritten (content_bytes, the UTF-8 size, is at least
+ * the length in UTF-16 units, so it picks every candidate); their text, `content_bytes` and hashes stay as they are.
+ */
+export function convertLongContentToBlocks(db: Database.Database): void {
+  const convert = (value: unknown): string | Buffer | undefined => {
+    const text = decodeContent(value);
+    return text.length > BLOCK_CHARS ? encodeContent(text) : undefined;
+  };
+  const ids = db
+    .prepare(`SELECT id FROM memories WHERE typeof(content) = 'blob' AND content_bytes > ? ORDER BY id`)
+    .pluck()
+    .all(BLOCK_CHARS) as number[];
+  const memory = db.prepare(`SELECT content FROM memories WHERE id = ?`).pluck();
+  const setMemory = db.prepare(`UPDATE memories SET content = ? WHERE id = ?`);
+  for (const id of ids) {
+    const value = convert(memory.get(id));
+    if (value !== undefined) setMemory.run(value, id);
+  }
+  // Versions keep no size column: every compressed one is looked at (superseded versions are few).
+  const versions = db
+    .prepare(
+      `SELECT memory_id, version FROM memory_versions WHERE typeof(content) = 'blob' ORDER BY memory_id, version`,
+    )
+    .all() as Array<{ memory_id: number; version: number }>;
+  const version = db.prepare(`SELECT content FROM memory_versions WHERE memory_id = ? AND version = ?`).pluck();
+  const setVersion = db.prepare(`UPDATE memory_versions SET content = ? WHERE memory_id = ? AND version = ?`);
+  for (const v of versions) {
+    const value = convert(version.get(v.memory_id, v.version));
+    if (value !== undefined) setVersion.run(value, v.memory_id, v.version);
+  }
 }

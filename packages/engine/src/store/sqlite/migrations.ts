@@ -6,7 +6,7 @@ import { USAGE_INDEX_MIGRATION, USER_ROOTS_MIGRATION } from './trust.js';
 import { ENRICHMENT_MIGRATION } from './enrichment.js';
 import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
-import { CONTENT_ONCE_MIGRATION, convertToContentOnce } from './content-once.js';
+import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnce } from './content-once.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -193,6 +193,12 @@ CREATE TABLE kv (
     run: convertToContentOnce,
   },
   { version: 10, name: 'usage index: budget checks read sizes from an index', sql: USAGE_INDEX_MIGRATION },
+  {
+    version: 11,
+    name: 'long text compressed in blocks, so a snippet inflates one block',
+    sql: '-- the conversion runs in code (content-once.ts)',
+    run: convertLongContentToBlocks,
+  },
 ];
 
 export const LATEST_SQLITE_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,101 @@
+import { brotliCompressSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { chat, newSource, prepared } from '../contract-support.js';
+import { BLOCK_CHARS, decodeContent, decodeSpan, encodeContent } from './content-codec.js';
+import { createSqliteStore } from './index.js';
+import { LATEST_SQLITE_VERSION } from './migrations.js';
+
+/**
+ * A long text whose block boundaries fall inside a surrogate pair and among accented letters, with rare words deep
+ * inside: the first at ~3.5 blocks in, the second near the end.
+ */
+const filler = (n: number): string =>
+  Array.from({ length: n }, (_, i) => `Line ${i}: déjà vu of the diff hunk ${i % 97}, unchanged.`).join('\n');
+const head = filler(1000);
+const pad = 'x'.repeat(BLOCK_CHARS - 1 - (head.length % BLOCK_CHARS));
+// '😀' is two UTF-16 units: its first lands on the last unit of a block, so a naive cut would split the pair.
+const LONG = `${head}${pad}😀${filler(3000)} the zanzibar clause ${filler(2000)} and a final quokka.`;
+
+describe('stored content in blocks (format 3)', () => {
+  it('stores text longer than a block in blocks and reads it back exactly, whole and by span', () => {
+    expect(LONG.length).toBeGreaterThan(3 * BLOCK_CHARS);
+    const packed = encodeContent(LONG) as Buffer;
+    expect(Buffer.isBuffer(packed)).toBe(true);
+    expect(packed[0]).toBe(3);
+    expect(packed.length).toBeLessThan(Buffer.byteLength(LONG) / 4);
+    expect(decodeContent(packed)).toBe(LONG);
+    // Text up to a block long keeps format 2.
+    expect((encodeContent(LONG.slice(0, BLOCK_CHARS)) as Buffer)[0]).toBe(2);
+
+    const at = (s: string) => LONG.indexOf(s);
+    const spans: Array<[number, number]> = [
+      [0, 10],
+      [0, 0],
+      [BLOCK_CHARS - 5, 10], // across the first boundary
+      [head.length + pad.length - 1, 4], // the surrogate pair that straddles a boundary
+      [at('zanzibar') - 900, 1800],
+      [at('quokka') - 50, 500], // past the end: cut as slice() cuts
+      [LONG.length + 10, 5],
+      [2 * BLOCK_CHARS, 3 * BLOCK_CHARS], // several whole blocks
+    ];
+    for (const [a, n] of spans) expect(decodeSpan(packed, a, n), `${a}+${n}`).toBe(LONG.slice(a, a + n));
+    // Every other stored form reads by span the same way.
+    const brotli = Buffer.concat([Buffer.of(2), brotliCompressSync(LONG)]);
+    expect(decodeSpan(brotli, at('zanzibar'), 8)).toBe('zanzibar');
+    expect(decodeSpan('plain text', 6, 4)).toBe('text');
+    expect(decodeSpan(null, 0, 4)).toBe('');
+  });
+
+  it('migration 11 converts long format-2 text to blocks; text, sizes, search, export and erase unchanged', async () => {
+    const store = createSqliteStore({ path: ':memory:' });
+    await store.migrate();
+    const src = await newSource(store);
+    await store.commitPage({
+      sourceId: src.id,
+      runId: null,
+      checkpoint: undefined,
+      items: prepared([chat('long', LONG, { title: 'A long patch' }), chat('short', `a quokka ${filler(20)}`)]),
+      deletes: [],
+    });
+    const db = store.db;
+    const stored = () =>
+      db.prepare(`SELECT content, content_bytes AS bytes FROM memories WHERE external_id = 'long'`).get() as {
+        content: Buffer;
+        bytes: number;
+      };
+    expect(stored().content[0]).toBe(3);
+    // As a store written before migration 11 holds it: one Brotli stream (format 2), the migration not applied.
+    db.prepare(`UPDATE memories SET content = ? WHERE external_id = 'long'`).run(
+      Buffer.concat([Buffer.of(2), brotliCompressSync(LONG)]),
+    );
+    db.prepare(
+      `INSERT INTO memory_versions (memory_id, version, title, content, content_hash, superseded_at)
+      SELECT id, 0, title, ?, 'h0', 'then' FROM memories WHERE external_id = 'long'`,
+    ).run(Buffer.concat([Buffer.of(2), brotliCompressSync(`old ${LONG}`)]));
+    db.prepare(`DELETE FROM schema_migrations WHERE version = 11`).run();
+    const usage = await store.usage({ sourceId: src.id });
+    const snippets = async (text: string) => (await store.search({ text })).hits.map((h) => h.snippet);
+    const before = { zanzibar: await snippets('zanzibar'), quokka: await snippets('quokka') };
+    expect(before.zanzibar[0]).toContain('the <mark>zanzibar</mark> clause');
+
+    expect(await store.migrate()).toMatchObject({ current: LATEST_SQLITE_VERSION, latest: LATEST_SQLITE_VERSION });
+    expect(stored().content[0]).toBe(3);
+    expect(stored().bytes).toBe(Buffer.byteLength(LONG));
+    const version = db.prepare(`SELECT content FROM memory_versions`).pluck().get() as Buffer;
+    expect(version[0]).toBe(3);
+    expect(await store.usage({ sourceId: src.id })).toEqual(usage);
+    expect({ zanzibar: await snippets('zanzibar'), quokka: await snippets('quokka') }).toEqual(before);
+    const id = (await store.search({ text: 'zanzibar' })).hits[0]!.memoryId;
+    const memory = (await store.getMemory(id))!;
+    expect(memory.content).toBe(LONG);
+    expect(memory.versions[0]!.content).toBe(`old ${LONG}`);
+    const exported: string[] = [];
+    for await (const m of store.exportMemories(src.id)) exported.push(m.content);
+    expect(exported).toContain(LONG);
+
+    await store.eraseMemories([id]);
+    expect((await store.getMemory(id))?.content ?? '').toBe('');
+    expect(await store.search({ text: 'zanzibar' })).toEqual({ hits: [] });
+    await store.close();
+  });
+});
