@@ -66,6 +66,15 @@ export const sourceJoin = (filterSql: string): string =>
  */
 export const COMMON_MATCHES = 10_000;
 
+/**
+ * How many best chunks (by bm25) the fast path ranks for a page ending at `want`: the importance boost (at most 1.5×)
+ * reorders these only. The first budget fills a page when each memory's matches are few (chat, short notes): 30
+ * chunks for a page of 10, not 80 — reading the candidates' memory rows cost a rare word as much as its bm25 (issue
+ * 13, 1M Zipf items). Memories of many matching chunks (mail, documents) or a filter leaving few candidates take the
+ * larger one, and then every match (the slow path).
+ */
+export const candidateBudgets = (want: number): number[] => [want * 2 + 10, want * 8 + 40];
+
 function clampLimit(limit: number | undefined, max = 200): number {
   return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
 }
@@ -77,22 +86,23 @@ export function createSearch(db: Database.Database) {
   /** The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. */
   const CANDIDATES = `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
   // Ties broken by chunk id, as the page's sort does: pages of one query then never overlap.
-  const topChunks = db.prepare(`SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT ?`);
+  const TOP = `SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT ?`;
 
   // One statement per filter shape (which filters are set, not their values: a bounded set), prepared once: preparing
-  // costs as much as running it for a rare word.
-  // The candidates (up to ~4 × the page) are ranked on three columns; only the page's hits then load their full rows:
-  // materializing every candidate's row cost a rare word three times its raw bm25 (issue 13, search bench).
-  const rowsStatements = new Map<string, Database.Statement>();
-  const rowsOfChunks = (filterSql: string): Database.Statement => {
-    let stmt = rowsStatements.get(filterSql);
+  // costs as much as running it for a rare word. The best chunks come with the ranking columns of their memories (id,
+  // importance) and whether the memory is visible under the filters, in the same statement as bm25; only the page's
+  // hits then load their full rows: materializing every candidate's row cost a rare word three times its raw bm25
+  // (issue 13, search bench). Hidden candidates stay in the answer so that a short one says "every match is here".
+  const candidateStatements = new Map<string, Database.Statement>();
+  const candidates = (filterSql: string): Database.Statement => {
+    let stmt = candidateStatements.get(filterSql);
     if (!stmt) {
       stmt = db.prepare(
-        `SELECT c.id AS chunk_id, m.id AS id, m.importance AS importance
-         FROM chunks c JOIN memories m ON m.id = c.memory_id${sourceJoin(filterSql)}
-         WHERE c.id IN (SELECT value FROM json_each(?)) AND m.deleted_at IS NULL${filterSql}`,
+        `SELECT t.chunk_id AS chunk_id, t.score AS score, m.id AS id, m.importance AS importance,
+           (m.deleted_at IS NULL${filterSql}) AS visible
+         FROM (${TOP}) t JOIN chunks c ON c.id = t.chunk_id JOIN memories m ON m.id = c.memory_id${sourceJoin(filterSql)}`,
       );
-      rowsStatements.set(filterSql, stmt);
+      candidateStatements.set(filterSql, stmt);
     }
     return stmt;
   };
@@ -151,27 +161,27 @@ export function createSearch(db: Database.Database) {
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
     const f = filterSql(query);
     try {
-      // Fast path: the best chunks straight from the index (what a raw bm25 query costs), then filter and
-      // keep each memory's best chunk. Enough when the top chunks hold a full page of distinct, visible memories.
+      // Fast path: the best chunks straight from the index (what a raw bm25 query costs) with their memories'
+      // ranking columns; each visible memory keeps its best chunk. Enough when the candidates hold a full page of
+      // distinct, visible memories, or every match.
       const want = offset + limit;
-      const budget = want * 4 + 40;
-      const top = topChunks.all(match, COMMON_MATCHES, budget) as Array<{ chunk_id: number; score: number }>;
-      if (top.length) {
-        const rows = rowsOfChunks(f.sql).all(JSON.stringify(top.map((t) => t.chunk_id)), ...f.params) as any[];
-        const score = new Map(top.map((t) => [t.chunk_id, t.score]));
+      for (const budget of candidateBudgets(want)) {
+        // The filter's parameters come first: the visibility test precedes the candidates' subquery in the statement.
+        const rows = candidates(f.sql).all(...f.params, match, COMMON_MATCHES, budget) as any[];
+        if (!rows.length) return { hits: [] };
         const best = new Map<number, any>();
         for (const row of rows) {
+          if (!row.visible) continue;
           // bm25 is negative (lower is better): the boost makes important memories more negative.
-          row.score = score.get(row.chunk_id)! * boostFactor(row.importance);
+          row.score = row.score * boostFactor(row.importance);
           const seen = best.get(row.id);
           if (!seen || row.score < seen.score || (row.score === seen.score && row.chunk_id < seen.chunk_id))
             best.set(row.id, row);
         }
-        const ordered = [...best.values()].sort((a, b) => a.score - b.score || a.id - b.id);
-        if (ordered.length >= want || top.length < budget)
+        if (best.size >= want || rows.length < budget) {
+          const ordered = [...best.values()].sort((a, b) => a.score - b.score || a.id - b.id);
           return { hits: pageRows(ordered.slice(offset, want)).map((r) => toHit(r, terms)) };
-      } else {
-        return { hits: [] };
+        }
       }
       // Slow path (selective filters, or many chunks per memory): rank every match (of the newest candidates of a
       // very common query, then of all when those do not fill the page), best chunk per memory.

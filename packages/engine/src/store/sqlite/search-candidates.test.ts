@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chat, newSource, prepared } from '../contract-support.js';
+import { createSqliteStore } from './index.js';
+import { candidateBudgets } from './search.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-candidates-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const filler = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
+
+describe('SQLite keyword search candidates (the fast path ranks the best chunks by bm25 only)', () => {
+  it('fills the page in bm25 order when the best chunks belong to a few memories of many chunks', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'many-chunks.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    // Memory m<i>: 8 paragraphs (one chunk each) saying "wren" 12 - i times: the 30 best chunks are m0–m3's only,
+    // so the first budget holds 4 memories and a page of 10 needs more candidates.
+    const paragraph = (i: number, p: number): string => `${'wren '.repeat(12 - i)}${filler(`p${p}x`, 260)}`;
+    const items = Array.from({ length: 12 }, (_, i) =>
+      chat(`m${i}`, Array.from({ length: 8 }, (_, p) => paragraph(i, p)).join('\n\n')),
+    );
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    const chunksOfM0 = store.db
+      .prepare(`SELECT count(*) FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE m.external_id = 'm0'`)
+      .pluck()
+      .get() as number;
+    expect(chunksOfM0 * 4).toBeGreaterThanOrEqual(candidateBudgets(10)[0]!);
+    const { hits } = await store.search({ text: 'wren', limit: 10 });
+    expect(hits.map((h) => h.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    const next = await store.search({ text: 'wren', limit: 10, offset: 10 });
+    expect(next.hits.map((h) => h.externalId)).toEqual(['m10', 'm11']);
+    await store.close();
+  });
+
+  it('keeps memories a filter hides out of the page, and a short candidate list is every match', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'filtered.db') });
+    await store.migrate();
+    const a = await newSource(store, 'a');
+    const b = await newSource(store, 'b');
+    const page = async (sourceId: string, items: ReturnType<typeof chat>[]): Promise<void> => {
+      await store.commitPage({ sourceId, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    };
+    // Source a's notes say "plover" twice (better bm25): they fill the best candidates but the filter hides them.
+    await page(
+      a.id,
+      Array.from({ length: 15 }, (_, i) => chat(`a${i}`, `plover plover note ${i}`)),
+    );
+    await page(
+      b.id,
+      Array.from({ length: 5 }, (_, i) => chat(`b${i}`, `plover note ${i} of b`)),
+    );
+    await page(b.id, [chat('b-gone', 'plover plover plover soon tombstoned')]);
+    await store.commitPage({ sourceId: b.id, runId: null, checkpoint: undefined, items: [], deletes: ['b-gone'] });
+    const { hits } = await store.search({ text: 'plover', limit: 10, sourceIds: [b.id] });
+    expect(hits.map((h) => h.externalId).sort()).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
+    const unfiltered = await store.search({ text: 'plover', limit: 10 });
+    expect(unfiltered.hits.every((h) => h.externalId.startsWith('a'))).toBe(true);
+    await store.close();
+  });
+});
