@@ -5,8 +5,7 @@ import type { SearchFilters, SearchHit, SearchQuery, TimelineEntry, TimelineQuer
 import { json, toTimelineEntry } from '../rows.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
-import { spanText } from './chunk-text.js';
-import { decodeContent } from './content-codec.js';
+import { decodeSpan } from './content-codec.js';
 import { snippet, snippetTerms, type SnippetTerm } from './snippet.js';
 
 export const SNIPPET_OPEN = '<mark>';
@@ -127,11 +126,11 @@ export function createSearch(db: Database.Database) {
       : (chunkSpan.get(row.chunk_id) as { at: number; len: number; own_text: string | null } | undefined);
 
   const toHit = (row: any, terms: SnippetTerm[]): SearchHit => {
-    const content = decodeContent(row.content);
     const span = spanOf(row);
-    const snip = span
-      ? snippet(spanText(content, span.at, span.len, span.own_text), terms, SNIPPET_OPEN, SNIPPET_CLOSE, '…', 24)
-      : content.slice(0, 200);
+    // Only the chunk's span is inflated: the other blocks of a long text stay compressed (content-codec.ts).
+    const text = span ? (span.own_text ?? decodeSpan(row.content, span.at, span.len)) : undefined;
+    const snip =
+      text !== undefined ? snippet(text, terms, SNIPPET_OPEN, SNIPPET_CLOSE, '…', 24) : decodeSpan(row.content, 0, 200);
     return {
       memoryId: String(row.id),
       sourceId: row.source_id,
@@ -234,7 +233,7 @@ export function createSearch(db: Database.Database) {
     const last = page[page.length - 1];
     return {
       // A compressed content comes whole (SQL cannot inflate it) and is cut here as substr cut the plain one.
-      entries: page.map((r) => toTimelineEntry({ ...r, preview: decodeContent(r.preview).slice(0, 300) })),
+      entries: page.map((r) => toTimelineEntry({ ...r, preview: decodeSpan(r.preview, 0, 300) })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.t, Number(last.id)) : null,
     };
   }
