@@ -38,15 +38,20 @@ async function openReadEngine(
   recoverDeadRuns: boolean,
 ): Promise<Engine> {
   // Module paths, not the engine's index: the index loads the PostgreSQL store, the queues and the workers too.
-  const [{ createSqliteStore }, { createEngine }] = await Promise.all([
+  const [{ createSqliteStore }, { createEngine }, { migrationProgressReporter }] = await Promise.all([
     import('@tributary/engine/store/sqlite/index'),
     import('@tributary/engine/engine/create-engine'),
+    import('../runtime/migration-progress.js'),
   ]);
   // Unset, TRIBUTARY_VECTOR_ANN_MIN means the store's default ({}): its parser is loaded only to read a value.
   const vectors = env.TRIBUTARY_VECTOR_ANN_MIN?.trim()
     ? (await import('../runtime/vector-ann-env.js')).sqliteVectorOptions(env)
     : {};
-  let store = createSqliteStore({ path: path.join(dataDir, 'tributary.db'), vectors });
+  let store = createSqliteStore({
+    path: path.join(dataDir, 'tributary.db'),
+    vectors,
+    onMigrationProgress: migrationProgressReporter({ stderr: process.stderr }),
+  });
   try {
     // A no-op on a current database; a data dir from an older version is brought up to date, as any command does.
     await store.migrate();

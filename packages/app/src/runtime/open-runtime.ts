@@ -33,6 +33,7 @@ import { resolveQdrant } from './qdrant-settings.js';
 import { budgetsFromEnv } from './budgets-env.js';
 import { defaultInterval } from './schedule-env.js';
 import { sqliteVectorOptions } from './vector-ann-env.js';
+import { migrationProgressReporter } from './migration-progress.js';
 import {
   createLogger,
   createTokenBucket,
@@ -131,7 +132,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     redis = new Redis(redisUrl!, { maxRetriesPerRequest: null, lazyConnect: false });
     redis.on('error', () => undefined); // reconnects on its own; commands fail with a clear error meanwhile
   } else {
-    store = createSqliteStore({ path: path.join(options.dataDir, DB_FILE), vectors: sqliteVectorOptions(process.env) });
+    store = createSqliteStore({
+      path: path.join(options.dataDir, DB_FILE),
+      vectors: sqliteVectorOptions(process.env),
+      // An old store converted at open (migration 9: minutes at 1M items) shows its progress on stderr.
+      onMigrationProgress: migrationProgressReporter({ stderr: process.stderr }),
+    });
   }
   try {
     await store.migrate();

@@ -131,4 +131,21 @@ describe('migration 9: content stored once', () => {
     checkFtsIndex(store.db);
     await store.close();
   });
+
+  it('reports its progress to onMigrationProgress: rows converted of memories + versions, up to the total', async () => {
+    const file = path.join(dir, 'v8-progress.db');
+    writeVersion8(file);
+    const reports: Array<{ version: number; done: number; total: number }> = [];
+    const store = createSqliteStore({
+      path: file,
+      onMigrationProgress: ({ version, done, total }) => reports.push({ version, done, total }),
+    });
+    await store.migrate();
+    // 5 memories (the tombstone too) and 1 old version, each batch reported once it is converted.
+    expect(reports.filter((r) => r.version === 9)).toEqual([
+      { version: 9, done: 5, total: 6 },
+      { version: 9, done: 6, total: 6 },
+    ]);
+    await store.close();
+  });
 });

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { chunkSpans, indexedTitle } from './chunk-text.js';
 import { BLOCK_CHARS, decodeContent, encodeContent } from './content-codec.js';
+import type { ConversionProgress } from './migrations.js';
 
 /**
  * Migration 9: a memory's text is stored once (issue 13: the index of 222 MB of mail took 722 MB, three times mu's).
@@ -47,7 +48,13 @@ const BATCH = 500;
  * Converts a version-8 database in place, inside the migration's transaction: spans for every chunk, every chunk
  * (deferred ones too) in the new index, content compressed. The old external-content index is dropped.
  */
-export function convertToContentOnce(db: Database.Database): void {
+export function convertToContentOnce(db: Database.Database, progress: ConversionProgress = () => undefined): void {
+  // Rows to convert, for the progress report (at 1M items this takes minutes: the CLI shows a line with an ETA).
+  const total = db
+    .prepare(`SELECT (SELECT count(*) FROM memories) + (SELECT count(*) FROM memory_versions)`)
+    .pluck()
+    .get() as number;
+  let done = 0;
   const memories = db.prepare(`SELECT id, content FROM memories WHERE id > ? ORDER BY id LIMIT ?`);
   const chunksOf = db.prepare(`SELECT id, seq, title, text FROM chunks WHERE memory_id = ? ORDER BY seq, id`);
   const setSpan = db.prepare(`UPDATE chunks SET at = ?, len = ?, own_text = ? WHERE id = ?`);
@@ -73,6 +80,7 @@ export function convertToContentOnce(db: Database.Database): void {
       setContent.run(encodeContent(text), Buffer.byteLength(text), m.id);
     }
     after = rows[rows.length - 1]!.id;
+    progress((done += rows.length), total);
   }
   const versions = db.prepare(
     `SELECT memory_id, version, content FROM memory_versions WHERE (memory_id, version) > (?, ?) ORDER BY memory_id, version LIMIT ?`,
@@ -85,6 +93,7 @@ export function convertToContentOnce(db: Database.Database): void {
     for (const v of rows) setVersion.run(encodeContent(String(v.content)), v.memory_id, v.version);
     const last = rows[rows.length - 1]!;
     key = [last.memory_id, last.version];
+    progress((done += rows.length), total);
   }
   db.exec(FINISH);
 }

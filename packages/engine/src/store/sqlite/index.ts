@@ -35,6 +35,11 @@ export interface SqliteStoreOptions {
   ftsBacklog?: FtsBacklogOptions;
   /** sqlite-vec search tuning (when the approximate path starts, its oversampling). */
   vectors?: SqliteVectorOptions;
+  /**
+   * Called as a migration that converts data in code advances (migration 9 rewrites every memory: minutes at 1M
+   * items), synchronously from inside `migrate()`, which blocks the thread meanwhile.
+   */
+  onMigrationProgress?: (progress: { version: number; name: string; done: number; total: number }) => void;
 }
 
 /**
@@ -122,7 +127,9 @@ export function createSqliteStore(
         for (const m of SQLITE_MIGRATIONS) {
           if (m.version <= current) continue;
           db.exec(m.sql);
-          m.run?.(db);
+          m.run?.(db, (done, total) =>
+            options.onMigrationProgress?.({ version: m.version, name: m.name, done, total }),
+          );
           db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
             m.version,
             m.name,

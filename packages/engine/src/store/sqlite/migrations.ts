@@ -14,9 +14,12 @@ import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnc
  */
 export type { Migration };
 
+/** How far a conversion in code has come: `done` of `total` rows (it may call this after every batch). */
+export type ConversionProgress = (done: number, total: number) => void;
+
 /** A migration of the embedded store may convert data in code after its SQL, in the same transaction. */
 export interface SqliteMigration extends Migration {
-  run?: (db: Database.Database) => void;
+  run?: (db: Database.Database, progress: ConversionProgress) => void;
 }
 
 export const SQLITE_MIGRATIONS: SqliteMigration[] = [
