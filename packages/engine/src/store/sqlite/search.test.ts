@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chat, newSource, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
-import { COMMON_MATCHES } from './search.js';
+import { COMMON_MATCHES, matchCap } from './search.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-'));
 const store = createSqliteStore({ path: path.join(dir, 'search.db') });
@@ -40,6 +40,15 @@ describe('SQLite search of very common terms', () => {
     expect(hits).toHaveLength(10);
     // The old items score better on bm25 but lie outside the newest COMMON_MATCHES matches.
     for (const h of hits) expect(Number(h.externalId.slice(1))).toBeGreaterThanOrEqual(TOTAL - COMMON_MATCHES);
+  });
+
+  it('shares the newest matches among the phrases of a query: two phrases rank over the newest half', async () => {
+    const { hits } = await store.search({ text: 'common note*', limit: 10 });
+    expect(hits).toHaveLength(10);
+    // The recent items score alike (ties go to the lower chunk id, the oldest of the candidates): over the newest
+    // COMMON_MATCHES the page would start at item TOTAL - COMMON_MATCHES.
+    for (const h of hits) expect(Number(h.externalId.slice(1))).toBeGreaterThanOrEqual(TOTAL - matchCap(2));
+    expect(matchCap(2)).toBe(COMMON_MATCHES / 2);
   });
 
   it('ranks a term below the threshold over all its matches, however old', async () => {
