@@ -35,17 +35,38 @@ export interface PageOutcome extends CommitPageResult {
   complete: boolean;
 }
 
+/** One transaction's worth of a prepared page. */
+interface PreparedBatch {
+  /** Items of the batch (valid external ids), for the run's items-seen count. */
+  size: number;
+  prepared: PreparedItem[];
+  unchangedIds: string[];
+  /** Excluded by a privacy rule: nothing stored; a copy stored before the rule existed is tombstoned. */
+  excluded: string[];
+  /** Pipeline failures of this batch. */
+  failures: number;
+}
+
+/** A page after the pipeline, before anything of it is written (see {@link preparePage}). */
+export interface PreparedPage {
+  batches: PreparedBatch[];
+  invalid: number;
+  failures: Array<{ externalId?: string; message: string }>;
+}
+
 /**
- * Runs a page through the pipeline and commits it. A page larger than `batchSize` commits in several
- * transactions; only the last carries the page's deletions, state and checkpoint, so a crash in between re-reads the
- * page and the already-committed part is recognised as unchanged — never lost, never duplicated.
+ * The store-free half of a page: de-duplication, fingerprint lookups and the pipeline. Writes nothing, so the
+ * runner prepares page N+1 while page N commits. `unsettled` names the ids of a page whose commit may not have
+ * landed yet: their stored fingerprints are not trusted (a lookup made now could miss that page's edit or deletion
+ * of the same item), so they go through the pipeline and the store decides at commit time.
  */
-export async function writePage(
+export async function preparePage(
   store: MemoryStore,
   pipeline: Pipeline,
-  page: PageInput,
+  page: Pick<PageInput, 'sourceId' | 'items'>,
   batchSize: number,
-): Promise<PageOutcome> {
+  unsettled?: ReadonlySet<string>,
+): Promise<PreparedPage> {
   // Last occurrence of an external id in a page wins (a connector may report an edit right after the original).
   const byId = new Map<string, Item>();
   const invalid: Item[] = [];
@@ -56,31 +77,21 @@ export async function writePage(
     } else invalid.push(item);
   }
   const items = [...byId.values()];
-  const outcome: PageOutcome = {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    deleted: 0,
-    failed: 0,
-    failures: [],
-    complete: true,
-  };
+  const out: PreparedPage = { batches: [], invalid: invalid.length, failures: [] };
   for (const item of invalid)
-    outcome.failures.push({ message: `Invalid item without externalId: ${JSON.stringify(item)?.slice(0, 200)}` });
+    out.failures.push({ message: `Invalid item without externalId: ${JSON.stringify(item)?.slice(0, 200)}` });
   const batches = Math.max(1, Math.ceil(items.length / batchSize));
   for (let b = 0; b < batches; b++) {
     const batch = items.slice(b * batchSize, (b + 1) * batchSize);
-    // The first batch also carries the invalid items and the connector's own failures.
-    const failuresBefore = b === 0 ? 0 : outcome.failures.length;
-    const last = b === batches - 1;
+    const failuresBefore = out.failures.length;
     const fingerprints = batch.map((item) => pipeline.fingerprint(item));
+    const ids = batch.map((i) => i.externalId);
     const known = await store.lookupFingerprints(
       page.sourceId,
-      batch.map((i) => i.externalId),
+      unsettled?.size ? ids.filter((id) => !unsettled.has(id)) : ids,
     );
     const prepared: PreparedItem[] = [];
     const unchangedIds: string[] = [];
-    // Excluded by a privacy rule: nothing stored; a copy stored before the rule existed is tombstoned.
     const excluded: string[] = [];
     batch.forEach((item, i) => {
       if (pipeline.excluded(item)) {
@@ -92,27 +103,60 @@ export async function writePage(
         return;
       }
       const result = pipeline.prepare(item, fingerprints[i]!);
-      if (isFailure(result)) outcome.failures.push(result);
+      if (isFailure(result)) out.failures.push(result);
       else prepared.push(result);
     });
+    out.batches.push({
+      size: batch.length,
+      prepared,
+      unchangedIds,
+      excluded,
+      failures: out.failures.length - failuresBefore,
+    });
+  }
+  return out;
+}
+
+/**
+ * Commits a prepared page. A page larger than the batch size commits in several transactions; only the last carries
+ * the page's deletions, state and checkpoint, so a crash in between re-reads the page and the already-committed part
+ * is recognised as unchanged — never lost, never duplicated.
+ */
+export async function commitPreparedPage(
+  store: MemoryStore,
+  page: PageInput,
+  ready: PreparedPage,
+): Promise<PageOutcome> {
+  const outcome: PageOutcome = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    failed: 0,
+    failures: ready.failures,
+    complete: true,
+  };
+  for (const [b, batch] of ready.batches.entries()) {
+    const last = b === ready.batches.length - 1;
     // No embedding here: chunks commit first, their hashes enter the embedding backlog in the same transaction.
     if (page.shouldStop?.()) {
       outcome.complete = false;
       return outcome;
     }
-    const failedHere = outcome.failures.length - failuresBefore + (b === 0 ? (page.upstreamFailures ?? 0) : 0);
+    // The first batch also carries the invalid items and the connector's own failures.
+    const failedHere = batch.failures + (b === 0 ? ready.invalid + (page.upstreamFailures ?? 0) : 0);
     const result = await store.commitPage({
       sourceId: page.sourceId,
       runId: page.runId,
-      items: prepared,
-      unchangedIds,
-      deletes: last ? [...excluded, ...page.deletes] : excluded,
+      items: batch.prepared,
+      unchangedIds: batch.unchangedIds,
+      deletes: last ? [...batch.excluded, ...page.deletes] : batch.excluded,
       checkpoint: last ? page.checkpoint : undefined,
       state: last ? page.state : undefined,
       markSeen: page.markSeen,
       deferIndex: page.deferIndex,
       runCounts: {
-        itemsSeen: batch.length + (b === 0 ? invalid.length : 0),
+        itemsSeen: batch.size + (b === 0 ? ready.invalid : 0),
         failed: failedHere,
         ...(b === 0 ? page.extraCounts : {}),
       },
@@ -124,4 +168,14 @@ export async function writePage(
   }
   outcome.failed = outcome.failures.length + (page.upstreamFailures ?? 0);
   return outcome;
+}
+
+/** Runs a page through the pipeline and commits it ({@link preparePage}, then {@link commitPreparedPage}). */
+export async function writePage(
+  store: MemoryStore,
+  pipeline: Pipeline,
+  page: PageInput,
+  batchSize: number,
+): Promise<PageOutcome> {
+  return commitPreparedPage(store, page, await preparePage(store, pipeline, page, batchSize));
 }

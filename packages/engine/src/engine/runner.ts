@@ -14,6 +14,7 @@ import {
   type Credential,
   type CredentialAccess,
   type Logger,
+  type Page,
   type ReadContext,
   type SyncMode,
 } from '@tributary/sdk';
@@ -21,7 +22,7 @@ import { createPipeline } from '../pipeline/prepare.js';
 import { privacyPipelineOptions } from './privacy.js';
 import type { RunCounts, RunMode, RunRecord, SourceRecord } from '../store/types.js';
 import type { EngineOptions, SyncOptions, SyncProgress } from './types.js';
-import { writePage } from './page-writer.js';
+import { commitPreparedPage, preparePage, type PageInput, type PageOutcome } from './page-writer.js';
 import { planReadRetry, planRun, RUN_RETRY_BUDGET, type RunPlan } from './run-plan.js';
 import { whileStoreDown } from './store-retry.js';
 import { openSourceConfig } from './source-config.js';
@@ -35,6 +36,17 @@ import { createConnectorMetrics } from './connector-metrics.js';
 export const noCredentials: CredentialAccess = { get: async () => undefined, refresh: async () => undefined };
 
 const HOLDER_PREFIX = `${os.hostname()}:${process.pid}`;
+
+/** A page whose commit was started and not yet booked by the runner. */
+interface InFlightPage {
+  page: Page;
+  extra: { apiCalls: number; rateLimitWaitMs: number };
+  /** Its item and deletion ids: the next page's fingerprint lookups do not trust these until it lands. */
+  ids: Set<string>;
+  result: Promise<{ outcome: PageOutcome } | { error: unknown }>;
+  /** Resolves (never rejects) when the commit has finished either way. */
+  done: Promise<void>;
+}
 
 export interface RunnerDeps extends EngineOptions {
   clock: Clock;
@@ -210,7 +222,14 @@ export async function runSync(
           mode !== 'incremental' && backfillDays !== undefined
             ? new Date(clock.now() - backfillDays * 86_400_000)
             : undefined;
-        const runState = createRunState(store, source.id, plan.checkpoint === undefined);
+        // Page N+1 is read and prepared while page N commits (a commit is mostly database work off this thread).
+        // Commits stay one at a time and in order: page N+1 starts committing only after page N's commit succeeded
+        // and was booked, so a failure of N stops the run before N+1 (it re-reads from N's checkpoint).
+        let inflight: InFlightPage | undefined;
+        const settledCommit = async (): Promise<void> => {
+          await inflight?.done;
+        };
+        const runState = createRunState(store, source.id, plan.checkpoint === undefined, settledCommit);
         const ctx: ReadContext<any, any> = {
           sourceId: source.id,
           config,
@@ -234,44 +253,26 @@ export async function runSync(
           progress: (p) => progress(p.phase ?? 'reading', { message: p.message, total: p.total }),
         };
         progress('reading');
-        for await (const page of connector.read(ctx)) {
-          if (stopRequested()) break;
-          await budget.admit(page.items ?? []);
-          const extra = pending;
-          pending = { apiCalls: 0, rateLimitWaitMs: 0 };
-          const outcome = await writePage(
-            store,
-            pipeline,
-            {
-              sourceId: source.id,
-              runId: run.id,
-              items: page.items ?? [],
-              deletes: page.deletes ?? [],
-              checkpoint: page.checkpoint,
-              state: runState.changeFor(page),
-              markSeen: plan.markSeen,
-              // A source's first sync (until one succeeds, so a resumed backfill too) is a bulk load: index in merges.
-              deferIndex: mode === 'backfill' || source.lastSyncAt === null,
-              upstreamFailures: page.errors?.length ?? 0,
-              extraCounts: extra,
-              shouldStop: stopRequested,
-              embedder: deps.embedder,
-              signal,
-            },
-            deps.commitBatchSize ?? 1000,
-          );
-          if (outcome.complete) runState.committed();
-          for (const f of [...(page.errors ?? []), ...outcome.failures].slice(0, 20))
+        const deferIndex = mode === 'backfill' || source.lastSyncAt === null;
+        const markSeen = plan.markSeen;
+        // Waits for the page in flight and books it; false when it was cut short by a stop (nothing more commits).
+        const settle = async (): Promise<boolean> => {
+          const page = inflight!;
+          inflight = undefined;
+          const settled = await page.result;
+          if ('error' in settled) throw settled.error;
+          const outcome = settled.outcome;
+          for (const f of [...(page.page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
-          totals.itemsSeen += page.items?.length ?? 0;
+          totals.itemsSeen += page.page.items?.length ?? 0;
           totals.created += outcome.created;
           totals.updated += outcome.updated;
           totals.unchanged += outcome.unchanged;
           totals.deleted += outcome.deleted;
           totals.failed += outcome.failed;
-          totals.apiCalls += extra.apiCalls;
-          totals.rateLimitWaitMs += extra.rateLimitWaitMs;
+          totals.apiCalls += page.extra.apiCalls;
+          totals.rateLimitWaitMs += page.extra.rateLimitWaitMs;
           deps.onEvent?.({
             type: 'page_committed',
             sourceId: source.id,
@@ -280,12 +281,57 @@ export async function runSync(
             updated: outcome.updated,
             deleted: outcome.deleted,
             unchanged: outcome.unchanged,
-            items: page.items?.length ?? 0,
+            items: page.page.items?.length ?? 0,
           });
           progress('reading');
           // After the counts: a total passed by this page stops the run with the page counted.
-          await budget.record(outcome.created + outcome.updated, page.items ?? []);
-          if (!outcome.complete) break;
+          await budget.record(outcome.created + outcome.updated, page.page.items ?? []);
+          return outcome.complete;
+        };
+        try {
+          for await (const page of connector.read(ctx)) {
+            if (stopRequested()) break;
+            const extra = pending;
+            pending = { apiCalls: 0, rateLimitWaitMs: 0 };
+            const input: PageInput = {
+              sourceId: source.id,
+              runId: run.id,
+              items: page.items ?? [],
+              deletes: page.deletes ?? [],
+              checkpoint: page.checkpoint,
+              markSeen,
+              // A source's first sync (until one succeeds, so a resumed backfill too) is a bulk load: index in merges.
+              deferIndex,
+              upstreamFailures: page.errors?.length ?? 0,
+              extraCounts: extra,
+              shouldStop: stopRequested,
+              embedder: deps.embedder,
+              signal,
+            };
+            const ready = await preparePage(store, pipeline, input, deps.commitBatchSize ?? 1000, inflight?.ids);
+            if (inflight && !(await settle())) break;
+            await budget.admit(page.items ?? []);
+            // Only now: the state change of the first page of a fresh run carries `clear`, until that page committed.
+            input.state = runState.changeFor(page);
+            const result = commitPreparedPage(store, input, ready).then(
+              (outcome) => {
+                if (outcome.complete) runState.committed();
+                return { outcome };
+              },
+              (error: unknown) => ({ error }),
+            );
+            inflight = {
+              page,
+              extra,
+              ids: new Set([...input.items.map((i) => i?.externalId), ...input.deletes]),
+              result,
+              done: result.then(() => undefined),
+            };
+          }
+          if (inflight) await settle();
+        } finally {
+          // A read that failed (or stopped) while a page was committing: that page is booked before anything else.
+          if (inflight) await settle();
         }
         break;
       } catch (err) {

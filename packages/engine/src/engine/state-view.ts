@@ -19,21 +19,35 @@ export interface RunState {
   committed(): void;
 }
 
-export function createRunState(store: MemoryStore, sourceId: string, fresh: boolean): RunState {
+/**
+ * `settled` resolves once no commit of an earlier page is in flight (the runner prepares page N+1 while page N
+ * commits): every read waits for it, so a connector reads the state of every page it yielded before, as if pages
+ * committed one after the other.
+ */
+export function createRunState(
+  store: MemoryStore,
+  sourceId: string,
+  fresh: boolean,
+  settled: () => Promise<void> = async () => undefined,
+): RunState {
   let clearPending = fresh;
   const view: ConnectorState = {
     async get(key) {
+      await settled();
       if (clearPending) return undefined;
       return (await store.getConnectorState(sourceId, [key])).get(key);
     },
     async getMany(keys) {
+      await settled();
       if (clearPending || !keys.length) return new Map();
       return store.getConnectorState(sourceId, keys);
     },
     async *list(prefix) {
+      await settled();
       if (clearPending) return;
       let after: string | undefined;
       for (;;) {
+        await settled();
         const rows = await store.listConnectorState(sourceId, { prefix, after, limit: LIST_PAGE });
         yield* rows;
         if (rows.length < LIST_PAGE) return;

@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defineConnector, TributaryError, z, type Item, type Page } from '@tributary/sdk';
+import { createSqliteStore } from '../store/sqlite/index.js';
+import type { CommitPageInput, MemoryStore } from '../store/types.js';
+import { createEngine } from './create-engine.js';
+
+/**
+ * The runner reads and prepares page N+1 while page N commits. These tests make every commit slow (a real SQLite
+ * store behind a delay), so the next page is always prepared inside that window, and check what must not change:
+ * commits one at a time and in order, a failed commit stops the run before the next page lands, connector state
+ * written by page N is what page N+1 reads, and an item touched by page N and again by page N+1 ends as N+1 says.
+ */
+interface ScriptPage {
+  items?: Item[];
+  deletes?: string[];
+  set?: Record<string, unknown>;
+  /** A state key this page's generation reads first; what it saw is recorded in `stateSeen`. */
+  read?: string;
+}
+let script: ScriptPage[] = [];
+let log: string[] = [];
+let stateSeen: unknown[] = [];
+
+const scripted = defineConnector({
+  manifest: {
+    name: 'scripted',
+    version: '1.0.0',
+    sdk: '^1.0.0',
+    title: 'Scripted',
+    description: 'test connector',
+    auth: { type: 'none' },
+    config: z.object({}),
+    checkpoint: z.object({ page: z.number() }).strict(),
+    streams: ['notes'],
+    capabilities: { incremental: true, deletions: true },
+  },
+  check: async () => ({ ok: true, message: 'ok' }),
+  async *read(ctx) {
+    for (const [i, p] of script.entries()) {
+      log.push(`read ${i + 1}`);
+      if (p.read !== undefined) stateSeen.push(await ctx.state.get(p.read));
+      const page: Page<{ page: number }> = {
+        items: p.items ?? [],
+        deletes: p.deletes ?? [],
+        checkpoint: { page: i + 1 },
+      };
+      if (p.set) page.state = { set: p.set };
+      yield page;
+    }
+  },
+});
+
+const note = (id: string, content: string): Item => ({ externalId: id, stream: 'notes', content });
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A real SQLite store whose commits take 40 ms (and, when `fail` says so, then fail). */
+async function slowStore(fail?: (input: CommitPageInput) => boolean): Promise<MemoryStore> {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-overlap-'));
+  const store = createSqliteStore({ path: path.join(dir, 'db.sqlite') });
+  await store.migrate();
+  return {
+    ...store,
+    async commitPage(input) {
+      const page = (input.checkpoint as { page?: number } | undefined)?.page ?? '-';
+      log.push(`commit ${page} start`);
+      await new Promise((r) => setTimeout(r, 40));
+      if (fail?.(input)) {
+        log.push(`commit ${page} failed`);
+        throw new TributaryError('invalid_input', 'rejected by the test store');
+      }
+      const result = await store.commitPage(input);
+      log.push(`commit ${page} end`);
+      return result;
+    },
+  };
+}
+
+describe('runner: the next page is prepared while the current one commits', () => {
+  it('reads page N+1 during the commit of page N, and commits one page at a time, in order', async () => {
+    script = [1, 2, 3].map((p) => ({ items: [note(`n${p}`, `page ${p} text`)] }));
+    log = [];
+    const store = await slowStore();
+    const engine = createEngine({ store, connectors: [scripted] });
+    const source = await engine.sources.add({ connector: 'scripted', name: 's', config: {} });
+    const run = await engine.sync(source.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.created).toBe(3);
+    // Page 2 was read while page 1 was committing; page 2's commit started only after page 1's ended.
+    expect(log.indexOf('read 2')).toBeLessThan(log.indexOf('commit 1 end'));
+    expect(log.filter((l) => l.startsWith('commit'))).toEqual([
+      'commit 1 start',
+      'commit 1 end',
+      'commit 2 start',
+      'commit 2 end',
+      'commit 3 start',
+      'commit 3 end',
+    ]);
+    expect(await store.getCheckpoint(source.id)).toEqual({ page: 3 });
+    await engine.close();
+  });
+
+  it('a failed commit of page N stops the run: page N+1 (already read) never commits, the checkpoint stays N-1', async () => {
+    script = [1, 2, 3].map((p) => ({ items: [note(`n${p}`, `page ${p} text`)] }));
+    log = [];
+    const store = await slowStore((input) => (input.checkpoint as { page: number }).page === 2);
+    const engine = createEngine({ store, connectors: [scripted] });
+    const source = await engine.sources.add({ connector: 'scripted', name: 's', config: {} });
+    await expect(engine.sync(source.id)).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(log).toContain('read 3'); // read while page 2 was committing…
+    expect(log).not.toContain('commit 3 start'); // …and never written
+    expect(await store.getCheckpoint(source.id)).toEqual({ page: 1 });
+    expect(await store.getMemoryByExternalId(source.id, 'n1')).not.toBeNull();
+    expect(await store.getMemoryByExternalId(source.id, 'n3')).toBeNull();
+    await engine.close();
+  });
+
+  it('page N+1 reads the connector state page N wrote, though it is generated while N commits', async () => {
+    script = [
+      { items: [note('a', 'first')], set: { k: 'from page 1' } },
+      { items: [note('b', 'second')], read: 'k', set: { k: 'from page 2' } },
+      { items: [note('c', 'third')], read: 'k' },
+    ];
+    log = [];
+    stateSeen = [];
+    const store = await slowStore();
+    const engine = createEngine({ store, connectors: [scripted] });
+    const source = await engine.sources.add({ connector: 'scripted', name: 's', config: {} });
+    await engine.sync(source.id);
+    expect(stateSeen).toEqual(['from page 1', 'from page 2']);
+    await engine.close();
+  });
+
+  it('an item edited by page N and changed back by page N+1 ends as N+1 says; so does one deleted then re-sent', async () => {
+    script = [{ items: [note('x', 'version one'), note('y', 'kept text')] }];
+    log = [];
+    const store = await slowStore();
+    const engine = createEngine({ store, connectors: [scripted] });
+    const source = await engine.sources.add({ connector: 'scripted', name: 's', config: {} });
+    await engine.sync(source.id);
+    // Page 2's fingerprint lookup runs while page 1 (the edit, the deletion) is still committing.
+    script = [
+      { items: [note('x', 'version two')], deletes: ['y'] },
+      { items: [note('x', 'version one'), note('y', 'kept text')] },
+    ];
+    const run = await engine.sync(source.id);
+    expect(run.status).toBe('succeeded');
+    expect(log.indexOf('read 2', log.lastIndexOf('read 1'))).toBeLessThan(log.lastIndexOf('commit 1 end'));
+    expect((await store.getMemoryByExternalId(source.id, 'x'))?.content).toBe('version one');
+    const y = await store.getMemoryByExternalId(source.id, 'y');
+    expect(y?.deletedAt ?? null).toBeNull();
+    expect(y?.content).toBe('kept text');
+    await engine.close();
+  });
+});
