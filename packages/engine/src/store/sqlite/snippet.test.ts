@@ -17,6 +17,14 @@ const DOCS = [
   'snake_case_name and __CYGWIN__ builds, v2.3.1 released (e-mail us)',
   '## Heading\n\n- [x] Ship the importer\n- [ ] Test the importer twice',
   'title only matches here',
+  // Many instances, sentence ends followed by various blanks (or none: `v2.3`, `heron.c`): the windows of a word
+  // that recurs all over a chunk.
+  Array.from({ length: 90 }, (_, i) =>
+    i % 7 === 0 ? `Heron ${i}: the grey heron flies.` : `Filler ${i} about the river${i % 4 ? '.' : ':'}`,
+  ).join(' \t\n'),
+  Array.from({ length: 90 }, (_, i) =>
+    i % 7 === 0 ? `Heron ${i}: the grey heron.c flies.` : `Filler v${i}.${i} about the river${i % 4 ? '.' : ':'}`,
+  ).join(' \t\n'),
 ];
 const QUERIES = [
   'heron*',
