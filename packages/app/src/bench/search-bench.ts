@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { createEngine, createSqliteStore, type Engine } from '@tributary/engine';
 import { synthetic } from '@tributary/connectors/synthetic/index';
 import { zipfWord } from '@tributary/connectors/synthetic/zipf';
+import { spanText } from '@tributary/engine/store/sqlite/chunk-text';
+import { decodeContent } from '@tributary/engine/store/sqlite/content-codec';
+import { snippet, snippetTerms } from '@tributary/engine/store/sqlite/snippet';
 import { zipfDataDir } from './zipf-store.js';
 import { fmt, percentile, printTable, timed } from './measure.js';
 
@@ -28,28 +31,39 @@ function spread(from: number, to: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(from + ((to - from) * i) / Math.max(1, n - 1)));
 }
 
-/** CPU milliseconds of each query, gathered beside the wall times (see {@link latencies}). */
+/** CPU milliseconds of each CLI run, gathered beside the wall times (see {@link cliWallMs}). */
 let cpuLog: number[] = [];
 
+interface Timings {
+  /** Wall ms per query. */
+  ms: number[];
+  /** CPU ms (user + system of this process) per query. */
+  cpu: number[];
+}
+
 /**
- * Wall ms per query; each query's CPU ms (user + system of this process) goes to `cpuLog`. On a machine shared with
- * other work the wall times mostly measure waiting for a core, so the bench states CPU figures too.
+ * Wall and CPU ms per query of each of `runs`, interleaved: every query runs on each side in turn, the side going
+ * first rotating with the round, so both see the same machine (the load here changes by the minute) and the same
+ * cache. On a machine shared with other work the wall times mostly measure waiting for a core, so the bench states
+ * CPU figures too.
  */
-async function latencies(run: (q: string) => unknown, queries: string[]): Promise<number[]> {
-  const ms: number[] = [];
-  cpuLog = [];
-  // One untimed pass first, for both sides alike: otherwise whichever side runs first in a bucket pays for reading
-  // the bucket's pages into the cache (and the engine for preparing its statements), and the other finds them warm.
-  for (const q of queries) await run(q);
+async function latencies(runs: Array<(q: string) => unknown>, queries: string[]): Promise<Timings[]> {
+  const out = runs.map((): Timings => ({ ms: [], cpu: [] }));
+  // One untimed pass first, for every side alike: otherwise whichever side runs first pays for reading the bucket's
+  // pages into the cache (and the engine for preparing its statements), and the others find them warm.
+  for (const run of runs) for (const q of queries) await run(q);
   for (let round = 0; round < ROUNDS; round++) {
     for (const q of queries) {
-      const c0 = process.cpuUsage();
-      ms.push((await timed(() => run(q))).seconds * 1000);
-      const c = process.cpuUsage(c0);
-      cpuLog.push((c.user + c.system) / 1000);
+      for (let k = 0; k < runs.length; k++) {
+        const i = (k + round) % runs.length;
+        const c0 = process.cpuUsage();
+        out[i]!.ms.push((await timed(() => runs[i]!(q))).seconds * 1000);
+        const c = process.cpuUsage(c0);
+        out[i]!.cpu.push((c.user + c.system) / 1000);
+      }
     }
   }
-  return ms;
+  return out;
 }
 
 /** CPU seconds of this process's waited-for children so far (Linux /proc; 0 elsewhere). */
@@ -98,25 +112,33 @@ export async function benchSearchPhase(): Promise<void> {
     `SELECT rowid, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score LIMIT 10`,
   );
   const count = store.db.prepare(`SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?`);
-  // The same answer by hand: raw bm25, then each hit's row and snippet (what a search result needs).
-  const rowOf = store.db.prepare(`SELECT m.* FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE c.id = ?`);
-  const snippetOf = store.db.prepare(
-    `SELECT snippet(chunks_fts, 1, '<mark>', '</mark>', '…', 24) AS s FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = ?`,
+  // The same answer by hand: raw bm25, then each hit's row and chunk span, and its snippet cut from the chunk's text
+  // as the product cuts it (the index is contentless: FTS5's snippet() has no text and returns NULL).
+  const rowOf = store.db.prepare(
+    `SELECT m.*, c.at AS span_at, c.len AS span_len, c.own_text AS span_own
+     FROM chunks c JOIN memories m ON m.id = c.memory_id WHERE c.id = ?`,
   );
   const byHand = (q: string): void => {
+    const terms = snippetTerms(q);
     for (const r of raw.all(q) as Array<{ rowid: number }>) {
-      rowOf.get(r.rowid);
-      snippetOf.get(q, r.rowid);
+      const row = rowOf.get(r.rowid) as {
+        content: unknown;
+        span_at: number;
+        span_len: number;
+        span_own: string | null;
+      };
+      const text = spanText(decodeContent(row.content), row.span_at, row.span_len, row.span_own);
+      if (!snippet(text, terms, '<mark>', '</mark>', '…', 24).includes('<mark>')) throw new Error(`no match in ${q}`);
     }
   };
   const rows: Array<[string, string]> = [];
   for (const b of BUCKETS) {
     const matches = b.queries.map((q) => (count.get(q) as { n: number }).n / items);
-    const engineMs = await latencies((q) => engine.search({ text: q, limit: 10 }), b.queries);
-    const engineCpu = cpuLog;
-    const rawMs = await latencies((q) => raw.all(q), b.queries);
-    const rawCpu = cpuLog;
-    const handMs = await latencies(byHand, b.queries);
+    const [e, r, h] = await latencies(
+      [(q) => engine.search({ text: q, limit: 10 }), (q) => raw.all(q), byHand],
+      b.queries,
+    );
+    const [engineMs, engineCpu, rawMs, rawCpu, handMs] = [e!.ms, e!.cpu, r!.ms, r!.cpu, h!.ms];
     const e95 = percentile(engineMs, 95);
     const r95 = percentile(rawMs, 95);
     rows.push([
@@ -127,7 +149,8 @@ export async function benchSearchPhase(): Promise<void> {
         `${fmt(percentile(handMs, 50), 2)} / ${fmt(percentile(handMs, 95), 2)} ms; CPU p50/p95 engine ` +
         `${fmt(percentile(engineCpu, 50), 2)} / ${fmt(percentile(engineCpu, 95), 2)} ms, raw ` +
         `${fmt(percentile(rawCpu, 50), 2)} / ${fmt(percentile(rawCpu, 95), 2)} ms → CPU p95 ratio ` +
-        `${fmt(percentile(engineCpu, 95) / Math.max(0.001, percentile(rawCpu, 95)), 2)}`,
+        `${fmt(percentile(engineCpu, 95) / Math.max(0.001, percentile(rawCpu, 95)), 2)}; load average ` +
+        `${fmt(os.loadavg()[0]!, 1)}`,
     ]);
   }
   await engine.close();
