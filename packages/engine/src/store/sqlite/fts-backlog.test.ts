@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chat, newSource, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 import { checkFtsIndex } from './fts-check.js';
+import { BACKFILL_CACHE_MB } from './fts-backlog.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-fts-backlog-'));
 let n = 0;
@@ -117,5 +118,52 @@ describe('SQLite deferred FTS indexing', () => {
     expect((await stale.store.search({ text: 'heron', limit: 100 })).hits).toHaveLength(40); // …a dead one is not
     checkIndex(stale.store);
     await stale.store.close();
+  });
+
+  it('the writing connection keeps a small page cache while a backfill is deferred, and its own size after', async () => {
+    const cacheKib = (store: ReturnType<typeof createSqliteStore>): number =>
+      -(store.db.pragma('cache_size', { simple: true }) as number);
+    const deferred = (store: ReturnType<typeof createSqliteStore>, sourceId: string, from: number, defer = true) =>
+      store.commitPage({
+        sourceId,
+        runId: null,
+        items: items(from, from + 10),
+        deletes: [],
+        checkpoint: undefined,
+        deferIndex: defer,
+      });
+    const store = createSqliteStore({ path: path.join(dir, `s${n++}.db`), ftsBacklog: { mergeChunks: 25 } });
+    await store.migrate();
+    const s = await newSource(store);
+    expect(cacheKib(store)).toBe(64 * 1024);
+    for (let p = 0; p < 4; p++) {
+      await deferred(store, s.id, p * 10);
+      expect(cacheKib(store)).toBe(BACKFILL_CACHE_MB * 1024); // across the merges during the run too
+    }
+    await store.flushIndex();
+    expect(cacheKib(store)).toBe(64 * 1024);
+    // A live page after a deferred one (no flush: an aborted backfill) catches up and restores the size as well.
+    await deferred(store, s.id, 40);
+    expect(cacheKib(store)).toBe(BACKFILL_CACHE_MB * 1024);
+    await deferred(store, s.id, 50, false);
+    expect(cacheKib(store)).toBe(64 * 1024);
+    checkIndex(store);
+    await store.close();
+
+    // Never larger than the store's own cache; the size is an option.
+    const small = createSqliteStore({ path: path.join(dir, `s${n++}.db`), cacheMb: 4 });
+    const sized = createSqliteStore({ path: path.join(dir, `s${n++}.db`), ftsBacklog: { backfillCacheMb: 2 } });
+    for (const [st, during, after] of [
+      [small, 4, 4],
+      [sized, 2, 64],
+    ] as const) {
+      await st.migrate();
+      const src = await newSource(st);
+      await deferred(st, src.id, 0);
+      expect(cacheKib(st)).toBe(during * 1024);
+      await st.flushIndex();
+      expect(cacheKib(st)).toBe(after * 1024);
+      await st.close();
+    }
   });
 });

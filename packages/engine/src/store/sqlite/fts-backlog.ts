@@ -42,7 +42,20 @@ export interface FtsBacklogOptions {
   mergeChunks?: number;
   /** At store open, a backlog untouched for this long belongs to a dead writer and is caught up. @default 30000 */
   staleMs?: number;
+  /**
+   * SQLite page cache in MiB of this connection while it writes a deferred backfill (never above the store's
+   * own); the store's size comes back when the backlog closes. @default {@link BACKFILL_CACHE_MB}
+   */
+  backfillCacheMb?: number;
 }
+
+/**
+ * A backfill appends: its pages, and the merges' new index segments, are written once and rarely read again, so a
+ * large cache only fills with them. On a 100,000-commit git sync the store's 64 MB cache was ~75 MB of the peak
+ * RSS (249 → 171 MB with 16 MB) for the same CPU; the Maildir sync measured 272 → 216 MB. Searches keep the large
+ * cache: only the connection that writes the backfill shrinks its own, for as long as the backfill lasts.
+ */
+export const BACKFILL_CACHE_MB = 16;
 
 export interface FtsBacklog {
   /** Opens (or keeps) the backlog before a deferred page writes its chunks. Call inside the page's transaction. */
@@ -74,6 +87,18 @@ export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptio
   const index = { run: (from: number, to: number): void => fts.indexRange(from, to) };
   const advance = db.prepare(`UPDATE fts_backlog SET from_chunk = ? WHERE id = 1`);
   const close = db.prepare(`DELETE FROM fts_backlog WHERE id = 1`);
+  // cache_size as the store set it (negative: KiB), and the backfill's, which is never larger.
+  const storeCache = db.pragma('cache_size', { simple: true }) as number;
+  const storeKib =
+    storeCache < 0 ? -storeCache : (storeCache * (db.pragma('page_size', { simple: true }) as number)) / 1024;
+  const backfillKib = Math.min(storeKib, Math.max(1, options.backfillCacheMb ?? BACKFILL_CACHE_MB) * 1024);
+  let backfilling = false;
+  /** Shrinks the page cache while this connection writes a backfill, and restores it after (per connection). */
+  const backfillCache = (on: boolean): void => {
+    if (on === backfilling) return;
+    backfilling = on;
+    db.pragma(`cache_size = ${on ? -backfillKib : storeCache}`);
+  };
 
   const marker = (): { from_chunk: number; touched_at: string } | undefined =>
     read.get() as { from_chunk: number; touched_at: string } | undefined;
@@ -96,11 +121,16 @@ export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptio
 
   const flush = (): void => {
     while (step.immediate());
+    backfillCache(false);
   };
 
   return {
-    defer: (ts) => void open.run(ts),
+    defer(ts) {
+      backfillCache(true);
+      open.run(ts);
+    },
     catchUpInTransaction() {
+      backfillCache(false);
       const m = marker();
       if (!m) return;
       index.run(m.from_chunk, top() + 1);
