@@ -7,7 +7,6 @@ import { systemClock } from '@tributary/sdk/clock';
 import { TributaryError } from '@tributary/sdk/errors';
 import type { AnyConnector, Checkpoint, ConnectorContext } from '@tributary/sdk';
 import type { RunRecord, SourceRecord } from '../store/types.js';
-import { validateCron } from '../scheduler/cron.js';
 import type { RunnerDeps } from './runner.js';
 import type { ConnectorRegistry } from './connector-registry.js';
 import {
@@ -80,8 +79,10 @@ export function createEngine(options: EngineOptions): EngineWithStore {
   };
 
   // A schedule the scheduler could never run is refused when it is written, not found later in a tick.
-  const validateSchedule = (schedule: SourceRecord['schedule'] | undefined): void => {
+  // croner loads here, not with the facade: a search never writes a schedule.
+  const validateSchedule = async (schedule: SourceRecord['schedule'] | undefined): Promise<void> => {
     if (!schedule?.cron) return;
+    const { validateCron } = await import('../scheduler/cron.js');
     try {
       validateCron(schedule.cron);
     } catch (err) {
@@ -152,7 +153,7 @@ export function createEngine(options: EngineOptions): EngineWithStore {
     const split = splitSourceSettings(c, given.config ?? {}, given.schedule);
     const input = { ...given, config: split.config, schedule: split.schedule };
     validateSourceName(input.name);
-    validateSchedule(input.schedule);
+    await validateSchedule(input.schedule);
     // Paths first, before the config is parsed: a schema may look at the disk (obsidian's vault check).
     const guard = await pathGuardFor(store, options.protectedPaths, input.ownerId ?? LOCAL_USER_ID);
     assertPathsAllowed(c, input.config ?? {}, guard, { raw: true });
@@ -245,7 +246,7 @@ export function createEngine(options: EngineOptions): EngineWithStore {
           if (split.schedule !== undefined) patch.schedule = split.schedule;
         }
         if (patch.name !== undefined) validateSourceName(patch.name);
-        validateSchedule(patch.schedule);
+        await validateSchedule(patch.schedule);
         const guard = await pathGuardFor(store, options.protectedPaths, source.ownerId);
         if (patch.config !== undefined) assertPathsAllowed(c, patch.config, guard, { raw: true });
         const config =

@@ -46,7 +46,7 @@ describe('the read path (store + engine facade) at start-up', () => {
       .filter(([rel, specs]) => !KNOWN.has(rel) && specs.some((s) => s === '@tributary/sdk' || s === 'zod'))
       .map(([rel]) => rel);
     expect(heavy).toEqual([]);
-    for (const lazy of ['engine/runner.ts', 'pipeline/prepare.ts', 'engine/write-side.ts'])
+    for (const lazy of ['engine/runner.ts', 'pipeline/prepare.ts', 'engine/write-side.ts', 'scheduler/cron.ts'])
       expect(files.has(lazy)).toBe(false);
   });
 
