@@ -23,14 +23,21 @@ export interface MaildirFolder {
   dir: string;
 }
 
-async function isMaildir(dir: string): Promise<boolean> {
+/**
+ * Whether `dir` holds a `cur/` or `new/`. A stat that fails for another reason than absence is reported: taking the
+ * folder for "not a Maildir" in silence would make every message in it look deleted.
+ */
+async function isMaildir(dir: string, name: string, onError: (msg: string) => void): Promise<boolean> {
+  let failure: Error | undefined;
   for (const sub of ['cur', 'new']) {
     try {
       if ((await stat(path.join(dir, sub))).isDirectory()) return true;
-    } catch {
-      // not there: try the other
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') failure ??= err as Error;
     }
   }
+  if (failure) onError(`${name}: cannot read folder: ${failure.message}`);
   return false;
 }
 
@@ -38,7 +45,7 @@ async function isMaildir(dir: string): Promise<boolean> {
 export async function listFolders(root: string, onError: (msg: string) => void): Promise<MaildirFolder[]> {
   const out: MaildirFolder[] = [];
   const visit = async (dir: string, prefix: string): Promise<void> => {
-    if (await isMaildir(dir)) out.push({ name: prefix || 'INBOX', dir });
+    if (await isMaildir(dir, prefix || 'INBOX', onError)) out.push({ name: prefix || 'INBOX', dir });
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -50,8 +57,9 @@ export async function listFolders(root: string, onError: (msg: string) => void):
       if (!d.isDirectory() || ['cur', 'new', 'tmp'].includes(d.name)) continue;
       if (d.name.startsWith('.')) {
         // Maildir++: every subfolder sits flat in the root as .Parent.Child.
-        if (prefix === '' && d.name.length > 1 && (await isMaildir(path.join(dir, d.name)))) {
-          out.push({ name: d.name.slice(1).split('.').join('/'), dir: path.join(dir, d.name) });
+        const name = d.name.slice(1).split('.').join('/');
+        if (prefix === '' && d.name.length > 1 && (await isMaildir(path.join(dir, d.name), name, onError))) {
+          out.push({ name, dir: path.join(dir, d.name) });
         }
         continue;
       }

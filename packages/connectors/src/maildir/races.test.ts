@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createMemoryState, type MemoryConnectorState, type Page } from '@tributary/sdk';
 import { createTestContext } from '@tributary/sdk/testing';
@@ -104,6 +104,23 @@ describe('maildir: a client changing files during a sync', () => {
     renameSync(path.join(dir, 'cur.away'), path.join(dir, 'cur'));
     const third = await run(dir, state, second.at(-1)!.checkpoint);
     expect([...ids(third), ...deletes(third), ...errors(third)]).toEqual([]);
+  });
+
+  it('a subfolder whose cur/ and new/ cannot be read is reported, not taken as deleted with its messages', async () => {
+    const { dir, file } = maildir();
+    for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(dir, '.Archive', sub), { recursive: true });
+    writeFileSync(path.join(dir, '.Archive', 'cur', '1700000001.A:2,S'), message('archived'));
+    writeFileSync(file('cur', '1700000002.B:2,S'), message('inbox'));
+    const state = createMemoryState();
+    const first = await run(dir, state, undefined);
+    expect(ids(first).sort()).toEqual(['archived@example.org', 'inbox@example.org']);
+    // cur/ and new/ become symlink loops (stat fails with ELOOP, as it would with EACCES for a non-root user).
+    renameSync(path.join(dir, '.Archive'), path.join(dir, 'away'));
+    mkdirSync(path.join(dir, '.Archive'));
+    for (const sub of ['cur', 'new']) symlinkSync(sub, path.join(dir, '.Archive', sub));
+    const second = await run(dir, state, first.at(-1)!.checkpoint);
+    expect(errors(second)).toEqual([expect.stringMatching(/^Archive: cannot read folder: ELOOP/)]);
+    expect(deletes(second)).toEqual([]);
   });
 
   it('a message seen in new/ and in cur/ (moved between the two listings) is listed once, under cur/', async () => {
