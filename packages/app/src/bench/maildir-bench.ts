@@ -173,26 +173,35 @@ function show(s: Step | string | undefined, base: Step | string | undefined): st
 
 /** A rare, a mid-frequency and a very common word of git's history (messages holding them: ~30, ~1,400, ~3,500). */
 const SEARCH_WORDS = ['kwset', 'sparse', 'branch'];
-const SEARCH_RUNS = 5;
+const SEARCH_RUNS = 7;
 
 /**
  * Each tool's own command-line search of each word on the index the rounds built, as a user types it: a new process
- * every time, the median of {@link SEARCH_RUNS} by wall time (with its CPU time), `node -e 0` beside Tributary.
+ * every time, {@link SEARCH_RUNS} runs interleaved (tool after tool, `node -e 0` after Tributary, so a burst of load
+ * on a shared machine hits all alike); the median wall time and, separately, the median CPU time.
  */
 function searchRounds(tools: Record<string, Tool | string>): Record<string, Record<string, Step>> {
   const out: Record<string, Record<string, Step>> = {};
-  const median = (run: () => Step): Step => {
-    const steps = Array.from({ length: SEARCH_RUNS }, run).sort((a, b) => a.seconds - b.seconds);
-    return steps[Math.floor(SEARCH_RUNS / 2)]!;
+  const median = (steps: Step[]): Step => {
+    const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const cpu = steps.map((s) => s.cpuSeconds).filter((c): c is number => c !== undefined);
+    const rss = steps.map((s) => s.peakRssMb).filter((r): r is number => r !== undefined);
+    return {
+      seconds: mid(steps.map((s) => s.seconds)),
+      cpuSeconds: cpu.length ? mid(cpu) : undefined,
+      peakRssMb: rss.length ? mid(rss) : undefined,
+    };
   };
-  const node = median(() => timedCommand(process.execPath, ['-e', '0']));
   for (const word of SEARCH_WORDS) {
-    out[word] = {};
-    for (const [name, tool] of Object.entries(tools)) {
-      if (typeof tool === 'string' || !tool.search) continue;
-      out[word][name] = median(() => tool.search!(word));
-      if (name === 'tributary') out[word]['node -e 0'] = node;
+    const runs: Record<string, Step[]> = {};
+    for (let i = 0; i < SEARCH_RUNS; i++) {
+      for (const [name, tool] of Object.entries(tools)) {
+        if (typeof tool === 'string' || !tool.search) continue;
+        (runs[name] ??= []).push(tool.search(word));
+        if (name === 'tributary') (runs['node -e 0'] ??= []).push(timedCommand(process.execPath, ['-e', '0']));
+      }
     }
+    out[word] = Object.fromEntries(Object.entries(runs).map(([name, steps]) => [name, median(steps)]));
   }
   return out;
 }
