@@ -3,8 +3,10 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine, createSqliteStore } from '@tributary/engine';
+import { BACKFILL_CACHE_MB } from '@tributary/engine/store/sqlite/fts-backlog';
 import { gitConnector } from '@tributary/connectors/git/index';
 import { generateBenchRepo } from '@tributary/connectors/git/bench-repo';
+import { boundSyncHeapGrowth } from '../runtime/sync-heap.js';
 import { fmt, peakRssMb, printTable, timed } from './measure.js';
 
 /** The same history walk the connector runs, printed by git alone to /dev/null: the raw rate. */
@@ -77,10 +79,18 @@ export async function benchGitPhase(): Promise<void> {
     return { seconds: t.seconds, cpu: cpuSince(start).children };
   };
   const rawBefore = await rawRun();
+  // As `tributary sync` and the sync threads do (runtime/sync-heap.ts): this process is the sync process.
+  const heapGrowth = boundSyncHeapGrowth();
 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-gitdb-'));
   try {
-    const store = createSqliteStore({ path: path.join(dir, 'git.db') });
+    // BENCH_GIT_BACKFILL_CACHE_MB: the page cache while the backfill writes (default the store's, fts-backlog.ts);
+    // 64 with TRIBUTARY_SYNC_HEAP_GROWTH_PERCENT=0 is how this phase ran before both existed.
+    const backfillCacheMb = process.env.BENCH_GIT_BACKFILL_CACHE_MB;
+    const store = createSqliteStore({
+      path: path.join(dir, 'git.db'),
+      ...(backfillCacheMb ? { ftsBacklog: { backfillCacheMb: Number(backfillCacheMb) } } : {}),
+    });
     await store.migrate();
     const engine = createEngine({ store, connectors: [gitConnector] });
     const source = await engine.sources.add({
@@ -120,7 +130,10 @@ export async function benchGitPhase(): Promise<void> {
         // the busier of the two; on one core, their sum.
         `${fmt(rawCpu / Math.max(syncCpu.self, syncCpu.children), 2)} on 2 free cores (raw ÷ max(node, git)); ${fmt(rawCpu / syncCpu.total, 2)} on 1 core (raw ÷ sum)`,
       ],
-      ['peak RSS', `${peakRssMb()} MB (target ≤ 250)`],
+      [
+        'peak RSS',
+        `${peakRssMb()} MB (target ≤ 250; heap growth ${heapGrowth ? `${heapGrowth} %` : "V8's"}, backfill cache ${backfillCacheMb ?? BACKFILL_CACHE_MB} MB)`,
+      ],
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
