@@ -46,6 +46,33 @@ describe('stored content in blocks (format 3)', () => {
     expect(decodeSpan(null, 0, 4)).toBe('');
   });
 
+  it('inflates only the part of a block before the span end (a damaged tail of the block is never read)', () => {
+    // Words drawn by a fixed LCG: text that compresses like prose, not like the repetitive filler above.
+    let seed = 7;
+    const rand = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
+    const words = ['heron', 'déjà', 'river', 'kwset', 'grün', 'patch', 'Ω', 'branch', '😀', 'sparse', 'x'];
+    const parts: string[] = [];
+    for (let n = 0; n < 2 * BLOCK_CHARS;) {
+      const w = `${words[rand(words.length)]}${rand(1000)}`;
+      parts.push(w);
+      n += w.length + 1;
+    }
+    const text = parts.join(' ');
+    const packed = encodeContent(text) as Buffer;
+    expect(packed[0]).toBe(3);
+    for (let k = 0; k < 200; k++) {
+      const at = rand(text.length);
+      const len = rand(3000);
+      expect(decodeSpan(packed, at, len), `${at}+${len}`).toBe(text.slice(at, at + len));
+    }
+    // The first block's stream with its last 2 KB zeroed: a whole inflate fails, a span near its start still reads.
+    const firstLength = packed.readUInt32LE(9);
+    const damaged = Buffer.from(packed);
+    damaged.fill(0, 5 + 8 * packed.readUInt32LE(1) + firstLength - 2048, 5 + 8 * packed.readUInt32LE(1) + firstLength);
+    expect(() => decodeContent(damaged)).toThrow();
+    expect(decodeSpan(damaged, 100, 2000)).toBe(text.slice(100, 2100));
+  });
+
   it('migration 11 converts long format-2 text to blocks; text, sizes, search, export and erase unchanged', async () => {
     const store = createSqliteStore({ path: ':memory:' });
     await store.migrate();

@@ -76,13 +76,34 @@ function decodeBlocks(buf: Buffer, at = 0, len = Number.POSITIVE_INFINITY): stri
     const packed = buf.readUInt32LE(9 + 8 * i);
     if (charAt + chars > at) {
       if (from < 0) from = charAt;
-      text += brotliDecompressSync(buf.subarray(packedAt, packedAt + packed)).toString('utf8');
+      const block = buf.subarray(packedAt, packedAt + packed);
+      const need = at + len - charAt;
+      text += (need < chars && blockPrefix(block, need, chars)) || brotliDecompressSync(block).toString('utf8');
     }
     charAt += chars;
     packedAt += packed;
   }
   if (from < 0) return '';
   return len === Number.POSITIVE_INFINITY && at === 0 ? text : text.slice(at - from, at - from + len);
+}
+
+/**
+ * At least the first `need` of a block's `chars` UTF-16 units, inflating only a share of its Brotli stream (the part
+ * of the block before a span's end: on average half of it); undefined when that share did not hold them. A truncated
+ * stream inflates to an exact prefix of the text; its last UTF-8 sequence may be cut, which decodes to at most three
+ * U+FFFD at the very end, hence the margin.
+ */
+function blockPrefix(block: Buffer, need: number, chars: number): string | undefined {
+  const take = Math.ceil((block.length * need) / chars) + 1024;
+  if (take >= block.length) return undefined;
+  try {
+    const part = brotliDecompressSync(block.subarray(0, take), {
+      finishFlush: constants.BROTLI_OPERATION_FLUSH,
+    }).toString('utf8');
+    return part.length >= need + 3 ? part.slice(0, need) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
