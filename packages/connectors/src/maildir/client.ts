@@ -70,16 +70,22 @@ export async function listFolders(root: string, onError: (msg: string) => void):
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The folders that includeFolders/excludeFolders select, sorted by name. */
+/**
+ * The folders that includeFolders/excludeFolders select, sorted by name. A tree with no Maildir folder at all is an
+ * error, not an empty mailbox: a disk not mounted, a path emptied by a restore — taking it at its word would delete
+ * every message synced (a mailbox really emptied still has its cur/ and new/).
+ */
 export async function selectFolders(
   config: MaildirConfig,
   errors: Array<{ message: string }>,
 ): Promise<MaildirFolder[]> {
   const include = picomatch(config.includeFolders, { dot: true });
   const exclude = config.excludeFolders.length ? picomatch(config.excludeFolders, { dot: true }) : () => false;
-  return (await listFolders(config.rootDir, (message) => errors.push({ message }))).filter(
-    (f) => include(f.name) && !exclude(f.name),
-  );
+  const before = errors.length;
+  const all = await listFolders(config.rootDir, (message) => errors.push({ message }));
+  if (!all.length && errors.length === before)
+    errors.push({ message: 'rootDir holds no Maildir folder (no cur/ or new/ in it or below): nothing is deleted' });
+  return all.filter((f) => include(f.name) && !exclude(f.name));
 }
 
 /**

@@ -123,6 +123,28 @@ describe('maildir: a client changing files during a sync', () => {
     expect(deletes(second)).toEqual([]);
   });
 
+  it('a root gone or emptied (a disk not mounted) is an error and deletes nothing; back, nothing is read again', async () => {
+    const { dir, file } = maildir();
+    for (let n = 0; n < 3; n++) writeFileSync(file('cur', `170000000${n}.M:2,S`), message(`m${n}`));
+    const state = createMemoryState();
+    let checkpoint = (await run(dir, state, undefined)).at(-1)!.checkpoint;
+    const away = `${dir}.away`;
+    renameSync(dir, away);
+    const gone = await run(dir, state, checkpoint);
+    expect(errors(gone)).toEqual([expect.stringMatching(/^\.: cannot list folder: ENOENT/)]);
+    expect(deletes(gone)).toEqual([]);
+    checkpoint = gone.at(-1)!.checkpoint;
+    // An empty mount point: a readable folder with no cur/ or new/ anywhere.
+    mkdirSync(dir);
+    const empty = await run(dir, state, checkpoint);
+    expect(errors(empty)).toEqual([expect.stringMatching(/^rootDir holds no Maildir folder/)]);
+    expect(deletes(empty)).toEqual([]);
+    rmSync(dir, { recursive: true });
+    renameSync(away, dir);
+    const back = await run(dir, state, empty.at(-1)!.checkpoint);
+    expect([...ids(back), ...deletes(back), ...errors(back)]).toEqual([]);
+  });
+
   it('a message seen in new/ and in cur/ (moved between the two listings) is listed once, under cur/', async () => {
     const { dir, file } = maildir();
     writeFileSync(file('new', '1700000001.X'), message('x'));
