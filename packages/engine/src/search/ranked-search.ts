@@ -128,12 +128,15 @@ export async function rankedSearch(deps: SearchDeps, query: RankedSearchQuery): 
 
   if (effective === 'keyword') {
     // The search first: it turns a bad `fts` expression into invalid_query before the count sees it.
-    const { hits } = await deps.store.search({ ...base, limit, offset });
-    // A short page is the last one: its total needs no count (most queries of rare words end here).
+    const { hits, total } = await deps.store.search({ ...base, limit, offset });
+    // A short page is the last one: its total needs no count (most queries of rare words end here); nor does a page
+    // the store ranked from every match (it says how many).
     const count =
-      hits.length < limit && (hits.length > 0 || offset === 0)
-        ? { total: offset + hits.length, exact: true }
-        : await deps.store.countMatches(base, COUNT_CAP);
+      total !== undefined
+        ? { total, exact: true }
+        : hits.length < limit && (hits.length > 0 || offset === 0)
+          ? { total: offset + hits.length, exact: true }
+          : await deps.store.countMatches(base, COUNT_CAP);
     const more = count.exact ? offset + hits.length < count.total : hits.length === limit;
     return {
       mode: 'keyword',

@@ -71,7 +71,11 @@ export interface TimelineEntry extends Omit<MemoryRecord, 'content'> {
 }
 
 export interface SearchStore {
-  /** @throws TributaryError `invalid_query` on a syntax error in `fts` mode */
-  search(query: SearchQuery): Promise<{ hits: SearchHit[] }>;
+  /**
+   * `total`, when present: the exact number of memories matching under the filters, known because the store ranked
+   * every match to answer (a store may leave it out; callers then count with `countMatches`).
+   * @throws TributaryError `invalid_query` on a syntax error in `fts` mode
+   */
+  search(query: SearchQuery): Promise<{ hits: SearchHit[]; total?: number }>;
   timeline(query: TimelineQuery): Promise<{ entries: TimelineEntry[]; nextCursor: string | null }>;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chat, newSource, prepared } from '../contract-support.js';
+import { rankedSearch } from '../../search/ranked-search.js';
 import { createSqliteStore } from './index.js';
 import { candidateBudgets } from './search.js';
 
@@ -58,6 +59,31 @@ describe('SQLite keyword search candidates (the fast path ranks the best chunks 
     expect(hits.map((h) => h.externalId).sort()).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
     const unfiltered = await store.search({ text: 'plover', limit: 10 });
     expect(unfiltered.hits.every((h) => h.externalId.startsWith('a'))).toBe(true);
+    await store.close();
+  });
+
+  it('says how many memories match when its candidates were every match, so a full page needs no count', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'total.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    const items = Array.from({ length: 20 }, (_, i) => chat(`m${i}`, `heron note ${i}`));
+    items.push(chat('long', `heron ${filler('w', 700)} heron again`)); // two matching chunks, one memory
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: [], deletes: ['m0'] });
+    expect((await store.search({ text: 'heron', limit: 10 })).total).toBe(20);
+    // More matches than the first budget's candidates: the store does not know the total.
+    expect((await store.search({ text: 'note', limit: 3 })).total).toBeUndefined();
+    let counts = 0;
+    const counting = Object.assign(Object.create(store) as typeof store, {
+      countMatches: (...args: Parameters<typeof store.countMatches>) => {
+        counts++;
+        return store.countMatches(...args);
+      },
+    });
+    const page = await rankedSearch({ store: counting }, { text: 'heron', limit: 10, mode: 'keyword' });
+    expect(page.hits).toHaveLength(10);
+    expect({ total: page.total, exact: page.totalExact, counts }).toEqual({ total: 20, exact: true, counts: 0 });
+    expect(await store.countMatches({ text: 'heron' }, 1000)).toEqual({ total: 20, exact: true });
     await store.close();
   });
 });

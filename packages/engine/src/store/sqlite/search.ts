@@ -180,7 +180,7 @@ export function createSearch(db: Database.Database) {
     };
   };
 
-  function search(query: SearchQuery): { hits: SearchHit[] } {
+  function search(query: SearchQuery): { hits: SearchHit[]; total?: number } {
     if (query.syntax === 'fts') assertFtsQueryHasTerms(query.text);
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const terms = snippetTerms(match);
@@ -206,9 +206,12 @@ export function createSearch(db: Database.Database) {
           if (!seen || row.score < seen.score || (row.score === seen.score && row.chunk_id < seen.chunk_id))
             best.set(row.id, row);
         }
-        if (best.size >= want || rows.length < budget) {
+        // Fewer candidates than asked for: these are every match, and their visible memories the total.
+        const everyMatch = rows.length < budget;
+        if (best.size >= want || everyMatch) {
           const ordered = [...best.values()].sort((a, b) => a.score - b.score || a.id - b.id);
-          return { hits: pageRows(ordered.slice(offset, want)).map((r) => toHit(r, terms)) };
+          const hits = pageRows(ordered.slice(offset, want)).map((r) => toHit(r, terms));
+          return everyMatch ? { hits, total: best.size } : { hits };
         }
       }
       // Slow path (selective filters, or many chunks per memory): rank every match (of the newest candidates of a
