@@ -46,6 +46,9 @@ describe('the read path (store + engine facade) at start-up', () => {
       .filter(([rel, specs]) => !KNOWN.has(rel) && specs.some((s) => s === '@tributary/sdk' || s === 'zod'))
       .map(([rel]) => rel);
     expect(heavy).toEqual([]);
+    // sqlite-vec's ES module resolves its platform package with import.meta.resolve (~5 ms more than its CommonJS
+    // entry, which vectors.ts requires when a store opens).
+    expect([...files].filter(([, specs]) => specs.includes('sqlite-vec')).map(([rel]) => rel)).toEqual([]);
     for (const lazy of ['engine/runner.ts', 'pipeline/prepare.ts', 'engine/write-side.ts', 'scheduler/cron.ts'])
       expect(files.has(lazy)).toBe(false);
   });
