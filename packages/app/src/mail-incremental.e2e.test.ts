@@ -86,14 +86,18 @@ describe('maildir: moves and flag changes against the stored state', () => {
     for (const f of ['', '.Archive'])
       for (const s of ['cur', 'new', 'tmp']) mkdirSync(path.join(dir, f, s), { recursive: true });
     for (let n = 0; n < 50; n++) writeFileSync(path.join(dir, 'cur', `${n}.M1P1.host:2,`), message(n));
-    const { engine, source } = await engineFor('moves', maildirConnector, { rootDir: dir, pageSize: 10 });
+    const { store, engine, source } = await engineFor('moves', maildirConnector, { rootDir: dir, pageSize: 10 });
     try {
       await engine.sync(source.id);
       renameSync(path.join(dir, 'cur', '7.M1P1.host:2,'), path.join(dir, '.Archive', 'cur', '7.M1P1.host:2,S'));
       renameSync(path.join(dir, 'cur', '8.M1P1.host:2,'), path.join(dir, 'cur', '8.M1P1.host:2,F'));
       const r = await engine.sync(source.id);
-      expect(r).toMatchObject({ status: 'succeeded', itemsSeen: 2, created: 0, deleted: 0 });
+      expect(r).toMatchObject({ status: 'succeeded', itemsSeen: 2, created: 0, updated: 2, deleted: 0, failed: 0 });
       expect(readdirSync(path.join(dir, 'cur'))).toHaveLength(49);
+      // The flag change is an update of the one memory (no tombstone, no second copy), with the new flags.
+      const flagged = await store.getMemoryByExternalId(source.id, 'm8@example.org');
+      expect(flagged).toMatchObject({ deletedAt: null, metadata: { flags: ['flagged'], maildirFlags: 'F' } });
+      expect(await store.countMemories({ sourceId: source.id, includeDeleted: true })).toBe(50);
       const moved = await engine.search({ text: 'uniqueword7', limit: 5 });
       expect(moved.hits.map((m) => m.container)).toEqual(['Archive']);
     } finally {
