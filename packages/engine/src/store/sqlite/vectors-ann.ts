@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { TributaryError } from '@tributary/sdk/errors';
 import { graphFiles, type FromWorker, type GraphConfig, type ToWorker } from './vectors-ann-files.js';
@@ -57,8 +57,13 @@ interface Graph {
   ended: boolean;
 }
 
-/** Starts a graph worker: the built `.js` beside this file, or from source (vitest) through tsx's loader. */
+/**
+ * Starts a graph worker: the built `.js` beside this file, or from source (vitest) through tsx's loader. Node's
+ * worker_threads is required here, not imported with the module: every store open (a CLI search) paid ~2.5 ms of CPU
+ * loading it, and only a store with a graph starts workers.
+ */
 function startWorker(config: GraphConfig): Worker {
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return new Worker(new URL('./vectors-ann-worker.js', here), { workerData: config });
   const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
