@@ -74,7 +74,8 @@ describe('stored content in blocks (format 3)', () => {
   });
 
   it('migration 11 converts long format-2 text to blocks; text, sizes, search, export and erase unchanged', async () => {
-    const store = createSqliteStore({ path: ':memory:' });
+    let progress: (p: { version: number; done: number; total: number }) => void = () => undefined;
+    const store = createSqliteStore({ path: ':memory:', onMigrationProgress: (p) => progress(p) });
     await store.migrate();
     const src = await newSource(store);
     await store.commitPage({
@@ -105,7 +106,13 @@ describe('stored content in blocks (format 3)', () => {
     const before = { zanzibar: await snippets('zanzibar'), quokka: await snippets('quokka') };
     expect(before.zanzibar[0]).toContain('the <mark>zanzibar</mark> clause');
 
+    const reports: Array<{ version: number; done: number; total: number }> = [];
+    progress = (p) => reports.push(p);
     expect(await store.migrate()).toMatchObject({ current: LATEST_SQLITE_VERSION, latest: LATEST_SQLITE_VERSION });
+    // The long memory and its old version: one report at the end (reports come per 100 rows and at the last).
+    expect(reports.map(({ version, done, total }) => ({ version, done, total }))).toEqual([
+      { version: 11, done: 2, total: 2 },
+    ]);
     expect(stored().content[0]).toBe(3);
     expect(stored().bytes).toBe(Buffer.byteLength(LONG));
     const version = db.prepare(`SELECT content FROM memory_versions`).pluck().get() as Buffer;
