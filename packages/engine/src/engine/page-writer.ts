@@ -52,6 +52,20 @@ export interface PreparedPage {
   batches: PreparedBatch[];
   invalid: number;
   failures: Array<{ externalId?: string; message: string }>;
+  /** Ids whose stored fingerprint was asked for, and how many of them the store had (see `PrepareOptions.lookup`). */
+  lookedUp: number;
+  known: number;
+}
+
+export interface PrepareOptions {
+  /** Ids of a page whose commit may not have landed yet (see {@link preparePage}). */
+  unsettled?: ReadonlySet<string>;
+  /**
+   * False: ask the store for no fingerprints; every item goes through the pipeline and the store tells new from
+   * existing at commit (the same result, an existing item costs more). The runner turns lookups off while they keep
+   * finding nothing (a backfill). @default true
+   */
+  lookup?: boolean;
 }
 
 /**
@@ -65,8 +79,9 @@ export async function preparePage(
   pipeline: Pipeline,
   page: Pick<PageInput, 'sourceId' | 'items'>,
   batchSize: number,
-  unsettled?: ReadonlySet<string>,
+  options: PrepareOptions = {},
 ): Promise<PreparedPage> {
+  const { unsettled, lookup = true } = options;
   // Last occurrence of an external id in a page wins (a connector may report an edit right after the original).
   const byId = new Map<string, Item>();
   const invalid: Item[] = [];
@@ -77,7 +92,7 @@ export async function preparePage(
     } else invalid.push(item);
   }
   const items = [...byId.values()];
-  const out: PreparedPage = { batches: [], invalid: invalid.length, failures: [] };
+  const out: PreparedPage = { batches: [], invalid: invalid.length, failures: [], lookedUp: 0, known: 0 };
   for (const item of invalid)
     out.failures.push({ message: `Invalid item without externalId: ${JSON.stringify(item)?.slice(0, 200)}` });
   const batches = Math.max(1, Math.ceil(items.length / batchSize));
@@ -85,11 +100,11 @@ export async function preparePage(
     const batch = items.slice(b * batchSize, (b + 1) * batchSize);
     const failuresBefore = out.failures.length;
     const fingerprints = batch.map((item) => pipeline.fingerprint(item));
-    const ids = batch.map((i) => i.externalId);
-    const known = await store.lookupFingerprints(
-      page.sourceId,
-      unsettled?.size ? ids.filter((id) => !unsettled.has(id)) : ids,
-    );
+    const all = batch.map((i) => i.externalId);
+    const ids = !lookup ? [] : unsettled?.size ? all.filter((id) => !unsettled.has(id)) : all;
+    const known = ids.length ? await store.lookupFingerprints(page.sourceId, ids) : new Map<string, string>();
+    out.lookedUp += ids.length;
+    out.known += known.size;
     const prepared: PreparedItem[] = [];
     const unchangedIds: string[] = [];
     const excluded: string[] = [];

@@ -160,3 +160,44 @@ describe('runner: the next page is prepared while the current one commits', () =
     await engine.close();
   });
 });
+
+describe('runner: fingerprint lookups while they find nothing', () => {
+  it('stops asking after 3 pages of new items, and asks again once a commit finds stored items', async () => {
+    const page = (p: number, from = p) => ({ items: [1, 2].map((k) => note(`p${from}-${k}`, `text ${from} ${k}`)) });
+    // Pages 5 and 7 send again the items of pages 1 and 2, unchanged.
+    script = [page(1), page(2), page(3), page(4), page(5, 1), page(6), page(7, 2)];
+    log = [];
+    const store = await slowStore();
+    const lookups: string[][] = [];
+    const commits: CommitPageInput[] = [];
+    const counting: MemoryStore = {
+      ...store,
+      async lookupFingerprints(sourceId, ids) {
+        lookups.push(ids);
+        return store.lookupFingerprints(sourceId, ids);
+      },
+      async commitPage(input) {
+        commits.push(input);
+        return store.commitPage(input);
+      },
+    };
+    const engine = createEngine({ store: counting, connectors: [scripted] });
+    const source = await engine.sources.add({ connector: 'scripted', name: 's', config: {} });
+    const run = await engine.sync(source.id);
+    expect(run.created).toBe(10);
+    expect(run.unchanged).toBe(4);
+    // Pages 1–3 asked and found nothing; 4, 5 and 6 did not ask (6 was prepared before page 5's commit answered);
+    // page 5's commit found its two items stored, so page 7 asked again and took the unchanged fast path.
+    expect(lookups).toEqual([
+      ['p1-1', 'p1-2'],
+      ['p2-1', 'p2-2'],
+      ['p3-1', 'p3-2'],
+      ['p2-1', 'p2-2'],
+    ]);
+    expect(commits[4]!.items.map((i) => i.externalId)).toEqual(['p1-1', 'p1-2']); // the store decided: unchanged
+    expect(commits[6]!.items).toEqual([]);
+    expect(commits[6]!.unchangedIds).toEqual(['p2-1', 'p2-2']);
+    expect((await store.getMemoryByExternalId(source.id, 'p1-1'))?.content).toBe('text 1 1');
+    await engine.close();
+  });
+});

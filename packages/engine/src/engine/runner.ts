@@ -37,10 +37,20 @@ export const noCredentials: CredentialAccess = { get: async () => undefined, ref
 
 const HOLDER_PREFIX = `${os.hostname()}:${process.pid}`;
 
+/**
+ * After this many pages in a row whose fingerprint lookups found none of their items stored (a backfill, or an
+ * incremental read of new items only), the runner stops asking: each lookup is a query that cannot pay off, and
+ * the store tells new from existing at commit anyway. A page whose commit then finds existing items (unchanged or
+ * updated) turns lookups back on, so a re-read of stored items costs at most one page of per-item commit work.
+ */
+const LOOKUP_MISSES_BEFORE_SKIP = 3;
+
 /** A page whose commit was started and not yet booked by the runner. */
 interface InFlightPage {
   page: Page;
   extra: { apiCalls: number; rateLimitWaitMs: number };
+  /** Whether its items' stored fingerprints were looked up. */
+  lookup: boolean;
   /** Its item and deletion ids: the next page's fingerprint lookups do not trust these until it lands. */
   ids: Set<string>;
   result: Promise<{ outcome: PageOutcome } | { error: unknown }>;
@@ -226,6 +236,8 @@ export async function runSync(
         // Commits stay one at a time and in order: page N+1 starts committing only after page N's commit succeeded
         // and was booked, so a failure of N stops the run before N+1 (it re-reads from N's checkpoint).
         let inflight: InFlightPage | undefined;
+        // Pages in a row whose fingerprint lookups found nothing stored (see LOOKUP_MISSES_BEFORE_SKIP).
+        let lookupMisses = 0;
         const settledCommit = async (): Promise<void> => {
           await inflight?.done;
         };
@@ -262,6 +274,8 @@ export async function runSync(
           const settled = await page.result;
           if ('error' in settled) throw settled.error;
           const outcome = settled.outcome;
+          // Lookups were off and the store found existing items after all: back to asking first.
+          if (!page.lookup && outcome.unchanged + outcome.updated > 0) lookupMisses = 0;
           for (const f of [...(page.page.errors ?? []), ...outcome.failures].slice(0, 20))
             logger.warn('item skipped', { externalId: f.externalId, reason: f.message });
           pages++;
@@ -308,7 +322,12 @@ export async function runSync(
               embedder: deps.embedder,
               signal,
             };
-            const ready = await preparePage(store, pipeline, input, deps.commitBatchSize ?? 1000, inflight?.ids);
+            const lookup = lookupMisses < LOOKUP_MISSES_BEFORE_SKIP;
+            const ready = await preparePage(store, pipeline, input, deps.commitBatchSize ?? 1000, {
+              unsettled: inflight?.ids,
+              lookup,
+            });
+            if (ready.lookedUp) lookupMisses = ready.known ? 0 : lookupMisses + 1;
             if (inflight && !(await settle())) break;
             await budget.admit(page.items ?? []);
             // Only now: the state change of the first page of a fresh run carries `clear`, until that page committed.
@@ -323,6 +342,7 @@ export async function runSync(
             inflight = {
               page,
               extra,
+              lookup,
               ids: new Set([...input.items.map((i) => i?.externalId), ...input.deletes]),
               result,
               done: result.then(() => undefined),
