@@ -3,7 +3,11 @@ import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { createEngine, createSqliteStore } from '@tributary/engine';
-import { BACKFILL_CACHE_MB } from '@tributary/engine/store/sqlite/fts-backlog';
+import {
+  BACKFILL_CACHE_MB,
+  BACKFILL_WAL_PAGES,
+  type FtsBacklogOptions,
+} from '@tributary/engine/store/sqlite/fts-backlog';
 import { gitConnector } from '@tributary/connectors/git/index';
 import { generateBenchRepo } from '@tributary/connectors/git/bench-repo';
 import { boundSyncHeapGrowth } from '../runtime/sync-heap.js';
@@ -69,14 +73,11 @@ async function syncOnce(
   repoDir: string,
   commits: number,
   diffs: boolean,
-  backfillCacheMb?: string,
+  ftsBacklog: FtsBacklogOptions,
 ): Promise<SyncRound> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-gitdb-'));
   try {
-    const store = createSqliteStore({
-      path: path.join(dir, 'git.db'),
-      ...(backfillCacheMb ? { ftsBacklog: { backfillCacheMb: Number(backfillCacheMb) } } : {}),
-    });
+    const store = createSqliteStore({ path: path.join(dir, 'git.db'), ftsBacklog });
     await store.migrate();
     const engine = createEngine({ store, connectors: [gitConnector] });
     const source = await engine.sources.add({
@@ -111,9 +112,12 @@ export async function benchGitPhase(): Promise<void> {
   const diffs = process.env.BENCH_GIT_DIFFS === '1';
   // BENCH_GIT_ROUNDS (default 2): syncs into a new database each, interleaved with the raw walks.
   const rounds = Math.max(1, Number(process.env.BENCH_GIT_ROUNDS ?? 2) || 1);
-  // BENCH_GIT_BACKFILL_CACHE_MB: the page cache while the backfill writes (default the store's, fts-backlog.ts);
-  // 64 with TRIBUTARY_SYNC_HEAP_GROWTH_PERCENT=0 is how this phase ran before both existed.
-  const backfillCacheMb = process.env.BENCH_GIT_BACKFILL_CACHE_MB;
+  // BENCH_GIT_BACKFILL_CACHE_MB / _WAL_PAGES: page cache and checkpoint interval while the backfill writes (default
+  // the store's, fts-backlog.ts); 64 and 1000 with TRIBUTARY_SYNC_HEAP_GROWTH_PERCENT=0 is this phase before them.
+  const backfill = {
+    backfillCacheMb: Number(process.env.BENCH_GIT_BACKFILL_CACHE_MB ?? BACKFILL_CACHE_MB),
+    backfillWalPages: Number(process.env.BENCH_GIT_BACKFILL_WAL_PAGES ?? BACKFILL_WAL_PAGES),
+  };
   const repoDir = path.join(os.tmpdir(), `tributary-bench-git-${commits}`);
   const gen = await timed(() => generateBenchRepo(repoDir, commits));
   const rawRun = async (): Promise<SyncRound> => {
@@ -131,7 +135,7 @@ export async function benchGitPhase(): Promise<void> {
   const syncs: SyncRound[] = [];
   let firstPeak = 0;
   for (let r = 0; r < rounds; r++) {
-    syncs.push(await syncOnce(repoDir, commits, diffs, backfillCacheMb));
+    syncs.push(await syncOnce(repoDir, commits, diffs, backfill));
     firstPeak ||= peakRssMb();
     raws.push(await rawRun());
   }
@@ -164,7 +168,7 @@ export async function benchGitPhase(): Promise<void> {
     ],
     [
       'peak RSS',
-      `${peakRssMb()} MB, ${firstPeak} MB over the first sync (target ≤ 250; heap growth ${heapGrowth ? `${heapGrowth} %` : "V8's"}, backfill cache ${backfillCacheMb ?? BACKFILL_CACHE_MB} MB)`,
+      `${peakRssMb()} MB, ${firstPeak} MB over the first sync (target ≤ 250; heap growth ${heapGrowth ? `${heapGrowth} %` : "V8's"}, backfill cache ${backfill.backfillCacheMb} MB, checkpoints every ${fmt(backfill.backfillWalPages)} WAL pages)`,
     ],
     [
       'load average',

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chat, newSource, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 import { checkFtsIndex } from './fts-check.js';
-import { BACKFILL_CACHE_MB } from './fts-backlog.js';
+import { BACKFILL_CACHE_MB, BACKFILL_WAL_PAGES } from './fts-backlog.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-fts-backlog-'));
 let n = 0;
@@ -120,9 +120,14 @@ describe('SQLite deferred FTS indexing', () => {
     await stale.store.close();
   });
 
-  it('the writing connection keeps a small page cache while a backfill is deferred, and its own size after', async () => {
-    const cacheKib = (store: ReturnType<typeof createSqliteStore>): number =>
-      -(store.db.pragma('cache_size', { simple: true }) as number);
+  it('while a backfill is deferred its connection keeps a small page cache and checkpoints rarely; its own after', async () => {
+    // [cache KiB, WAL pages between automatic checkpoints] of the store's connection.
+    const settings = (store: ReturnType<typeof createSqliteStore>): [number, number] => [
+      -(store.db.pragma('cache_size', { simple: true }) as number),
+      store.db.pragma('wal_autocheckpoint', { simple: true }) as number,
+    ];
+    const backfill: [number, number] = [BACKFILL_CACHE_MB * 1024, BACKFILL_WAL_PAGES];
+    const own: [number, number] = [64 * 1024, 1000];
     const deferred = (store: ReturnType<typeof createSqliteStore>, sourceId: string, from: number, defer = true) =>
       store.commitPage({
         sourceId,
@@ -135,34 +140,37 @@ describe('SQLite deferred FTS indexing', () => {
     const store = createSqliteStore({ path: path.join(dir, `s${n++}.db`), ftsBacklog: { mergeChunks: 25 } });
     await store.migrate();
     const s = await newSource(store);
-    expect(cacheKib(store)).toBe(64 * 1024);
+    expect(settings(store)).toEqual(own);
     for (let p = 0; p < 4; p++) {
       await deferred(store, s.id, p * 10);
-      expect(cacheKib(store)).toBe(BACKFILL_CACHE_MB * 1024); // across the merges during the run too
+      expect(settings(store)).toEqual(backfill); // across the merges during the run too
     }
     await store.flushIndex();
-    expect(cacheKib(store)).toBe(64 * 1024);
-    // A live page after a deferred one (no flush: an aborted backfill) catches up and restores the size as well.
+    expect(settings(store)).toEqual(own);
+    // A live page after a deferred one (no flush: an aborted backfill) catches up and restores them as well.
     await deferred(store, s.id, 40);
-    expect(cacheKib(store)).toBe(BACKFILL_CACHE_MB * 1024);
+    expect(settings(store)).toEqual(backfill);
     await deferred(store, s.id, 50, false);
-    expect(cacheKib(store)).toBe(64 * 1024);
+    expect(settings(store)).toEqual(own);
     checkIndex(store);
     await store.close();
 
-    // Never larger than the store's own cache; the size is an option.
+    // The cache is never larger than the store's own; both are options.
     const small = createSqliteStore({ path: path.join(dir, `s${n++}.db`), cacheMb: 4 });
-    const sized = createSqliteStore({ path: path.join(dir, `s${n++}.db`), ftsBacklog: { backfillCacheMb: 2 } });
+    const sized = createSqliteStore({
+      path: path.join(dir, `s${n++}.db`),
+      ftsBacklog: { backfillCacheMb: 2, backfillWalPages: 5000 },
+    });
     for (const [st, during, after] of [
-      [small, 4, 4],
-      [sized, 2, 64],
+      [small, [4 * 1024, BACKFILL_WAL_PAGES], [4 * 1024, 1000]],
+      [sized, [2 * 1024, 5000], own],
     ] as const) {
       await st.migrate();
       const src = await newSource(st);
       await deferred(st, src.id, 0);
-      expect(cacheKib(st)).toBe(during * 1024);
+      expect(settings(st)).toEqual(during);
       await st.flushIndex();
-      expect(cacheKib(st)).toBe(after * 1024);
+      expect(settings(st)).toEqual(after);
       await st.close();
     }
   });

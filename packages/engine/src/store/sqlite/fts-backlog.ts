@@ -47,6 +47,8 @@ export interface FtsBacklogOptions {
    * own); the store's size comes back when the backlog closes. @default {@link BACKFILL_CACHE_MB}
    */
   backfillCacheMb?: number;
+  /** WAL pages between automatic checkpoints while this connection writes a backfill. @default {@link BACKFILL_WAL_PAGES} */
+  backfillWalPages?: number;
 }
 
 /**
@@ -56,6 +58,14 @@ export interface FtsBacklogOptions {
  * cache: only the connection that writes the backfill shrinks its own, for as long as the backfill lasts.
  */
 export const BACKFILL_CACHE_MB = 16;
+
+/**
+ * Each automatic checkpoint (every 1,000 WAL pages by default) copies the WAL into the database and fsyncs both, on
+ * the committing thread: a 100,000-commit git sync made 488 fsyncs that blocked it 9.9 s of a 43 s sync on a busy
+ * disk. A backfill checkpoints every 10,000 pages (~40 MB of WAL) instead. Crash safety is the same (a checkpoint
+ * only moves committed pages); the WAL file keeps its largest size until the last connection closes.
+ */
+export const BACKFILL_WAL_PAGES = 10_000;
 
 export interface FtsBacklog {
   /** Opens (or keeps) the backlog before a deferred page writes its chunks. Call inside the page's transaction. */
@@ -92,12 +102,16 @@ export function createFtsBacklog(db: Database.Database, options: FtsBacklogOptio
   const storeKib =
     storeCache < 0 ? -storeCache : (storeCache * (db.pragma('page_size', { simple: true }) as number)) / 1024;
   const backfillKib = Math.min(storeKib, Math.max(1, options.backfillCacheMb ?? BACKFILL_CACHE_MB) * 1024);
+  const storeWal = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  // 0 (or less) turns automatic checkpoints off: left as the store set it.
+  const backfillWal = storeWal <= 0 ? storeWal : Math.max(storeWal, options.backfillWalPages ?? BACKFILL_WAL_PAGES);
   let backfilling = false;
-  /** Shrinks the page cache while this connection writes a backfill, and restores it after (per connection). */
+  /** A smaller page cache and rarer checkpoints while this connection writes a backfill; its own after. */
   const backfillCache = (on: boolean): void => {
     if (on === backfilling) return;
     backfilling = on;
     db.pragma(`cache_size = ${on ? -backfillKib : storeCache}`);
+    db.pragma(`wal_autocheckpoint = ${on ? backfillWal : storeWal}`);
   };
 
   const marker = (): { from_chunk: number; touched_at: string } | undefined =>
