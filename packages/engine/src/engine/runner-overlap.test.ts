@@ -201,3 +201,40 @@ describe('runner: fingerprint lookups while they find nothing', () => {
     await engine.close();
   });
 });
+
+describe('runner: the commit in flight is not starved by the next page', () => {
+  it('a commit waiting on I/O completes while the next page goes through the pipeline', async () => {
+    // Page 2 has 10 batches of 100; its preparation asks for fingerprints once per batch.
+    script = [
+      { items: [note('first', 'page one')] },
+      { items: Array.from({ length: 1000 }, (_, k) => note(`n${k}`, `page two item ${k} with some words`)) },
+    ];
+    log = [];
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-overlap-'));
+    const store = createSqliteStore({ path: path.join(dir, 'db.sqlite') });
+    await store.migrate();
+    const ioTurns: MemoryStore = {
+      ...store,
+      async lookupFingerprints(sourceId, ids) {
+        log.push('lookup');
+        return store.lookupFingerprints(sourceId, ids);
+      },
+      async commitPage(input) {
+        const page = (input.checkpoint as { page?: number } | undefined)?.page ?? '-';
+        // A few round trips to a database: each needs an I/O turn of the event loop.
+        for (let k = 0; k < 5; k++) await new Promise((r) => setImmediate(r));
+        const result = await store.commitPage(input);
+        log.push(`commit ${page} end`);
+        return result;
+      },
+    };
+    const engine = createEngine({ store: ioTurns, connectors: [scripted], commitBatchSize: 100 });
+    const source = await engine.sources.add({ connector: 'scripted', name: 's', config: {} });
+    await engine.sync(source.id);
+    const page2Lookups = log.map((l, i) => [l, i] as const).filter(([l]) => l === 'lookup');
+    expect(page2Lookups).toHaveLength(11); // 1 for page 1, 10 for page 2
+    // Page 1's commit ended while page 2 was still being prepared (before its last batch's lookup).
+    expect(log.indexOf('commit 1 end')).toBeLessThan(page2Lookups.at(-1)![1]);
+    await engine.close();
+  });
+});
