@@ -127,6 +127,7 @@ export async function preparePage(
       if (isFailure(result)) out.failures.push(result);
       else prepared.push(result);
     }
+    store.encodeItems?.(prepared);
     out.batches.push({
       size: batch.length,
       prepared,

@@ -66,6 +66,11 @@ export interface WriteStore {
   lookupFingerprints(sourceId: string, externalIds: string[]): Promise<Map<string, string>>;
   /** Items, deletions and checkpoint of one page in ONE transaction. */
   commitPage(input: CommitPageInput): Promise<CommitPageResult>;
+  /**
+   * Optional, writes nothing: prepares what `commitPage` will send for this `items` array (the runner calls it while
+   * the page before is committing, to take that work off the path between two commits).
+   */
+  encodeItems?(items: PreparedItem[]): void;
   /** Full refresh: tombstones live memories of the source not marked seen by `runId`; returns the count. */
   tombstoneUnseen(sourceId: string, runId: string): Promise<number>;
   /** Indexes whatever pages committed with `deferIndex` left out; afterwards search sees every committed item. */

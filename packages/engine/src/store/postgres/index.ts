@@ -17,7 +17,7 @@ import { createPgVectorIndex, detectPgvector, PGVECTOR_UNKNOWN, type PgVectorOpt
 import { createPgEmbeddingQueue } from './vectors-queue.js';
 import { createPgSearchCount } from './search-count.js';
 import type { VectorStore } from '../vector-queue.js';
-import { commitPagePg } from './write-path.js';
+import { commitPagePg, encodeItemsPg } from './write-path.js';
 import { lookupFingerprintsPg } from './fingerprints.js';
 
 export interface PostgresStoreOptions {
@@ -159,6 +159,7 @@ export function createPostgresStore(
     findStaleRuns: admin.findStaleRuns,
 
     lookupFingerprints: (sourceId, externalIds) => lookupFingerprintsPg(pool, sourceId, externalIds),
+    encodeItems: encodeItemsPg,
     async commitPage(input) {
       const result = await transaction(pool, (tx) => commitPagePg(tx, input, now()));
       if (input.deferIndex) bulkRows += input.items.length;
