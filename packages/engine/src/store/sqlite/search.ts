@@ -89,6 +89,10 @@ export function createSearch(db: Database.Database) {
   // The index is contentless (content-once.ts): a hit's snippet is cut from its chunk's span of the memory's text.
   const chunkSpan = db.prepare(`SELECT at, len, own_text FROM chunks WHERE id = CAST(? AS INTEGER)`);
 
+  // Run when no candidate came back: the candidates' join can end before FTS5 parses the expression (an empty store
+  // answered "* word" with no hits), and a bad expression must still be invalid_query. No match costs nothing here.
+  const checkMatch = db.prepare(`SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?`).pluck();
+
   /** The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. */
   const CANDIDATES = `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
   // Ties broken by chunk id, as the page's sort does: pages of one query then never overlap.
@@ -196,7 +200,10 @@ export function createSearch(db: Database.Database) {
       for (const budget of candidateBudgets(want)) {
         // The filter's parameters come first: the visibility test precedes the candidates' subquery in the statement.
         const rows = candidates(f.sql).all(...f.params, match, cap, budget) as any[];
-        if (!rows.length) return { hits: [] };
+        if (!rows.length) {
+          checkMatch.get(match);
+          return { hits: [] };
+        }
         const best = new Map<number, any>();
         for (const row of rows) {
           if (!row.visible) continue;
