@@ -62,6 +62,57 @@ describe('SQLite keyword search candidates (the fast path ranks the best chunks 
     await store.close();
   });
 
+  it('gives a hit every field the page shows, on the fast path and on the slow one', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'fields.db') });
+    await store.migrate();
+    const s = await newSource(store, 'notes', { sourceType: 'obsidian' });
+    const full = chat('full', 'kestrel over the ridge', {
+      title: 'Field notes',
+      url: 'https://example.org/full',
+      author: 'ann',
+      container: 'vault',
+      thread: 't1',
+      occurredAt: '2026-03-04T05:06:07.000Z',
+      tags: ['birds'],
+    });
+    // More matches than the larger budget, only one of them by ann: the author filter takes the slow path.
+    const others = Array.from({ length: candidateBudgets(10)[1]! + 10 }, (_, i) => chat(`k${i}`, `kestrel ${i}`));
+    await store.commitPage({
+      sourceId: s.id,
+      runId: null,
+      checkpoint: undefined,
+      items: prepared([full, ...others]),
+      deletes: [],
+    });
+    const id = (await store.search({ text: 'ridge' })).hits[0]!.memoryId;
+    await store.setEnrichment([{ id, importance: 0.75, domain: 'nature' }]);
+    const expected = {
+      memoryId: id,
+      sourceId: s.id,
+      sourceName: 'notes',
+      connector: 'obsidian',
+      externalId: 'full',
+      stream: 'messages',
+      title: 'Field notes',
+      url: 'https://example.org/full',
+      author: 'ann',
+      container: 'vault',
+      thread: 't1',
+      occurredAt: '2026-03-04T05:06:07.000Z',
+      tags: ['birds'],
+      importance: 0.75,
+      domain: 'nature',
+    };
+    const fast = (await store.search({ text: 'ridge' })).hits[0]!;
+    expect(fast).toMatchObject(expected);
+    expect(fast.snippet).toContain('<mark>ridge</mark>');
+    const slow = await store.search({ text: 'kestrel', authors: ['ann'] });
+    expect(slow.hits).toHaveLength(1);
+    expect(slow.hits[0]).toMatchObject(expected);
+    expect(slow.hits[0]!.snippet).toContain('<mark>kestrel</mark>');
+    await store.close();
+  });
+
   it('says how many memories match when its candidates were every match, so a full page needs no count', async () => {
     const store = createSqliteStore({ path: path.join(dir, 'total.db') });
     await store.migrate();
