@@ -17,7 +17,7 @@ import { createPgVectorIndex, detectPgvector, PGVECTOR_UNKNOWN, type PgVectorOpt
 import { createPgEmbeddingQueue } from './vectors-queue.js';
 import { createPgSearchCount } from './search-count.js';
 import type { VectorStore } from '../vector-queue.js';
-import { commitPagePg, encodeItemsPg } from './write-path.js';
+import { commitPagePg, encodeItemsPg, type HashHint } from './write-path.js';
 import { lookupFingerprintsPg } from './fingerprints.js';
 
 export interface PostgresStoreOptions {
@@ -76,6 +76,8 @@ export function createPostgresStore(
   let vectorsLogged = false;
   // Items committed with deferIndex (a bulk backfill) since the last ANALYZE this process ran (see flushIndex).
   let bulkRows = 0;
+  // Whether the last commit hashed chunks (embeddings on): pages encoded ahead of their commit follow it.
+  const hashHint: HashHint = { hashing: false };
   const search = createPgSearch(pool);
 
   const status = async (): Promise<MigrationStatus> => {
@@ -159,9 +161,9 @@ export function createPostgresStore(
     findStaleRuns: admin.findStaleRuns,
 
     lookupFingerprints: (sourceId, externalIds) => lookupFingerprintsPg(pool, sourceId, externalIds),
-    encodeItems: encodeItemsPg,
+    encodeItems: (items) => encodeItemsPg(items, hashHint.hashing),
     async commitPage(input) {
-      const result = await transaction(pool, (tx) => commitPagePg(tx, input, now()));
+      const result = await transaction(pool, (tx) => commitPagePg(tx, input, now(), hashHint));
       if (input.deferIndex) bulkRows += input.items.length;
       return result;
     },

@@ -47,7 +47,7 @@ async function legacySchema(pool: pg.Pool): Promise<void> {
   }
 }
 
-describe('PostgreSQL migrations 9 and 10', () => {
+describe('PostgreSQL migrations 9 to 11', () => {
   it('an old store loses chunks.embedding, keeps its rows, and its full-text vectors stay exactly the same', async () => {
     admin = new pg.Pool({ connectionString: PG_URL, max: 2 });
     await legacySchema(admin);
@@ -63,7 +63,7 @@ describe('PostgreSQL migrations 9 and 10', () => {
     });
     const before = (await old.pool.query(`SELECT id, tsv::text AS v FROM chunks ORDER BY id`)).rows;
     expect(before).toHaveLength(TEXTS.length);
-    expect(await old.migrate()).toEqual({ current: 10, latest: 10 });
+    expect(await old.migrate()).toEqual({ current: 11, latest: 11 });
     await old.close();
 
     const store = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
@@ -79,6 +79,16 @@ describe('PostgreSQL migrations 9 and 10', () => {
       ]);
       expect(idx.rows).toHaveLength(0);
       expect((await store.pool.query(`SELECT 1 FROM schema_migrations WHERE version = 1001`)).rows).toHaveLength(0);
+      // Migration 11: the backlog triggers fire only for chunks that carry a hash.
+      const triggers = await store.pool.query(
+        `SELECT tgname, pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgrelid = 'chunks'::regclass AND tgname LIKE 'chunks_embed%' ORDER BY tgname`,
+      );
+      expect(
+        triggers.rows.map((r) => [r.tgname, /WHEN \(+(new|old)\.content_hash IS NOT NULL\)/i.test(r.def)]),
+      ).toEqual([
+        ['chunks_embed_ad', true],
+        ['chunks_embed_ai', true],
+      ]);
       // The guarded expression recomputed every vector: identical to what migration 7's expression made.
       expect((await store.pool.query(`SELECT id, tsv::text AS v FROM chunks ORDER BY id`)).rows).toEqual(before);
       for (const [q, id] of <[string, string][]>[

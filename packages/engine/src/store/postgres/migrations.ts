@@ -1,5 +1,10 @@
 import type { Migration } from '../migration.js';
-import { DROP_CHUNK_EMBEDDING_MIGRATION_PG, HASH_INDEX_MIGRATION_PG, VECTORS_MIGRATION_PG } from './vectors-schema.js';
+import {
+  DROP_CHUNK_EMBEDDING_MIGRATION_PG,
+  HASHED_TRIGGER_MIGRATION_PG,
+  HASH_INDEX_MIGRATION_PG,
+  VECTORS_MIGRATION_PG,
+} from './vectors-schema.js';
 import { SEARCH_FOLD_GUARD_MIGRATION_PG, SEARCH_FOLD_MIGRATION_PG } from './search-fold.js';
 import { USER_ROOTS_MIGRATION_PG } from './trust.js';
 import { ENRICHMENT_MIGRATION_PG } from './enrichment.js';
@@ -177,6 +182,7 @@ CREATE TABLE kv (
   { version: 8, name: 'chunk-hash index only while embeddings are on', sql: HASH_INDEX_MIGRATION_PG },
   { version: 9, name: 'drop the unused pgvector column of chunks', sql: DROP_CHUNK_EMBEDDING_MIGRATION_PG },
   { version: 10, name: 'full text folds only texts with a foldable letter', sql: SEARCH_FOLD_GUARD_MIGRATION_PG },
+  { version: 11, name: 'embedding backlog triggers only for hashed chunks', sql: HASHED_TRIGGER_MIGRATION_PG },
 ];
 
 export const LATEST_PG_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

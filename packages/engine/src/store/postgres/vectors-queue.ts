@@ -4,7 +4,7 @@ import type { VectorFilter, VectorMatch, VectorScope } from '../vector-port.js';
 import { chunkHash, embeddedText, type ChunkInfo, type EmbeddingQueue } from '../vector-queue.js';
 import { transaction } from './db.js';
 import { filterSql, toHit } from './search.js';
-import { ensureHashIndexPg } from './vectors-schema.js';
+import { EMBEDDING_SWITCH_LOCK, ensureHashIndexPg } from './vectors-schema.js';
 
 /** Chunks hashed per transaction when filling hashes of chunks written before the column existed. */
 const FILL_BATCH = 2000;
@@ -25,9 +25,14 @@ export function createPgEmbeddingQueue(pool: pg.Pool): EmbeddingQueue {
       return rows[0]?.enabled === true;
     },
     async enable() {
-      await pool.query(
-        `INSERT INTO embedding_settings (id, enabled) VALUES (1, true) ON CONFLICT (id) DO UPDATE SET enabled = true`,
-      );
+      // Waits for page commits in flight (they hold the shared lock, write-path.ts): a commit that saw embeddings off
+      // and writes no chunk hashes is committed before this returns, so the enqueueAll that follows fills its hashes.
+      await transaction(pool, async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(${EMBEDDING_SWITCH_LOCK}, hashtext(current_schema()))`);
+        await tx.query(
+          `INSERT INTO embedding_settings (id, enabled) VALUES (1, true) ON CONFLICT (id) DO UPDATE SET enabled = true`,
+        );
+      });
       // Every embedding path enables first (ensureEmbeddingModel), so the index dropped by migration 8 is back.
       await ensureHashIndexPg(pool);
     },

@@ -54,6 +54,12 @@ CREATE INDEX vector_scopes_source ON vector_scopes (source_id, point_id);
  */
 export const HASH_INDEX_MIGRATION_PG = `DROP INDEX IF EXISTS chunks_content_hash;`;
 
+/**
+ * The first key of the advisory lock (with the schema's hash as the second) that page commits hold shared while they
+ * decide whether to hash chunks, and that turning embeddings on takes exclusively.
+ */
+export const EMBEDDING_SWITCH_LOCK = 7_262_011;
+
 /** Builds the chunk-hash index when missing (checked first: CREATE INDEX locks out writers even when it exists). */
 export async function ensureHashIndexPg(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query(
@@ -75,4 +81,18 @@ export const DROP_CHUNK_EMBEDDING_MIGRATION_PG = `
 DROP INDEX IF EXISTS chunks_embedding;
 ALTER TABLE chunks DROP COLUMN IF EXISTS embedding;
 DELETE FROM schema_migrations WHERE version = 1001;
+`;
+
+/**
+ * Migration 11: the backlog triggers fire only for chunks that carry a hash. The write path hashes chunks only while
+ * embeddings are on (write-path.ts; `enqueueAll` fills the rest when they are turned on), so a keyword-only backfill
+ * no longer calls the PL/pgSQL function (and its settings lookup) once per chunk: a row trigger's WHEN is checked
+ * before the event is even queued. Two triggers, because a WHEN cannot name NEW and OLD in one INSERT OR DELETE trigger.
+ */
+export const HASHED_TRIGGER_MIGRATION_PG = `
+DROP TRIGGER IF EXISTS chunks_embed_ai ON chunks;
+CREATE TRIGGER chunks_embed_ai AFTER INSERT ON chunks FOR EACH ROW WHEN (NEW.content_hash IS NOT NULL)
+  EXECUTE FUNCTION tributary_embed_backlog();
+CREATE TRIGGER chunks_embed_ad AFTER DELETE ON chunks FOR EACH ROW WHEN (OLD.content_hash IS NOT NULL)
+  EXECUTE FUNCTION tributary_embed_backlog();
 `;

@@ -3,6 +3,7 @@ import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.j
 import { applyStatePg } from './connector-state.js';
 import type { Tx } from './db.js';
 import { chunkHash } from '../vector-queue.js';
+import { EMBEDDING_SWITCH_LOCK } from './vectors-schema.js';
 
 type ChunkRow = [string | number, number, string | null, string | null, string];
 
@@ -10,12 +11,25 @@ type ChunkRow = [string | number, number, string | null, string | null, string];
  * The write path on PostgreSQL: one transaction per page. New items and their chunks go in with one statement
  * ({@link insertNew}); only items that already exist pay per-row statements (versions, tombstone revival).
  */
-export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string): Promise<CommitPageResult> {
+export async function commitPagePg(
+  tx: Tx,
+  input: CommitPageInput,
+  now: string,
+  hint: HashHint = { hashing: true },
+): Promise<CommitPageResult> {
   const result: CommitPageResult = { created: 0, updated: 0, unchanged: 0, deleted: 0 };
   const seenRun = input.markSeen ? input.runId : null;
   const items = input.items;
   if (items.length) {
-    const newIds = await insertNew(tx, input, now, seenRun);
+    // The content hash keys a chunk's vector (vector-queue.ts). Without embeddings it stays NULL — a sha256 and 64
+    // bytes a chunk saved, and the backlog trigger does not fire (migration 11); enqueueAll fills it when they are
+    // turned on. The shared lock orders this decision against enable() (vectors-queue.ts), which takes it exclusively.
+    const { rows } = await tx.query<{ on: boolean }>(
+      `SELECT pg_advisory_xact_lock_shared(${EMBEDDING_SWITCH_LOCK}, hashtext(current_schema())),
+         coalesce((SELECT enabled FROM embedding_settings WHERE id = 1), false) AS on`,
+    );
+    hint.hashing = rows[0]!.on;
+    const newIds = await insertNew(tx, input, now, seenRun, hint.hashing);
     result.created += newIds.size;
 
     for (const item of items) {
@@ -79,6 +93,7 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
       await insertChunks(
         tx,
         item.chunks.map((c): ChunkRow => [row.id, c.seq, c.heading, c.seq === 0 ? item.title : null, c.text]),
+        hint.hashing,
       );
       if (live) result.updated++;
       else result.created++;
@@ -133,8 +148,13 @@ export async function commitPagePg(tx: Tx, input: CommitPageInput, now: string):
   return result;
 }
 
+/** Whether the last commit of a store hashed chunks: what {@link encodeItemsPg} guesses for the next page. */
+export interface HashHint {
+  hashing: boolean;
+}
+
 /** The per-item parameters of {@link insertNew} ($4–$24) of an items array, encoded ahead of its commit. */
-const encoded = new WeakMap<PreparedItem[], unknown[]>();
+const encoded = new WeakMap<PreparedItem[], { hashing: boolean; params: unknown[] }>();
 let prepareValue: ((value: unknown) => unknown) | undefined;
 
 /**
@@ -143,11 +163,11 @@ let prepareValue: ((value: unknown) => unknown) | undefined;
  * commit of the same `items` array. The runner calls it while the page before is committing, so this work (~5 ms a
  * page of 1,000 chat items) is off the path between two commits; `commitPage` encodes whatever was not.
  */
-export function encodeItemsPg(items: PreparedItem[]): void {
-  if (items.length && !encoded.has(items)) encoded.set(items, encodeItems(items));
+export function encodeItemsPg(items: PreparedItem[], hashing: boolean): void {
+  if (items.length && !encoded.has(items)) encoded.set(items, { hashing, params: encodeItems(items, hashing) });
 }
 
-function encodeItems(items: PreparedItem[]): unknown[] {
+function encodeItems(items: PreparedItem[], hashing: boolean): unknown[] {
   prepareValue ??= (createRequire(import.meta.url)('pg/lib/utils') as { prepareValue: (v: unknown) => unknown })
     .prepareValue;
   const col = <K extends keyof PreparedItem>(k: K) => items.map((i) => i[k]);
@@ -164,7 +184,7 @@ function encodeItems(items: PreparedItem[]): unknown[] {
       ck.seq.push(c.seq);
       ck.heading.push(c.heading);
       ck.text.push(c.text === item.content ? null : c.text);
-      ck.hash.push(chunkHash(c.seq, c.seq === 0 ? item.title : null, c.text));
+      if (hashing) ck.hash.push(chunkHash(c.seq, c.seq === 0 ? item.title : null, c.text));
     }
   });
   return [
@@ -188,7 +208,7 @@ function encodeItems(items: PreparedItem[]): unknown[] {
     ck.seq,
     ck.heading,
     ck.text,
-    ck.hash,
+    hashing ? ck.hash : null, // unnest pads a NULL array's column with NULLs
   ].map((v) => prepareValue!(v));
 }
 
@@ -203,8 +223,11 @@ async function insertNew(
   input: CommitPageInput,
   now: string,
   seenRun: string | null,
+  hashing: boolean,
 ): Promise<Map<string, string>> {
-  const perItem = encoded.get(input.items) ?? encodeItems(input.items);
+  // Encoded ahead with the other answer (embeddings turned on, or off in another process): encoded again.
+  const ahead = encoded.get(input.items);
+  const perItem = ahead?.hashing === hashing ? ahead.params : encodeItems(input.items, hashing);
   const inserted = await tx.query<{ id: string; external_id: string }>(
     `WITH x AS (
        SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
@@ -231,10 +254,10 @@ async function insertNew(
 }
 
 /**
- * Writes chunks with their content hashes (the key of their vectors, see vector-queue.ts). Embeddings are not
+ * Writes chunks, with their content hashes while embeddings are on (the key of their vectors). Embeddings are not
  * written here: the embedding backlog, filled by a trigger in this transaction, gets them off the write path.
  */
-async function insertChunks(tx: Tx, rows: ChunkRow[]): Promise<void> {
+async function insertChunks(tx: Tx, rows: ChunkRow[], hashing: boolean): Promise<void> {
   if (!rows.length) return;
   await tx.query(
     `INSERT INTO chunks (memory_id, seq, heading, title, text, content_hash)
@@ -245,7 +268,7 @@ async function insertChunks(tx: Tx, rows: ChunkRow[]): Promise<void> {
       rows.map((r) => r[2]),
       rows.map((r) => r[3]),
       rows.map((r) => r[4]),
-      rows.map((r) => chunkHash(r[1], r[3], r[4])),
+      hashing ? rows.map((r) => chunkHash(r[1], r[3], r[4])) : null,
     ],
   );
 }
