@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import type { CommitPageInput, CommitPageResult, PreparedItem } from '../types.js';
 import { applyStatePg } from './connector-state.js';
 import type { Tx } from './db.js';
 import { chunkHash } from '../vector-queue.js';
 import { EMBEDDING_SWITCH_LOCK } from './vectors-schema.js';
+import { arrayLiteral } from './array-literal.js';
 
 type ChunkRow = [string | number, number, string | null, string | null, string];
 
@@ -155,11 +155,10 @@ export interface HashHint {
 
 /** The per-item parameters of {@link insertNew} ($4–$24) of an items array, encoded ahead of its commit. */
 const encoded = new WeakMap<PreparedItem[], { hashing: boolean; params: unknown[] }>();
-let prepareValue: ((value: unknown) => unknown) | undefined;
 
 /**
  * Builds the per-item parameters of {@link insertNew} — columns, chunk rows, chunk hashes, and their serialization
- * to PostgreSQL array literals by the driver's own `prepareValue` (the bytes it would send) — and keeps them for the
+ * to PostgreSQL array literals ({@link arrayLiteral}: the bytes the driver would send) — and keeps them for the
  * commit of the same `items` array. The runner calls it while the page before is committing, so this work (~5 ms a
  * page of 1,000 chat items) is off the path between two commits; `commitPage` encodes whatever was not.
  */
@@ -168,8 +167,6 @@ export function encodeItemsPg(items: PreparedItem[], hashing: boolean): void {
 }
 
 function encodeItems(items: PreparedItem[], hashing: boolean): unknown[] {
-  prepareValue ??= (createRequire(import.meta.url)('pg/lib/utils') as { prepareValue: (v: unknown) => unknown })
-    .prepareValue;
   const col = <K extends keyof PreparedItem>(k: K) => items.map((i) => i[k]);
   const ck: { item: number[]; seq: number[]; heading: (string | null)[]; text: (string | null)[]; hash: string[] } = {
     item: [],
@@ -209,7 +206,7 @@ function encodeItems(items: PreparedItem[], hashing: boolean): unknown[] {
     ck.heading,
     ck.text,
     hashing ? ck.hash : null, // unnest pads a NULL array's column with NULLs
-  ].map((v) => prepareValue!(v));
+  ].map((v) => (v === null ? null : arrayLiteral(v)));
 }
 
 /**
