@@ -13,6 +13,7 @@ import type { PreparedItem } from '../store/types.js';
 import { chunkContent, type ChunkOptions } from './chunk.js';
 import { normalizeContent, normalizeTitle } from './normalize.js';
 import { extractTags } from './tags.js';
+import { validItemFast } from './validate-fast.js';
 import { createEnricher, type EnrichmentOptions } from './enrich/index.js';
 
 /** Bump when normalization, redaction or chunking changes meaning: fingerprints then differ and items re-process. */
@@ -119,9 +120,12 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       return hash('sha256', salt + JSON.stringify(item), 'base64url');
     },
     prepare(raw, fingerprint) {
-      const parsed = validateItem(raw);
-      if ('message' in parsed) return parsed;
-      const item = parsed.item;
+      let item = validItemFast(raw);
+      if (!item) {
+        const parsed = validateItem(raw);
+        if ('message' in parsed) return parsed;
+        item = parsed.item;
+      }
       const normalized = normalizeContent(redact(item.content), item.contentType);
       const title = normalizeTitle(item.title === undefined ? undefined : redact(item.title));
       const tags = extractTags(normalized.content, item.tags, normalized.contentType === 'code');
