@@ -1,31 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chat, prepared } from '../contract-support.js';
 import { chunkHash } from '../vector-queue.js';
-import { createPostgresStore } from './index.js';
+import { schemaStore } from './test-support/schema-store.js';
 
-// The machine's real PostgreSQL, one schema per test.
-const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const schema = `tchs_${process.pid}`;
-let store: ReturnType<typeof createPostgresStore> | undefined;
-afterEach(async () => {
-  await store?.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await store?.close();
-});
+const { open } = schemaStore('tchs');
 
 describe('PostgreSQL chunk hashes follow the embedding switch', () => {
   it('writes no hash (and queues nothing) while off; enabling fills, queues, and hashes pages encoded before', async () => {
-    store = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
-    await store.migrate();
+    const store = await open();
     const src = await store.createSource({ ownerId: 'local', sourceType: 't', name: 's', config: {} });
     const page = { sourceId: src.id, runId: null, deletes: [] as string[], checkpoint: undefined };
     const hashes = async () =>
       (
-        await store!.pool.query(
+        await store.pool.query(
           `SELECT m.external_id, c.seq, c.content_hash FROM chunks c JOIN memories m ON m.id = c.memory_id
            ORDER BY m.external_id, c.seq`,
         )
       ).rows.map((r) => [r.external_id, r.content_hash]);
-    const queued = async () => new Set((await store!.embeddingQueue.next(100)).map((e) => e.hash));
+    const queued = async () => new Set((await store.embeddingQueue.next(100)).map((e) => e.hash));
 
     await store.commitPage({
       ...page,

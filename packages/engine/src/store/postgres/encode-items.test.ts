@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chat, prepared } from '../contract-support.js';
-import { createPostgresStore } from './index.js';
+import { schemaStore } from './test-support/schema-store.js';
 
-// The machine's real PostgreSQL, one schema per test.
-const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const schema = `tenc_${process.pid}`;
-let store: ReturnType<typeof createPostgresStore> | undefined;
-afterEach(async () => {
-  await store?.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await store?.close();
-});
+const { open } = schemaStore('tenc');
 
 const items = () =>
   prepared([
@@ -28,8 +21,7 @@ const items = () =>
 
 describe('PostgreSQL write path: items encoded ahead of their commit', () => {
   it('stores exactly what a commit without pre-encoding stores (memories and chunks)', async () => {
-    store = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
-    await store.migrate();
+    const store = await open();
     const ahead = await store.createSource({ ownerId: 'local', sourceType: 't', name: 'ahead', config: {} });
     const plain = await store.createSource({ ownerId: 'local', sourceType: 't', name: 'plain', config: {} });
     const early = items();
@@ -39,7 +31,7 @@ describe('PostgreSQL write path: items encoded ahead of their commit', () => {
     expect(await store.commitPage({ ...page, sourceId: plain.id, items: items() })).toMatchObject({ created: 3 });
     const rows = async (sourceId: string) =>
       (
-        await store!.pool.query(
+        await store.pool.query(
           `SELECT m.external_id, m.stream, m.title, m.content, m.content_type, m.url, m.metadata, m.tags, m.content_hash,
              m.fingerprint, c.seq, c.heading, c.title AS chunk_title, c.text, c.content_hash AS chunk_hash, c.tsv::text
            FROM memories m JOIN chunks c ON c.memory_id = m.id WHERE m.source_id = $1 ORDER BY m.external_id, c.seq`,

@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chat, prepared } from '../contract-support.js';
-import { createPostgresStore } from './index.js';
+import { schemaStore } from './test-support/schema-store.js';
 import { LOOKUP_FINGERPRINTS_SQL } from './fingerprints.js';
 
-// The machine's real PostgreSQL, one schema per test.
-const PG_URL = process.env.TRIBUTARY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const schema = `tfp_${process.pid}`;
-let store: ReturnType<typeof createPostgresStore> | undefined;
-afterEach(async () => {
-  await store?.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await store?.close();
-});
+const { open } = schemaStore('tfp');
 
 interface PlanNode {
   'Node Type': string;
@@ -22,8 +15,7 @@ const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)
 
 describe('fingerprint lookup on PostgreSQL', () => {
   it('probes the unique index per id on a table without statistics (a first backfill), live items only', async () => {
-    store = createPostgresStore({ connectionString: PG_URL, schema, maxConnections: 2 });
-    await store.migrate();
+    const store = await open();
     // As in a first backfill: no ANALYZE has run (autovacuum kept out so it cannot run one mid-test).
     await store.pool.query('ALTER TABLE memories SET (autovacuum_enabled = false)');
     const source = await store.createSource({ ownerId: 'local', sourceType: 't', name: 't', config: {} });
