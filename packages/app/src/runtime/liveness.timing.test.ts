@@ -145,7 +145,7 @@ describe('liveness with syncs in worker threads (real processes)', () => {
     const sync = startCli(['--data-dir', dir, 'sync', 'big'], env);
     children.push(sync);
     const result = finished(sync);
-    await waitForOutput(sync, /reading · [1-9]\d{3,} items/);
+    await waitForOutput(sync, /reading · [1-9]\d{3,}(?:\/\d+)? items/);
     const t0 = performance.now();
     sync.kill('SIGINT');
     const { code, stdout } = await result;
@@ -182,7 +182,7 @@ describe('liveness with syncs in worker threads (real processes)', () => {
     const sync = startCli(['--data-dir', dir, 'sync', 'victim'], env);
     children.push(sync);
     const result = finished(sync);
-    await waitForOutput(sync, /reading · [1-9]\d{3,} items/);
+    await waitForOutput(sync, /reading · [1-9]\d{3,}(?:\/\d+)? items/);
     sync.kill('SIGKILL');
     expect((await result).signal).toBe('SIGKILL');
 
