@@ -4,32 +4,28 @@ import { systemClock, type Clock } from '@tributary/sdk';
 import { retryDelay } from './backoff.js';
 import { failureText, newJobId, validateEnqueue } from './job-input.js';
 import {
-  ACK,
   ACK_MANY,
-  ENQUEUE,
+  DISCARD,
   ENQUEUE_MANY,
   FAIL,
+  GET_JOB,
   HEARTBEAT,
   RELEASE,
   REQUEUE,
-  DISCARD,
-  RESERVE,
   RESERVE_MANY,
 } from './redis-scripts.js';
 import { luaScript } from './redis-script.js';
 
 const scripts = {
-  enqueue: luaScript(ENQUEUE),
-  reserve: luaScript(RESERVE),
-  reserveMany: luaScript(RESERVE_MANY),
   enqueueMany: luaScript(ENQUEUE_MANY),
+  reserveMany: luaScript(RESERVE_MANY),
   ackMany: luaScript(ACK_MANY),
   heartbeat: luaScript(HEARTBEAT),
-  ack: luaScript(ACK),
   fail: luaScript(FAIL),
   release: luaScript(RELEASE),
   requeue: luaScript(REQUEUE),
   discard: luaScript(DISCARD),
+  getJob: luaScript(GET_JOB),
 };
 import type { DeadLetter, EnqueueResult, JobQueue, QueueOptions, QueueStats, ReservedJob, SyncJob } from './types.js';
 
@@ -54,16 +50,19 @@ export function redisQueueKeys(prefix = 'ingestion:') {
     dead: `${prefix}jobs:dead`,
     delayed: `${prefix}jobs:delayed`,
     counters: `${prefix}jobs:counters`,
+    /** Job id → stream entry, for jobs whose entry id is not their id (retried, released, requeued). */
+    moved: `${prefix}jobs:moved`,
     jobPrefix: `${prefix}jobs:job:`,
     dedupPrefix: `${prefix}jobs:dedup:`,
   };
 }
 
+/** A job from its hash form (delayed jobs, dead letters, `getJob`). */
 const toJob = (flat: string[] | Record<string, string>): SyncJob => {
   let h: Record<string, string>;
   if (Array.isArray(flat)) {
     h = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = String(flat[i + 1]);
   } else h = flat;
   return {
     id: h.id ?? '',
@@ -78,9 +77,23 @@ const toJob = (flat: string[] | Record<string, string>): SyncJob => {
 };
 
 /**
- * The distributed queue on Redis Streams: stream `<prefix>jobs`, consumer group `ingestion-workers`, a delayed
- * sorted set for retry backoff, a dead-letter stream `<prefix>jobs:dead`, dedup keys set with NX. Jobs of dead
- * consumers are recovered with XAUTOCLAIM once idle for the visibility timeout.
+ * The lease handle: the stream entry and the delivery count it was given. A reclaim by another consumer raises the
+ * count, so a consumer whose lease expired cannot touch the job even under the same consumer name.
+ */
+const receiptOf = (entry: string, deliveries: number): string => `${entry}/${deliveries}`;
+const parseReceipt = (receipt: string): [entry: string, deliveries: string] => {
+  const slash = receipt.lastIndexOf('/');
+  return slash < 0 ? [receipt, '0'] : [receipt.slice(0, slash), receipt.slice(slash + 1)];
+};
+
+/** One job of RESERVE_MANY's reply: entry, id, type, payload, attempts, maxAttempts, enqueuedAt, lastError, deliveries. */
+type ReservedRow = [string, string, string, string, number, string, string, string, number];
+
+/**
+ * The distributed queue on Redis Streams: stream `<prefix>jobs` that carries each job (see redis-scripts.ts for the
+ * layout), consumer group `ingestion-workers` whose pending list is the lease, a delayed sorted set for retry backoff,
+ * a dead-letter stream `<prefix>jobs:dead`, dedup keys. Jobs of dead consumers are reclaimed once idle for the
+ * visibility timeout. Every operation is one Lua call (per 1,000 jobs for the batch calls).
  */
 export function createRedisQueue(options: RedisQueueOptions): JobQueue {
   const own = typeof options.redis === 'string';
@@ -107,14 +120,6 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
         }
       },
     ));
-
-  const lease = (r: ReservedJob): string[] => [r.receipt, r.consumer, String(r.job.attempts), group];
-
-  const toReserved = (flat: string[], consumer: string): ReservedJob => {
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
-    return { job: toJob(h), consumer, receipt: h.entry ?? '' };
-  };
   // Pipelines and multi-job scripts stay under this many jobs: a bounded reply, and Lua's stack limit for unpack.
   const BATCH = 1000;
   const withNoGroupRetry = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -129,43 +134,31 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
       return fn();
     }
   };
-
-  const reserveOnce = async (consumer: string): Promise<ReservedJob | null> => {
-    const now = clock.now();
-    const flat = (await scripts.reserve.run(
-      redis,
-      [keys.stream, keys.delayed, keys.dead],
-      [group, consumer, String(now), String(visibilityMs), keys.jobPrefix, keys.dedupPrefix, iso(now)],
-    )) as string[] | null;
-    if (!flat) return null;
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
-    return { job: toJob(h), consumer, receipt: h.entry ?? '' };
+  /** The lease arguments every lease script starts with: entry, consumer, deliveries, group. */
+  const lease = (r: ReservedJob): string[] => {
+    const [entry, deliveries] = parseReceipt(r.receipt);
+    return [entry, r.consumer, deliveries, group];
   };
 
-  return {
+  const toReserved = (row: ReservedRow, consumer: string): ReservedJob => ({
+    job: {
+      id: row[1],
+      type: row[2],
+      payload: JSON.parse(row[3]) as SyncJob['payload'],
+      attempts: Number(row[4]),
+      maxAttempts: Number(row[5]),
+      enqueuedAt: row[6],
+      lastError: row[7] ? row[7] : null,
+      dedupKey: null,
+    },
+    consumer,
+    receipt: receiptOf(row[0], Number(row[8])),
+  });
+
+  const queue: JobQueue = {
     backend: 'redis',
     async enqueue(input) {
-      validateEnqueue(input);
-      await ensureGroup();
-      const id = newJobId();
-      const now = clock.now();
-      const delay = input.delayMs ?? 0;
-      const dedup = input.dedupKey ? keys.dedupPrefix + input.dedupKey : '';
-      const [resultId, dup] = (await scripts.enqueue.run(
-        redis,
-        [keys.stream, keys.delayed, jobKey(id), dedup],
-        [
-          id,
-          input.type,
-          JSON.stringify(input.payload),
-          String(input.maxAttempts ?? defaultMaxAttempts),
-          iso(now),
-          input.dedupKey ?? '',
-          String(delay > 0 ? now + delay : 0),
-        ],
-      )) as [string, number];
-      return { id: resultId, deduplicated: dup === 1 };
+      return (await queue.enqueueMany([input]))[0]!;
     },
     async enqueueMany(inputs) {
       for (const input of inputs) validateEnqueue(input);
@@ -177,7 +170,8 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
         for (const input of inputs.slice(from, from + BATCH)) {
           const delay = input.delayMs ?? 0;
           args.push(
-            newJobId(),
+            // A job waiting for a delay has no stream entry yet to take its id from.
+            delay > 0 ? newJobId() : '',
             input.type,
             JSON.stringify(input.payload),
             String(input.maxAttempts ?? defaultMaxAttempts),
@@ -192,14 +186,17 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
       }
       return out;
     },
+    async reserve(consumer) {
+      return (await queue.reserveMany(consumer, 1))[0] ?? null;
+    },
     async reserveMany(consumer, max) {
       const want = Math.min(BATCH, Math.floor(max));
       if (!(want >= 1)) return [];
       return withNoGroupRetry(async () => {
         const now = clock.now();
-        const flats = (await scripts.reserveMany.run(
+        const rows = (await scripts.reserveMany.run(
           redis,
-          [keys.stream, keys.delayed, keys.dead],
+          [keys.stream, keys.delayed, keys.dead, keys.moved],
           [
             group,
             consumer,
@@ -210,53 +207,58 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
             iso(now),
             String(want),
           ],
-        )) as string[][];
-        return flats.map((flat) => toReserved(flat, consumer));
+        )) as ReservedRow[];
+        return rows.map((row) => toReserved(row, consumer));
       });
+    },
+    async ack(r) {
+      return (await queue.ackMany([r]))[0]!;
     },
     async ackMany(reserved) {
       const out: boolean[] = [];
       for (let from = 0; from < reserved.length; from += BATCH) {
-        const args: string[] = [group, keys.jobPrefix];
-        for (const r of reserved.slice(from, from + BATCH))
-          args.push(r.job.id, r.receipt, r.consumer, String(r.job.attempts));
-        const flags = (await scripts.ackMany.run(redis, [keys.stream], args)) as number[];
+        const args: string[] = [group];
+        for (const r of reserved.slice(from, from + BATCH)) {
+          const [entry, deliveries] = parseReceipt(r.receipt);
+          args.push(r.job.id, entry, r.consumer, deliveries);
+        }
+        const flags = (await scripts.ackMany.run(redis, [keys.stream, keys.moved], args)) as number[];
         for (const f of flags) out.push(f === 1);
       }
       return out;
     },
-    async reserve(consumer) {
-      await ensureGroup();
-      try {
-        return await reserveOnce(consumer);
-      } catch (err) {
-        // The stream or group was deleted under us (FLUSHALL, a manual cleanup): recreate it once.
-        if (!/NOGROUP/.test((err as Error).message)) throw err;
-        groupReady = null;
-        await ensureGroup();
-        return reserveOnce(consumer);
-      }
-    },
     async heartbeat(r) {
-      return (await scripts.heartbeat.run(redis, [jobKey(r.job.id), keys.stream], lease(r))) === 1;
-    },
-    async ack(r) {
-      return (await scripts.ack.run(redis, [jobKey(r.job.id), keys.stream], lease(r))) === 1;
+      return (await scripts.heartbeat.run(redis, [keys.stream], lease(r))) === 1;
     },
     async fail(r, failure) {
       const delayMs = retryDelay(r.job.attempts, options.backoff, failure.retryAfterMs);
       const now = clock.now();
       const result = await scripts.fail.run(
         redis,
-        [jobKey(r.job.id), keys.stream, keys.delayed, keys.dead, keys.counters],
-        [...lease(r), failureText(failure), failure.retryable === false ? '0' : '1', String(now + delayMs), iso(now)],
+        [keys.stream, keys.delayed, keys.dead, keys.counters, keys.moved],
+        [
+          ...lease(r),
+          keys.jobPrefix,
+          r.job.id,
+          String(r.job.attempts),
+          failureText(failure),
+          failure.retryable === false ? '0' : '1',
+          String(now + delayMs),
+          iso(now),
+        ],
       );
       if (result === 1) return { outcome: 'retry', delayMs };
       if (result === 2) return { outcome: 'dead' };
       return { outcome: 'lost' };
     },
     async release(r) {
-      return (await scripts.release.run(redis, [jobKey(r.job.id), keys.stream], lease(r))) === 1;
+      return (
+        (await scripts.release.run(
+          redis,
+          [keys.stream, keys.moved],
+          [...lease(r), r.job.id, String(r.job.attempts)],
+        )) === 1
+      );
     },
     async listDeadLetters(opts = {}): Promise<DeadLetter[]> {
       const entries = await redis.xrange(keys.dead, '-', '+', 'COUNT', opts.limit ?? 100);
@@ -275,14 +277,16 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
     },
     async requeueDeadLetter(jobId) {
       await ensureGroup();
-      return (await scripts.requeue.run(redis, [jobKey(jobId), keys.dead, keys.stream], [jobId])) === 1;
+      return (await scripts.requeue.run(redis, [jobKey(jobId), keys.dead, keys.stream, keys.moved], [jobId])) === 1;
     },
     async discardDeadLetter(jobId) {
       return (await scripts.discard.run(redis, [jobKey(jobId), keys.dead], [jobId])) === 1;
     },
     async getJob(jobId) {
-      const h = await redis.hgetall(jobKey(jobId));
-      return h.id ? toJob(h) : null;
+      await ensureGroup();
+      const flat = (await scripts.getJob.run(redis, [jobKey(jobId), keys.stream, keys.moved], [jobId, group])) as
+        string[] | null;
+      return flat ? toJob(flat) : null;
     },
     async stats(): Promise<QueueStats> {
       await ensureGroup();
@@ -311,6 +315,7 @@ export function createRedisQueue(options: RedisQueueOptions): JobQueue {
       if (own) await redis.quit().catch(() => undefined);
     },
   };
+  return queue;
 }
 
 /** Deletes every key under a prefix (tests, `tributary` maintenance). Never call it with the production prefix lightly. */
