@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chat, prepared } from '../contract-support.js';
 import { schemaStore } from './test-support/schema-store.js';
-import { LOOKUP_FINGERPRINTS_SQL } from './fingerprints.js';
+import { LOOKUP_FINGERPRINTS_SQL, MARK_SEEN_SQL, TOMBSTONE_SQL } from './fingerprints.js';
 
 const { open } = schemaStore('tfp');
 
@@ -46,6 +46,31 @@ describe('fingerprint lookup on PostgreSQL', () => {
     for (const n of reads) {
       expect(n['Node Type']).toBe('Index Scan');
       expect(n['Index Cond']).toMatch(/external_id = x\.e/);
+    }
+
+    // Marking unchanged items and tombstoning deleted ones use the same probe, never a read of the source's rows.
+    for (const sql of [MARK_SEEN_SQL, TOMBSTONE_SQL]) {
+      const update = await store.pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, [
+        new Date().toISOString(),
+        source.id,
+        ids1000,
+      ]);
+      const scans = nodes(update.rows[0]['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === 'memories');
+      expect(scans.map((n) => n['Node Type'])).not.toContain('Seq Scan');
+      expect(scans.some((n) => /external_id = x\.e/.test(n['Index Cond'] ?? ''))).toBe(true);
+    }
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const gone = await client.query(TOMBSTONE_SQL, [
+        new Date().toISOString(),
+        source.id,
+        ['m4', 'm4', 'm5', 'absent'],
+      ]);
+      expect(gone.rows).toHaveLength(1); // m4 once; m5 was already tombstoned
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
     }
   });
 });

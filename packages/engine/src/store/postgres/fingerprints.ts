@@ -26,3 +26,19 @@ export async function lookupFingerprintsPg(
   for (const r of rows) out.set(r.external_id, r.fingerprint);
   return out;
 }
+
+/**
+ * The ids of live items among `$3` (external ids) of source `$2`, by the same one-probe-per-id plan as
+ * {@link LOOKUP_FINGERPRINTS_SQL}: the FROM list of an UPDATE that marks or tombstones them (`$1` is its value).
+ */
+const liveIdsOf = `SELECT q.id FROM unnest($3::text[]) AS x(e)
+  CROSS JOIN LATERAL (
+    SELECT id FROM memories WHERE source_id = $2 AND external_id = x.e AND deleted_at IS NULL LIMIT 1
+  ) q`;
+
+/** Marks unchanged items as seen by run `$1`. */
+export const MARK_SEEN_SQL = `UPDATE memories m SET seen_run = $1 FROM (${liveIdsOf}) t WHERE m.id = t.id`;
+
+/** Tombstones items at `$1`; returns their ids. */
+export const TOMBSTONE_SQL = `UPDATE memories m SET deleted_at = $1, updated_at = $1 FROM (${liveIdsOf}) t
+  WHERE m.id = t.id RETURNING m.id`;

@@ -4,6 +4,7 @@ import type { Tx } from './db.js';
 import { chunkHash } from '../vector-queue.js';
 import { EMBEDDING_SWITCH_LOCK } from './vectors-schema.js';
 import { arrayLiteral } from './array-literal.js';
+import { MARK_SEEN_SQL, TOMBSTONE_SQL } from './fingerprints.js';
 
 type ChunkRow = [string | number, number, string | null, string | null, string];
 
@@ -102,17 +103,11 @@ export async function commitPagePg(
   if (input.unchangedIds?.length) {
     result.unchanged += input.unchangedIds.length;
     if (seenRun) {
-      await tx.query(
-        `UPDATE memories SET seen_run = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL`,
-        [seenRun, input.sourceId, input.unchangedIds],
-      );
+      await tx.query(MARK_SEEN_SQL, [seenRun, input.sourceId, input.unchangedIds]);
     }
   }
   if (input.deletes.length) {
-    const gone = await tx.query<{ id: string }>(
-      `UPDATE memories SET deleted_at = $1, updated_at = $1 WHERE source_id = $2 AND external_id = ANY($3::text[]) AND deleted_at IS NULL RETURNING id`,
-      [now, input.sourceId, input.deletes],
-    );
+    const gone = await tx.query<{ id: string }>(TOMBSTONE_SQL, [now, input.sourceId, input.deletes]);
     if (gone.rows.length)
       await tx.query(`DELETE FROM chunks WHERE memory_id = ANY($1::bigint[])`, [gone.rows.map((r) => r.id)]);
     result.deleted = gone.rows.length;
