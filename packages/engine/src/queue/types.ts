@@ -67,7 +67,7 @@ export interface EnqueueResult {
 export interface ReservedJob {
   job: SyncJob;
   consumer: string;
-  /** Backend-specific lease handle (SQLite: a lease token; Redis: the stream entry id). */
+  /** Backend-specific lease handle (SQLite: a lease token; Redis: the stream entry id and its delivery count). */
   receipt: string;
 }
 
