@@ -26,6 +26,15 @@ local function owned(stream, group, entry, consumer, deliveries)
   local p = redis.call('XPENDING', stream, group, entry, entry, 1)[1]
   return p ~= nil and p[2] == consumer and p[4] == tonumber(deliveries)
 end
+-- The leased entry's fields, the entry acked and removed: nil when the lease is not this consumer's, false when
+-- the entry is gone (deleted by hand).
+local function takeLeased(stream, group, entry, consumer, deliveries)
+  if not owned(stream, group, entry, consumer, deliveries) then return nil end
+  local e = redis.call('XRANGE', stream, entry, entry)[1]
+  redis.call('XACK', stream, group, entry)
+  redis.call('XDEL', stream, entry)
+  return e and e[2] or false
+end
 local function deadLetter(jobPrefix, dead, id, jobType, payload, attempts, max, at, err, nowIso)
   local deadEntry = redis.call('XADD', dead, '*', 'job', id, 'error', err)
   redis.call('HSET', jobPrefix .. id, 'id', id, 'type', jobType, 'payload', payload, 'attempts', attempts,
@@ -203,14 +212,11 @@ return 1
  * error, retryable (1/0), retryAt, nowIso. Returns 0 (lost), 1 (retry) or 2 (dead).
  */
 export const FAIL = `${JOB_ENTRY}
-local stream, entry, id = KEYS[1], ARGV[1], ARGV[6]
-if not owned(stream, ARGV[4], entry, ARGV[2], ARGV[3]) then return 0 end
-local e = redis.call('XRANGE', stream, entry, entry)[1]
-redis.call('XACK', stream, ARGV[4], entry)
-redis.call('XDEL', stream, entry)
+local entry, id = ARGV[1], ARGV[6]
+local f = takeLeased(KEYS[1], ARGV[4], entry, ARGV[2], ARGV[3])
+if f == nil then return 0 end
 if id ~= entry then redis.call('HDEL', KEYS[5], id) end
-if not e then return 0 end
-local f = e[2]
+if not f then return 0 end
 if ARGV[9] == '1' and tonumber(ARGV[7]) < tonumber(f[10]) then
   redis.call('HSET', ARGV[5] .. id, 'id', id, 'type', f[4], 'payload', f[6], 'attempts', ARGV[7],
     'maxAttempts', f[10], 'enqueuedAt', f[12], 'dedupKey', '', 'lastError', ARGV[8], 'state', 'delayed',
@@ -225,17 +231,14 @@ return 2
 
 /** Gives the job back as a new entry, the attempt not counted. KEYS: stream, moved · ARGV: entry, consumer, deliveries, group, id, attempts */
 export const RELEASE = `${JOB_ENTRY}
-local stream, entry, id = KEYS[1], ARGV[1], ARGV[5]
-if not owned(stream, ARGV[4], entry, ARGV[2], ARGV[3]) then return 0 end
-local e = redis.call('XRANGE', stream, entry, entry)[1]
-redis.call('XACK', stream, ARGV[4], entry)
-redis.call('XDEL', stream, entry)
-if not e then
+local id = ARGV[5]
+local f = takeLeased(KEYS[1], ARGV[4], ARGV[1], ARGV[2], ARGV[3])
+if f == nil then return 0 end
+if not f then
   redis.call('HDEL', KEYS[2], id)
   return 0
 end
-local f = e[2]
-redis.call('HSET', KEYS[2], id, addEntry(stream, id, f[4], f[6], tonumber(ARGV[6]) - 1, f[10], f[12], '', f[16]))
+redis.call('HSET', KEYS[2], id, addEntry(KEYS[1], id, f[4], f[6], tonumber(ARGV[6]) - 1, f[10], f[12], '', f[16]))
 return 1
 `;
 
