@@ -7,6 +7,7 @@ import { ENRICHMENT_MIGRATION } from './enrichment.js';
 import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
 import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnce } from './content-once.js';
+import { CHUNK_SIBLINGS_MIGRATION, fillChunkSiblings } from './chunk-siblings.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -201,6 +202,12 @@ CREATE TABLE kv (
     name: 'long text compressed in blocks, so a snippet inflates one block',
     sql: '-- the conversion runs in code (content-once.ts)',
     run: convertLongContentToBlocks,
+  },
+  {
+    version: 12,
+    name: 'chunks of multi-chunk memories listed, so a keyword total rarely looks up memories',
+    sql: CHUNK_SIBLINGS_MIGRATION,
+    run: fillChunkSiblings,
   },
 ];
 
