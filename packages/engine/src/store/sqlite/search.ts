@@ -66,11 +66,13 @@ export const sourceJoin = (filterSql: string): string =>
 export const COMMON_MATCHES = 10_000;
 
 /**
- * The newest matches a query of `phrases` phrases is ranked over: COMMON_MATCHES shared among its phrases, since bm25's
- * work per match grows with them (two words of ranks 5–80 at 1M Zipf items: 25 ms of CPU over 10,000 matches, 15–19
- * ms over 5,000, against 10 ms for one word over 10,000).
+ * The newest matches a query of `phrases` phrases is ranked over: COMMON_MATCHES / phrases². Both parts of bm25's
+ * cost grow with the phrases: a fixed one (before scoring a row, FTS5 counts every row holding each phrase, for its
+ * IDF) and one per match. Two words of ranks 5–80 at 1M Zipf items: the count alone took up to 8–10 ms of CPU (p95),
+ * 5,000 matches another 6, 2,500 matches 3 (10,000 / n, the rule before, put the pair over 15 ms). So a query of two
+ * words or phrases is ranked over its newest 2,500 matches, of three over 1,111.
  */
-export const matchCap = (phrases: number): number => Math.floor(COMMON_MATCHES / Math.max(1, phrases));
+export const matchCap = (phrases: number): number => Math.floor(COMMON_MATCHES / Math.max(1, phrases) ** 2);
 
 /**
  * How many best chunks (by bm25) the fast path ranks for a page ending at `want`: the importance boost (at most 1.5×)
