@@ -101,8 +101,6 @@ describe('stored content in blocks (format 3)', () => {
       SELECT id, 0, title, ?, 'h0', 'then' FROM memories WHERE external_id = 'long'`,
     ).run(Buffer.concat([Buffer.of(2), brotliCompressSync(`old ${LONG}`)]));
     db.prepare(`DELETE FROM schema_migrations WHERE version >= 11`).run();
-    // Migration 12 (chunk-siblings.ts) undone too: it runs again after 11.
-    db.exec(`DROP TRIGGER chunks_siblings_ai; DROP TRIGGER chunks_siblings_ad; DROP TABLE chunk_siblings;`);
     const usage = await store.usage({ sourceId: src.id });
     const snippets = async (text: string) => (await store.search({ text })).hits.map((h) => h.snippet);
     const before = { zanzibar: await snippets('zanzibar'), quokka: await snippets('quokka') };
@@ -110,6 +108,8 @@ describe('stored content in blocks (format 3)', () => {
 
     const reports: Array<{ version: number; done: number; total: number }> = [];
     progress = (p) => reports.push(p);
+    // Migration 12 (chunk-siblings.ts) undone too: it runs again after 11.
+    db.exec(`DROP TRIGGER chunks_siblings_ai; DROP TRIGGER chunks_siblings_ad; DROP TABLE chunk_siblings;`);
     expect(await store.migrate()).toMatchObject({ current: LATEST_SQLITE_VERSION, latest: LATEST_SQLITE_VERSION });
     // The long memory and its old version: one report at the end (reports come per 100 rows and at the last).
     const reports11 = reports.filter((r) => r.version === 11);

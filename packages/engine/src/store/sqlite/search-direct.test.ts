@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chat, newSource, prepared } from '../contract-support.js';
+import { rankedSearch } from '../../search/ranked-search.js';
+import { createSqliteStore } from './index.js';
+import { DIRECT_MATCHES } from './search.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-direct-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const filler = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
+
+describe('SQLite direct keyword path (unfiltered, one chunk per memory)', () => {
+  it('answers exactly what the general path answers, with the exact total', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'direct.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    // 45 notes: "egret" once to four times, in texts of different lengths (bm25 differs), importance from none to
+    // high (the boost reorders the candidates), some with equal scores (ties go by memory id).
+    const items = Array.from({ length: 45 }, (_, i) =>
+      chat(`n${i}`, `${'egret '.repeat(1 + (i % 4))}${i % 3 === 0 ? 'heron ' : ''}${filler('x', i % 7)}`),
+    );
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    const ids = store.db.prepare(`SELECT id FROM memories ORDER BY id`).pluck().all() as number[];
+    const setImportance = store.db.prepare(`UPDATE memories SET importance = ? WHERE id = ?`);
+    ids.forEach((id, i) => setImportance.run(i % 5 === 0 ? null : ((i * 37) % 100) / 100, id));
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: [], deletes: ['n1', 'n2'] });
+
+    const queries = [
+      { text: 'egret', limit: 10 },
+      { text: 'egret', limit: 10, offset: 10 },
+      { text: 'egret', limit: 7, offset: 38 },
+      { text: 'egret heron', limit: 5 },
+      { text: 'egret', limit: 10, offset: 60 },
+      { text: 'nothing', limit: 10 },
+    ];
+    const direct = [];
+    for (const q of queries) direct.push(await store.search(q));
+    // Full pages carry the exact total (43 live notes; 14 with heron, n0–n42 by 3 minus none deleted): the general
+    // path would leave it to a count.
+    expect(direct[0]!.total).toBe(43);
+    expect(direct[0]!.hits).toHaveLength(10);
+    expect(direct[3]!.total).toBe(15);
+    expect(direct[4]!.hits).toEqual([]);
+    expect(direct[5]).toEqual({ hits: [] });
+    expect(direct.flatMap((d) => d.hits).some((h) => ['n1', 'n2'].includes(h.externalId))).toBe(false);
+    const engineDirect = await rankedSearch({ store }, { text: 'egret', limit: 10 });
+    expect(engineDirect).toMatchObject({ total: 43, totalExact: true });
+
+    // A sibling row turns the direct path off: the general path must agree. (A real multi-chunk memory would change
+    // bm25's corpus statistics, so every score; this row names a chunk that never exists.)
+    store.db.prepare(`INSERT INTO chunk_siblings (id, memory_id) VALUES (-1, -1)`).run();
+    for (const [i, q] of queries.entries()) {
+      const general = await store.search(q);
+      expect(general.hits, JSON.stringify(q)).toEqual(direct[i]!.hits);
+      if (general.total !== undefined) expect(general.total).toBe(direct[i]!.total);
+    }
+    expect((await store.search(queries[0]!)).total).toBeUndefined();
+    expect(await rankedSearch({ store }, { text: 'egret', limit: 10 })).toEqual(engineDirect);
+    await store.close();
+  });
+
+  it(`leaves a query of more than ${DIRECT_MATCHES} matches to the general path`, async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'many.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    const items = Array.from({ length: DIRECT_MATCHES + 1 }, (_, i) => chat(`n${i}`, `plover ${i}`));
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    expect((await store.search({ text: 'plover', limit: 10 })).total).toBeUndefined();
+    expect(await rankedSearch({ store }, { text: 'plover', limit: 10 })).toMatchObject({
+      total: DIRECT_MATCHES,
+      totalExact: false,
+    });
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: [], deletes: ['n0'] });
+    expect((await store.search({ text: 'plover', limit: 10 })).total).toBe(DIRECT_MATCHES);
+    await store.close();
+  });
+});
