@@ -108,8 +108,9 @@ describe('stored content in blocks (format 3)', () => {
 
     const reports: Array<{ version: number; done: number; total: number }> = [];
     progress = (p) => reports.push(p);
-    // Migration 12 (chunk-siblings.ts) undone too: it runs again after 11.
+    // Migrations 12 and 13 undone too: they run again after 11.
     db.exec(`DROP TRIGGER chunks_siblings_ai; DROP TRIGGER chunks_siblings_ad; DROP TABLE chunk_siblings;`);
+    db.exec(`DROP TRIGGER memories_importance_ai; DROP TRIGGER memories_importance_au; DROP TABLE importance_bounds;`);
     expect(await store.migrate()).toMatchObject({ current: LATEST_SQLITE_VERSION, latest: LATEST_SQLITE_VERSION });
     // The long memory and its old version: one report at the end (reports come per 100 rows and at the last).
     const reports11 = reports.filter((r) => r.version === 11);

@@ -8,6 +8,7 @@ import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
 import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnce } from './content-once.js';
 import { CHUNK_SIBLINGS_MIGRATION, fillChunkSiblings } from './chunk-siblings.js';
+import { fillImportanceBounds, IMPORTANCE_BOUNDS_MIGRATION } from './importance-bounds.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -208,6 +209,12 @@ CREATE TABLE kv (
     name: 'chunks of multi-chunk memories listed, so a keyword total rarely looks up memories',
     sql: CHUNK_SIBLINGS_MIGRATION,
     run: fillChunkSiblings,
+  },
+  {
+    version: 13,
+    name: 'importance range of memories, so keyword search looks up fewer candidates',
+    sql: IMPORTANCE_BOUNDS_MIGRATION,
+    run: fillImportanceBounds,
   },
 ];
 

@@ -62,6 +62,69 @@ describe('SQLite direct keyword path (unfiltered, one chunk per memory)', () => 
     await store.close();
   });
 
+  it('looks up fewer candidates when importances lie close, and still answers what the general path answers', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'narrow.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    const items = Array.from({ length: 60 }, (_, i) =>
+      chat(`n${i}`, `${'ibis '.repeat(1 + (i % 5))}${filler('y', (i * 7) % 11)}`),
+    );
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    const ids = store.db.prepare(`SELECT id FROM memories ORDER BY id`).pluck().all() as number[];
+    const setImportance = store.db.prepare(`UPDATE memories SET importance = ? WHERE id = ?`);
+    const bounds = () => store.db.prepare(`SELECT lo, hi FROM importance_bounds`).get();
+    // The range holds every importance ever written (a row is inserted without one, then scored: 0 stays in it).
+    const actual = store.db
+      .prepare(`SELECT min(coalesce(importance, 0)) AS lo, max(coalesce(importance, 0)) AS hi FROM memories`)
+      .get() as { lo: number; hi: number };
+    const before = bounds() as { lo: number; hi: number };
+    expect(before.lo).toBeLessThanOrEqual(actual.lo);
+    expect(before.hi).toBe(actual.hi);
+    store.db.prepare(`UPDATE importance_bounds SET lo = 0.4, hi = 0.4`).run(); // as if every memory had 0.4
+    ids.forEach((id, i) => setImportance.run(0.4 + ((i * 13) % 21) / 1000, id));
+    expect(bounds()).toEqual({ lo: 0.4, hi: 0.4 + 20 / 1000 });
+    const queries = [
+      { text: 'ibis', limit: 10 },
+      { text: 'ibis', limit: 10, offset: 10 },
+      { text: 'ibis', limit: 20, offset: 35 },
+      { text: 'ibis y3', limit: 4 },
+    ];
+    const direct = [];
+    for (const q of queries) direct.push(await store.search(q));
+    expect(direct[0]!.total).toBe(60);
+    store.db.prepare(`INSERT INTO chunk_siblings (id, memory_id) VALUES (-1, -1)`).run();
+    for (const [i, q] of queries.entries())
+      expect((await store.search(q)).hits, JSON.stringify(q)).toEqual(direct[i]!.hits);
+    // A new memory of importance 0.9 widens the range.
+    setImportance.run(0.9, ids[3]);
+    expect(bounds()).toEqual({ lo: 0.4, hi: 0.9 });
+    await store.close();
+  });
+
+  it('migration 13 fills the importance range of an existing store', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'bounds.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    await store.commitPage({
+      sourceId: s.id,
+      runId: null,
+      checkpoint: undefined,
+      items: prepared([chat('a', 'one'), chat('b', 'two'), chat('c', 'three')]),
+      deletes: [],
+    });
+    store.db.exec(
+      `DROP TRIGGER memories_importance_ai; DROP TRIGGER memories_importance_au; DROP TABLE importance_bounds;`,
+    );
+    store.db.prepare(`UPDATE memories SET importance = 0.7 WHERE external_id = 'a'`).run();
+    store.db.prepare(`UPDATE memories SET importance = 0.2 WHERE external_id = 'b'`).run();
+    store.db.prepare(`UPDATE memories SET importance = NULL WHERE external_id = 'c'`).run();
+    store.db.prepare(`DELETE FROM schema_migrations WHERE version = 13`).run();
+    await store.migrate();
+    // c has none: 0, as the boost counts it.
+    expect(store.db.prepare(`SELECT lo, hi FROM importance_bounds`).get()).toEqual({ lo: 0, hi: 0.7 });
+    await store.close();
+  });
+
   it(`leaves a query of more than ${DIRECT_MATCHES} matches to the general path`, async () => {
     const store = createSqliteStore({ path: path.join(dir, 'many.db') });
     await store.migrate();
