@@ -3,6 +3,7 @@ import { toFtsQuery } from '../fts-query.js';
 import type { SearchQuery } from '../types.js';
 import type { MatchCount } from '../vector-queue.js';
 import { filterSql, sourceJoin } from './search.js';
+import { overflowMemo } from './search-overflow.js';
 
 /**
  * The tables a filtered count joins: the memories, and the sources only when a filter reads them (owner,
@@ -25,6 +26,7 @@ const countJoins = (filterSql: string): string => ` JOIN memories m ON m.id = c.
  */
 export function createSqliteSearchCount(db: Database.Database) {
   const statements = new Map<string, Database.Statement>();
+  const memo = overflowMemo(db);
   const hasSiblings = db.prepare(`SELECT EXISTS (SELECT 1 FROM chunk_siblings)`).pluck();
   const indexOnly = db
     .prepare(`SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`)
@@ -47,6 +49,9 @@ export function createSqliteSearchCount(db: Database.Database) {
     const f = filterSql(query);
     let n: number;
     if (!f.sql) {
+      // The search just saw more than `cap` memories match, and nothing changed since: no second walk.
+      const over = memo.recall(match);
+      if (over !== undefined && over >= cap) return { total: cap, exact: false };
       // One read transaction: the sibling test and the count see the same snapshot.
       n = unfiltered(match, cap + 1);
     } else {

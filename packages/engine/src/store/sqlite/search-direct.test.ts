@@ -140,4 +140,43 @@ describe('SQLite direct keyword path (unfiltered, one chunk per memory)', () => 
     expect((await store.search({ text: 'plover', limit: 10 })).total).toBe(DIRECT_MATCHES);
     await store.close();
   });
+
+  it('reuses "more than 1,000" for the count right after, and never once anything was written', async () => {
+    const file = path.join(dir, 'memo.db');
+    const store = createSqliteStore({ path: file });
+    await store.migrate();
+    const s = await newSource(store);
+    const items = Array.from({ length: DIRECT_MATCHES + 2 }, (_, i) => chat(`n${i}`, `tern ${i}`));
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    const over = { total: DIRECT_MATCHES, exact: false };
+    await store.search({ text: 'tern', limit: 10 });
+    expect(await store.countMatches({ text: 'tern' }, DIRECT_MATCHES)).toEqual(over);
+    // A write of this connection: counted again (1,000 left, exact).
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: [], deletes: ['n0', 'n1'] });
+    expect(await store.countMatches({ text: 'tern' }, DIRECT_MATCHES)).toEqual({ total: DIRECT_MATCHES, exact: true });
+    // A write of another connection (another process on the same file) after the search: counted again too.
+    await store.commitPage({
+      sourceId: s.id,
+      runId: null,
+      checkpoint: undefined,
+      items: prepared(items.slice(0, 2)),
+      deletes: [],
+    });
+    await store.search({ text: 'tern', limit: 10 });
+    const other = createSqliteStore({ path: file });
+    await other.commitPage({
+      sourceId: s.id,
+      runId: null,
+      checkpoint: undefined,
+      items: [],
+      deletes: ['n0', 'n1', 'n2'],
+    });
+    await other.close();
+    expect(await store.countMatches({ text: 'tern' }, DIRECT_MATCHES)).toEqual({ total: 999, exact: true });
+    // Filters never use it, and another query neither.
+    await store.search({ text: 'tern', limit: 10 });
+    expect(await store.countMatches({ text: 'tern', sourceIds: [s.id] }, 2000)).toEqual({ total: 999, exact: true });
+    expect(await store.countMatches({ text: 'tern 5' }, DIRECT_MATCHES)).toEqual({ total: 1, exact: true });
+    await store.close();
+  });
 });

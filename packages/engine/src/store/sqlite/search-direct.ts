@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
+import { overflowMemo } from './search-overflow.js';
 
 /**
  * The answer of an unfiltered keyword query in a store whose memories have one chunk each (no `chunk_siblings` row:
@@ -29,6 +30,7 @@ export type DirectSearch = (
 ) => { rows: any[]; total: number } | undefined;
 
 export function createDirectSearch(db: Database.Database, hitColumns: string): DirectSearch {
+  const memo = overflowMemo(db);
   const hasSiblings = db.prepare(`SELECT EXISTS (SELECT 1 FROM chunk_siblings)`).pluck();
   const count = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`).pluck();
   const bounds = db.prepare(`SELECT lo, hi FROM importance_bounds`);
@@ -62,7 +64,10 @@ export function createDirectSearch(db: Database.Database, hitColumns: string): D
     ): { rows: any[]; total: number } | undefined => {
       if (hasSiblings.get()) return undefined;
       const total = count.get(match, upTo + 1) as number;
-      if (total > upTo) return undefined;
+      if (total > upTo) {
+        memo.remember(match, upTo); // the engine's count of this query can say "more than upTo" without a walk
+        return undefined;
+      }
       if (total <= offset) return { rows: [], total };
       const ratio = spread();
       // Infinity × a score of 0 is NaN: no pruning then, by a factor that keeps every candidate.
