@@ -53,13 +53,17 @@ export function snippetTerms(match: string): SnippetTerm[] {
   return out;
 }
 
+/** 0-9, A-Z, a-z: the ASCII characters of `TOKEN`'s classes. */
+const isAsciiWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
 /** Space, tab, CR, LF: the whitespace FTS5's snippet() takes after a sentence's end. */
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10;
 
 interface Token {
   start: number;
   end: number;
-  word: string;
+  /** Folded; left out by the ASCII scan until a comparison needs it. */
+  word?: string;
 }
 interface Instance {
   phrase: number;
@@ -67,17 +71,24 @@ interface Instance {
   n: number;
 }
 
-function instancesOf(tokens: Token[], terms: SnippetTerm[]): Instance[] {
+/** Whether `tok` is `want` (or starts with it): folded ASCII keeps its length, so most tokens fail without a copy. */
+function tokenIs(text: string, tok: Token, want: string, prefix: boolean, ascii: boolean): boolean {
+  if (ascii) {
+    const len = tok.end - tok.start;
+    if (prefix ? len < want.length : len !== want.length) return false;
+  }
+  const word = (tok.word ??= foldToken(text.slice(tok.start, tok.end)));
+  return prefix ? word.startsWith(want) : word === want;
+}
+
+function instancesOf(text: string, tokens: Token[], terms: SnippetTerm[], ascii: boolean): Instance[] {
   const out: Instance[] = [];
   terms.forEach((t, phrase) => {
     const n = t.words.length;
     for (let pos = 0; pos + n <= tokens.length; pos++) {
       let ok = true;
-      for (let k = 0; k < n && ok; k++) {
-        const word = tokens[pos + k]!.word;
-        const want = t.words[k]!;
-        ok = t.prefix && k === n - 1 ? word.startsWith(want) : word === want;
-      }
+      for (let k = 0; k < n && ok; k++)
+        ok = tokenIs(text, tokens[pos + k]!, t.words[k]!, t.prefix && k === n - 1, ascii);
       if (ok) out.push({ phrase, pos, n });
     }
   });
@@ -121,11 +132,27 @@ export function snippet(
   size: number,
 ): string {
   const tokens: Token[] = [];
-  const re = new RegExp(TOKEN.source, TOKEN.flags);
-  for (let m = re.exec(text); m !== null; m = re.exec(text))
-    tokens.push({ start: m.index, end: m.index + m[0].length, word: foldToken(m[0]) });
+  // ASCII text (most chat, mail and code): words are runs of letters and digits, scanned without a regex match per
+  // word (the matches and their folded copies were most of a search page's allocations).
+  const ascii = ASCII.test(text);
+  if (ascii) {
+    for (let i = 0; i < text.length;) {
+      if (!isAsciiWordChar(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < text.length && isAsciiWordChar(text.charCodeAt(j))) j++;
+      tokens.push({ start: i, end: j });
+      i = j;
+    }
+  } else {
+    const re = new RegExp(TOKEN.source, TOKEN.flags);
+    for (let m = re.exec(text); m !== null; m = re.exec(text))
+      tokens.push({ start: m.index, end: m.index + m[0].length, word: foldToken(m[0]) });
+  }
   if (!tokens.length) return text;
-  const inst = instancesOf(tokens, terms);
+  const inst = instancesOf(text, tokens, terms, ascii);
   // Sentence starts: the first token, and any token after whitespace that follows '.' or ':' (read char by char:
   // a slice and a regex per token cost as much as the rest).
   const sentences: number[] = [0];
