@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { toFtsQuery } from '../fts-query.js';
 import type { SearchQuery } from '../types.js';
 import type { MatchCount } from '../vector-queue.js';
+import { createOwnerScope } from './owner-scope.js';
 import { filterSql, sourceJoin } from './search.js';
 import { overflowMemo } from './search-overflow.js';
 
@@ -44,7 +45,7 @@ export function createSqliteSearchCount(db: Database.Database) {
     (match: string, limit: number): number =>
       (hasSiblings.get() ? withSiblings : indexOnly).get(match, limit) as number,
   );
-  return (query: SearchQuery, cap: number): MatchCount => {
+  const countIn = (query: SearchQuery, cap: number): MatchCount => {
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const f = filterSql(query);
     let n: number;
@@ -70,4 +71,8 @@ export function createSqliteSearchCount(db: Database.Database) {
     }
     return { total: Math.min(n, cap), exact: n <= cap };
   };
+  const scope = createOwnerScope(db);
+  // One read transaction: the owner test and the count see the same snapshot (owner-scope.ts).
+  const inSnapshot = db.transaction((query: SearchQuery, cap: number): MatchCount => countIn(scope(query), cap));
+  return (query: SearchQuery, cap: number): MatchCount => inSnapshot(query, cap);
 }

@@ -8,6 +8,7 @@ import { boostFactor, BOOST_SQL } from '../ranking.js';
 import { decodeSpan } from './content-codec.js';
 import { snippet, snippetTerms, type SnippetTerm } from './snippet.js';
 import { createDirectSearch } from './search-direct.js';
+import { createOwnerScope } from './owner-scope.js';
 
 export const SNIPPET_OPEN = '<mark>';
 export const SNIPPET_CLOSE = '</mark>';
@@ -201,7 +202,7 @@ export function createSearch(db: Database.Database) {
     };
   };
 
-  function search(query: SearchQuery): { hits: SearchHit[]; total?: number } {
+  function searchIn(query: SearchQuery): { hits: SearchHit[]; total?: number } {
     if (query.syntax === 'fts') assertFtsQueryHasTerms(query.text);
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const terms = snippetTerms(match);
@@ -290,6 +291,10 @@ export function createSearch(db: Database.Database) {
     };
   }
 
+  const scope = createOwnerScope(db);
+  // One read transaction: the owner test and the statements of the search see the same snapshot (owner-scope.ts).
+  const inSnapshot = db.transaction((query: SearchQuery) => searchIn(scope(query)));
+  const search = (query: SearchQuery): { hits: SearchHit[]; total?: number } => inSnapshot(query);
   return { search, timeline };
 }
 
