@@ -86,14 +86,20 @@ return out
 export const RESERVE_MANY = `${JOB_ENTRY}
 local stream, delayed, dead, moved = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local group, consumer, jobPrefix, max = ARGV[1], ARGV[2], ARGV[5], tonumber(ARGV[8])
+-- A job kept in a hash (delayed, or written by v1): its fields, and the move into a stream entry of its own.
+local function hashJob(h)
+  return redis.call('HMGET', h, 'type', 'payload', 'attempts', 'maxAttempts', 'enqueuedAt', 'dedupKey', 'lastError')
+end
+local function hashToEntry(h, id, f)
+  redis.call('HSET', moved, id, addEntry(stream, id, f[1], f[2], f[3], f[4], f[5], f[6] or '', f[7] or ''))
+  redis.call('DEL', h)
+end
+
 local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', ARGV[3], 'LIMIT', 0, 1000)
 for _, id in ipairs(due) do
   local h = jobPrefix .. id
-  local f = redis.call('HMGET', h, 'type', 'payload', 'attempts', 'maxAttempts', 'enqueuedAt', 'dedupKey', 'lastError')
-  if f[1] then
-    redis.call('HSET', moved, id, addEntry(stream, id, f[1], f[2], f[3], f[4], f[5], f[6] or '', f[7] or ''))
-    redis.call('DEL', h)
-  end
+  local f = hashJob(h)
+  if f[1] then hashToEntry(h, id, f) end
   redis.call('ZREM', delayed, id)
 end
 
@@ -107,7 +113,7 @@ end
 -- A v1 entry ('job <id>', data in a hash): rewritten as a v2 entry that a later pass of the loop delivers.
 local function convertV1(entry, id, prevDeliveries, prevConsumer)
   local h = jobPrefix .. id
-  local f = redis.call('HMGET', h, 'type', 'payload', 'attempts', 'maxAttempts', 'enqueuedAt', 'dedupKey', 'lastError')
+  local f = hashJob(h)
   redis.call('XACK', stream, group, entry)
   redis.call('XDEL', stream, entry)
   if not f[1] then return end
@@ -117,8 +123,7 @@ local function convertV1(entry, id, prevDeliveries, prevConsumer)
       'lease expired ' .. attempts .. ' times (consumer ' .. prevConsumer .. ' stopped heartbeating)', ARGV[7])
     return
   end
-  redis.call('HSET', moved, id, addEntry(stream, id, f[1], f[2], attempts, f[4], f[5], f[6] or '', f[7] or ''))
-  redis.call('DEL', h)
+  hashToEntry(h, id, f)
 end
 
 local out = {}

@@ -25,6 +25,12 @@ CREATE TRIGGER chunks_siblings_ad AFTER DELETE ON chunks BEGIN
 END;
 `;
 
+/** Whether any memory has more than one chunk: without one, every indexed chunk is its memory's only match. */
+export const HAS_SIBLINGS_SQL = `SELECT EXISTS (SELECT 1 FROM chunk_siblings)`;
+
+/** Matching chunks in the index alone, counted up to the second parameter. */
+export const INDEX_MATCHES_SQL = `SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`;
+
 /** Memory ids per statement when filling the table of an existing store (at 1M chunks: 20 progress reports). */
 const BATCH = 50_000;
 

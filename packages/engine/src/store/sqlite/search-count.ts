@@ -5,6 +5,7 @@ import type { MatchCount } from '../vector-queue.js';
 import { createOwnerScope } from './owner-scope.js';
 import { filterSql, sourceJoin } from './search.js';
 import { overflowMemo } from './search-overflow.js';
+import { HAS_SIBLINGS_SQL, INDEX_MATCHES_SQL } from './chunk-siblings.js';
 
 /**
  * The tables a filtered count joins: the memories, and the sources only when a filter reads them (owner,
@@ -28,10 +29,8 @@ const countJoins = (filterSql: string): string => ` JOIN memories m ON m.id = c.
 export function createSqliteSearchCount(db: Database.Database) {
   const statements = new Map<string, Database.Statement>();
   const memo = overflowMemo(db);
-  const hasSiblings = db.prepare(`SELECT EXISTS (SELECT 1 FROM chunk_siblings)`).pluck();
-  const indexOnly = db
-    .prepare(`SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`)
-    .pluck();
+  const hasSiblings = db.prepare(HAS_SIBLINGS_SQL).pluck();
+  const indexOnly = db.prepare(INDEX_MATCHES_SQL).pluck();
   // A sibling counts as its memory, any other match as itself (its negated chunk id: memory ids are positive).
   const withSiblings = db
     .prepare(
@@ -41,10 +40,8 @@ export function createSqliteSearchCount(db: Database.Database) {
          WHERE chunks_fts MATCH ? LIMIT ?)`,
     )
     .pluck();
-  const unfiltered = db.transaction(
-    (match: string, limit: number): number =>
-      (hasSiblings.get() ? withSiblings : indexOnly).get(match, limit) as number,
-  );
+  const unfiltered = (match: string, limit: number): number =>
+    (hasSiblings.get() ? withSiblings : indexOnly).get(match, limit) as number;
   const countIn = (query: SearchQuery, cap: number): MatchCount => {
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const f = filterSql(query);
@@ -53,7 +50,7 @@ export function createSqliteSearchCount(db: Database.Database) {
       // The search just saw more than `cap` memories match, and nothing changed since: no second walk.
       const over = memo.recall(match);
       if (over !== undefined && over >= cap) return { total: cap, exact: false };
-      // One read transaction: the sibling test and the count see the same snapshot.
+      // Inside the count's read transaction (below): the sibling test and the count see the same snapshot.
       n = unfiltered(match, cap + 1);
     } else {
       let stmt = statements.get(f.sql);

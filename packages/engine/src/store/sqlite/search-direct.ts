@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
+import { HAS_SIBLINGS_SQL, INDEX_MATCHES_SQL } from './chunk-siblings.js';
 import { overflowMemo } from './search-overflow.js';
 
 /**
@@ -31,8 +32,8 @@ export type DirectSearch = (
 
 export function createDirectSearch(db: Database.Database, hitColumns: string): DirectSearch {
   const memo = overflowMemo(db);
-  const hasSiblings = db.prepare(`SELECT EXISTS (SELECT 1 FROM chunk_siblings)`).pluck();
-  const count = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`).pluck();
+  const hasSiblings = db.prepare(HAS_SIBLINGS_SQL).pluck();
+  const count = db.prepare(INDEX_MATCHES_SQL).pluck();
   const bounds = db.prepare(`SELECT lo, hi FROM importance_bounds`);
   // bm25 is negative, better when lower: a candidate stays when score × (highest / lowest factor) ≤ the page's last
   // score (0 when fewer candidates than the page: every one stays).
@@ -54,26 +55,19 @@ export function createDirectSearch(db: Database.Database, hitColumns: string): D
     const hi = boostFactor(b?.hi ?? 0);
     return b && lo > 0 && hi >= lo ? (hi / lo) * (1 + 1e-9) : Number.POSITIVE_INFINITY;
   };
-  return db.transaction(
-    (
-      match: string,
-      upTo: number,
-      budget: number,
-      limit: number,
-      offset: number,
-    ): { rows: any[]; total: number } | undefined => {
-      if (hasSiblings.get()) return undefined;
-      const total = count.get(match, upTo + 1) as number;
-      if (total > upTo) {
-        memo.remember(match, upTo); // the engine's count of this query can say "more than upTo" without a walk
-        return undefined;
-      }
-      if (total <= offset) return { rows: [], total };
-      const ratio = spread();
-      // Infinity × a score of 0 is NaN: no pruning then, by a factor that keeps every candidate.
-      const rows = page.all(match, budget, Number.isFinite(ratio) ? ratio : 1e300, offset + limit - 1, limit, offset);
-      // Short of the page (a candidate invisible after all): the general path decides.
-      return rows.length === Math.min(limit, total - offset) ? { rows: rows as any[], total } : undefined;
-    },
-  );
+  // No transaction of its own: search.ts runs it inside the search's read transaction.
+  return (match, upTo, budget, limit, offset) => {
+    if (hasSiblings.get()) return undefined;
+    const total = count.get(match, upTo + 1) as number;
+    if (total > upTo) {
+      memo.remember(match, upTo); // the engine's count of this query can say "more than upTo" without a walk
+      return undefined;
+    }
+    if (total <= offset) return { rows: [], total };
+    const ratio = spread();
+    // Infinity × a score of 0 is NaN: no pruning then, by a factor that keeps every candidate.
+    const rows = page.all(match, budget, Number.isFinite(ratio) ? ratio : 1e300, offset + limit - 1, limit, offset);
+    // Short of the page (a candidate invisible after all): the general path decides.
+    return rows.length === Math.min(limit, total - offset) ? { rows: rows as any[], total } : undefined;
+  };
 }
