@@ -54,9 +54,14 @@ export function ConnectorAdmin() {
     if (!name) return;
     setFeatures(null);
     setConfigError({});
+    // A quick change of connector leaves the earlier request in flight: its answer must not show as this one's.
+    let stale = false;
     api<{ features: Features }>('GET', `/connectors/${encodeURIComponent(name)}/features`)
-      .then((r) => setFeatures(r.features))
-      .catch((e: Error) => setError(e.message));
+      .then((r) => stale || setFeatures(r.features))
+      .catch((e: Error) => stale || setError(e.message));
+    return () => {
+      stale = true;
+    };
   }, [name]);
 
   const current = connectors.find((c) => c.name === name);

@@ -32,9 +32,14 @@ export function FeatureFlags({ sourceId, readOnly }: { sourceId: string; readOnl
   const [notice, setNotice] = useState<string | null>(null);
   const path = `/sources/${encodeURIComponent(sourceId)}/features`;
   useEffect(() => {
+    // Moving to another source leaves this request in flight: its late answer must not show as the new source's.
+    let stale = false;
     api<{ features: Record<string, Feature> }>('GET', path)
-      .then((r) => setFeatures(r.features))
-      .catch((e: Error) => setError(e.message));
+      .then((r) => stale || setFeatures(r.features))
+      .catch((e: Error) => stale || setError(e.message));
+    return () => {
+      stale = true;
+    };
   }, [sourceId]);
   if (error) return <ErrorNote error={error} />;
   if (!features) return null;
