@@ -18,6 +18,7 @@ import { createEnrichment } from './enrichment.js';
 import { createErase } from './erase.js';
 import { createFtsBacklog, type FtsBacklogOptions } from './fts-backlog.js';
 import { secureDatabaseFiles } from './file-mode.js';
+import { loadNativeRanking } from './native-ranking.js';
 import { createSqliteVectorIndex, loadSqliteVec, type SqliteVectorOptions } from './vectors.js';
 import { createSqliteEmbeddingQueue } from './vectors-queue.js';
 import { createSqliteSearchCount } from './search-count.js';
@@ -31,6 +32,11 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** SQLite page cache in MiB. @default 64 */
   cacheMb?: number;
+  /**
+   * Rank keyword matches with the tribm25() extension when built (native-ranking.ts); false: SQLite's bm25().
+   * @default true unless TRIBUTARY_NATIVE_RANKING=0
+   */
+  nativeRanking?: boolean;
   /** Deferred full-text indexing of bulk backfills (merge size, when a left-over backlog counts as abandoned). */
   ftsBacklog?: FtsBacklogOptions;
   /** sqlite-vec search tuning (when the approximate path starts, its oversampling). */
@@ -69,6 +75,7 @@ export function createSqliteStore(
   db.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
   db.pragma('temp_store = MEMORY');
   loadSqliteVec(db);
+  loadNativeRanking(db, options.nativeRanking);
 
   const clock = options.now ?? (() => new Date());
   const now = (): string => clock().toISOString();

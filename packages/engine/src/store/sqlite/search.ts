@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
 import { decodeSpan } from './content-codec.js';
 import { snippet, snippetTerms, type SnippetTerm } from './snippet.js';
+import { rankSql } from './native-ranking.js';
 import { createDirectSearch } from './search-direct.js';
 import { createOwnerScope } from './owner-scope.js';
 
@@ -110,8 +111,11 @@ export function createSearch(db: Database.Database) {
   // answered "* word" with no hits), and a bad expression must still be invalid_query. No match costs nothing here.
   const checkMatch = db.prepare(`SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?`).pluck();
 
-  /** The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. */
-  const CANDIDATES = `SELECT rowid AS chunk_id, bm25(chunks_fts, 2.0, 1.0) AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
+  /**
+   * The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. The score
+   * is tribm25() when built (native-ranking.ts): a common phrase's IDF without counting all its rows.
+   */
+  const CANDIDATES = `SELECT rowid AS chunk_id, ${rankSql(db)} AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
   // Ties broken by chunk id, as the page's sort does: pages of one query then never overlap.
   const TOP = `SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT ?`;
 

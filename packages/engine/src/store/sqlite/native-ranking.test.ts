@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chat, newSource, prepared } from '../contract-support.js';
+import { createSqliteStore } from './index.js';
+import { loadNativeRanking, NATIVE_RANKING_PATH, rankSql } from './native-ranking.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-native-ranking-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// A deterministic corpus: word i of 400 drawn with probability falling steeply with i (w0 in most rows, w350 in few).
+function corpus(rows: number): Array<{ title: string; body: string }> {
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const word = () => `w${Math.floor(400 * rnd() ** 3)}`;
+  return Array.from({ length: rows }, () => ({
+    title: `${word()} ${word()}`,
+    body: Array.from({ length: 16 }, word).join(' '),
+  }));
+}
+
+describe('tribm25, the FTS5 ranking extension', () => {
+  it('is built by npm run build and loads', () => {
+    // CI builds it (build-essential): without it every common-word search pays bm25's full count.
+    expect(existsSync(NATIVE_RANKING_PATH)).toBe(true);
+    const db = new Database(':memory:');
+    expect(loadNativeRanking(db, true)).toBe(true);
+    expect(rankSql(db)).toMatch(/^tribm25\(/);
+    const plain = new Database(':memory:');
+    expect(loadNativeRanking(plain, false)).toBe(false);
+    expect(rankSql(plain)).toMatch(/^bm25\(/);
+  });
+
+  it('scores as bm25 exactly up to 2,000 rows of a phrase, and within a few percent beyond, with the same best rows', () => {
+    const db = new Database(':memory:');
+    loadNativeRanking(db, true);
+    db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, body, content='', contentless_delete=1)`);
+    const insert = db.prepare('INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)');
+    const rows = corpus(30_000);
+    db.transaction(() => rows.forEach((r, i) => insert.run(i + 1, r.title, r.body)))();
+    const count = db.prepare(`SELECT count(*) FROM f WHERE f MATCH ?`).pluck();
+    const bm25 = db.prepare(`SELECT rowid, bm25(f, 2.0, 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s, rowid LIMIT 20`);
+    const bounded = db.prepare(
+      `SELECT rowid, tribm25(f, 1, 30000, 2.0, 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s, rowid LIMIT 20`,
+    );
+    const unbounded = db.prepare(
+      `SELECT rowid, tribm25(f, NULL, NULL, 2.0, 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s, rowid LIMIT 20`,
+    );
+
+    // Rare phrases (and pairs of them): counted to the end, bit-for-bit bm25.
+    for (const q of ['w390', 'w300', 'w250 w390', '"w300 w310"']) {
+      for (const w of q.replace(/"/g, '').split(' ')) expect(count.get(w)).toBeLessThanOrEqual(2000);
+      expect(bounded.all(q)).toEqual(bm25.all(q));
+    }
+    // Without bounds every phrase is counted: bm25 whatever its size.
+    for (const q of ['w0', 'w2 w5']) expect(unbounded.all(q)).toEqual(bm25.all(q));
+
+    // Common phrases (thousands of rows): the count is estimated, scores stay within 3% and the best rows agree.
+    for (const q of ['w0', 'w3', 'w1 w4', 'w10 w60']) {
+      const words = q.split(' ');
+      expect(Math.max(...words.map((w) => count.get(w) as number))).toBeGreaterThan(2000);
+      const exact = bm25.all(q) as Array<{ rowid: number; s: number }>;
+      const estimated = bounded.all(q) as Array<{ rowid: number; s: number }>;
+      const byRow = new Map(exact.map((r) => [r.rowid, r.s]));
+      const shared = estimated.filter((r) => byRow.has(r.rowid));
+      expect(shared.length).toBeGreaterThanOrEqual(16);
+      for (const r of shared) expect(Math.abs(r.s / byRow.get(r.rowid)! - 1)).toBeLessThan(0.03);
+    }
+  });
+
+  it('ranks a store’s searches as bm25 does: the same hits and scores for rare words, close ones for common', async () => {
+    const stores = [true, false].map((nativeRanking) =>
+      createSqliteStore({ path: path.join(dir, `store-${nativeRanking}.db`), nativeRanking }),
+    );
+    // alpha and beta: together in 1,500 of 4,000 items (over the direct path's 1,000, under 2,000 rows each), as
+    // often once as twice, so that bm25's ranking has something to order.
+    const tagged = (i: number, body: string) =>
+      i % 8 < 3 ? `${body} alpha beta${i % 3 ? '' : ' alpha'}${i % 5 ? '' : ' beta beta'}` : body;
+    const items = corpus(4000).map((r, i) => chat(`m${i}`, tagged(i, r.body), { title: r.title }));
+    for (const store of stores) {
+      await store.migrate();
+      const source = await newSource(store, 'chat');
+      await store.commitPage({
+        sourceId: source.id,
+        runId: null,
+        checkpoint: undefined,
+        items: prepared(items),
+        deletes: [],
+      });
+    }
+    try {
+      const [native, plain] = stores as [(typeof stores)[0], (typeof stores)[0]];
+      expect(rankSql(native.db)).toMatch(/^tribm25/);
+      expect(rankSql(plain.db)).toMatch(/^bm25/);
+      // Over 1,000 matches (the candidates' path, where the extension ranks) and under 2,000 rows per word: exact.
+      const matches = native.db.prepare(`SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?`).pluck();
+      for (const text of ['alpha', 'alpha beta']) {
+        for (const w of text.split(' ')) expect(matches.get(w)).toBeLessThanOrEqual(2000);
+        expect(matches.get(text)).toBeGreaterThan(1000);
+        const a = await native.search({ text, limit: 10 });
+        const b = await plain.search({ text, limit: 10 });
+        expect(a.hits.length).toBe(10);
+        expect(a.hits.map((h) => [h.externalId, h.score])).toEqual(b.hits.map((h) => [h.externalId, h.score]));
+      }
+      // A word in most items: estimated, so scores differ a little; the page is still bm25's best.
+      const a = await native.search({ text: 'w0 w1', limit: 10 });
+      const b = await plain.search({ text: 'w0 w1', limit: 10 });
+      const exact = new Map(b.hits.map((h) => [h.externalId, h.score]));
+      const shared = a.hits.filter((h) => exact.has(h.externalId));
+      expect(shared.length).toBeGreaterThanOrEqual(8);
+      for (const h of shared) expect(Math.abs(h.score / exact.get(h.externalId)! - 1)).toBeLessThan(0.03);
+    } finally {
+      for (const store of stores) await store.close();
+    }
+  });
+});
