@@ -22,11 +22,22 @@ BEGIN
 END;
 `;
 
-/** The range of an existing store's memories (one scan: ~1–2 s at 1M here), reported when done. */
+/**
+ * The range of the memories (one scan: ~1–2 s at 1M here). A store without memories gets the empty range
+ * (lo > hi), which the first memory's importance replaces: the range of an empty store used to be 0–0, so every
+ * store created empty kept 0 as its lowest importance and the search looked up every candidate (migration 14).
+ */
+const RANGE_SQL = `SELECT coalesce(min(coalesce(importance, 0)), 1e308) AS lo,
+  coalesce(max(coalesce(importance, 0)), -1e308) AS hi FROM memories`;
+
+/** Migration 13: the range of an existing store's memories, reported when done. */
 export function fillImportanceBounds(db: Database.Database, progress: ConversionProgress = () => undefined): void {
-  db.exec(
-    `INSERT INTO importance_bounds (id, lo, hi)
-     SELECT 1, coalesce(min(coalesce(importance, 0)), 0), coalesce(max(coalesce(importance, 0)), 0) FROM memories`,
-  );
+  db.exec(`INSERT INTO importance_bounds (id, lo, hi) SELECT 1, lo, hi FROM (${RANGE_SQL})`);
+  progress(1, 1);
+}
+
+/** Migration 14: the range taken again from the memories (a store created empty holds 0–0 from migration 13). */
+export function refillImportanceBounds(db: Database.Database, progress: ConversionProgress = () => undefined): void {
+  db.exec(`UPDATE importance_bounds SET (lo, hi) = (${RANGE_SQL}) WHERE id = 1`);
   progress(1, 1);
 }

@@ -8,7 +8,7 @@ import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
 import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnce } from './content-once.js';
 import { CHUNK_SIBLINGS_MIGRATION, fillChunkSiblings } from './chunk-siblings.js';
-import { fillImportanceBounds, IMPORTANCE_BOUNDS_MIGRATION } from './importance-bounds.js';
+import { fillImportanceBounds, IMPORTANCE_BOUNDS_MIGRATION, refillImportanceBounds } from './importance-bounds.js';
 
 /**
  * Versioned migrations of the embedded store. Append only: never edit a shipped migration, add the next one.
@@ -215,6 +215,12 @@ CREATE TABLE kv (
     name: 'importance range of memories, so keyword search looks up fewer candidates',
     sql: IMPORTANCE_BOUNDS_MIGRATION,
     run: fillImportanceBounds,
+  },
+  {
+    version: 14,
+    name: 'importance range taken from the memories again (a store created empty kept 0 as its lowest)',
+    sql: '-- the conversion runs in code (importance-bounds.ts)',
+    run: refillImportanceBounds,
   },
 ];
 

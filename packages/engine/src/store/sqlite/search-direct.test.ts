@@ -118,10 +118,31 @@ describe('SQLite direct keyword path (unfiltered, one chunk per memory)', () => 
     store.db.prepare(`UPDATE memories SET importance = 0.7 WHERE external_id = 'a'`).run();
     store.db.prepare(`UPDATE memories SET importance = 0.2 WHERE external_id = 'b'`).run();
     store.db.prepare(`UPDATE memories SET importance = NULL WHERE external_id = 'c'`).run();
-    store.db.prepare(`DELETE FROM schema_migrations WHERE version = 13`).run();
+    store.db.prepare(`DELETE FROM schema_migrations WHERE version >= 13`).run();
     await store.migrate();
     // c has none: 0, as the boost counts it.
     expect(store.db.prepare(`SELECT lo, hi FROM importance_bounds`).get()).toEqual({ lo: 0, hi: 0.7 });
+    await store.close();
+  });
+
+  it('a store created empty takes its range from the memories it gets; migration 14 repairs a range begun at 0', async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'empty-start.db') });
+    await store.migrate();
+    const bounds = () => store.db.prepare(`SELECT lo, hi FROM importance_bounds`).get() as { lo: number; hi: number };
+    expect(bounds().lo).toBeGreaterThan(bounds().hi); // empty: no importance yet
+    const s = await newSource(store);
+    const items = ['a', 'b', 'c'].map((id) => chat(id, `heron ${id}`, { title: id === 'b' ? 'URGENT: heron' : id }));
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    const actual = store.db
+      .prepare(`SELECT min(coalesce(importance, 0)) AS lo, max(coalesce(importance, 0)) AS hi FROM memories`)
+      .get() as { lo: number; hi: number };
+    expect(actual.lo).toBeGreaterThan(0); // the pipeline scores every memory
+    expect(bounds()).toEqual(actual);
+    // A store of before: its range started at 0–0 when it was empty, and only ever widened.
+    store.db.prepare(`UPDATE importance_bounds SET lo = 0`).run();
+    store.db.prepare(`DELETE FROM schema_migrations WHERE version = 14`).run();
+    await store.migrate();
+    expect(bounds()).toEqual(actual);
     await store.close();
   });
 
