@@ -140,7 +140,11 @@ export async function rankedSearch(deps: SearchDeps, query: RankedSearchQuery): 
     const more = count.exact ? offset + hits.length < count.total : hits.length === limit;
     return {
       mode: 'keyword',
-      hits: hits.map((h, i) => ({ ...h, lists: ['keyword'], ranks: { keyword: offset + i + 1 } })),
+      // The store's hits are this call's own objects: extended in place. Copying each (object spread of its 17
+      // fields) cost ~5 µs a hit, a tenth of a rare word's whole search at 1M items.
+      hits: hits.map((h, i) =>
+        Object.assign(h, { lists: ['keyword'] as RankedHit['lists'], ranks: { keyword: offset + i + 1 } }),
+      ),
       total: Math.max(count.total, offset + hits.length),
       totalExact: count.exact,
       nextCursor: more && hits.length ? next(offset + hits.length) : null,
@@ -155,7 +159,9 @@ export async function rankedSearch(deps: SearchDeps, query: RankedSearchQuery): 
     const page = semantic.hits.slice(offset, depth);
     return {
       mode: 'semantic',
-      hits: page.map((h, i) => ({ ...h, lists: ['semantic'], ranks: { semantic: offset + i + 1 } })),
+      hits: page.map((h, i) =>
+        Object.assign(h, { lists: ['semantic'] as RankedHit['lists'], ranks: { semantic: offset + i + 1 } }),
+      ),
       total: semantic.hits.length,
       totalExact: semantic.exhausted,
       nextCursor: depth < semantic.hits.length ? next(depth) : null,

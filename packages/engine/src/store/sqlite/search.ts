@@ -171,7 +171,8 @@ export function createSearch(db: Database.Database) {
     const byChunk = new Map<number, any>();
     for (const row of fullRows.all(JSON.stringify(page.map((p) => p.chunk_id))) as any[])
       byChunk.set(row.span_chunk, row);
-    return page.map((p) => ({ ...byChunk.get(p.chunk_id), chunk_id: p.chunk_id, score: p.score }));
+    // Each row is this statement's own object, and each chunk is in the page once: completed in place, not copied.
+    return page.map((p) => Object.assign(byChunk.get(p.chunk_id) ?? {}, { chunk_id: p.chunk_id, score: p.score }));
   };
 
   const spanOf = (row: any): { at: number; len: number; own_text: string | null } | undefined =>
