@@ -30,15 +30,20 @@ export function AddSourcePage({ connector: name, session }: { connector: string;
   const [connectMessage, setConnectMessage] = useState<string | null>(null);
 
   useEffect(() => {
+    let stale = false; // another connector chosen meanwhile: this answer is not its
     Promise.all([
       api<ConnectorDetail>('GET', `/connectors/${encodeURIComponent(name)}`),
       api<AuthInfo>('GET', `/dashboard/connectors/${encodeURIComponent(name)}/auth`),
     ])
       .then(([c, a]) => {
+        if (stale) return;
         setConnector(c);
         setAuth(a);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => stale || setError(e.message));
+    return () => {
+      stale = true;
+    };
   }, [name]);
 
   const discover = async (id: string) => {

@@ -41,13 +41,18 @@ export function MemoryPage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [base, setBase] = useState<number | null>(null);
   useEffect(() => {
+    let stale = false; // another memory opened meanwhile: this answer is not its
     api<Memory>('GET', `/memories/${encodeURIComponent(id)}`)
       .then((r) => {
+        if (stale) return;
         setM(r);
         const older = r.versions.filter((v) => v.version < r.version).map((v) => v.version);
         setBase(older.length ? Math.max(...older) : null);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => stale || setError(e.message));
+    return () => {
+      stale = true;
+    };
   }, [id]);
   const diff = useMemo(() => {
     if (!m || base === null) return null;

@@ -4,6 +4,7 @@ import { ConnectorAdmin } from '../components/connector-admin.js';
 import { ErrorNote } from '../components/ui.js';
 import { count, dateTime, relative } from '../lib/format.js';
 import type { OverviewRow } from './sources.js';
+import { useLatest } from '../lib/latest.js';
 
 interface DeadJob {
   id: string;
@@ -52,7 +53,9 @@ export function OperationsPage({ session }: { session: Session }) {
   const [error, setError] = useState<string | null>(null);
   const [newToken, setNewToken] = useState<string | null>(null);
 
+  const latest = useLatest();
   const load = async () => {
+    const current = latest();
     try {
       const [h, r, s, v, t] = await Promise.all([
         api<{ status: string }>('GET', '/health').catch(() => ({ status: 'down' })),
@@ -61,20 +64,25 @@ export function OperationsPage({ session }: { session: Session }) {
         api('GET', '/dashboard/vault'),
         api<{ tokens: Token[] }>('GET', '/dashboard/tokens'),
       ]);
+      if (!current()) return;
       setHealth(h.status);
       setReady(r);
       setSources(s.sources);
       setVault(v);
       setTokens(t.tokens);
       await api<{ jobs: DeadJob[] }>('GET', '/jobs/dead')
-        .then((d) => setDead(d.jobs))
+        .then((d) => current() && setDead(d.jobs))
         .catch((e: ApiError) => {
+          if (!current()) return;
           setDead([]);
           setDeadNote(e.status === 501 ? 'This server has no job queue.' : e.message);
         });
-      if (admin) setUsers((await api<{ users: User[] }>('GET', '/users')).users);
+      if (admin) {
+        const u = await api<{ users: User[] }>('GET', '/users');
+        if (current()) setUsers(u.users);
+      }
     } catch (e) {
-      setError((e as Error).message);
+      if (current()) setError((e as Error).message);
     }
   };
   useEffect(() => {

@@ -88,18 +88,25 @@ export function SearchPage() {
       setAnswer(null);
       return;
     }
+    // A new query (or filter) while this one is in flight: its late answer must not show as the new one's.
+    let stale = false;
     api<Answer>('GET', `/search${qs(params())}`)
       .then((r) => {
+        if (stale) return;
         setAnswer(r);
         setHits(r.hits);
         setActive(0);
         setError(null);
       })
       .catch((e: Error) => {
+        if (stale) return;
         setAnswer(null);
         setHits(null);
         setError(e.message);
       });
+    return () => {
+      stale = true;
+    };
   }, [key]);
 
   /** The next page through the answer's cursor (bound to this query, mode and filters), added below. */

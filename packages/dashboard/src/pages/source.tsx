@@ -9,6 +9,7 @@ import { FeatureFlags } from '../components/feature-flags.js';
 import { count, dateTime, duration, relative } from '../lib/format.js';
 import { ConnectButton, type AuthInfo } from '../components/connect.js';
 import { useLive } from './use-live.js';
+import { useLatest } from '../lib/latest.js';
 
 interface Source {
   id: string;
@@ -63,7 +64,9 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
   useLive();
   const path = `/sources/${encodeURIComponent(id)}`;
 
+  const latest = useLatest();
   const load = async () => {
+    const current = latest();
     try {
       const s = await api<Source>('GET', path);
       const [h, st, stat] = await Promise.all([
@@ -71,6 +74,7 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
         api<Stats>('GET', `${path}/stats`),
         api<Status>('GET', `${path}/status`),
       ]);
+      if (!current()) return;
       setSource(s);
       setRuns(h.runs);
       setStats(st);
@@ -80,12 +84,13 @@ export function SourcePage({ id, session }: { id: string; session: Session }) {
           api<ConnectorDetail>('GET', `/connectors/${encodeURIComponent(s.source_type)}`),
           api<AuthInfo>('GET', `/dashboard/connectors/${encodeURIComponent(s.source_type)}/auth`),
         ]);
+        if (!current()) return;
         setConnector(c);
         setAuth(a);
       }
       setError(null);
     } catch (e) {
-      setError((e as Error).message);
+      if (current()) setError((e as Error).message);
     }
   };
 

@@ -5,6 +5,7 @@ import { Link } from '../router.js';
 import { ConnectorIcon, ErrorNote, Progress, StatusBadge, errorAdvice, type DisplayStatus } from '../components/ui.js';
 import { count, relative } from '../lib/format.js';
 import { useLive } from './use-live.js';
+import { useLatest } from '../lib/latest.js';
 
 export interface OverviewRow {
   id: string;
@@ -60,14 +61,18 @@ export function SourcesPage({ session }: { session: Session }) {
   const [limit, setLimit] = useState(FIRST_ROWS);
   useLive();
 
-  const load = () =>
-    api<{ sources: OverviewRow[] }>('GET', '/dashboard/sources')
+  const latest = useLatest();
+  const load = () => {
+    const current = latest();
+    return api<{ sources: OverviewRow[] }>('GET', '/dashboard/sources')
       .then((r) => {
+        if (!current()) return;
         if (!performance.getEntriesByName('sources-data').length) performance.mark('sources-data');
         setRows(r.sources);
         setError(null);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => current() && setError(e.message));
+  };
 
   useEffect(() => {
     void load();

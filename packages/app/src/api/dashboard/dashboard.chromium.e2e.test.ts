@@ -611,6 +611,34 @@ describe('the dashboard in Chromium', () => {
       .toBeNull();
   });
 
+  it('shows the features of the connector chosen even when the one shown before answers later', async () => {
+    // The page first loads the features of the first connector in the list; GitHub is chosen before that answers,
+    // and it answers last (a slow server can give that order: it once replaced GitHub's features in CI).
+    const features = '**/api/v1/connectors/*/features';
+    let release: (() => void) | undefined;
+    await page.route(features, async (route) => {
+      if (!route.request().url().includes('/connectors/github/')) await new Promise<void>((r) => (release = r));
+      await route.continue().catch(() => undefined);
+    });
+    try {
+      await page.goto(`${url}/operations`);
+      await expect.poll(() => release !== undefined).toBe(true);
+      await page.getByLabel('Connector', { exact: true }).selectOption('github');
+      const config = page.getByLabel('pullRequests config (JSON, empty clears)');
+      await config.waitFor();
+      const late = page.waitForResponse((r) => r.url().includes('/features') && !r.url().includes('/github/'));
+      release!();
+      await late;
+      // Two frames: the late answer's JSON is read and would render by then.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      expect(await config.isVisible()).toBe(true);
+      expect(await page.getByLabel('Connector', { exact: true }).inputValue()).toBe('github');
+    } finally {
+      release?.();
+      await page.unroute(features);
+    }
+  });
+
   it('deletes a source after a confirmation that says what is deleted', async () => {
     await page.goto(`${url}/sources/${obsidianId}`);
     await page.getByRole('button', { name: 'Delete' }).click();
