@@ -229,7 +229,9 @@ describe('the dashboard in Chromium', () => {
     const first = page.locator('a.hit-link').first();
     await first.waitFor();
     expect(await page.locator('.hits mark').count()).toBeGreaterThan(0);
-    // No embedder on this server: keyword is the default, the other modes are off and the page says why.
+    // No embedder on this server: keyword is the default, the other modes are off and the page says why (the modes
+    // come from their own request, which may answer after the hits).
+    await page.locator('#search-mode-hint', { hasText: /No embedder is configured/ }).waitFor();
     expect(await page.getByLabel('Search mode').inputValue()).toBe('keyword');
     expect(await page.locator('#search-mode option[value=semantic]').isDisabled()).toBe(true);
     expect(await page.locator('#search-mode option[value=hybrid]').isDisabled()).toBe(true);
