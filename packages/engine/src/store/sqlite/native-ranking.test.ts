@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,6 +30,13 @@ describe('tribm25, the FTS5 ranking extension', () => {
     expect(rankSql(db)).toMatch(/^tribm25\(/);
     const plain = new Database(':memory:');
     expect(loadNativeRanking(plain, false)).toBe(false);
+    expect(rankSql(plain)).toMatch(/^bm25\(/);
+    // Present but not loadable (another platform's build, a truncated file): said, with what to do, not ignored.
+    const broken = path.join(dir, 'tribm25.so');
+    writeFileSync(broken, 'not a shared object');
+    expect(() => loadNativeRanking(plain, true, broken)).toThrow(
+      expect.objectContaining({ code: 'store_unavailable', message: expect.stringMatching(/npm run build/) }),
+    );
     expect(rankSql(plain)).toMatch(/^bm25\(/);
   });
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
+import { TributaryError } from '@tributary/sdk/errors';
 
 /**
  * FTS5 ranking of the keyword search: `tribm25()` when its extension is built (packages/engine/native, compiled by
@@ -23,14 +24,19 @@ const loaded = new WeakSet<Database.Database>();
 export function loadNativeRanking(
   db: Database.Database,
   wanted = process.env.TRIBUTARY_NATIVE_RANKING !== '0',
+  file = NATIVE_RANKING_PATH,
 ): boolean {
-  if (!wanted || !existsSync(NATIVE_RANKING_PATH)) return false;
-  // better-sqlite3 takes the entry point as a second argument; its type definitions omit it.
-  (db.loadExtension as (file: string, entryPoint: string) => unknown).call(
-    db,
-    NATIVE_RANKING_PATH,
-    'sqlite3_tribm25_init',
-  );
+  if (!wanted || !existsSync(file)) return false;
+  try {
+    // better-sqlite3 takes the entry point as a second argument; its type definitions omit it.
+    (db.loadExtension as (file: string, entryPoint: string) => unknown).call(db, file, 'sqlite3_tribm25_init');
+  } catch (err) {
+    throw new TributaryError(
+      'store_unavailable',
+      `The search ranking extension ${file} could not be loaded (${(err as Error).message}); run \`npm run build\` on this machine to rebuild it, or set TRIBUTARY_NATIVE_RANKING=0.`,
+      { cause: err },
+    );
+  }
   loaded.add(db);
   return true;
 }
