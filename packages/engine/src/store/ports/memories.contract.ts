@@ -61,6 +61,27 @@ export function memoriesContract(getStore: () => MemoryReadStore & SourceStore &
       });
       const st = await store.sourceStats(s.id);
       expect(st).toMatchObject({ memories: 1, deleted: 1, versions: 1, byStream: { messages: 1 } });
+
+      // Two streams live, a third deleted: per-stream counts are of live memories; the time span covers every row.
+      await store.commitPage({
+        sourceId: s.id,
+        runId: null,
+        items: prepared([
+          chat('c', 'z', { stream: 'docs', occurredAt: '2026-03-01T00:00:00.000Z' }),
+          chat('d', 'w', { stream: 'docs', occurredAt: '2025-02-01T00:00:00.000Z' }),
+          chat('e', 'v', { stream: 'notes', occurredAt: '2024-05-01T00:00:00.000Z' }),
+        ]),
+        deletes: [],
+        checkpoint: undefined,
+      });
+      await store.commitPage({ sourceId: s.id, runId: null, items: [], deletes: ['e'], checkpoint: undefined });
+      const more = await store.sourceStats(s.id);
+      expect(more).toMatchObject({ memories: 3, deleted: 2, byStream: { messages: 1, docs: 2 } });
+      expect(Object.keys(more.byStream).sort()).toEqual(['docs', 'messages']);
+      expect([more.oldest, more.newest].map((t) => t && new Date(t).toISOString())).toEqual([
+        '2024-05-01T00:00:00.000Z',
+        '2026-03-01T00:00:00.000Z',
+      ]);
     });
   });
 }
