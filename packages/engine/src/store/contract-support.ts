@@ -38,3 +38,7 @@ export async function newSource(
     config: { count: 1 },
   });
 }
+
+/** `n` distinct filler words (`prefix0 prefix1 …`): text of a chosen length that matches no query word. */
+export const filler = (prefix: string, n: number): string =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, newSource, prepared } from '../contract-support.js';
+import { chat, filler, newSource, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 import { LATEST_SQLITE_VERSION } from './migrations.js';
 import { CHUNK_SIBLINGS_MIGRATION } from './chunk-siblings.js';
@@ -10,7 +10,6 @@ import { CHUNK_SIBLINGS_MIGRATION } from './chunk-siblings.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-chunk-siblings-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const filler = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 /** A memory long enough for several chunks, saying `word` at its start and its end (two matching chunks). */
 const long = (id: string, word: string) => chat(id, `${word} ${filler('w', 700)} ${word} again`);
 

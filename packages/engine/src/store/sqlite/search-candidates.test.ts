@@ -2,15 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, newSource, prepared } from '../contract-support.js';
+import { chat, filler, newSource, prepared } from '../contract-support.js';
 import { rankedSearch } from '../../search/ranked-search.js';
 import { createSqliteStore } from './index.js';
 import { candidateBudgets } from './search.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-candidates-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const filler = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 
 describe('SQLite keyword search candidates (the fast path ranks the best chunks by bm25 only)', () => {
   it('fills the page in bm25 order when the best chunks belong to a few memories of many chunks', async () => {

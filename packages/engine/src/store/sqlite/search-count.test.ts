@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, newSource, prepared } from '../contract-support.js';
+import { chat, filler, newSource, prepared } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-count-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const filler = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 
 describe('SQLite keyword count and page rows', () => {
   it('an unfiltered count (no memory lookups) equals the filtered one after tombstones, erasures and new versions', async () => {

@@ -2,15 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, newSource, prepared } from '../contract-support.js';
+import { chat, filler, newSource, prepared } from '../contract-support.js';
 import { rankedSearch } from '../../search/ranked-search.js';
 import { createSqliteStore } from './index.js';
 import { DIRECT_MATCHES } from './search.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-direct-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const filler = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 
 describe('SQLite direct keyword path (unfiltered, one chunk per memory)', () => {
   it('answers exactly what the general path answers, with the exact total', async () => {
