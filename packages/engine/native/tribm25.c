@@ -14,6 +14,16 @@
 ** min_rowid / max_rowid: the table's lowest and highest rowid (constant subqueries, evaluated once per statement);
 ** NULL counts every row as bm25() does. The weights are bm25()'s.
 **
+**   tribm25(fts_table, 'one', cap, weight_col0, ...)   the score, exactly bm25()'s
+**   tribm25(fts_table, 'rows', cap)                      the query's matching rows
+**
+** The one-phrase form, for a query of one phrase in at most `cap` rows: every row holding the phrase is counted (the
+** IDF), and that count is the number of rows the query matches, so a statement can read its exact total from the
+** ranking's own count instead of walking the index a second time. Both calls of a row share the count (FTS5 keeps one
+** auxiliary-data slot per function and cursor). A query of more phrases, or one in more than `cap` rows, fails the
+** statement at its first row with an error starting "tribm25: not one phrase" or "tribm25: more than" (the counting
+** stops at cap + 1 rows): the caller then takes another path, having paid for at most cap + 1 rows.
+**
 ** The scoring code follows fts5_aux.c of SQLite (public domain); the estimate is ours.
 */
 #include "sqlite3ext.h"
@@ -25,6 +35,8 @@ SQLITE_EXTENSION_INIT1
 
 typedef struct Bm25Data {
   int nPhrase;
+  sqlite3_int64 nRows; /* rows holding phrase 0 (one-phrase form) */
+  int over;            /* one-phrase form: 1 more phrases, 2 more rows than the cap */
   double avgdl;
   double *aIDF;
   double *aFreq;
@@ -54,6 +66,13 @@ static int phraseRows(const Fts5ExtensionApi *pApi, Fts5Context *pFts, int i, in
   PhraseCount c;
   int rc;
   memset(&c, 0, sizeof(c));
+  if (bounded < 0) {
+    /* One-phrase form: exact, up to the cap (-bounded) and one more. */
+    c.limit = -(sqlite3_int64)bounded + 1;
+    rc = pApi->xQueryPhrase(pFts, i, (void *)&c, countCb);
+    *pOut = (double)c.nHit;
+    return rc;
+  }
   /* One more than SAMPLE_HITS: a phrase of exactly SAMPLE_HITS rows is still counted exactly. */
   c.limit = bounded ? SAMPLE_HITS + 1 : 0;
   rc = pApi->xQueryPhrase(pFts, i, (void *)&c, countCb);
@@ -80,6 +99,7 @@ static int phraseRows(const Fts5ExtensionApi *pApi, Fts5Context *pFts, int i, in
   return SQLITE_OK;
 }
 
+/* bounded: 1 estimate beyond SAMPLE_HITS rows, 0 count every row, -cap the one-phrase form (see the header). */
 static int bm25Data(const Fts5ExtensionApi *pApi, Fts5Context *pFts, int bounded, sqlite3_int64 lo,
                     sqlite3_int64 hi, Bm25Data **ppData) {
   int rc = SQLITE_OK;
@@ -97,9 +117,14 @@ static int bm25Data(const Fts5ExtensionApi *pApi, Fts5Context *pFts, int bounded
     rc = pApi->xRowCount(pFts, &nRow);
     if (rc == SQLITE_OK) rc = pApi->xColumnTotalSize(pFts, -1, &nToken);
     if (rc == SQLITE_OK) p->avgdl = (double)nToken / (double)nRow;
-    for (i = 0; rc == SQLITE_OK && i < nPhrase; i++) {
+    if (bounded < 0 && nPhrase != 1) p->over = 1;
+    for (i = 0; rc == SQLITE_OK && !p->over && i < nPhrase; i++) {
       double nHit = 0;
       rc = phraseRows(pApi, pFts, i, bounded, lo, hi, nRow, &nHit);
+      if (rc == SQLITE_OK && bounded < 0) {
+        p->nRows = (sqlite3_int64)nHit;
+        if (p->nRows > -(sqlite3_int64)bounded) p->over = 2;
+      }
       if (rc == SQLITE_OK) {
         /* bm25()'s IDF and its floor: a phrase in over half the rows would otherwise score negative. */
         double idf = log(((double)nRow - nHit + 0.5) / (nHit + 0.5));
@@ -124,14 +149,39 @@ static void tribm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
   Bm25Data *pData = 0;
   double score = 0.0, D = 0.0;
   int nInst = 0, i, rc;
+  const unsigned char *form = nVal >= 2 && sqlite3_value_type(apVal[0]) == SQLITE_TEXT ? sqlite3_value_text(apVal[0]) : 0;
+  int one = form != 0 && (strcmp((const char *)form, "one") == 0 || strcmp((const char *)form, "rows") == 0);
   int bounded = nVal >= 2 && sqlite3_value_type(apVal[0]) == SQLITE_INTEGER &&
                 sqlite3_value_type(apVal[1]) == SQLITE_INTEGER;
   sqlite3_int64 lo = bounded ? sqlite3_value_int64(apVal[0]) : 0;
   sqlite3_int64 hi = bounded ? sqlite3_value_int64(apVal[1]) : 0;
   int nWeight = nVal > 2 ? nVal - 2 : 0;
   if (bounded && hi < lo) bounded = 0;
+  if (form != 0 && !one) {
+    sqlite3_result_error(pCtx, "tribm25: unknown form (expected 'one' or 'rows')", -1);
+    return;
+  }
+  if (one) {
+    /* A JavaScript number arrives as a REAL: any whole number is taken. */
+    int t = sqlite3_value_numeric_type(apVal[1]);
+    sqlite3_int64 cap = sqlite3_value_int64(apVal[1]);
+    if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || sqlite3_value_double(apVal[1]) != (double)cap || cap < 1 ||
+        cap > 0x7fffffff) {
+      sqlite3_result_error(pCtx, "tribm25: the one-phrase form needs a cap from 1 to 2^31-1", -1);
+      return;
+    }
+    bounded = -(int)cap;
+  }
 
   rc = bm25Data(pApi, pFts, bounded, lo, hi, &pData);
+  if (rc == SQLITE_OK && one && pData->over) {
+    sqlite3_result_error(pCtx, pData->over == 1 ? "tribm25: not one phrase" : "tribm25: more than the cap", -1);
+    return;
+  }
+  if (rc == SQLITE_OK && form != 0 && form[0] == 'r') {
+    sqlite3_result_int64(pCtx, pData->nRows);
+    return;
+  }
   if (rc == SQLITE_OK) {
     memset(pData->aFreq, 0, sizeof(double) * pData->nPhrase);
     rc = pApi->xInstCount(pFts, &nInst);

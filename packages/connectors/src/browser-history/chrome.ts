@@ -45,7 +45,7 @@ export function chromeReader(db: Database.Database): HistoryReader {
             `SELECT u.id, u.url, u.title, u.visit_count AS visitCount, u.last_visit_time AS last FROM urls u
              WHERE u.id > @after AND u.id <= @pageCeil AND (u.id > @pageFloor OR EXISTS
                (SELECT 1 FROM visits v WHERE v.url = u.id AND v.id > @visitFloor AND v.id <= @visitCeil))
-             ORDER BY u.id LIMIT @limit`,
+             ORDER BY u.id LIMIT CAST(@limit AS INTEGER)`,
           )
           .all(q) as any[]
       ).map(toPageRow(fromChromeTime)),
@@ -63,7 +63,7 @@ export function chromeReader(db: Database.Database): HistoryReader {
         db
           .prepare(
             `SELECT v.id, v.url AS pageId, u.url, u.title, v.visit_time AS t, v.transition, v.from_visit FROM visits v JOIN urls u ON u.id = v.url
-             WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT ?`,
+             WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT CAST(? AS INTEGER)`,
           )
           .all(after, ceil, limit) as any[]
       ).map(toVisit),

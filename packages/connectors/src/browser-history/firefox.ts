@@ -40,7 +40,7 @@ export function firefoxReader(db: Database.Database): HistoryReader {
             `SELECT p.id, p.url, p.title, p.visit_count AS visitCount, p.last_visit_date AS last FROM moz_places p
              WHERE p.id > @after AND p.id <= @pageCeil AND EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = p.id
                AND (p.id > @pageFloor OR (v.id > @visitFloor AND v.id <= @visitCeil)))
-             ORDER BY p.id LIMIT @limit`,
+             ORDER BY p.id LIMIT CAST(@limit AS INTEGER)`,
           )
           .all(q) as any[]
       ).map(toPageRow(fromFirefoxTime)),
@@ -58,7 +58,7 @@ export function firefoxReader(db: Database.Database): HistoryReader {
         db
           .prepare(
             `SELECT v.id, v.place_id AS pageId, p.url, p.title, v.visit_date AS t, v.visit_type, v.from_visit FROM moz_historyvisits v
-             JOIN moz_places p ON p.id = v.place_id WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT ?`,
+             JOIN moz_places p ON p.id = v.place_id WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT CAST(? AS INTEGER)`,
           )
           .all(after, ceil, limit) as any[]
       ).map(toVisit),
@@ -79,7 +79,7 @@ export function firefoxDownloadsReader(db: Database.Database): HistoryReader {
       (
         db
           .prepare(
-            `SELECT id, name, source, startTime AS t FROM moz_downloads WHERE id > @after AND id > @pageFloor AND id <= @pageCeil ORDER BY id LIMIT @limit`,
+            `SELECT id, name, source, startTime AS t FROM moz_downloads WHERE id > @after AND id > @pageFloor AND id <= @pageCeil ORDER BY id LIMIT CAST(@limit AS INTEGER)`,
           )
           .all(q) as any[]
       ).map((r) => ({

@@ -29,7 +29,7 @@ export function safariReader(db: Database.Database): HistoryReader {
              FROM history_items i
              WHERE i.id > @after AND i.id <= @pageCeil AND (i.id > @pageFloor OR EXISTS
                (SELECT 1 FROM history_visits v WHERE v.history_item = i.id AND v.id > @visitFloor AND v.id <= @visitCeil))
-             ORDER BY i.id LIMIT @limit`,
+             ORDER BY i.id LIMIT CAST(@limit AS INTEGER)`,
           )
           .all(q) as any[]
       ).map(toPageRow(fromSafariTime)),
@@ -47,7 +47,7 @@ export function safariReader(db: Database.Database): HistoryReader {
         db
           .prepare(
             `SELECT v.id, v.history_item AS pageId, i.url, v.title, v.visit_time AS t, v.redirect_source FROM history_visits v
-             JOIN history_items i ON i.id = v.history_item WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT ?`,
+             JOIN history_items i ON i.id = v.history_item WHERE v.id > ? AND v.id <= ? ORDER BY v.id LIMIT CAST(? AS INTEGER)`,
           )
           .all(after, ceil, limit) as any[]
       ).map(toVisit),

@@ -46,7 +46,7 @@ export interface PageQuerySpec {
 
 /**
  * The two statements of a paged read: the first page (no cursor yet) and the next pages
- * (`c > ?` for ids; `c > ? OR (c = ? AND tie > ?)` for timestamps), both `ORDER BY` the cursor and `LIMIT ?`.
+ * (`c > ?` for ids; `c > ? OR (c = ? AND tie > ?)` for timestamps), both `ORDER BY` the cursor and `LIMIT CAST(? AS INTEGER)`.
  */
 export function pageStatements(db: Db, spec: PageQuerySpec): { first: Database.Statement; next: Database.Statement } {
   const c = quoteIdent(spec.cursorColumn);
@@ -56,8 +56,8 @@ export function pageStatements(db: Db, spec: PageQuerySpec): { first: Database.S
   const order = spec.cursorType === 'timestamp' ? `ORDER BY ${c}, ${t}` : `ORDER BY ${c}`;
   const where = spec.cursorType === 'timestamp' ? `WHERE ${c} > ? OR (${c} = ? AND ${t} > ?)` : `WHERE ${c} > ?`;
   try {
-    const first = db.prepare(`${select} WHERE ${c} IS NOT NULL ${order} LIMIT ?`);
-    const next = db.prepare(`${select} ${where} ${order} LIMIT ?`);
+    const first = db.prepare(`${select} WHERE ${c} IS NOT NULL ${order} LIMIT CAST(? AS INTEGER)`);
+    const next = db.prepare(`${select} ${where} ${order} LIMIT CAST(? AS INTEGER)`);
     if (!first.reader || !next.reader) throw new TributaryError('invalid_config', 'config.query must be a SELECT');
     return { first, next };
   } catch (err) {

@@ -108,7 +108,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): JobQueue {
       `UPDATE queue_jobs SET state = 'queued', available_at = ?, attempts = MAX(0, attempts - 1), consumer = NULL,
          lease_token = NULL WHERE id = ? AND state = 'leased' AND lease_token = ?`,
     ),
-    dead: db.prepare<[number], JobRow>(`SELECT * FROM queue_jobs WHERE state = 'dead' ORDER BY failed_at, seq LIMIT ?`),
+    dead: db.prepare<[number], JobRow>(
+      `SELECT * FROM queue_jobs WHERE state = 'dead' ORDER BY failed_at, seq LIMIT CAST(? AS INTEGER)`,
+    ),
     requeue: db.prepare(
       `UPDATE queue_jobs SET state = 'queued', attempts = 0, available_at = ?, failed_at = NULL
        WHERE id = ? AND state = 'dead'`,

@@ -223,7 +223,7 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       return (
         db
           .prepare(
-            `SELECT r.* FROM data_source_sync_history r JOIN data_sources s ON s.id = r.source_id ${where} ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`,
+            `SELECT r.* FROM data_source_sync_history r JOIN data_sources s ON s.id = r.source_id ${where} ORDER BY r.started_at DESC, r.rowid DESC LIMIT CAST(? AS INTEGER)`,
           )
           .all(...params, limit) as any[]
       ).map(toRun);

@@ -29,7 +29,7 @@ END;
 export const HAS_SIBLINGS_SQL = `SELECT EXISTS (SELECT 1 FROM chunk_siblings)`;
 
 /** Matching chunks in the index alone, counted up to the second parameter. */
-export const INDEX_MATCHES_SQL = `SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)`;
+export const INDEX_MATCHES_SQL = `SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT CAST(? AS INTEGER))`;
 
 /** Memory ids per statement when filling the table of an existing store (at 1M chunks: 20 progress reports). */
 const BATCH = 50_000;

@@ -25,7 +25,7 @@ export function createConnectorState(db: Database.Database) {
     db.prepare(
       `SELECT key, value FROM connector_state
        WHERE source_id = @sourceId AND key ${op} @from AND (@to IS NULL OR key < @to)
-       ORDER BY key LIMIT @limit`,
+       ORDER BY key LIMIT CAST(@limit AS INTEGER)`,
     );
   const listIncl = listFrom('>=');
   const listExcl = listFrom('>');

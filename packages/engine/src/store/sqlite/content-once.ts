@@ -55,7 +55,7 @@ export function convertToContentOnce(db: Database.Database, progress: Conversion
     .pluck()
     .get() as number;
   let done = 0;
-  const memories = db.prepare(`SELECT id, content FROM memories WHERE id > ? ORDER BY id LIMIT ?`);
+  const memories = db.prepare(`SELECT id, content FROM memories WHERE id > ? ORDER BY id LIMIT CAST(? AS INTEGER)`);
   const chunksOf = db.prepare(`SELECT id, seq, title, text FROM chunks WHERE memory_id = ? ORDER BY seq, id`);
   const setSpan = db.prepare(`UPDATE chunks SET at = ?, len = ?, own_text = ? WHERE id = ?`);
   const index = db.prepare(`INSERT INTO chunks_fts_v9 (rowid, title, text) VALUES (?, ?, ?)`);
@@ -83,7 +83,7 @@ export function convertToContentOnce(db: Database.Database, progress: Conversion
     progress((done += rows.length), total);
   }
   const versions = db.prepare(
-    `SELECT memory_id, version, content FROM memory_versions WHERE (memory_id, version) > (?, ?) ORDER BY memory_id, version LIMIT ?`,
+    `SELECT memory_id, version, content FROM memory_versions WHERE (memory_id, version) > (?, ?) ORDER BY memory_id, version LIMIT CAST(? AS INTEGER)`,
   );
   const setVersion = db.prepare(`UPDATE memory_versions SET content = ? WHERE memory_id = ? AND version = ?`);
   let key: [number, number] = [0, 0];

@@ -77,6 +77,39 @@ describe('tribm25, the FTS5 ranking extension', () => {
     }
   });
 
+  it("one-phrase form: bm25 to the bit, the query's exact match count, and a clear failure past its cap", () => {
+    const db = new Database(':memory:');
+    loadNativeRanking(db, true);
+    db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, body, content='', contentless_delete=1)`);
+    const insert = db.prepare('INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)');
+    const rows = corpus(20_000);
+    db.transaction(() => rows.forEach((r, i) => insert.run(i + 1, r.title, r.body)))();
+    db.prepare(`DELETE FROM f WHERE rowid IN (SELECT rowid FROM f WHERE f MATCH 'w300' LIMIT 3)`).run();
+    const count = db.prepare(`SELECT count(*) FROM f WHERE f MATCH ?`).pluck();
+    const bm25 = db.prepare(`SELECT rowid, bm25(f, 2.0, 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s, rowid LIMIT 20`);
+    const one = db.prepare(
+      `SELECT rowid, tribm25(f, 'one', ?, 2.0, 1.0) AS s, tribm25(f, 'rows', ?) AS n FROM f WHERE f MATCH ?
+       ORDER BY s, rowid LIMIT 20`,
+    );
+    // One phrase — a word, a prefix, a quoted phrase, a column filter — and deleted rows: the count is the match count.
+    for (const q of ['w300', 'w39*', '"w3 w5"', 'title : w250', 'w250']) {
+      const n = count.get(q) as number;
+      expect(n).toBeGreaterThan(0);
+      const got = one.all(20_000, 20_000, q) as Array<{ rowid: number; s: number; n: number }>;
+      expect(got.map(({ rowid, s }) => ({ rowid, s }))).toEqual(bm25.all(q));
+      expect(new Set(got.map((r) => r.n))).toEqual(new Set([n]));
+    }
+    // Exactly at the cap still answers; one row more fails at the first row, after counting cap + 1.
+    const w250 = count.get('w250') as number;
+    expect((one.all(w250, w250, 'w250')[0] as { n: number }).n).toBe(w250);
+    expect(() => one.all(w250 - 1, w250 - 1, 'w250')).toThrow(/^tribm25: more than the cap/);
+    // Two phrases: their rows are not the query's matches.
+    expect(() => one.all(20_000, 20_000, 'w1 w2')).toThrow(/^tribm25: not one phrase/);
+    expect(() => one.all(0, 0, 'w250')).toThrow(/needs a cap from 1/);
+    expect(() => one.all(2.5, 2.5, 'w250')).toThrow(/needs a cap from 1/);
+    expect(() => db.prepare(`SELECT tribm25(f, 'many', 5) FROM f WHERE f MATCH 'w250'`).all()).toThrow(/unknown form/);
+  });
+
   it('ranks a store’s searches as bm25 does: the same hits and scores for rare words, close ones for common', async () => {
     const stores = [true, false].map((nativeRanking) =>
       createSqliteStore({ path: path.join(dir, `store-${nativeRanking}.db`), nativeRanking }),

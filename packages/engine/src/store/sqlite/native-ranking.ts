@@ -41,6 +41,9 @@ export function loadNativeRanking(
   return true;
 }
 
+/** Whether `tribm25()` is loaded into this connection. */
+export const nativeRankingLoaded = (db: Database.Database): boolean => loaded.has(db);
+
 /**
  * The rank expression over `chunks_fts` for this connection. The rowid bounds are constant subqueries (SQLite
  * evaluates them once per statement, two index probes); chunk ids are the index's rowids.

@@ -58,7 +58,7 @@ export function createReads(db: Database.Database) {
     ): AsyncIterable<MemoryRecord> {
       const size = opts.batchSize ?? 1000;
       const stmt = db.prepare(
-        `SELECT * FROM memories WHERE source_id = ? AND id > ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id LIMIT ?`,
+        `SELECT * FROM memories WHERE source_id = ? AND id > ? ${opts.includeDeleted ? '' : 'AND deleted_at IS NULL'} ORDER BY id LIMIT CAST(? AS INTEGER)`,
       );
       let after = 0;
       for (;;) {

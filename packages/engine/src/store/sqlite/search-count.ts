@@ -37,7 +37,7 @@ export function createSqliteSearchCount(db: Database.Database) {
       `SELECT count(*) FROM (
          SELECT DISTINCT coalesce(s.memory_id, -chunks_fts.rowid) FROM chunks_fts
            LEFT JOIN chunk_siblings s ON s.id = chunks_fts.rowid
-         WHERE chunks_fts MATCH ? LIMIT ?)`,
+         WHERE chunks_fts MATCH ? LIMIT CAST(? AS INTEGER))`,
     )
     .pluck();
   const unfiltered = (match: string, limit: number): number =>
@@ -59,7 +59,7 @@ export function createSqliteSearchCount(db: Database.Database) {
           .prepare(
             `SELECT count(*) FROM (
                SELECT DISTINCT c.memory_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid${countJoins(f.sql)}
-               WHERE chunks_fts MATCH ? AND m.deleted_at IS NULL${f.sql} LIMIT ?)`,
+               WHERE chunks_fts MATCH ? AND m.deleted_at IS NULL${f.sql} LIMIT CAST(? AS INTEGER))`,
           )
           .pluck();
         statements.set(f.sql, stmt);

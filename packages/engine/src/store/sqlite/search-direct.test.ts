@@ -46,6 +46,11 @@ describe('SQLite direct keyword path (unfiltered, one chunk per memory)', () => 
     expect(direct.flatMap((d) => d.hits).some((h) => ['n1', 'n2'].includes(h.externalId))).toBe(false);
     const engineDirect = await rankedSearch({ store }, { text: 'egret', limit: 10 });
     expect(engineDirect).toMatchObject({ total: 43, totalExact: true });
+    // One-phrase queries took the single statement (tribm25's count); without the extension, the counted form in a
+    // transaction answers the same, total included.
+    const counted = createSqliteStore({ path: path.join(dir, 'direct.db'), nativeRanking: false });
+    for (const [i, q] of queries.entries()) expect(await counted.search(q), JSON.stringify(q)).toEqual(direct[i]);
+    await counted.close();
 
     // A sibling row turns the direct path off: the general path must agree. (A real multi-chunk memory would change
     // bm25's corpus statistics, so every score; this row names a chunk that never exists.)

@@ -7,7 +7,8 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
 import { decodeSpan } from './content-codec.js';
 import { snippet, snippetTerms, type SnippetTerm } from './snippet.js';
-import { rankSql } from './native-ranking.js';
+import { HIT_COLUMNS } from './hit-row.js';
+import { nativeRankingLoaded, rankSql } from './native-ranking.js';
 import { createDirectSearch } from './search-direct.js';
 import { createOwnerScope } from './owner-scope.js';
 
@@ -92,13 +93,6 @@ export const candidateBudgets = (want: number): number[] => [want * 2 + 10, want
  */
 export const DIRECT_MATCHES = 1000;
 
-/**
- * The memory columns a hit shows (`toHit`), not `m.*`: the page's rows left out metadata, hashes, fingerprints and
- * times nobody reads, a quarter of reading ten rows (1M Zipf items, 20 rare words: 0.096 → 0.074 ms CPU p50).
- */
-const HIT_COLUMNS = `m.id, m.source_id, m.external_id, m.stream, m.title, m.content, m.url, m.author, m.container, m.thread,
-  m.occurred_at, m.tags, m.importance, m.domain`;
-
 function clampLimit(limit: number | undefined, max = 200): number {
   return Math.max(1, Math.min(max, Math.floor(limit ?? 20)));
 }
@@ -115,9 +109,9 @@ export function createSearch(db: Database.Database) {
    * The newest `cap` matches with their bm25 score (-1: every match); SQLite walks the index newest-first. The score
    * is tribm25() when built (native-ranking.ts): a common phrase's IDF without counting all its rows.
    */
-  const CANDIDATES = `SELECT rowid AS chunk_id, ${rankSql(db)} AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?`;
+  const CANDIDATES = `SELECT rowid AS chunk_id, ${rankSql(db)} AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT CAST(? AS INTEGER)`;
   // Ties broken by chunk id, as the page's sort does: pages of one query then never overlap.
-  const TOP = `SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT ?`;
+  const TOP = `SELECT chunk_id, score FROM (${CANDIDATES}) ORDER BY score, chunk_id LIMIT CAST(? AS INTEGER)`;
 
   // One statement per filter shape (which filters are set, not their values: a bounded set), prepared once: preparing
   // costs as much as running it for a rare word. The best chunks come with the ranking columns of their memories (id,
@@ -152,7 +146,7 @@ export function createSearch(db: Database.Database) {
         FROM best JOIN memories m ON m.id = best.memory_id JOIN data_sources s ON s.id = m.source_id
         WHERE m.deleted_at IS NULL${filterSql}
         ORDER BY best.score * ${BOOST_SQL}, m.id
-        LIMIT ? OFFSET ?`,
+        LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)`,
       );
       slowStatements.set(filterSql, stmt);
     }
@@ -165,7 +159,7 @@ export function createSearch(db: Database.Database) {
      FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
      WHERE c.id IN (SELECT value FROM json_each(?))`,
   );
-  const direct = createDirectSearch(db, HIT_COLUMNS);
+  const direct = createDirectSearch(db, nativeRankingLoaded(db));
   /** The page's memories in rank order, each with its best chunk (and its span) and score. */
   const pageRows = (page: Array<{ id: number; chunk_id: number; score: number }>): any[] => {
     const byChunk = new Map<number, any>();
@@ -207,25 +201,32 @@ export function createSearch(db: Database.Database) {
     };
   };
 
-  function searchIn(query: SearchQuery): { hits: SearchHit[]; total?: number } {
+  /** What a search query asks, parsed once for both the single statement and the transaction's paths. */
+  const parse = (query: SearchQuery) => {
     if (query.syntax === 'fts') assertFtsQueryHasTerms(query.text);
     const match = query.syntax === 'fts' ? query.text : toFtsQuery(query.text);
     const terms = snippetTerms(match);
     const limit = clampLimit(query.limit);
     const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const cap = matchCap(terms.length);
+    return { match, terms, limit, offset, cap, budgets: candidateBudgets(offset + limit) };
+  };
+  type Parsed = ReturnType<typeof parse>;
+  // No match answers as the general path does (no total: an empty first page says it).
+  const directHits = (answer: { rows: any[]; total: number }, terms: SnippetTerm[]) =>
+    answer.total ? { hits: answer.rows.map((r) => toHit(r, terms)), total: answer.total } : { hits: [] };
+
+  function searchIn(query: SearchQuery, p: Parsed, tryDirect: boolean): { hits: SearchHit[]; total?: number } {
+    const { match, terms, limit, offset, cap, budgets } = p;
     const f = filterSql(query);
     try {
       // Fast path: the best chunks straight from the index (what a raw bm25 query costs) with their memories'
       // ranking columns; each visible memory keeps its best chunk. Enough when the candidates hold a full page of
       // distinct, visible memories, or every match.
       const want = offset + limit;
-      const cap = matchCap(terms.length);
-      const budgets = candidateBudgets(want);
-      if (!f.sql) {
-        const answer = direct(match, Math.min(cap, DIRECT_MATCHES), budgets[0]!, limit, offset);
-        // No match answers as the general path does (no total: an empty first page says it).
-        if (answer)
-          return answer.total ? { hits: answer.rows.map((r) => toHit(r, terms)), total: answer.total } : { hits: [] };
+      if (!f.sql && tryDirect) {
+        const answer = direct.inSnapshot(match, Math.min(cap, DIRECT_MATCHES), budgets[0]!, limit, offset);
+        if (answer) return directHits(answer, terms);
       }
       for (const budget of budgets) {
         // The filter's parameters come first: the visibility test precedes the candidates' subquery in the statement.
@@ -284,7 +285,7 @@ export function createSearch(db: Database.Database) {
            m.importance, m.domain, s.name AS source_name, coalesce(m.occurred_at, m.ingested_at) AS t
          FROM memories m JOIN data_sources s ON s.id = m.source_id
          WHERE m.deleted_at IS NULL${f.sql}${cursorSql}
-         ORDER BY t ${dir}, m.id ${dir} LIMIT ?`,
+         ORDER BY t ${dir}, m.id ${dir} LIMIT CAST(? AS INTEGER)`,
       )
       .all(...params, limit + 1) as any[];
     const page = rows.slice(0, limit);
@@ -298,8 +299,32 @@ export function createSearch(db: Database.Database) {
 
   const scope = createOwnerScope(db);
   // One read transaction: the owner test and the statements of the search see the same snapshot (owner-scope.ts).
-  const inSnapshot = db.transaction((query: SearchQuery) => searchIn(scope(query)));
-  const search = (query: SearchQuery): { hits: SearchHit[]; total?: number } => inSnapshot(query);
+  const inSnapshot = db.transaction((query: SearchQuery, p: Parsed, tryDirect: boolean) =>
+    searchIn(scope(query), p, tryDirect),
+  );
+  const search = (query: SearchQuery): { hits: SearchHit[]; total?: number } => {
+    const p = parse(query);
+    let tryDirect = true;
+    // One phrase, no filter but the owner, in a store of one chunk per memory: one statement (search-direct.ts).
+    if (p.terms.length === 1 && direct.aloneLikely && !filterSql({ ...query, ownerId: undefined }).sql) {
+      let answer;
+      try {
+        answer = direct.alone(
+          p.match,
+          query.ownerId,
+          Math.min(p.cap, DIRECT_MATCHES),
+          p.budgets[0]!,
+          p.limit,
+          p.offset,
+        );
+      } catch (err) {
+        throw asQueryError(err, query.text);
+      }
+      if (answer === 'over') tryDirect = false;
+      else if (answer) return directHits(answer, p.terms);
+    }
+    return inSnapshot(query, p, tryDirect);
+  };
   return { search, timeline };
 }
 

@@ -30,7 +30,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
   const enabled = db.prepare(`SELECT coalesce((SELECT enabled FROM embedding_settings WHERE id = 1), 0)`).pluck();
   // Migration 8 leaves the hash lookups' index to the stores that embed (see vectors-schema.ts).
   if (enabled.get() === 1) ensureHashIndex(db);
-  const next = db.prepare(`SELECT seq, hash FROM embedding_backlog ORDER BY seq LIMIT ?`);
+  const next = db.prepare(`SELECT seq, hash FROM embedding_backlog ORDER BY seq LIMIT CAST(? AS INTEGER)`);
   const done = db.prepare(`DELETE FROM embedding_backlog WHERE seq IN (SELECT value FROM json_each(?))`);
   const size = db.prepare(`SELECT count(*) FROM embedding_backlog`).pluck();
   const text = db.prepare(
@@ -47,7 +47,7 @@ export function createSqliteEmbeddingQueue(db: Database.Database): EmbeddingQueu
   // grouped): a long mail has ~1,000 chunks, and a copy of its content on every row of a batch would hold gigabytes
   // (the deferred-index merge had the same problem, chunk-text.ts).
   const unhashed = db.prepare(
-    `SELECT id, memory_id, seq, at, len, own_text FROM chunks WHERE content_hash IS NULL LIMIT ?`,
+    `SELECT id, memory_id, seq, at, len, own_text FROM chunks WHERE content_hash IS NULL LIMIT CAST(? AS INTEGER)`,
   );
   const memory = db.prepare(`SELECT title, content FROM memories WHERE id = ?`);
   const setHash = db.prepare(`UPDATE chunks SET content_hash = ? WHERE id = ?`);
