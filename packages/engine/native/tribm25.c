@@ -37,6 +37,7 @@ typedef struct Bm25Data {
   int nPhrase;
   sqlite3_int64 nRows; /* rows holding phrase 0 (one-phrase form) */
   int over;            /* one-phrase form: 1 more phrases, 2 more rows than the cap */
+  int oneForm;         /* built by a one-phrase form: every call of the query must be one */
   double avgdl;
   double *aIDF;
   double *aFreq;
@@ -149,39 +150,54 @@ static void tribm25(const Fts5ExtensionApi *pApi, Fts5Context *pFts, sqlite3_con
   Bm25Data *pData = 0;
   double score = 0.0, D = 0.0;
   int nInst = 0, i, rc;
-  const unsigned char *form = nVal >= 2 && sqlite3_value_type(apVal[0]) == SQLITE_TEXT ? sqlite3_value_text(apVal[0]) : 0;
-  int one = form != 0 && (strcmp((const char *)form, "one") == 0 || strcmp((const char *)form, "rows") == 0);
-  int bounded = nVal >= 2 && sqlite3_value_type(apVal[0]) == SQLITE_INTEGER &&
-                sqlite3_value_type(apVal[1]) == SQLITE_INTEGER;
-  sqlite3_int64 lo = bounded ? sqlite3_value_int64(apVal[0]) : 0;
-  sqlite3_int64 hi = bounded ? sqlite3_value_int64(apVal[1]) : 0;
+  /* The one-phrase forms ('one', 'rows') take text first; the others a rowid or NULL. */
+  int oneForm = nVal >= 2 && sqlite3_value_type(apVal[0]) == SQLITE_TEXT;
   int nWeight = nVal > 2 ? nVal - 2 : 0;
-  if (bounded && hi < lo) bounded = 0;
-  if (form != 0 && !one) {
-    sqlite3_result_error(pCtx, "tribm25: unknown form (expected 'one' or 'rows')", -1);
-    return;
-  }
-  if (one) {
-    /* A JavaScript number arrives as a REAL: any whole number is taken. */
-    int t = sqlite3_value_numeric_type(apVal[1]);
-    sqlite3_int64 cap = sqlite3_value_int64(apVal[1]);
-    if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || sqlite3_value_double(apVal[1]) != (double)cap || cap < 1 ||
-        cap > 0x7fffffff) {
-      sqlite3_result_error(pCtx, "tribm25: the one-phrase form needs a cap from 1 to 2^31-1", -1);
+
+  /* The arguments are read once per query, when its shared data is built: the rest of its rows reuse it. */
+  pData = (Bm25Data *)pApi->xGetAuxdata(pFts, 0);
+  if (pData == 0) {
+    int bounded = nVal >= 2 && sqlite3_value_type(apVal[0]) == SQLITE_INTEGER &&
+                  sqlite3_value_type(apVal[1]) == SQLITE_INTEGER;
+    sqlite3_int64 lo = bounded ? sqlite3_value_int64(apVal[0]) : 0;
+    sqlite3_int64 hi = bounded ? sqlite3_value_int64(apVal[1]) : 0;
+    if (bounded && hi < lo) bounded = 0;
+    if (oneForm) {
+      const char *form = (const char *)sqlite3_value_text(apVal[0]);
+      /* A JavaScript number arrives as a REAL: any whole number is taken. */
+      int t = sqlite3_value_numeric_type(apVal[1]);
+      sqlite3_int64 cap = sqlite3_value_int64(apVal[1]);
+      if (form == 0 || (strcmp(form, "one") != 0 && strcmp(form, "rows") != 0)) {
+        sqlite3_result_error(pCtx, "tribm25: unknown form (expected 'one' or 'rows')", -1);
+        return;
+      }
+      if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || sqlite3_value_double(apVal[1]) != (double)cap || cap < 1 ||
+          cap > 0x7fffffff) {
+        sqlite3_result_error(pCtx, "tribm25: the one-phrase form needs a cap from 1 to 2^31-1", -1);
+        return;
+      }
+      bounded = -(int)cap;
+    }
+    rc = bm25Data(pApi, pFts, bounded, lo, hi, &pData);
+    if (rc != SQLITE_OK) {
+      sqlite3_result_error_code(pCtx, rc);
       return;
     }
-    bounded = -(int)cap;
+    pData->oneForm = oneForm;
   }
-
-  rc = bm25Data(pApi, pFts, bounded, lo, hi, &pData);
-  if (rc == SQLITE_OK && one && pData->over) {
+  if (pData->oneForm != oneForm) {
+    sqlite3_result_error(pCtx, "tribm25: the one-phrase and the other forms mixed in one query", -1);
+    return;
+  }
+  if (oneForm && pData->over) {
     sqlite3_result_error(pCtx, pData->over == 1 ? "tribm25: not one phrase" : "tribm25: more than the cap", -1);
     return;
   }
-  if (rc == SQLITE_OK && form != 0 && form[0] == 'r') {
+  if (oneForm && sqlite3_value_text(apVal[0])[0] == 'r') {
     sqlite3_result_int64(pCtx, pData->nRows);
     return;
   }
+  rc = SQLITE_OK;
   if (rc == SQLITE_OK) {
     memset(pData->aFreq, 0, sizeof(double) * pData->nPhrase);
     rc = pApi->xInstCount(pFts, &nInst);

@@ -108,6 +108,10 @@ describe('tribm25, the FTS5 ranking extension', () => {
     expect(() => one.all(0, 0, 'w250')).toThrow(/needs a cap from 1/);
     expect(() => one.all(2.5, 2.5, 'w250')).toThrow(/needs a cap from 1/);
     expect(() => db.prepare(`SELECT tribm25(f, 'many', 5) FROM f WHERE f MATCH 'w250'`).all()).toThrow(/unknown form/);
+    // The forms share the query's count: a one-phrase form beside another form would read a count of another kind.
+    expect(() =>
+      db.prepare(`SELECT tribm25(f, 'rows', 5000), tribm25(f, NULL, NULL) FROM f WHERE f MATCH 'w250'`).all(),
+    ).toThrow(/mixed in one query/);
   });
 
   it('ranks a store’s searches as bm25 does: the same hits and scores for rare words, close ones for common', async () => {
