@@ -21,6 +21,16 @@ function corpus(rows: number): Array<{ title: string; body: string }> {
   }));
 }
 
+/** An in-memory contentless FTS5 table `f` (title, body) of the corpus, with the extension loaded. */
+function corpusTable(rows: number): Database.Database {
+  const db = new Database(':memory:');
+  loadNativeRanking(db, true);
+  db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, body, content='', contentless_delete=1)`);
+  const insert = db.prepare('INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)');
+  db.transaction(() => corpus(rows).forEach((r, i) => insert.run(i + 1, r.title, r.body)))();
+  return db;
+}
+
 describe('tribm25, the FTS5 ranking extension', () => {
   it('is built by npm run build and loads', () => {
     // CI builds it (build-essential): without it every common-word search pays bm25's full count.
@@ -41,12 +51,7 @@ describe('tribm25, the FTS5 ranking extension', () => {
   });
 
   it('scores as bm25 exactly up to 2,000 rows of a phrase, and within a few percent beyond, with the same best rows', () => {
-    const db = new Database(':memory:');
-    loadNativeRanking(db, true);
-    db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, body, content='', contentless_delete=1)`);
-    const insert = db.prepare('INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)');
-    const rows = corpus(30_000);
-    db.transaction(() => rows.forEach((r, i) => insert.run(i + 1, r.title, r.body)))();
+    const db = corpusTable(30_000);
     const count = db.prepare(`SELECT count(*) FROM f WHERE f MATCH ?`).pluck();
     const bm25 = db.prepare(`SELECT rowid, bm25(f, 2.0, 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s, rowid LIMIT 20`);
     const bounded = db.prepare(
@@ -78,12 +83,7 @@ describe('tribm25, the FTS5 ranking extension', () => {
   });
 
   it("one-phrase form: bm25 to the bit, the query's exact match count, and a clear failure past its cap", () => {
-    const db = new Database(':memory:');
-    loadNativeRanking(db, true);
-    db.exec(`CREATE VIRTUAL TABLE f USING fts5(title, body, content='', contentless_delete=1)`);
-    const insert = db.prepare('INSERT INTO f(rowid, title, body) VALUES (?, ?, ?)');
-    const rows = corpus(20_000);
-    db.transaction(() => rows.forEach((r, i) => insert.run(i + 1, r.title, r.body)))();
+    const db = corpusTable(20_000);
     db.prepare(`DELETE FROM f WHERE rowid IN (SELECT rowid FROM f WHERE f MATCH 'w300' LIMIT 3)`).run();
     const count = db.prepare(`SELECT count(*) FROM f WHERE f MATCH ?`).pluck();
     const bm25 = db.prepare(`SELECT rowid, bm25(f, 2.0, 1.0) AS s FROM f WHERE f MATCH ? ORDER BY s, rowid LIMIT 20`);
