@@ -102,8 +102,9 @@ export function createDirectSearch(db: Database.Database, nativeRanking: boolean
         .raw()
     : undefined;
   // Whether the last search of this store was the direct case: a store of many-chunk memories (mail, documents) or
-  // of several owners is not, and would pay for a statement it throws away on every search.
-  let likely = true;
+  // of several owners is not, and would pay for a statement it throws away on every search. A new process (a CLI
+  // search) starts from what the store holds now.
+  let likely = !hasSiblings.get();
 
   // Short of the page (a candidate invisible after all): the general path decides.
   const answer = (rows: unknown[][], total: number, limit: number, offset: number) =>
