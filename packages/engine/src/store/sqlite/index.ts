@@ -23,6 +23,7 @@ import { createSqliteVectorIndex, loadSqliteVec, type SqliteVectorOptions } from
 import { createSqliteEmbeddingQueue } from './vectors-queue.js';
 import { createSqliteSearchCount } from './search-count.js';
 import { lazyPort, type VectorStore } from '../vector-queue.js';
+import { lazyParts } from './lazy-parts.js';
 import type { VectorIndex } from '../vector-port.js';
 
 export interface SqliteStoreOptions {
@@ -91,20 +92,20 @@ export function createSqliteStore(
     const backlog = createFtsBacklog(db, options.ftsBacklog);
     // A backlog left by a writer that died (kill -9 mid-backfill) is indexed before anything reads the store.
     backlog.recover(clock().getTime());
-    return {
-      write: createWritePath(db, now, backlog),
-      search: createSearch(db),
-      admin: createAdmin(db, now, () => clock().getTime()),
-      reads: createReads(db),
-      trust: createTrust(db),
-      enrichment: createEnrichment(db),
-      erase: createErase(db, now),
-      state: createConnectorState(db),
-      vectorIndex: createSqliteVectorIndex(db, now, options.vectors, options.path),
-      embeddingQueue: createSqliteEmbeddingQueue(db),
-      countMatches: createSqliteSearchCount(db),
-      registry: createSqliteRegistry(db, now),
-    };
+    return lazyParts({
+      write: () => createWritePath(db, now, backlog),
+      search: () => createSearch(db),
+      admin: () => createAdmin(db, now, () => clock().getTime()),
+      reads: () => createReads(db),
+      trust: () => createTrust(db),
+      enrichment: () => createEnrichment(db),
+      erase: () => createErase(db, now),
+      state: () => createConnectorState(db),
+      vectorIndex: () => createSqliteVectorIndex(db, now, options.vectors, options.path),
+      embeddingQueue: () => createSqliteEmbeddingQueue(db),
+      countMatches: () => createSqliteSearchCount(db),
+      registry: () => createSqliteRegistry(db, now),
+    });
   };
   const ready = (): ReturnType<typeof prepare> => {
     if (!prepared) {
@@ -156,7 +157,7 @@ export function createSqliteStore(
     async close() {
       // The ANN graphs changed since their last save are written first (a missing save only costs a rebuild).
       try {
-        if (prepared && db.open) await prepared.vectorIndex.close();
+        if (prepared?.made('vectorIndex') && db.open) await prepared.vectorIndex.close();
       } finally {
         if (db.open) db.close();
       }
