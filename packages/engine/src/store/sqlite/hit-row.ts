@@ -13,8 +13,9 @@ export const PAGE_COLUMNS = `${HIT_COLUMNS}, s.name AS source_name, s.source_typ
 /**
  * A page row read as an array (better-sqlite3's raw mode: PAGE_COLUMNS, then the score) as the object `toHit` reads.
  * better-sqlite3 builds a row object of these 22 columns at ~6 µs; this literal takes a fraction of that, and ten
- * such rows were a sixth of a rare word's whole search at 1M items (issue 13). Its keys are checked against the
- * statements' own column names (search-direct.test.ts).
+ * such rows were a sixth of a rare word's whole search at 1M items (issue 13). A wrong order shows in
+ * search-direct.test.ts, which compares the direct path's hits field by field with the general path's (whose rows are
+ * objects named by SQL).
  */
 export const hitRowOf = (r: unknown[]) => ({
   id: r[0],

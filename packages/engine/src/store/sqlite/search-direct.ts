@@ -109,9 +109,13 @@ export function createDirectSearch(db: Database.Database, nativeRanking: boolean
   // Short of the page (a candidate invisible after all): the general path decides.
   const answer = (rows: unknown[][], total: number, limit: number, offset: number) =>
     rows.length === Math.min(limit, total - offset) ? { rows: rows.map(hitRowOf), total } : undefined;
-  const page = { match: '', budget: 0, last: 0, limit: 0, offset: 0 };
-  const bind = (match: string, budget: number, limit: number, offset: number) =>
-    Object.assign(page, { match, budget, last: offset + limit - 1, limit, offset });
+  const pageParams = (match: string, budget: number, limit: number, offset: number) => ({
+    match,
+    budget,
+    last: offset + limit - 1,
+    limit,
+    offset,
+  });
 
   return {
     get aloneLikely() {
@@ -121,7 +125,7 @@ export function createDirectSearch(db: Database.Database, nativeRanking: boolean
       let rows: unknown[][];
       try {
         rows = aloneStatement!.all({
-          ...bind(match, budget, limit, offset),
+          ...pageParams(match, budget, limit, offset),
           cap: upTo,
           owner: ownerId ?? null,
         }) as unknown[][];
@@ -153,7 +157,7 @@ export function createDirectSearch(db: Database.Database, nativeRanking: boolean
       // The owner filter was dropped (owner-scope.ts) and no sibling exists: the single statement applies again.
       likely = true;
       if (total <= offset) return { rows: [], total };
-      return answer(countedPage.all(bind(match, budget, limit, offset)) as unknown[][], total, limit, offset);
+      return answer(countedPage.all(pageParams(match, budget, limit, offset)) as unknown[][], total, limit, offset);
     },
   };
 }

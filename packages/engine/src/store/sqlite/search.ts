@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { boostFactor, BOOST_SQL } from '../ranking.js';
 import { decodeSpan } from './content-codec.js';
 import { snippet, snippetTerms, type SnippetTerm } from './snippet.js';
-import { HIT_COLUMNS } from './hit-row.js';
+import { HIT_COLUMNS, PAGE_COLUMNS } from './hit-row.js';
 import { nativeRankingLoaded, rankSql } from './native-ranking.js';
 import { createDirectSearch } from './search-direct.js';
 import { createOwnerScope } from './owner-scope.js';
@@ -154,8 +154,7 @@ export function createSearch(db: Database.Database) {
   };
   // The page's rows by their best chunks, with each chunk's span: one statement, not one more per hit for its snippet.
   const fullRows = db.prepare(
-    `SELECT ${HIT_COLUMNS}, s.name AS source_name, s.source_type AS connector, c.id AS span_chunk, c.at AS span_at,
-       c.len AS span_len, c.own_text AS span_own
+    `SELECT ${PAGE_COLUMNS}
      FROM chunks c JOIN memories m ON m.id = c.memory_id JOIN data_sources s ON s.id = m.source_id
      WHERE c.id IN (SELECT value FROM json_each(?))`,
   );
