@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
 import type { AnyConnector } from '@tributary/sdk';
 import { TributaryError } from '@tributary/sdk/errors';
 import type { Engine } from '@tributary/engine';
@@ -40,7 +39,8 @@ export class CliContext {
 
   constructor(
     readonly io: CliIo,
-    readonly program: Command,
+    /** The `--data-dir` flag as parsed (commander's program options, or the quick search's own parse). */
+    private readonly dataDirFlag: () => string | undefined,
     /** Replaced once by the program's pre-action hook when connectors load lazily. */
     public connectors: AnyConnector[],
     private readonly factory: EngineFactory,
@@ -49,7 +49,7 @@ export class CliContext {
   }
 
   get dataDir(): string {
-    return resolveDataDir(this.program.opts<{ dataDir?: string }>().dataDir, this.io.env, this.io.cwd);
+    return resolveDataDir(this.dataDirFlag(), this.io.env, this.io.cwd);
   }
 
   /** Opens the store (creating the data dir and migrating on first use) and the engine, once. */

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CLI_VERSION } from './version.js';
 
 /** The `tributary` executable. */
@@ -14,10 +16,6 @@ const { default: nodeModule } = await import('node:module');
 (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(
   `${process.env.XDG_CACHE_HOME || `${process.env.HOME ?? '/tmp'}/.cache`}/tributary/compile-cache`,
 );
-const { needsConnectors } = await import('./context.js');
-const { runtimeEngineFactory } = await import('./engine-factory.js');
-const { processIo } = await import('./io.js');
-const { runCli } = await import('./program.js');
 
 // `tributary export x | head`: the reader went away; that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -43,19 +41,36 @@ for (const [signal, exitCode] of [
   });
 }
 
-// Loading every connector (and its libraries) costs a second; `search`, `status` … never run one.
-// Loaded by module specifier, so sync threads can load the same connectors (see runtime/connector-modules.ts).
-// Imported when a command runs, not before: `--help` and `--version` load neither connectors nor the engine.
-// Plugins of the data dir load too (their code runs in sandboxes); a refused one is named on stderr, the rest run.
-const connectors = async (dataDir: string) =>
-  needsConnectors(argv)
-    ? (await import('../runtime/connector-modules.js')).loadConnectors(undefined, {
-        dataDir,
-        env: process.env,
-        onRefused: (line) => process.stderr.write(`warning: ${line}\n`),
-      })
-    : [];
-const code = await runCli(argv, processIo(), { connectors, openEngine: runtimeEngineFactory(process.env) });
+// `tributary search …` runs without the program (commander, the command table) when it parses exactly: one bundled
+// module when built (dist/cli/quick/, see quick-search.ts), else the same code unbundled (sources run through tsx).
+const quick = argv.includes('search') ? await quickSearchModule() : undefined;
+const quickCode = quick ? await quick.quickSearch(argv, quick.processIo()) : undefined;
+const code = quickCode ?? (await runProgram());
 process.exitCode = code;
 // The engine is closed; if a stray handle (a library timer) still holds the loop, do not hang the shell.
 setTimeout(() => process.exit(code), 2000).unref();
+
+async function quickSearchModule(): Promise<typeof import('./quick-search.js')> {
+  const bundled = new URL('./quick/quick-search.js', import.meta.url);
+  return existsSync(fileURLToPath(bundled)) ? import(bundled.href) : import('./quick-search.js');
+}
+
+async function runProgram(): Promise<number> {
+  const { needsConnectors } = await import('./context.js');
+  const { runtimeEngineFactory } = await import('./engine-factory.js');
+  const { processIo } = await import('./io.js');
+  const { runCli } = await import('./program.js');
+  // Loading every connector (and its libraries) costs a second; `search`, `status` … never run one.
+  // Loaded by module specifier, so sync threads can load the same connectors (see runtime/connector-modules.ts).
+  // Imported when a command runs, not before: `--help` and `--version` load neither connectors nor the engine.
+  // Plugins of the data dir load too (their code runs in sandboxes); a refused one is named on stderr, the rest run.
+  const connectors = async (dataDir: string) =>
+    needsConnectors(argv)
+      ? (await import('../runtime/connector-modules.js')).loadConnectors(undefined, {
+          dataDir,
+          env: process.env,
+          onRefused: (line) => process.stderr.write(`warning: ${line}\n`),
+        })
+      : [];
+  return runCli(argv, processIo(), { connectors, openEngine: runtimeEngineFactory(process.env) });
+}

@@ -29,7 +29,12 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
   const program = new Command('tributary');
   const state: ExitState = { code: EXIT.ok };
   const load = options.connectors;
-  const ctx = new CliContext(io, program, Array.isArray(load) ? load : [], options.openEngine);
+  const ctx = new CliContext(
+    io,
+    () => program.opts<{ dataDir?: string }>().dataDir,
+    Array.isArray(load) ? load : [],
+    options.openEngine,
+  );
   // Connectors (and their libraries) load when a command is about to run, so --help and --version stay instant.
   if (!Array.isArray(load)) program.hook('preAction', async () => void (ctx.connectors = await load(ctx.dataDir)));
   program

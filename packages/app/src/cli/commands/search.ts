@@ -15,7 +15,7 @@ import { formatTime, normalizeSnippet } from '../io.js';
 import { collect, parsePositiveInt, parseTime } from '../parse.js';
 import type { ExitState } from '../program.js';
 
-interface SearchFlags {
+export interface SearchFlags {
   source?: string[];
   connector?: string[];
   author?: string[];
@@ -104,81 +104,140 @@ function parseImportance(raw: string): number {
   return n;
 }
 
+/** One option of `tributary search`: registered with commander, and parsed by the quick path (quick-search.ts). */
+export interface SearchOption {
+  /** The long flag without dashes (its value's name follows in `value`). */
+  flag: string;
+  key: keyof SearchFlags;
+  description: string;
+  /** The value's name in the help (`--limit <n>`); absent for a switch. */
+  value?: string;
+  repeatable?: boolean;
+  defaultValue?: string;
+}
+
+/** Every option of `tributary search`, in the order of its help. */
+export const SEARCH_OPTIONS: readonly SearchOption[] = [
+  { flag: 'source', key: 'source', value: 'name', repeatable: true, description: 'only this source; repeatable' },
+  {
+    flag: 'connector',
+    key: 'connector',
+    value: 'name',
+    repeatable: true,
+    description: 'only sources of this connector; repeatable',
+  },
+  { flag: 'author', key: 'author', value: 'name', repeatable: true, description: 'only by this author; repeatable' },
+  {
+    flag: 'since',
+    key: 'since',
+    value: 'time',
+    description: 'only from this time on: 2024-05-01, 2024-05-01T10:00Z, or 7d / 12h / 2w ago',
+  },
+  { flag: 'until', key: 'until', value: 'time', description: 'only up to this time (same forms as --since)' },
+  {
+    flag: 'min-importance',
+    key: 'minImportance',
+    value: 'x',
+    description: 'only memories of at least this importance (0 to 1)',
+  },
+  {
+    flag: 'domain',
+    key: 'domain',
+    value: 'name',
+    repeatable: true,
+    description: 'only this domain (work, code, personal …); repeatable',
+  },
+  {
+    flag: 'limit',
+    key: 'limit',
+    value: 'n',
+    defaultValue: '10',
+    description: `how many results (more than ${MAX_PAGE} are fetched page by page)`,
+  },
+  {
+    flag: 'mode',
+    key: 'mode',
+    value: 'mode',
+    description: 'keyword, semantic or hybrid (default: hybrid when vectors exist, else keyword)',
+  },
+  { flag: 'cursor', key: 'cursor', value: 'cursor', description: 'continue after the page that printed this cursor' },
+  { flag: 'fts', key: 'fts', description: 'pass the query to the full-text engine as is (its own operators)' },
+  { flag: 'json', key: 'json', description: 'print the hits as JSON' },
+];
+
 /** `tributary search <query>`. */
 export function registerSearch(program: Command, ctx: CliContext, _state: ExitState): void {
-  program
+  const command = program
     .command('search')
     .argument('<query...>', 'words and "quoted phrases" (all must match); word* matches a prefix')
-    .description('search everything synced, best matches first')
-    .option('--source <name>', 'only this source; repeatable', collect, [])
-    .option('--connector <name>', 'only sources of this connector; repeatable', collect, [])
-    .option('--author <name>', 'only by this author; repeatable', collect, [])
-    .option('--since <time>', 'only from this time on: 2024-05-01, 2024-05-01T10:00Z, or 7d / 12h / 2w ago')
-    .option('--until <time>', 'only up to this time (same forms as --since)')
-    .option('--min-importance <x>', 'only memories of at least this importance (0 to 1)')
-    .option('--domain <name>', 'only this domain (work, code, personal …); repeatable', collect, [])
-    .option('--limit <n>', `how many results (more than ${MAX_PAGE} are fetched page by page)`, '10')
-    .option('--mode <mode>', 'keyword, semantic or hybrid (default: hybrid when vectors exist, else keyword)')
-    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
-    .option('--fts', 'pass the query to the full-text engine as is (its own operators)')
-    .option('--json', 'print the hits as JSON')
-    .action(async (words: string[], opts: SearchFlags) => {
-      const text = words.join(' ');
-      const limit = parsePositiveInt(opts.limit ?? '10', '--limit');
-      const query: RankedSearchQuery = { text, ownerId: LOCAL_USER_ID, syntax: opts.fts ? 'fts' : 'simple' };
-      if (opts.mode !== undefined) query.mode = parseMode(opts.mode);
-      if (opts.cursor) query.cursor = opts.cursor;
-      if (opts.since) query.since = parseTime(opts.since, '--since');
-      if (opts.until) query.until = parseTime(opts.until, '--until');
-      if (opts.connector?.length) query.connectors = opts.connector;
-      if (opts.author?.length) query.authors = opts.author;
-      if (opts.minImportance !== undefined) query.minImportance = parseImportance(opts.minImportance);
-      if (opts.domain?.length) query.domains = opts.domain;
-      const engine = await ctx.readEngine();
-      if (opts.source?.length)
-        query.sourceIds = await Promise.all(
-          opts.source.map(async (s) => (await engine.sources.get(s, LOCAL_USER_ID)).id),
-        );
-      const result = await searchAll((q) => engine.search(q), query, limit);
-      const { hits } = result;
-      if (opts.json)
-        return ctx.out.json({
-          query: text,
-          mode: result.mode,
-          total: result.total,
-          totalExact: result.totalExact,
-          nextCursor: result.nextCursor,
-          ...(result.embedding ? { embedding: result.embedding } : {}),
-          ...(result.warnings ? { warnings: result.warnings } : {}),
-          hits: hits.map(hitJson),
-        });
-      const out = ctx.out;
-      for (const w of result.warnings ?? []) out.line(out.dim(`! ${w}`));
-      if (hits.length === 0) {
-        out.line(`No results for "${text}" (${result.mode}).`);
-        return;
-      }
-      hits.forEach((hit, i) => {
-        const title = hit.title ?? hit.externalId;
-        out.line(`${out.dim(`${i + 1}.`)} ${out.bold(title)}`);
-        const meta = [
-          `${hit.sourceName} (${hit.connector})`,
-          formatTime(hit.occurredAt),
-          hit.author,
-          hit.domain,
-          hit.importance === null ? null : `importance ${hit.importance.toFixed(2)}`,
-        ]
-          .filter(Boolean)
-          .join(' · ');
-        out.line(`   ${out.dim(meta)}`);
-        out.line(`   ${out.highlight(hit.snippet)}`);
-        if (hit.url) out.line(`   ${out.dim(hit.url)}`);
-        out.line('');
-      });
-      const coverage = result.embedding
-        ? ` · ${result.embedding.embedded} chunk texts embedded${result.embedding.pending ? `, ${result.embedding.pending} pending` : ''}`
-        : '';
-      out.line(out.dim(`${hits.length} shown of ${totalText(result)} (${result.mode}${coverage})`));
-      if (result.nextCursor) out.line(out.dim(`more: --cursor ${result.nextCursor}`));
+    .description('search everything synced, best matches first');
+  for (const o of SEARCH_OPTIONS) {
+    const flags = o.value ? `--${o.flag} <${o.value}>` : `--${o.flag}`;
+    if (o.repeatable) command.option(flags, o.description, collect, []);
+    else if (o.defaultValue !== undefined) command.option(flags, o.description, o.defaultValue);
+    else command.option(flags, o.description);
+  }
+  command.action((words: string[], opts: SearchFlags) => runSearch(ctx, words, opts));
+}
+
+/** What a search needs of the CLI: its output and the engine opened for reading. */
+export type SearchContext = Pick<CliContext, 'out' | 'readEngine'>;
+
+/** Runs `tributary search` on parsed arguments (from commander or the quick path) and prints the hits. */
+export async function runSearch(ctx: SearchContext, words: string[], opts: SearchFlags): Promise<void> {
+  const text = words.join(' ');
+  const limit = parsePositiveInt(opts.limit ?? '10', '--limit');
+  const query: RankedSearchQuery = { text, ownerId: LOCAL_USER_ID, syntax: opts.fts ? 'fts' : 'simple' };
+  if (opts.mode !== undefined) query.mode = parseMode(opts.mode);
+  if (opts.cursor) query.cursor = opts.cursor;
+  if (opts.since) query.since = parseTime(opts.since, '--since');
+  if (opts.until) query.until = parseTime(opts.until, '--until');
+  if (opts.connector?.length) query.connectors = opts.connector;
+  if (opts.author?.length) query.authors = opts.author;
+  if (opts.minImportance !== undefined) query.minImportance = parseImportance(opts.minImportance);
+  if (opts.domain?.length) query.domains = opts.domain;
+  const engine = await ctx.readEngine();
+  if (opts.source?.length)
+    query.sourceIds = await Promise.all(opts.source.map(async (s) => (await engine.sources.get(s, LOCAL_USER_ID)).id));
+  const result = await searchAll((q) => engine.search(q), query, limit);
+  const { hits } = result;
+  if (opts.json)
+    return ctx.out.json({
+      query: text,
+      mode: result.mode,
+      total: result.total,
+      totalExact: result.totalExact,
+      nextCursor: result.nextCursor,
+      ...(result.embedding ? { embedding: result.embedding } : {}),
+      ...(result.warnings ? { warnings: result.warnings } : {}),
+      hits: hits.map(hitJson),
     });
+  const out = ctx.out;
+  for (const w of result.warnings ?? []) out.line(out.dim(`! ${w}`));
+  if (hits.length === 0) {
+    out.line(`No results for "${text}" (${result.mode}).`);
+    return;
+  }
+  hits.forEach((hit, i) => {
+    const title = hit.title ?? hit.externalId;
+    out.line(`${out.dim(`${i + 1}.`)} ${out.bold(title)}`);
+    const meta = [
+      `${hit.sourceName} (${hit.connector})`,
+      formatTime(hit.occurredAt),
+      hit.author,
+      hit.domain,
+      hit.importance === null ? null : `importance ${hit.importance.toFixed(2)}`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    out.line(`   ${out.dim(meta)}`);
+    out.line(`   ${out.highlight(hit.snippet)}`);
+    if (hit.url) out.line(`   ${out.dim(hit.url)}`);
+    out.line('');
+  });
+  const coverage = result.embedding
+    ? ` · ${result.embedding.embedded} chunk texts embedded${result.embedding.pending ? `, ${result.embedding.pending} pending` : ''}`
+    : '';
+  out.line(out.dim(`${hits.length} shown of ${totalText(result)} (${result.mode}${coverage})`));
+  if (result.nextCursor) out.line(out.dim(`more: --cursor ${result.nextCursor}`));
 }

@@ -8,6 +8,7 @@ import { HASH_INDEX_MIGRATION, VECTORS_MIGRATION } from './vectors-schema.js';
 import { REGISTRY_MIGRATION } from './registry.js';
 import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnce } from './content-once.js';
 import { CHUNK_SIBLINGS_MIGRATION, fillChunkSiblings } from './chunk-siblings.js';
+import { RANK_INDEX_MIGRATION } from './search.js';
 import { fillImportanceBounds, IMPORTANCE_BOUNDS_MIGRATION, refillImportanceBounds } from './importance-bounds.js';
 
 /**
@@ -221,6 +222,11 @@ CREATE TABLE kv (
     name: 'importance range taken from the memories again (a store created empty kept 0 as its lowest)',
     sql: '-- the conversion runs in code (importance-bounds.ts)',
     run: refillImportanceBounds,
+  },
+  {
+    version: 15,
+    name: 'ranking columns of memories in an index, so a long text is not read to rank it',
+    sql: RANK_INDEX_MIGRATION,
   },
 ];
 

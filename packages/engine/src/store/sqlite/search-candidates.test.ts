@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chat, filler, newSource, prepared } from '../contract-support.js';
 import { rankedSearch } from '../../search/ranked-search.js';
 import { createSqliteStore } from './index.js';
-import { candidateBudgets } from './search.js';
+import { candidateBudgets, candidatesSql, RANK_INDEX } from './search.js';
+import { rankSql } from './native-ranking.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-search-candidates-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -133,6 +134,41 @@ describe('SQLite keyword search candidates (the fast path ranks the best chunks 
     expect(page.hits).toHaveLength(10);
     expect({ total: page.total, exact: page.totalExact, counts }).toEqual({ total: 20, exact: true, counts: 0 });
     expect(await store.countMatches({ text: 'heron' }, 1000)).toEqual({ total: 20, exact: true });
+    await store.close();
+  });
+
+  it("reads the candidates' ranking columns from an index unfiltered (not the rows, whose long text comes first)", async () => {
+    const store = createSqliteStore({ path: path.join(dir, 'rank-index.db') });
+    await store.migrate();
+    const s = await newSource(store);
+    const long = (id: string) => chat(id, `ibis ${filler(id, 3000)}`); // rows of several overflow pages each
+    const items = [...Array.from({ length: 12 }, (_, i) => long(`m${i}`)), chat('short', 'ibis')];
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: prepared(items), deletes: [] });
+    await store.commitPage({ sourceId: s.id, runId: null, checkpoint: undefined, items: [], deletes: ['m3'] });
+    const plan = (filter: string, params: unknown[]) =>
+      (
+        store.db
+          .prepare(`EXPLAIN QUERY PLAN ${candidatesSql(rankSql(store.db), filter)}`)
+          .all(...params, 'ibis', 10_000, 30) as Array<{ detail: string }>
+      ).map((r) => r.detail);
+    expect(plan('', [])).toContain(`SEARCH m USING COVERING INDEX ${RANK_INDEX} (id=?)`);
+    // A filter reads other columns of the memory: its row, looked up by id.
+    expect(plan(' AND m.author = ?', ['x'])).toContain('SEARCH m USING INTEGER PRIMARY KEY (rowid=?)');
+    // The answer through the index: every live memory, the deleted one hidden, importance boosts as from the rows.
+    const { hits, total } = await store.search({ text: 'ibis', limit: 20 });
+    expect(hits.map((h) => h.externalId).sort()).toEqual(
+      items
+        .map((i) => i.externalId)
+        .filter((id) => id !== 'm3')
+        .sort(),
+    );
+    expect(total).toBe(12);
+    // A store of before (migration 14) gets the index when it migrates.
+    store.db.exec(`DROP INDEX ${RANK_INDEX}`);
+    store.db.prepare(`DELETE FROM schema_migrations WHERE version >= 15`).run();
+    await store.migrate();
+    const indexes = store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all();
+    expect(indexes).toContain(RANK_INDEX);
     await store.close();
   });
 });
