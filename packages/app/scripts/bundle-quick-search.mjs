@@ -36,6 +36,18 @@ function specifierOf(file) {
 const workspaceOnly = {
   name: 'workspace-only',
   setup(b) {
+    // better-sqlite3 is CommonJS: imported as an ES module, Node first runs its export lexer (a WebAssembly module
+    // compiled at first use: ~5 ms of a CLI search); required, it loads as CommonJS does. Every workspace module
+    // imports only its default export.
+    b.onResolve({ filter: /^better-sqlite3$/ }, (args) =>
+      args.namespace === 'cjs-default' ? undefined : { path: args.path, namespace: 'cjs-default' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cjs-default' }, (args) => ({
+      // Required from the engine's store, the package that depends on it, wherever npm put the two.
+      contents: `import { createRequire } from 'node:module';\nexport default createRequire(import.meta.resolve('@tributary/engine/store/sqlite/index'))(${JSON.stringify(args.path)});\n`,
+      loader: 'js',
+      resolveDir: app,
+    }));
     // Bare specifiers other than the workspace's own packages stay imports of node_modules.
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.kind === 'entry-point' || /^(@tributary\/|tributary\/)/.test(args.path)) return undefined;

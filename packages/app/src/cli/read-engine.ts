@@ -28,6 +28,8 @@ export async function openReadEngine(
     : {};
   let store = createSqliteStore({
     path: path.join(dataDir, 'tributary.db'),
+    // A read command lives for one query: its pages come mapped from the OS cache, not copied (SqliteStoreOptions).
+    mmapMb: READ_MMAP_MB,
     vectors,
     onMigrationProgress: migrationProgressReporter({ stderr: process.stderr }),
   });
@@ -81,6 +83,9 @@ async function readQdrant(
   const { resolveQdrant } = await import('../runtime/qdrant-settings.js');
   return resolveQdrant(env, store);
 }
+
+/** How much of the database file a read command maps (address space, not memory: pages load as they are read). */
+const READ_MMAP_MB = 1024;
 
 /** Where the saved Qdrant settings live (runtime/qdrant-settings.ts). */
 const QDRANT_SETTINGS = ['settings', 'qdrant'] as const;

@@ -34,6 +34,13 @@ export interface SqliteStoreOptions {
   /** SQLite page cache in MiB. @default 64 */
   cacheMb?: number;
   /**
+   * Memory-mapped reads, in MiB of the file (PRAGMA mmap_size; 0: off). A short-lived reader (a CLI search) then reads
+   * pages straight from the operating system's cache instead of copying each one into SQLite's empty page cache:
+   * the Maildir bench's search of "sparse" spent 34–46 ms in SQLite without, 28–29 ms with (issue 13). Writes go
+   * through the file as always. @default 0
+   */
+  mmapMb?: number;
+  /**
    * Rank keyword matches with the tribm25() extension when built (native-ranking.ts); false: SQLite's bm25().
    * @default true unless TRIBUTARY_NATIVE_RANKING=0
    */
@@ -75,6 +82,7 @@ export function createSqliteStore(
   db.pragma('busy_timeout = 10000');
   db.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
   db.pragma('temp_store = MEMORY');
+  if (options.mmapMb) db.pragma(`mmap_size = ${Math.floor(options.mmapMb) * 1024 * 1024}`);
   loadSqliteVec(db);
   loadNativeRanking(db, options.nativeRanking);
 

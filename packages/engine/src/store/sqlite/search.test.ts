@@ -62,3 +62,19 @@ describe('SQLite search of very common terms', () => {
     expect(hits.every((h) => h.sourceId === oldSource)).toBe(true);
   });
 });
+
+describe('SQLite store opened with memory-mapped reads (what a CLI read command opens)', () => {
+  it('maps the file and answers exactly as the store opened without', async () => {
+    const mapped = createSqliteStore({ path: path.join(dir, 'search.db'), mmapMb: 16 });
+    try {
+      expect(mapped.db.pragma('mmap_size', { simple: true })).toBe(16 * 1024 * 1024);
+      expect(store.db.pragma('mmap_size', { simple: true })).toBe(0);
+      for (const text of ['common', 'heron', 'common note3']) {
+        const query = { text, limit: 10 };
+        expect(await mapped.search(query)).toEqual(await store.search(query));
+      }
+    } finally {
+      await mapped.close();
+    }
+  });
+});
