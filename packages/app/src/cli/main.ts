@@ -43,7 +43,8 @@ for (const [signal, exitCode] of [
 
 // `tributary search …` runs without the program (commander, the command table) when it parses exactly: one bundled
 // module when built (dist/cli/quick/, see quick-search.ts), else the same code unbundled (sources run through tsx).
-const quick = argv.includes('search') ? await quickSearchModule() : undefined;
+const command = argv.find((arg, i) => !arg.startsWith('-') && argv[i - 1] !== '--data-dir');
+const quick = command === 'search' ? await quickSearchModule() : undefined;
 const quickCode = quick ? await quick.quickSearch(argv, quick.processIo()) : undefined;
 const code = quickCode ?? (await runProgram());
 process.exitCode = code;
