@@ -104,6 +104,7 @@ describe('tributary search without the program (quick-search.ts)', () => {
       ['search'],
       ['--data-dir', home, 'search'],
       ['--data-dir=' + home, 'search', 'ibis'],
+      ['--data-dir', '-x', 'search', 'ibis'],
       ['-V', 'search', 'ibis'],
       ['status', 'search'],
       ['sources', 'list'],
