@@ -123,3 +123,19 @@ export function formatFailure(f: CliFailure): string {
 export function failureJson(f: CliFailure): { error: { code: ErrorCode; message: string; issues?: ErrorIssue[] } } {
   return { error: { code: f.code, message: f.message, ...(f.issues ? { issues: f.issues } : {}) } };
 }
+
+/**
+ * Prints what a command threw, as every command line reports it (the program and the quick search): the JSON
+ * envelope on stdout under `--json`, else the message and hint on stderr. Returns the exit code.
+ */
+export function reportFailure(
+  err: unknown,
+  argv: string[],
+  out: { json(value: unknown): void },
+  stderr: { write(s: string): unknown },
+): number {
+  const failure = describeFailure(err);
+  if (argv.includes('--json')) out.json(failureJson(failure));
+  else stderr.write(`${formatFailure(failure)}\n`);
+  return failure.exitCode;
+}

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { AnyConnector } from '@tributary/sdk';
 import { CliContext, type EngineFactory } from './context.js';
-import { EXIT, describeFailure, failureJson, formatFailure } from './errors.js';
+import { EXIT, reportFailure } from './errors.js';
 import type { CliIo } from './io.js';
 import { CLI_VERSION } from './version.js';
 import { commandGroups } from './command-groups.js';
@@ -61,10 +61,7 @@ export async function runCli(argv: string[], io: CliIo, options: RunOptions): Pr
         ? EXIT.ok
         : EXIT.usage;
     }
-    const failure = describeFailure(err);
-    if (argv.includes('--json')) ctx.out.json(failureJson(failure));
-    else io.stderr.write(`${formatFailure(failure)}\n`);
-    return failure.exitCode;
+    return reportFailure(err, argv, ctx.out, io.stderr);
   } finally {
     await ctx.close();
   }

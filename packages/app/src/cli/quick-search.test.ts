@@ -6,8 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '@tributary/engine';
 import { chat, filler, newSource, prepared } from '@tributary/engine/store/contract-support';
-import type { CliIo } from './io.js';
-import { harness } from './test-support/harness.js';
+import { capturingIo, harness } from './test-support/harness.js';
 import { repoRoot } from './test-support/spawn-cli.js';
 import { parseSearchArgv, quickSearch } from './quick-search.js';
 
@@ -33,19 +32,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The quick path with the harness's environment and captured output. */
 async function quick(argv: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    stdinIsTTY: false,
-    env: { TRIBUTARY_HOME: home, HOME: dir, ...env },
-    cwd: dir,
-    confirm: async () => true,
-    onInterrupt: () => () => undefined,
-  };
-  const code = await quickSearch(argv, io);
-  return { code, stdout, stderr };
+  const captured = capturingIo(home, dir, env);
+  const code = await quickSearch(argv, captured.io);
+  return { code, stdout: captured.stdout, stderr: captured.stderr };
 }
 
 describe('tributary search without the program (quick-search.ts)', () => {

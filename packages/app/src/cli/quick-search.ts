@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliContext } from './context.js';
-import { describeFailure, failureJson, formatFailure } from './errors.js';
+import { reportFailure } from './errors.js';
 import type { CliIo } from './io.js';
 import { openReadEngine } from './read-engine.js';
 import { SEARCH_OPTIONS, runSearch, type SearchFlags } from './commands/search.js';
@@ -35,11 +35,7 @@ export async function quickSearch(argv: string[], io: CliIo): Promise<number | u
     await runSearch(ctx, parsed.words, parsed.flags);
     return 0;
   } catch (err) {
-    const failure = describeFailure(err);
-    // As the program reports a failure (program.ts).
-    if (argv.includes('--json')) ctx.out.json(failureJson(failure));
-    else io.stderr.write(`${formatFailure(failure)}\n`);
-    return failure.exitCode;
+    return reportFailure(err, argv, ctx.out, io.stderr); // as the program reports it
   } finally {
     await ctx.close();
   }

@@ -12,22 +12,36 @@ export function harness(
 ) {
   let interrupt: (() => void) | undefined;
   const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (stdout += s), isTTY: false },
-      stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    const captured = capturingIo(dataDir, cwd, extraEnv, (h) => (interrupt = h));
+    const code = await runCli(argv, captured.io, { connectors, openEngine: runtimeEngineFactory({}) });
+    const { stdout, stderr } = captured;
+    return { code, stdout, stderr, json: () => JSON.parse(stdout) as any };
+  };
+  return { run, interrupt: () => interrupt?.() };
+}
+
+/** A CLI's io over a data dir whose output is kept (`stdout`, `stderr`); confirmations answer yes. */
+export function capturingIo(
+  dataDir: string,
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+  onInterrupt: (handler: (() => void) | undefined) => void = () => undefined,
+) {
+  const captured = {
+    stdout: '',
+    stderr: '',
+    io: {
+      stdout: { write: (s: string) => (captured.stdout += s), isTTY: false },
+      stderr: { write: (s: string) => (captured.stderr += s), isTTY: false },
       stdinIsTTY: false,
       env: { TRIBUTARY_HOME: dataDir, HOME: cwd, ...extraEnv },
       cwd,
       confirm: async () => true,
       onInterrupt: (h) => {
-        interrupt = h;
-        return () => (interrupt = undefined);
+        onInterrupt(h);
+        return () => onInterrupt(undefined);
       },
-    };
-    const code = await runCli(argv, io, { connectors, openEngine: runtimeEngineFactory({}) });
-    return { code, stdout, stderr, json: () => JSON.parse(stdout) as any };
+    } as CliIo,
   };
-  return { run, interrupt: () => interrupt?.() };
+  return captured;
 }
