@@ -27,7 +27,7 @@ export function capturingIo(
   extraEnv: Record<string, string> = {},
   onInterrupt: (handler: (() => void) | undefined) => void = () => undefined,
 ) {
-  const captured = {
+  const captured: { stdout: string; stderr: string; io: CliIo } = {
     stdout: '',
     stderr: '',
     io: {
@@ -41,7 +41,7 @@ export function capturingIo(
         onInterrupt(h);
         return () => onInterrupt(undefined);
       },
-    } as CliIo,
+    },
   };
   return captured;
 }
