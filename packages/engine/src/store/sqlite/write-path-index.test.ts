@@ -26,13 +26,25 @@ describe('SQLite write path: the page is indexed at the end of its transaction',
   it('writes a page of many chunks as one index segment, not one per chunk', async () => {
     const { store, source } = await openStore('segments.db');
     // A first page, so that the second one is not the store's first sync (no deferred backfill).
-    await store.commitPage({ sourceId: source.id, runId: null, items: prepared([chat('seed', 'seed')]), deletes: [] });
+    await store.commitPage({
+      sourceId: source.id,
+      runId: null,
+      checkpoint: undefined,
+      items: prepared([chat('seed', 'seed')]),
+      deletes: [],
+    });
     // No merging (FTS5's automerge, and its crisis merge at 16 segments a level): each flush stays a segment.
     store.db.prepare(`INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('automerge', 0)`).run();
     store.db.prepare(`INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('crisismerge', 1000)`).run();
     const before = segments(store);
     const items = Array.from({ length: 40 }, (_, i) => chat(`m${i}`, `egret ${filler(`w${i}x`, 700)}`)); // ~3 chunks each
-    await store.commitPage({ sourceId: source.id, runId: null, items: prepared(items), deletes: [] });
+    await store.commitPage({
+      sourceId: source.id,
+      runId: null,
+      checkpoint: undefined,
+      items: prepared(items),
+      deletes: [],
+    });
     const chunks = store.db.prepare(`SELECT count(*) FROM chunks`).pluck().get() as number;
     expect(chunks).toBeGreaterThan(100);
     // Interleaved with the chunk rows, FTS5 flushed a segment per chunk (120 here; merged later when merging is on).
@@ -48,12 +60,14 @@ describe('SQLite write path: the page is indexed at the end of its transaction',
     await store.commitPage({
       sourceId: source.id,
       runId: null,
+      checkpoint: undefined,
       items: prepared([chat('kept', 'ibis kept'), chat('old', 'ibis to delete'), chat('other', 'ibis other')]),
       deletes: [],
     });
     await store.commitPage({
       sourceId: source.id,
       runId: null,
+      checkpoint: undefined,
       items: prepared([
         chat('twice', `heron first version ${filler('a', 500)}`),
         chat('brief', 'heron brief stay'),
@@ -68,10 +82,11 @@ describe('SQLite write path: the page is indexed at the end of its transaction',
     expect(await hits(store, 'ibis')).toEqual(['kept', 'other']);
     expect(await store.countMatches({ text: 'ibis' }, 100)).toEqual({ total: 2, exact: true });
     // A full refresh's end: every memory the run did not see is deleted, with its chunks, in one batch.
-    const run = await store.startRun({ sourceId: source.id, mode: 'full', trigger: 'manual' });
+    const run = await store.startRun({ sourceId: source.id, mode: 'full_refresh', trigger: 'manual' });
     await store.commitPage({
       sourceId: source.id,
       runId: run.id,
+      checkpoint: undefined,
       markSeen: true,
       items: prepared([chat('kept', 'ibis kept')]),
       deletes: [],
