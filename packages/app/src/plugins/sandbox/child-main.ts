@@ -73,7 +73,11 @@ process.on('message', (message: ToSandbox) => {
 // The host going away ends the sandbox too: at once when this event loop is free ('disconnect'), and from a guard
 // thread when it is not (a plugin stuck in a loop never sees the event): the guard polls the parent process.
 process.on('disconnect', () => process.exit(0));
-const parent = process.ppid;
+// The host's pid comes as the argument (session.ts): read from process.ppid here, a host that died while this process
+// was starting (loading its modules takes a second under tsx) was already replaced by init, and the guard then
+// watched init forever — an orphan left asleep, waiting for an operation that never comes.
+const parent = Number(process.argv[2]) || process.ppid;
+if (process.ppid !== parent) process.exit(0);
 new Worker(
   `const { workerData } = require('node:worker_threads');
   setInterval(() => {

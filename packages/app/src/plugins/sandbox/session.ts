@@ -223,9 +223,12 @@ function startChild(cwd: string, memoryMb: number): ChildProcess {
   const env: Record<string, string> = {};
   for (const key of PASSED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
   const common: ForkOptions = { cwd, env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] };
+  // The host's pid as the child's argument: the child's guard compares its parent with it, which holds even when the
+  // host dies while the child is still starting (its parent is then already someone else when it first looks).
+  const args = [String(process.pid)];
   if (!here.endsWith('.ts'))
-    return fork(fileURLToPath(new URL('./child-main.js', here)), [], { ...common, execArgv: limitArgs });
+    return fork(fileURLToPath(new URL('./child-main.js', here)), args, { ...common, execArgv: limitArgs });
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
   const entry = path.join(path.dirname(fileURLToPath(here)), 'child-main.ts');
-  return fork(entry, [], { ...common, execArgv: ['--import', tsx, '--conditions=source', ...limitArgs] });
+  return fork(entry, args, { ...common, execArgv: ['--import', tsx, '--conditions=source', ...limitArgs] });
 }
