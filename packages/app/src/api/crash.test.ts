@@ -75,9 +75,12 @@ describe('crash of the server process between batches', () => {
       params: { id: sourceId },
       body: batch(acknowledged),
     }).catch(() => 'lost');
+    // Listen before killing: the exit can be reported before the in-flight request's failure, and a listener
+    // added after it would wait for ever (this test timed out in CI that way).
+    const firstExited = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');
     await inFlight;
-    await new Promise((r) => first.child.once('exit', r));
+    await firstExited;
 
     const second = await serve();
     call = createClient(second.url, token);
