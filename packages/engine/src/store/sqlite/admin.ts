@@ -98,7 +98,9 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
   });
 
   const purge = db.transaction((id: string): number => {
-    // Chunks first (their trigger removes FTS rows), then versions (cascade) and memories.
+    // Chunks first (their trigger removes FTS rows), then versions (cascade) and memories; the source's counts before
+    // its memories, so their delete trigger finds no row to update.
+    db.prepare('DELETE FROM source_counts WHERE source_id = ?').run(id);
     db.prepare('DELETE FROM chunks WHERE memory_id IN (SELECT id FROM memories WHERE source_id = ?)').run(id);
     const n = db.prepare('DELETE FROM memories WHERE source_id = ?').run(id).changes;
     db.prepare('DELETE FROM checkpoints WHERE source_id = ?').run(id);

@@ -9,6 +9,7 @@ import { REGISTRY_MIGRATION } from './registry.js';
 import { CONTENT_ONCE_MIGRATION, convertLongContentToBlocks, convertToContentOnce } from './content-once.js';
 import { CHUNK_SIBLINGS_MIGRATION, fillChunkSiblings } from './chunk-siblings.js';
 import { RANK_INDEX_MIGRATION } from './search.js';
+import { fillSourceCounts, SOURCE_COUNTS_MIGRATION } from './source-counts.js';
 import { fillImportanceBounds, IMPORTANCE_BOUNDS_MIGRATION, refillImportanceBounds } from './importance-bounds.js';
 
 /**
@@ -227,6 +228,12 @@ CREATE TABLE kv (
     version: 15,
     name: 'ranking columns of memories in an index, so a long text is not read to rank it',
     sql: RANK_INDEX_MIGRATION,
+  },
+  {
+    version: 16,
+    name: 'counts and time span of every source kept by triggers, so its stats read no memories',
+    sql: SOURCE_COUNTS_MIGRATION,
+    run: fillSourceCounts,
   },
 ];
 
