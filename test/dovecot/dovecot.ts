@@ -169,7 +169,8 @@ service pop3-login {
     maildir: (user, mailbox) => path.join(mailRoot, user, mailbox === 'INBOX' ? '' : `.${mailbox}`),
     log: fullLog,
     stop: async () => {
-      if (child.exitCode === null) {
+      // Not yet exited (a dovecot ended by a signal has exitCode null but signalCode set: no 'exit' is coming).
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGTERM');
         await exited;

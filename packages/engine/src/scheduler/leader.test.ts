@@ -42,7 +42,8 @@ describe('leader election', () => {
       () => rb.quit(),
       () => rb.del(key),
     );
-    const ttlMs = 600;
+    // Room for a loaded CI machine: a stall longer than the lease (renewals late) would hand b the lease early.
+    const ttlMs = 2000;
     const la = leadership();
     const lb = leadership();
     const a = createRedisLeaderElector({ redis: ra, key, ttlMs, renewMs: 100, id: 'a', onChange: la.onChange });

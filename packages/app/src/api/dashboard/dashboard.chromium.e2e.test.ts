@@ -111,7 +111,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   server?.kill('SIGTERM');
-  await new Promise((r) => server?.once('exit', r) ?? r(undefined));
+  // A server already gone (exit code or signal) sends no 'exit' again.
+  await new Promise((r) =>
+    !server || server.exitCode !== null || server.signalCode !== null ? r(undefined) : server.once('exit', r),
+  );
   await github?.close();
   await idp?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });

@@ -34,7 +34,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   child?.kill('SIGTERM');
-  await new Promise((r) => (child?.exitCode !== null ? r(undefined) : child.once('exit', r)));
+  // Already gone (an exit code, or a signal: then exitCode is null and signalCode set), or wait for its exit.
+  await new Promise((r) =>
+    !child || child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r),
+  );
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -36,8 +36,9 @@ process.on('message', async (msg) => {
     fd = openSync(file, 'a');
   } else if (msg.cmd === 'exit') {
     closeSync(fd);
-    process.send({ done: msg.id, seq });
-    process.exit(0);
+    // Exit once the acknowledgement is written: an exit right after send() can drop it, and the parent would wait.
+    process.send({ done: msg.id, seq }, () => process.exit(0));
+    return;
   }
   process.send({ done: msg.id, seq });
 });
