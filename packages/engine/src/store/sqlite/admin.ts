@@ -97,16 +97,6 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     return hydrate(sourceById.get(id));
   });
 
-  const purge = db.transaction((id: string): number => {
-    // Chunks first (their trigger removes FTS rows), then versions (cascade) and memories; the source's counts before
-    // its memories, so their delete trigger finds no row to update.
-    db.prepare('DELETE FROM source_counts WHERE source_id = ?').run(id);
-    db.prepare('DELETE FROM chunks WHERE memory_id IN (SELECT id FROM memories WHERE source_id = ?)').run(id);
-    const n = db.prepare('DELETE FROM memories WHERE source_id = ?').run(id).changes;
-    db.prepare('DELETE FROM checkpoints WHERE source_id = ?').run(id);
-    db.prepare('DELETE FROM connector_state WHERE source_id = ?').run(id);
-    return n;
-  });
 
   const runById = db.prepare('SELECT * FROM data_source_sync_history WHERE id = ?');
 
@@ -141,14 +131,6 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
       );
     },
     updateSource: (id: string, patch: SourcePatch) => updateSource.immediate(id, patch),
-    deleteSource: (id: string): boolean =>
-      db
-        .transaction(() => {
-          purge(id);
-          return db.prepare('DELETE FROM data_sources WHERE id = ?').run(id).changes > 0;
-        })
-        .immediate(),
-    purgeSourceData: (id: string): number => purge.immediate(id),
     getCheckpoint: (sourceId: string): Checkpoint | null => {
       const row = checkpointOf.get(sourceId) as { checkpoint: string } | undefined;
       return row ? (JSON.parse(row.checkpoint) as Checkpoint) : null;

@@ -7,6 +7,7 @@ import { TributaryError } from '@tributary/sdk/errors';
 import type { MemoryStore, MigrationStatus } from '../types.js';
 import { LATEST_SQLITE_VERSION, SQLITE_MIGRATIONS } from './migrations.js';
 import { createAdmin } from './admin.js';
+import { createPurge, resumeMergingLeftPaused } from './purge.js';
 import { createConnectorState } from './connector-state.js';
 import { createSqliteRegistry } from './registry.js';
 import type { ConnectorRegistryPort } from '../registry.js';
@@ -100,10 +101,13 @@ export function createSqliteStore(
     const backlog = createFtsBacklog(db, options.ftsBacklog);
     // A backlog left by a writer that died (kill -9 mid-backfill) is indexed before anything reads the store.
     backlog.recover(clock().getTime());
+    // Full-text merging left paused by a purge that died (purge.ts).
+    resumeMergingLeftPaused(db, clock().getTime());
     return lazyParts({
       write: () => createWritePath(db, now, backlog),
       search: () => createSearch(db),
       admin: () => createAdmin(db, now, () => clock().getTime()),
+      purge: () => createPurge(db, () => clock().getTime()),
       reads: () => createReads(db),
       trust: () => createTrust(db),
       enrichment: () => createEnrichment(db),
@@ -181,8 +185,9 @@ export function createSqliteStore(
     getSourceByName: async (ownerId, name) => ready().admin.getSourceByName(ownerId, name),
     listSources: async (filter) => ready().admin.listSources(filter),
     updateSource: async (id, patch) => ready().admin.updateSource(id, patch),
-    deleteSource: async (id) => ready().admin.deleteSource(id),
-    purgeSourceData: async (id) => ready().admin.purgeSourceData(id),
+    // In batches, with turns of the event loop between them (purge.ts).
+    deleteSource: async (id) => ready().purge.deleteSource(id),
+    purgeSourceData: async (id) => ready().purge.purgeSourceData(id),
     getCheckpoint: async (sourceId) => ready().admin.getCheckpoint(sourceId),
     setCheckpoint: async (sourceId: string, checkpoint: Checkpoint | null) =>
       ready().admin.setCheckpoint(sourceId, checkpoint),
