@@ -48,6 +48,10 @@ export interface EngineBenchResult {
   /** A source's stats through the engine (kept counts), and the scan of its memories they replace. */
   statsMs: number;
   scanStatsMs: number;
+  /** Deleting the source through the engine (batches), the longest event-loop turn meanwhile, and one raw transaction. */
+  removeSeconds: number;
+  removeLongestTurnMs: number;
+  rawDeleteSeconds: number;
 }
 
 /**
@@ -148,6 +152,18 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
         )
         .all(source.id),
     );
+    // 3c. Deleting the source (DELETE /sources/{id}): its time, and the longest the event loop waited meanwhile.
+    let longestTurnMs = 0;
+    let lastTick = performance.now();
+    const ticker = setInterval(() => {
+      const t = performance.now();
+      longestTurnMs = Math.max(longestTurnMs, t - lastTick);
+      lastTick = t;
+    }, 5);
+    lastTick = performance.now();
+    const removal = await timed(() => engine.sources.remove(source.id));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the tick that measures the last turn
+    clearInterval(ticker);
     await engine.close();
 
     // 4. Raw baseline: the same rows, same schema, batched transactions, no pipeline.
@@ -202,6 +218,15 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
     const cpuConflict = process.cpuUsage();
     const rawConflict = await timed(() => rawPass(false));
     const rawConflictCpu = cpuSeconds(cpuConflict);
+    // The same rows deleted in one transaction (as the store did before it deleted in batches).
+    const rawDelete = await timed(() =>
+      db.transaction(() => {
+        db.prepare(`DELETE FROM chunks WHERE memory_id IN (SELECT id FROM memories WHERE source_id = ?)`).run(
+          rawSource.id,
+        );
+        db.prepare(`DELETE FROM memories WHERE source_id = ?`).run(rawSource.id);
+      })(),
+    );
     await raw.close();
     const cpu1 = process.cpuUsage();
     const rawBulkAfter = await rawBulkLoadThenRebuild(dir, items, kind);
@@ -235,6 +260,9 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       searchRatio: percentile(searchMs, 95) / Math.max(0.001, percentile(rawMs, 95)),
       statsMs: stats.seconds * 1000,
       scanStatsMs: scanStats.seconds * 1000,
+      removeSeconds: removal.seconds,
+      removeLongestTurnMs: longestTurnMs,
+      rawDeleteSeconds: rawDelete.seconds,
     };
     printTable(`engine (${kind}, ${fmt(items)} items, SQLite)`, [
       ['pipeline ingest', `${fmt(result.ingestPerSec)} items/s`],
@@ -257,6 +285,10 @@ export async function benchEngine(kind: 'chat' | 'documents', items: number): Pr
       [
         'source stats (kept counts)',
         `${fmt(result.statsMs, 2)} ms; a scan of the source's memories ${fmt(result.scanStatsMs, 1)} ms → ratio ${fmt(result.statsMs / Math.max(0.001, result.scanStatsMs), 3)}`,
+      ],
+      [
+        'delete the source',
+        `${fmt(result.removeSeconds, 1)} s, longest event-loop turn ${fmt(result.removeLongestTurnMs, 0)} ms; raw one-transaction delete ${fmt(result.rawDeleteSeconds, 1)} s (holding the thread throughout) → time ratio ${fmt(result.rawDeleteSeconds / result.removeSeconds, 2)}`,
       ],
     ]);
     return result;
