@@ -1,6 +1,6 @@
 import type { Item } from '@tributary/sdk';
 import { createPipeline, isFailure } from '../pipeline/prepare.js';
-import type { MemoryStore, PreparedItem, SourceStore } from './types.js';
+import type { CommitPageInput, MemoryStore, PreparedItem, SourceStore } from './types.js';
 
 export type MakeStore = () => Promise<MemoryStore>;
 
@@ -13,6 +13,16 @@ export function prepared(items: Item[]): PreparedItem[] {
     if (isFailure(p)) throw new Error(p.message);
     return p;
   });
+}
+
+/** A page of these items (prepared) and deletions for `commitPage`, outside any run; `extra` adds the rest. */
+export function page(
+  sourceId: string,
+  items: Item[],
+  deletes: string[] = [],
+  extra: Partial<CommitPageInput> = {},
+): CommitPageInput {
+  return { sourceId, runId: null, checkpoint: undefined, items: prepared(items), deletes, ...extra };
 }
 
 export function chat(id: string, content: string, extra: Partial<Item> = {}): Item {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, newSource, prepared } from '../contract-support.js';
+import { chat, newSource, page } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 import { checkFtsIndex } from './fts-check.js';
 import { PURGE_BATCH } from './purge.js';
@@ -23,14 +23,12 @@ async function filled(store: Store, name: string, n: number) {
         i % 10 ? `heron ${name} ${i}` : `heron ${name} ${i} ${'long words here '.repeat(200)}`,
       );
     });
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: { at: from + items.length },
-      state: { set: { [`k${from}`]: { from } }, delete: [] },
-      items: prepared(items),
-      deletes: [],
-    });
+    await store.commitPage(
+      page(source.id, items, [], {
+        checkpoint: { at: from + items.length },
+        state: { set: { [`k${from}`]: { from } }, delete: [] },
+      }),
+    );
   }
   return source;
 }
@@ -73,13 +71,9 @@ describe('SQLite: deleting or purging a large source in batches', () => {
       () => store.deleteSource(doomed.id),
       (turn) => {
         if (turn !== 1) return;
-        void store.commitPage({
-          sourceId: doomed.id,
-          runId: null,
-          checkpoint: { at: -1 },
-          items: prepared([chat('doomed-late', 'heron doomed late')]),
-          deletes: [],
-        });
+        void store.commitPage(
+          page(doomed.id, [chat('doomed-late', 'heron doomed late')], [], { checkpoint: { at: -1 } }),
+        );
         wroteMeanwhile = true;
       },
     );
@@ -120,13 +114,7 @@ describe('SQLite: deleting or purging a large source in batches', () => {
     expect(await store.sourceStats(other.id)).toMatchObject({ memories: 120 });
     checkFtsIndex(store.db);
     // The source syncs again from the beginning.
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: { at: 1 },
-      items: prepared([chat('p-0', 'heron again')]),
-      deletes: [],
-    });
+    await store.commitPage(page(source.id, [chat('p-0', 'heron again')], [], { checkpoint: { at: 1 } }));
     expect(await store.sourceStats(source.id)).toMatchObject({ memories: 1 });
     await store.close();
   });

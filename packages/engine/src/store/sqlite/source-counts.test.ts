@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, newSource, prepared } from '../contract-support.js';
+import { chat, newSource, page } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tributary-source-counts-'));
@@ -92,13 +92,7 @@ describe('source counts kept by triggers (migration 16)', () => {
           (d) => !items.some((i) => i.externalId === d),
         );
         const unique = [...new Map(items.map((i) => [i.externalId, i])).values()];
-        await store.commitPage({
-          sourceId: source.id,
-          runId: null,
-          checkpoint: undefined,
-          items: prepared(unique),
-          deletes,
-        });
+        await store.commitPage(page(source.id, unique, deletes));
       }
       for (const s of sources) {
         const stats = await store.sourceStats(s.id);
@@ -147,14 +141,8 @@ describe('source counts kept by triggers (migration 16)', () => {
       chat('b', 'two', { occurredAt: day(9), stream: 'threads' }),
       chat('c', 'three', { occurredAt: day(1) }),
     ];
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: undefined,
-      items: prepared(items),
-      deletes: [],
-    });
-    await store.commitPage({ sourceId: source.id, runId: null, checkpoint: undefined, items: [], deletes: ['c'] });
+    await store.commitPage(page(source.id, items));
+    await store.commitPage(page(source.id, [], ['c']));
     const before = scanned(store, source.id);
     store.db.exec(`DROP TRIGGER memories_counts_ai; DROP TRIGGER memories_counts_au; DROP TRIGGER memories_counts_ad;
       DROP TABLE source_counts; DELETE FROM schema_migrations WHERE version >= 16;`);
@@ -175,21 +163,14 @@ describe('source counts kept by triggers (migration 16)', () => {
     const store = createSqliteStore({ path: path.join(dir, 'span.db') });
     await store.migrate();
     const source = await newSource(store);
-    const page = (items: ReturnType<typeof chat>[]) =>
-      store.commitPage({
-        sourceId: source.id,
-        runId: null,
-        checkpoint: undefined,
-        items: prepared(items),
-        deletes: [],
-      });
-    await page([chat('a', 'one', { occurredAt: day(1) }), chat('b', 'two', { occurredAt: day(5) })]);
+    const write = (items: ReturnType<typeof chat>[]) => store.commitPage(page(source.id, items));
+    await write([chat('a', 'one', { occurredAt: day(1) }), chat('b', 'two', { occurredAt: day(5) })]);
     // The newest item edited again later: its time moves outwards and the span stays exact.
-    await page([chat('b', 'two, edited', { occurredAt: day(8) })]);
+    await write([chat('b', 'two, edited', { occurredAt: day(8) })]);
     expect(store.db.prepare(`SELECT span_exact FROM source_counts`).pluck().get()).toBe(1);
     expect(await store.sourceStats(source.id)).toMatchObject({ oldest: day(1), newest: day(8) });
     // The oldest item's time corrected inwards: the recorded oldest is no longer held by any memory.
-    await page([chat('a', 'one, corrected', { occurredAt: day(4) })]);
+    await write([chat('a', 'one, corrected', { occurredAt: day(4) })]);
     expect(store.db.prepare(`SELECT span_exact, oldest FROM source_counts`).get()).toEqual({
       span_exact: 0,
       oldest: day(1),

@@ -17,6 +17,16 @@ import type { ConversionProgress } from './migrations.js';
  * the span exact. Memories are never deleted one by one (a deletion is a tombstone, which keeps its time in the span
  * as before); purging a source deletes its rows here first, so the delete trigger finds nothing to update.
  */
+/** Counts the memory as it now is (`new`): its row's live or dead count, and its time in the row's span. */
+const COUNT_NEW_ROW = `
+  INSERT INTO source_counts (source_id, stream, live, dead, oldest, newest)
+  VALUES (new.source_id, new.stream, new.deleted_at IS NULL, new.deleted_at IS NOT NULL, new.occurred_at, new.occurred_at)
+  ON CONFLICT (source_id, stream) DO UPDATE SET
+    live = live + excluded.live,
+    dead = dead + excluded.dead,
+    oldest = coalesce(min(oldest, excluded.oldest), oldest, excluded.oldest),
+    newest = coalesce(max(newest, excluded.newest), newest, excluded.newest);`;
+
 export const SOURCE_COUNTS_MIGRATION = `
 -- Dropped first so the migration can run again over a store whose tests rewound its version.
 DROP TRIGGER IF EXISTS memories_counts_ai;
@@ -35,13 +45,7 @@ CREATE TABLE source_counts (
 ) WITHOUT ROWID;
 
 CREATE TRIGGER memories_counts_ai AFTER INSERT ON memories BEGIN
-  INSERT INTO source_counts (source_id, stream, live, dead, oldest, newest)
-  VALUES (new.source_id, new.stream, new.deleted_at IS NULL, new.deleted_at IS NOT NULL, new.occurred_at, new.occurred_at)
-  ON CONFLICT (source_id, stream) DO UPDATE SET
-    live = live + excluded.live,
-    dead = dead + excluded.dead,
-    oldest = coalesce(min(oldest, excluded.oldest), oldest, excluded.oldest),
-    newest = coalesce(max(newest, excluded.newest), newest, excluded.newest);
+${COUNT_NEW_ROW}
 END;
 
 CREATE TRIGGER memories_counts_au AFTER UPDATE OF source_id, stream, deleted_at, occurred_at ON memories
@@ -57,13 +61,7 @@ BEGIN
       OR (old.occurred_at = newest AND (old.source_id IS NOT new.source_id OR old.stream IS NOT new.stream
         OR new.occurred_at IS NULL OR new.occurred_at < old.occurred_at)), 0)
   WHERE source_id = old.source_id AND stream = old.stream;
-  INSERT INTO source_counts (source_id, stream, live, dead, oldest, newest)
-  VALUES (new.source_id, new.stream, new.deleted_at IS NULL, new.deleted_at IS NOT NULL, new.occurred_at, new.occurred_at)
-  ON CONFLICT (source_id, stream) DO UPDATE SET
-    live = live + excluded.live,
-    dead = dead + excluded.dead,
-    oldest = coalesce(min(oldest, excluded.oldest), oldest, excluded.oldest),
-    newest = coalesce(max(newest, excluded.newest), newest, excluded.newest);
+${COUNT_NEW_ROW}
 END;
 
 CREATE TRIGGER memories_counts_ad AFTER DELETE ON memories BEGIN
