@@ -97,7 +97,6 @@ export function createAdmin(db: Database.Database, now: () => string, nowMs: () 
     return hydrate(sourceById.get(id));
   });
 
-
   const runById = db.prepare('SELECT * FROM data_source_sync_history WHERE id = ?');
 
   return {
