@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chat, filler, newSource, prepared } from '../contract-support.js';
+import { chat, filler, newSource, page } from '../contract-support.js';
 import { createSqliteStore } from './index.js';
 import { checkFtsIndex } from './fts-check.js';
 
@@ -26,25 +26,13 @@ describe('SQLite write path: the page is indexed at the end of its transaction',
   it('writes a page of many chunks as one index segment, not one per chunk', async () => {
     const { store, source } = await openStore('segments.db');
     // A first page, so that the second one is not the store's first sync (no deferred backfill).
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: undefined,
-      items: prepared([chat('seed', 'seed')]),
-      deletes: [],
-    });
+    await store.commitPage(page(source.id, [chat('seed', 'seed')]));
     // No merging (FTS5's automerge, and its crisis merge at 16 segments a level): each flush stays a segment.
     store.db.prepare(`INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('automerge', 0)`).run();
     store.db.prepare(`INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('crisismerge', 1000)`).run();
     const before = segments(store);
     const items = Array.from({ length: 40 }, (_, i) => chat(`m${i}`, `egret ${filler(`w${i}x`, 700)}`)); // ~3 chunks each
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: undefined,
-      items: prepared(items),
-      deletes: [],
-    });
+    await store.commitPage(page(source.id, items));
     const chunks = store.db.prepare(`SELECT count(*) FROM chunks`).pluck().get() as number;
     expect(chunks).toBeGreaterThan(100);
     // Interleaved with the chunk rows, FTS5 flushed a segment per chunk (120 here; merged later when merging is on).
@@ -57,25 +45,21 @@ describe('SQLite write path: the page is indexed at the end of its transaction',
 
   it('indexes only what the page leaves: an item written twice, an item added and deleted, deletions in a batch', async () => {
     const { store, source } = await openStore('same-page.db');
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: undefined,
-      items: prepared([chat('kept', 'ibis kept'), chat('old', 'ibis to delete'), chat('other', 'ibis other')]),
-      deletes: [],
-    });
-    await store.commitPage({
-      sourceId: source.id,
-      runId: null,
-      checkpoint: undefined,
-      items: prepared([
-        chat('twice', `heron first version ${filler('a', 500)}`),
-        chat('brief', 'heron brief stay'),
-        chat('twice', `plover second version ${filler('b', 500)}`),
-        chat('gone', 'heron added then deleted'),
-      ]),
-      deletes: ['gone', 'old'],
-    });
+    await store.commitPage(
+      page(source.id, [chat('kept', 'ibis kept'), chat('old', 'ibis to delete'), chat('other', 'ibis other')]),
+    );
+    await store.commitPage(
+      page(
+        source.id,
+        [
+          chat('twice', `heron first version ${filler('a', 500)}`),
+          chat('brief', 'heron brief stay'),
+          chat('twice', `plover second version ${filler('b', 500)}`),
+          chat('gone', 'heron added then deleted'),
+        ],
+        ['gone', 'old'],
+      ),
+    );
     checkFtsIndex(store.db);
     expect(await hits(store, 'heron')).toEqual(['brief']);
     expect(await hits(store, 'plover')).toEqual(['twice']);
@@ -83,14 +67,7 @@ describe('SQLite write path: the page is indexed at the end of its transaction',
     expect(await store.countMatches({ text: 'ibis' }, 100)).toEqual({ total: 2, exact: true });
     // A full refresh's end: every memory the run did not see is deleted, with its chunks, in one batch.
     const run = await store.startRun({ sourceId: source.id, mode: 'full_refresh', trigger: 'manual' });
-    await store.commitPage({
-      sourceId: source.id,
-      runId: run.id,
-      checkpoint: undefined,
-      markSeen: true,
-      items: prepared([chat('kept', 'ibis kept')]),
-      deletes: [],
-    });
+    await store.commitPage(page(source.id, [chat('kept', 'ibis kept')], [], { runId: run.id, markSeen: true }));
     expect(await store.tombstoneUnseen(source.id, run.id)).toBe(3);
     checkFtsIndex(store.db);
     expect(await hits(store, 'ibis')).toEqual(['kept']);
